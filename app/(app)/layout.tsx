@@ -1,0 +1,27 @@
+import { redirect } from "next/navigation";
+import type { ReactNode } from "react";
+import { db } from "~/db";
+import { getSessionUser } from "~/server/auth/options";
+import { companyChannel } from "~/server/realtime/channels";
+import { clientRealtimeConfig } from "~/server/realtime/config";
+import { hasDisconnectedChannel } from "~/server/services/channels/list-channels";
+import { AppNav } from "../_components/app-nav";
+import { RealtimeProvider } from "../_components/realtime";
+
+export const dynamic = "force-dynamic";
+
+export default async function AppLayout({ children }: { children: ReactNode }) {
+  const user = await getSessionUser();
+  if (!user) redirect("/sign-in");
+  const needsAttention =
+    user.role === "admin" &&
+    (await hasDisconnectedChannel({ ctx: { db, companyId: user.companyId, actor: { kind: "user", userId: user.id, role: user.role } } }));
+  return (
+    <RealtimeProvider config={clientRealtimeConfig()} channel={companyChannel(user.companyId)}>
+      <AppNav user={{ name: user.name, role: user.role }} initialNeedsAttention={needsAttention} />
+      <main id="main" className="mx-auto max-w-7xl px-4 py-4">
+        {children}
+      </main>
+    </RealtimeProvider>
+  );
+}

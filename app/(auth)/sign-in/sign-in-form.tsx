@@ -1,0 +1,50 @@
+"use client";
+import { signIn } from "next-auth/react";
+import { useRouter, useSearchParams } from "next/navigation";
+import { useState } from "react";
+import { useT } from "../../_components/providers";
+
+export function SignInForm() {
+  const t = useT();
+  const router = useRouter();
+  const params = useSearchParams();
+  const [error, setError] = useState(false);
+  const [pending, setPending] = useState(false);
+
+  async function onSubmit(event: React.FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    setPending(true);
+    setError(false);
+    const result = await signIn("credentials", { email: form.get("email"), password: form.get("password"), redirect: false });
+    setPending(false);
+    if (!result || result.error) {
+      setError(true);
+      return;
+    }
+    const next = params.get("callbackUrl");
+    router.replace(next && next.startsWith("/") && !next.startsWith("//") ? next : "/inbox");
+    router.refresh();
+  }
+
+  return (
+    <form className="flex flex-col gap-4" onSubmit={onSubmit} noValidate>
+      <label className="flex flex-col gap-1 text-sm font-medium">
+        {t("signIn.email")}
+        <input name="email" type="email" autoComplete="username" required className="rounded border border-slate-300 px-3 py-2 font-normal" />
+      </label>
+      <label className="flex flex-col gap-1 text-sm font-medium">
+        {t("signIn.password")}
+        <input name="password" type="password" autoComplete="current-password" required className="rounded border border-slate-300 px-3 py-2 font-normal" />
+      </label>
+      {error && (
+        <p role="alert" className="rounded border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800">
+          {t("signIn.failed")}
+        </p>
+      )}
+      <button type="submit" disabled={pending} className="rounded bg-brand-600 px-4 py-2 font-medium text-white hover:bg-brand-700 disabled:opacity-60">
+        {pending ? t("signIn.submitting") : t("signIn.submit")}
+      </button>
+    </form>
+  );
+}

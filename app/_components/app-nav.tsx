@@ -1,0 +1,63 @@
+"use client";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { signOut } from "next-auth/react";
+import Link from "next/link";
+import { usePathname } from "next/navigation";
+import { useTRPC } from "../_lib/trpc";
+import { LanguageSwitch } from "./language-switch";
+import { useT } from "./providers";
+import { useRealtime } from "./realtime";
+
+export function AppNav({ user, initialNeedsAttention }: { user: { name: string; role: "admin" | "operator" }; initialNeedsAttention: boolean }) {
+  const t = useT();
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const pathname = usePathname();
+  const attention = useQuery({ ...trpc.channels.needsAttention.queryOptions(), initialData: initialNeedsAttention });
+  useRealtime((e) => {
+    if (e.name === "channel.status_changed") void queryClient.invalidateQueries({ queryKey: trpc.channels.needsAttention.queryKey() });
+  });
+
+  const link = (href: string, active: boolean) =>
+    `relative rounded px-3 py-2 text-sm font-medium ${active ? "bg-brand-600 text-white" : "text-slate-700 hover:bg-slate-100"}`;
+
+  return (
+    <header className="border-b border-slate-200 bg-white">
+      <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:bg-white focus:p-2">
+        {t("nav.skipToContent")}
+      </a>
+      <div className="mx-auto flex max-w-7xl flex-wrap items-center gap-2 px-4 py-2">
+        <span className="mr-4 font-semibold text-brand-700">{t("app.name")}</span>
+        <nav aria-label={t("nav.mainNavigation")} className="flex items-center gap-1">
+          <Link href="/inbox" className={link("/inbox", pathname.startsWith("/inbox"))} aria-current={pathname.startsWith("/inbox") ? "page" : undefined}>
+            {t("nav.inbox")}
+          </Link>
+          {user.role === "admin" && (
+            <Link
+              href="/settings/channels"
+              className={link("/settings", pathname.startsWith("/settings"))}
+              aria-current={pathname.startsWith("/settings") ? "page" : undefined}
+            >
+              {t("nav.settings")}
+              {attention.data && (
+                <span data-testid="settings-alert" className="ml-2 inline-flex items-center gap-1" title={t("nav.settingsNeedsAttention")}>
+                  <span aria-hidden className="inline-block h-2.5 w-2.5 rounded-full bg-red-600" />
+                  <span className="sr-only">{t("nav.settingsNeedsAttention")}</span>
+                </span>
+              )}
+            </Link>
+          )}
+        </nav>
+        <div className="ml-auto flex items-center gap-3">
+          <LanguageSwitch />
+          <span className="hidden text-sm text-slate-600 sm:inline">
+            {user.name} · {t(user.role === "admin" ? "role.admin" : "role.operator")}
+          </span>
+          <button type="button" onClick={() => void signOut({ callbackUrl: "/sign-in" })} className="rounded px-3 py-1.5 text-sm text-slate-700 hover:bg-slate-100">
+            {t("nav.signOut")}
+          </button>
+        </div>
+      </div>
+    </header>
+  );
+}

@@ -1,0 +1,15 @@
+// tRPC over the fetch adapter; the context carries the signed-in user re-read from the database.
+import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
+import { appRouter } from "~/server/api/root";
+import { createContextFor } from "~/server/api/trpc";
+import { getSessionUser } from "~/server/auth/options";
+
+const handler = (req: Request) =>
+  fetchRequestHandler({
+    endpoint: "/api/trpc",
+    req,
+    router: appRouter,
+    createContext: async () => createContextFor(await getSessionUser()),
+  });
+
+export { handler as GET, handler as POST };

@@ -1,0 +1,138 @@
+import { sql } from "drizzle-orm";
+import { index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { companies, lines, users } from "./companies";
+import { channelStatus, errorClass, provider, reconnectKind, reconnectStatus } from "./enums";
+
+/** What a provider said when it refused us: kept verbatim for admins and support, never shown raw to operators. */
+export type ProviderError = {
+  httpStatus?: number;
+  code?: number | string;
+  subcode?: number;
+  description?: string;
+  retryAfterSeconds?: number;
+  /** Telegram: the group became a supergroup with this chat id. */
+  migrateToChatId?: string;
+};
+
+/** Non-secret, provider-specific settings (shown to admins). Secrets live in `credentials` (encrypted). */
+export type ChannelSettings = {
+  /** Telegram bot username, Page name, Instagram handle, VK community screen name. */
+  username?: string;
+  /** Meta: send with the HUMAN_AGENT tag up to 7 days after the customer's last message. */
+  humanAgentEnabled?: boolean;
+  /** VK: the string VK expects back on the confirmation handshake (not a secret: VK shows it in the UI). */
+  vkConfirmationCode?: string;
+  /** Meta: the Instagram account's linked Page (Instagram messaging goes through it). */
+  linkedPageId?: string;
+};
+
+/**
+ * A connected messenger account (a Telegram bot, a Facebook Page, an Instagram business account, a VK
+ * community). The health fields drive F1–F5: status + reason + provider error + since.
+ */
+export const channels = pgTable(
+  "channels",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    companyId: uuid()
+      .notNull()
+      .references(() => companies.id, { onDelete: "cascade" }),
+    lineId: uuid().references(() => lines.id, { onDelete: "set null" }),
+    provider: provider().notNull(),
+    name: text().notNull(),
+    /** The provider's id for the account: bot id, Page id, Instagram account id, VK community id. */
+    externalId: text().notNull(),
+    status: channelStatus().notNull().default("active"),
+    /** Why the channel is not active: a stable code (e.g. token_revoked, password_changed, webhook_replaced). */
+    statusReason: text(),
+    providerError: jsonb().$type<ProviderError>(),
+    statusSince: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    connectedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    reconnectedAt: timestamp({ withTimezone: true }),
+    lastWebhookAt: timestamp({ withTimezone: true }),
+    lastSendAt: timestamp({ withTimezone: true }),
+    /** Consecutive auth failures; decays (reset) on the next success. */
+    authFailureCount: integer().notNull().default(0),
+    /** AES-256-GCM sealed JSON (bot token, page token, webhook secret…). Never leaves the server. */
+    credentials: text().notNull(),
+    settings: jsonb().$type<ChannelSettings>().notNull().default({}),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index("channels_company_idx").on(t.companyId, t.status),
+    // One account is connected once: Meta routes by Page / Instagram id, VK communities attach to one line.
+    uniqueIndex("channels_provider_external_unique").on(t.provider, t.externalId),
+    // A line has at most one Telegram bot (seed 001).
+    uniqueIndex("channels_line_telegram_unique").on(t.lineId).where(sql`${t.provider} = 'telegram'`),
+  ],
+);
+
+/**
+ * One connection-loss episode of a channel: opened on the first "connection lost" error, resolved on
+ * reconnect. The email (F1) is sent once per incident, however many errors it collects.
+ */
+export const channelIncidents = pgTable(
+  "channel_incidents",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    companyId: uuid()
+      .notNull()
+      .references(() => companies.id, { onDelete: "cascade" }),
+    channelId: uuid()
+      .notNull()
+      .references(() => channels.id, { onDelete: "cascade" }),
+    reasonCode: text().notNull(),
+    errorClass: errorClass().notNull().default("connection_lost"),
+    providerError: jsonb().$type<ProviderError>(),
+    errorCount: integer().notNull().default(1),
+    openedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    lastErrorAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    resolvedAt: timestamp({ withTimezone: true }),
+    resolvedBy: uuid().references(() => users.id, { onDelete: "set null" }),
+  },
+  (t) => [
+    uniqueIndex("channel_incidents_one_open").on(t.channelId).where(sql`${t.resolvedAt} is null`),
+    index("channel_incidents_company_idx").on(t.companyId, t.openedAt),
+  ],
+);
+
+/** State of a reconnect (F2) or the Meta re-authorization wizard (F3): resumable, step by step. */
+export type ReconnectState = {
+  step?: "profile" | "instagram" | "pages" | "permissions" | "reconnect" | "restart" | "done";
+  profileId?: string;
+  instagramIds?: string[];
+  pageIds?: string[];
+  grantedPermissions?: string[];
+  missingPermissions?: string[];
+  channelResults?: { channelId: string; ok: boolean; reason?: string }[];
+  recoveredMessages?: number;
+};
+
+export const reconnectAttempts = pgTable(
+  "reconnect_attempts",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    companyId: uuid()
+      .notNull()
+      .references(() => companies.id, { onDelete: "cascade" }),
+    channelId: uuid().references(() => channels.id, { onDelete: "cascade" }),
+    startedBy: uuid().references(() => users.id, { onDelete: "set null" }),
+    kind: reconnectKind().notNull(),
+    status: reconnectStatus().notNull().default("in_progress"),
+    state: jsonb().$type<ReconnectState>().notNull().default({}),
+    /** SHA-256 of the OAuth `state` parameter; the callback must present the original. */
+    oauthStateHash: text(),
+    /** Sealed user access token from the OAuth exchange, while the wizard runs. */
+    sealedUserToken: text(),
+    failureReason: text(),
+    recoveredCount: integer().notNull().default(0),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    finishedAt: timestamp({ withTimezone: true }),
+  },
+  (t) => [
+    index("reconnect_attempts_company_idx").on(t.companyId, t.createdAt),
+    uniqueIndex("reconnect_attempts_oauth_state_unique").on(t.oauthStateHash),
+  ],
+);

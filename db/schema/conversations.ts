@@ -1,0 +1,116 @@
+import { sql } from "drizzle-orm";
+import { index, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { channels } from "./channels";
+import { companies, lines, teams, users } from "./companies";
+import { authorKind, conversationHandler, conversationStatus, deliveryStatus, errorClass, messageDirection } from "./enums";
+
+/** A customer on one channel: a Telegram chat (a group is one contact), a Messenger PSID, an IGSID, a VK peer. */
+export const contacts = pgTable(
+  "contacts",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    companyId: uuid()
+      .notNull()
+      .references(() => companies.id, { onDelete: "cascade" }),
+    channelId: uuid()
+      .notNull()
+      .references(() => channels.id, { onDelete: "cascade" }),
+    /** The provider's id for the chat (Telegram chat id, PSID, IGSID, VK peer_id). */
+    externalId: text().notNull(),
+    displayName: text().notNull(),
+    username: text(),
+    chatKind: text().$type<"private" | "group">().notNull().default("private"),
+    /** Ban (F7): the contact's messages are kept but not routed to the line. */
+    bannedAt: timestamp({ withTimezone: true }),
+    /** The customer blocked the bot / denied messages: sends will fail with that reason. */
+    blockedUsAt: timestamp({ withTimezone: true }),
+    /** Set when the contact ends (bot removed from a group): re-adding the bot creates a new contact. */
+    endedAt: timestamp({ withTimezone: true }),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex("contacts_channel_external_live_unique").on(t.channelId, t.externalId).where(sql`${t.endedAt} is null`),
+    index("contacts_company_idx").on(t.companyId),
+  ],
+);
+
+export const conversations = pgTable(
+  "conversations",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    companyId: uuid()
+      .notNull()
+      .references(() => companies.id, { onDelete: "cascade" }),
+    lineId: uuid().references(() => lines.id, { onDelete: "set null" }),
+    channelId: uuid()
+      .notNull()
+      .references(() => channels.id, { onDelete: "cascade" }),
+    contactId: uuid()
+      .notNull()
+      .references(() => contacts.id, { onDelete: "cascade" }),
+    status: conversationStatus().notNull().default("new"),
+    handler: conversationHandler().notNull().default("humans"),
+    assigneeId: uuid().references(() => users.id, { onDelete: "set null" }),
+    teamId: uuid().references(() => teams.id, { onDelete: "set null" }),
+    lastMessageAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    lastInboundAt: timestamp({ withTimezone: true }),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    closedAt: timestamp({ withTimezone: true }),
+  },
+  (t) => [
+    // A new inbound message resumes the open conversation or starts one (F9): at most one open per contact.
+    uniqueIndex("conversations_one_open_per_contact").on(t.contactId).where(sql`${t.status} <> 'closed'`),
+    index("conversations_inbox_idx").on(t.companyId, t.status, t.lastMessageAt),
+  ],
+);
+
+export type Attachment = {
+  kind: "image" | "file" | "audio" | "video" | "voice" | "sticker" | "location" | "other";
+  name?: string;
+  mimeType?: string;
+  sizeBytes?: number;
+  /** Provider reference (Telegram file_id, Meta/VK URL). */
+  providerRef?: string;
+  /** Where the fetched copy lives, when it was fetched. */
+  storedUrl?: string;
+  /** Why it was not fetched or cannot be shown (too large, unsupported). */
+  note?: "too_large" | "unsupported" | "fetch_failed";
+};
+
+export const messages = pgTable(
+  "messages",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    companyId: uuid()
+      .notNull()
+      .references(() => companies.id, { onDelete: "cascade" }),
+    conversationId: uuid()
+      .notNull()
+      .references(() => conversations.id, { onDelete: "cascade" }),
+    channelId: uuid()
+      .notNull()
+      .references(() => channels.id, { onDelete: "cascade" }),
+    direction: messageDirection().notNull(),
+    authorKind: authorKind().notNull(),
+    authorUserId: uuid().references(() => users.id, { onDelete: "set null" }),
+    /** Shown name of the author when it is not a user (group participant, external bot). */
+    authorName: text(),
+    text: text().notNull().default(""),
+    attachments: jsonb().$type<Attachment[]>().notNull().default([]),
+    /** The provider's message key, unique per channel (Telegram "chat:message_id", Meta mid, VK "peer:cmid"). */
+    providerMessageId: text(),
+    deliveryStatus: deliveryStatus().notNull().default("pending"),
+    failureClass: errorClass(),
+    /** A stable reason code shown in words in the UI (blocked_by_user, outside_window, …). */
+    failureReason: text(),
+    providerTimestamp: timestamp({ withTimezone: true }),
+    editedAt: timestamp({ withTimezone: true }),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    sentAt: timestamp({ withTimezone: true }),
+  },
+  (t) => [
+    uniqueIndex("messages_channel_provider_id_unique").on(t.channelId, t.providerMessageId),
+    index("messages_conversation_idx").on(t.conversationId, t.createdAt),
+  ],
+);

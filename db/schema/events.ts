@@ -1,0 +1,91 @@
+import { index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { channelIncidents, channels, type ProviderError } from "./channels";
+import { companies } from "./companies";
+import { messages } from "./conversations";
+import { emailStatus, errorClass, inboundEventStatus, provider, sendStatus } from "./enums";
+
+/**
+ * Every accepted webhook event, stored before it is acknowledged (F13). The unique dedupe key is where
+ * provider retries stop: Telegram "bot:update_id", Meta mid or a hash of the item, VK event_id.
+ * Rows in `received` are the processing queue; a sweeper retries the ones a crash left behind.
+ */
+export const inboundEvents = pgTable(
+  "inbound_events",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    provider: provider().notNull(),
+    companyId: uuid().references(() => companies.id, { onDelete: "cascade" }),
+    channelId: uuid().references(() => channels.id, { onDelete: "cascade" }),
+    dedupeKey: text().notNull(),
+    eventType: text().notNull(),
+    payload: jsonb().$type<unknown>().notNull(),
+    status: inboundEventStatus().notNull().default("received"),
+    /** Why it was ignored or failed (unknown page, unsupported update type, processing error). */
+    note: text(),
+    attempts: integer().notNull().default(0),
+    receivedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    processedAt: timestamp({ withTimezone: true }),
+  },
+  (t) => [
+    uniqueIndex("inbound_events_dedupe_unique").on(t.provider, t.dedupeKey),
+    index("inbound_events_pending_idx").on(t.status, t.receivedAt),
+  ],
+);
+
+/** One outbound message's trip to the provider: the durable send job and its outcome. */
+export const outboundSends = pgTable(
+  "outbound_sends",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    companyId: uuid()
+      .notNull()
+      .references(() => companies.id, { onDelete: "cascade" }),
+    channelId: uuid()
+      .notNull()
+      .references(() => channels.id, { onDelete: "cascade" }),
+    messageId: uuid()
+      .notNull()
+      .references(() => messages.id, { onDelete: "cascade" }),
+    status: sendStatus().notNull().default("queued"),
+    attempts: integer().notNull().default(0),
+    nextAttemptAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    lockedUntil: timestamp({ withTimezone: true }),
+    lastErrorClass: errorClass(),
+    lastError: jsonb().$type<ProviderError>(),
+    /** Deterministic idempotency key for providers that take one (VK random_id). */
+    idempotencyKey: text().notNull(),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    sentAt: timestamp({ withTimezone: true }),
+  },
+  (t) => [
+    uniqueIndex("outbound_sends_message_unique").on(t.messageId),
+    index("outbound_sends_due_idx").on(t.status, t.nextAttemptAt),
+  ],
+);
+
+/** Every email the product sends: via Resend, or captured for the local mailbox when Resend is not configured. */
+export const emailDeliveries = pgTable(
+  "email_deliveries",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    companyId: uuid()
+      .notNull()
+      .references(() => companies.id, { onDelete: "cascade" }),
+    incidentId: uuid().references(() => channelIncidents.id, { onDelete: "set null" }),
+    /** Idempotency: one email per (incident, kind). */
+    dedupeKey: text().notNull(),
+    kind: text().notNull(),
+    toAddress: text().notNull(),
+    subject: text().notNull(),
+    html: text().notNull(),
+    textBody: text().notNull(),
+    status: emailStatus().notNull().default("queued"),
+    attempts: integer().notNull().default(0),
+    nextAttemptAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    providerMessageId: text(),
+    error: text(),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    sentAt: timestamp({ withTimezone: true }),
+  },
+  (t) => [uniqueIndex("email_deliveries_dedupe_unique").on(t.dedupeKey), index("email_deliveries_due_idx").on(t.status, t.nextAttemptAt)],
+);

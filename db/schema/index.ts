@@ -1,0 +1,5 @@
+export * from "./enums";
+export * from "./companies";
+export * from "./channels";
+export * from "./conversations";
+export * from "./events";

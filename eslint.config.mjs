@@ -1,0 +1,15 @@
+import next from "eslint-config-next/core-web-vitals";
+import ts from "eslint-config-next/typescript";
+
+const config = [
+  ...next,
+  ...ts,
+  { ignores: [".next/**", ".data/**", "node_modules/**", "db/migrations/**", "test-results/**", "playwright-report/**", "next-env.d.ts"] },
+  {
+    rules: {
+      "no-restricted-properties": ["error", { object: "process", property: "env", message: "Read configuration through server/env.ts." }],
+    },
+  },
+  { files: ["server/env.ts"], rules: { "no-restricted-properties": "off" } },
+];
+export default config;

@@ -1,0 +1,47 @@
+import { env } from "../../env.js";
+import type { ProviderError } from "../../../db/schema";
+
+/** A Bot API refusal (`ok: false`) or a transport failure, without the token-bearing URL. */
+export class TelegramApiError extends Error {
+  constructor(readonly providerError: ProviderError) {
+    super(`Telegram API error ${providerError.code ?? "network"}: ${providerError.description ?? ""}`);
+    this.name = "TelegramApiError";
+  }
+}
+
+type BotApiResponse<T> =
+  | { ok: true; result: T; description?: string }
+  | { ok: false; error_code: number; description: string; parameters?: { retry_after?: number; migrate_to_chat_id?: number } };
+
+/**
+ * Calls a Bot API method at TELEGRAM_API_BASE_URL. The URL carries the token, so it is never logged
+ * and never put into an error.
+ */
+export async function callBotApi<T>(token: string, method: string, params: Record<string, unknown>, timeoutMs = 15_000): Promise<T> {
+  let response: Response;
+  try {
+    response = await fetch(`${env().TELEGRAM_API_BASE_URL}/bot${token}/${method}`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(params),
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+  } catch (error) {
+    const name = error instanceof Error ? error.name : "Error";
+    throw new TelegramApiError({ description: `network error (${name})` });
+  }
+  let body: BotApiResponse<T> | undefined;
+  try {
+    body = (await response.json()) as BotApiResponse<T>;
+  } catch {
+    body = undefined;
+  }
+  if (body && body.ok) return body.result;
+  throw new TelegramApiError({
+    httpStatus: response.status,
+    code: body?.error_code ?? response.status,
+    description: body?.description ?? `HTTP ${response.status}`,
+    retryAfterSeconds: body?.parameters?.retry_after,
+    migrateToChatId: body?.parameters?.migrate_to_chat_id !== undefined ? String(body.parameters.migrate_to_chat_id) : undefined,
+  });
+}

@@ -1,0 +1,64 @@
+import type { Attachment, ProviderError } from "../../db/schema";
+
+export type Provider = "telegram" | "messenger" | "instagram" | "vk";
+
+/** How an error from a provider is handled (never decided by message text alone). */
+export type ErrorClass = "connection_lost" | "retry_later" | "message_rejected" | "thread_owned_elsewhere";
+
+export type ClassifiedError = {
+  class: ErrorClass;
+  /** Stable reason code, shown in words through the message catalogs (reason.<code>). */
+  reason: string;
+  retryAfterSeconds?: number;
+  providerError: ProviderError;
+  /** Provider-specific follow-up, e.g. Telegram's group → supergroup migration. */
+  migrateToChatId?: string;
+};
+
+/** One inbound happening, provider-neutral. A webhook event yields zero or more of these. */
+export type NormalizedEvent =
+  | {
+      kind: "message";
+      chatId: string;
+      chatKind: "private" | "group";
+      contactName: string;
+      username?: string;
+      /** For group chats: the participant, prefixed to the text (seed 001). */
+      participantName?: string;
+      text: string;
+      attachments: Attachment[];
+      providerMessageId: string;
+      sentAt: Date;
+    }
+  | { kind: "message_edited"; chatId: string; providerMessageId: string; text: string; participantName?: string; editedAt: Date }
+  | { kind: "contact_blocked_us"; chatId: string; at: Date }
+  | { kind: "contact_unblocked_us"; chatId: string; at: Date }
+  | { kind: "contact_ended"; chatId: string; at: Date }
+  | { kind: "chat_migrated"; fromChatId: string; toChatId: string };
+
+export type OutboundMessage = { text: string; attachments: Attachment[] };
+
+export type SendResult = { ok: true; providerMessageId: string } | { ok: false; error: ClassifiedError };
+
+export type SendContext<Credentials> = {
+  credentials: Credentials;
+  channelExternalId: string;
+  contactExternalId: string;
+  idempotencyKey: string;
+};
+
+/**
+ * One adapter per provider: everything provider-specific stays in its folder under server/channels.
+ * Webhook verification lives beside it (server/webhooks) because it happens before parsing.
+ */
+export interface ChannelAdapter<Credentials> {
+  provider: Provider;
+  /** Parse a verified, JSON-decoded webhook body into a dedupe key, a type name and neutral events. */
+  parseEvent(payload: unknown): ParsedEvent;
+  send(ctx: SendContext<Credentials>, message: OutboundMessage): Promise<SendResult>;
+  classifyError(error: ProviderError): ClassifiedError;
+}
+
+export type ParsedEvent =
+  | { ok: true; dedupeKey: string; eventType: string; events: NormalizedEvent[]; ignoredReason?: string }
+  | { ok: false; reason: string };

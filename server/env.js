@@ -1,0 +1,158 @@
+// @ts-check
+/**
+ * The only reader of process.env. Plain JavaScript so that next.config.mjs can import it and a bad
+ * configuration fails at start. Everything configurable is declared, validated and documented here;
+ * README.md's configuration table mirrors this file.
+ *
+ * Production (NODE_ENV=production) refuses to start without real secrets. Development and tests get
+ * fixed, clearly-named development values so that a fresh clone starts with nothing configured.
+ */
+import { z } from "zod";
+
+const optionalString = z
+  .string()
+  .trim()
+  .optional()
+  .transform((v) => (v === "" ? undefined : v));
+
+/** @param {string} fallback */
+const url = (fallback) =>
+  z
+    .string()
+    .trim()
+    .optional()
+    .transform((v) => (v === undefined || v === "" ? fallback : v.replace(/\/+$/, "")))
+    .pipe(z.url());
+
+/** @param {number} fallback */
+const int = (fallback, min = 0) =>
+  z
+    .string()
+    .trim()
+    .optional()
+    .transform((v) => (v === undefined || v === "" ? fallback : Number(v)))
+    .pipe(z.number().int().min(min));
+
+/** @param {boolean} fallback */
+const bool = (fallback) =>
+  z
+    .string()
+    .trim()
+    .optional()
+    .transform((v) => (v === undefined || v === "" ? fallback : ["1", "true", "yes", "on"].includes(v.toLowerCase())));
+
+const DEV_AUTH_SECRET = "switchboard-development-secret-not-for-production";
+// 32 bytes, base64. Development only: production must set ENCRYPTION_KEY.
+const DEV_ENCRYPTION_KEY = "c3dpdGNoYm9hcmQtZGV2LWVuY3J5cHRpb24ta2V5ISE=";
+
+const schema = z
+  .object({
+    NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
+    APP_URL: url("http://localhost:3000"),
+    DATA_DIR: z.string().trim().default(".data"),
+
+    DATABASE_URL: optionalString.pipe(z.url().optional()),
+    DATABASE_POOL_MAX: int(10, 1),
+
+    NEXTAUTH_SECRET: optionalString,
+    ENCRYPTION_KEY: optionalString,
+
+    PUSHER_APP_ID: optionalString,
+    PUSHER_KEY: optionalString,
+    PUSHER_SECRET: optionalString,
+    PUSHER_CLUSTER: z.string().trim().default("mt1"),
+    PUSHER_HOST: optionalString,
+    PUSHER_PORT: optionalString.transform((v) => (v === undefined ? undefined : Number(v))).pipe(z.number().int().positive().optional()),
+    PUSHER_USE_TLS: bool(true),
+    EMBEDDED_PUSHER_PORT: int(6001),
+
+    RESEND_API_KEY: optionalString,
+    EMAIL_FROM: z.string().trim().default("Switchboard <alerts@switchboard.local>"),
+
+    TELEGRAM_API_BASE_URL: url("https://api.telegram.org"),
+    META_GRAPH_API_BASE_URL: url("https://graph.facebook.com"),
+    META_GRAPH_API_VERSION: z.string().trim().default("v23.0"),
+    META_OAUTH_DIALOG_URL: url("https://www.facebook.com"),
+    META_APP_ID: optionalString,
+    META_APP_SECRET: optionalString,
+    META_VERIFY_TOKEN: optionalString,
+    VK_API_BASE_URL: url("https://api.vk.com"),
+    VK_API_VERSION: z.string().trim().default("5.199"),
+
+    TELEGRAM_BOTS_PER_COMPANY: int(5, 1),
+    WEBHOOK_MAX_BODY_BYTES: int(1024 * 1024, 1024),
+    JOBS_ENABLED: bool(true),
+    LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
+  })
+  .superRefine((env, ctx) => {
+    if (env.NODE_ENV !== "production") return;
+    const required = /** @type {const} */ (["NEXTAUTH_SECRET", "ENCRYPTION_KEY"]);
+    for (const name of required) {
+      if (!env[name]) ctx.addIssue({ code: "custom", path: [name], message: `${name} is required in production` });
+    }
+    if (env.NEXTAUTH_SECRET && env.NEXTAUTH_SECRET.length < 32) {
+      ctx.addIssue({ code: "custom", path: ["NEXTAUTH_SECRET"], message: "NEXTAUTH_SECRET must be at least 32 characters" });
+    }
+  })
+  .superRefine((env, ctx) => {
+    if (env.ENCRYPTION_KEY && Buffer.from(env.ENCRYPTION_KEY, "base64").length !== 32) {
+      ctx.addIssue({ code: "custom", path: ["ENCRYPTION_KEY"], message: "ENCRYPTION_KEY must be 32 bytes, base64-encoded (openssl rand -base64 32)" });
+    }
+    const pusher = [env.PUSHER_APP_ID, env.PUSHER_KEY, env.PUSHER_SECRET];
+    if (pusher.some(Boolean) && !pusher.every(Boolean)) {
+      ctx.addIssue({ code: "custom", path: ["PUSHER_APP_ID"], message: "PUSHER_APP_ID, PUSHER_KEY and PUSHER_SECRET must be set together" });
+    }
+  });
+
+/**
+ * @typedef {z.infer<typeof schema> & {
+ *   authSecret: string;
+ *   encryptionKey: Buffer;
+ *   pusherConfigured: boolean;
+ * }} Env  pusherConfigured: Pusher is configured from outside; otherwise the embedded server is used.
+ */
+
+export class EnvError extends Error {
+  /** @param {string} message */
+  constructor(message) {
+    super(message);
+    this.name = "EnvError";
+  }
+}
+
+/**
+ * @param {Record<string, string | undefined>} source
+ * @returns {Env}
+ */
+export function parseEnv(source) {
+  const result = schema.safeParse(source);
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `  ${i.path.join(".") || "(env)"}: ${i.message}`);
+    throw new EnvError(`Invalid configuration:\n${lines.join("\n")}`);
+  }
+  const env = result.data;
+  return {
+    ...env,
+    authSecret: env.NEXTAUTH_SECRET ?? DEV_AUTH_SECRET,
+    encryptionKey: Buffer.from(env.ENCRYPTION_KEY ?? DEV_ENCRYPTION_KEY, "base64"),
+    pusherConfigured: Boolean(env.PUSHER_APP_ID),
+  };
+}
+
+/** @type {Env | undefined} */
+let cached;
+
+/** Validated configuration, read once. Throws EnvError naming every bad variable. */
+/** @returns {Env} */
+export function env() {
+  cached ??= parseEnv(process.env);
+  return cached;
+}
+
+/**
+ * The raw environment, for handing to child processes (the launcher) and for Next's own runtime flag.
+ * @returns {NodeJS.ProcessEnv}
+ */
+export function processEnvironment() {
+  return process.env;
+}

@@ -1,0 +1,531 @@
+/**
+ * Embedded Pusher Channels server for local development and tests.
+ *
+ * Speaks enough of the Pusher Channels protocol (version 7) for the real
+ * `pusher` Node SDK (HTTP REST API) and the real `pusher-js` client
+ * (WebSocket) to work against it without a Pusher account:
+ *
+ *   - WebSocket: `/app/{key}` — connection_established, ping/pong,
+ *     subscribe/unsubscribe to public and `private-` channels (HMAC-checked).
+ *     Presence channels and client events are rejected as unsupported.
+ *   - HTTP: `POST /apps/{appId}/events`, `POST /apps/{appId}/batch_events`,
+ *     `GET /apps/{appId}/channels`, `GET /apps/{appId}/channels/{name}`,
+ *     all signed per the Pusher HTTP API (auth_key, auth_timestamp,
+ *     auth_version, body_md5, auth_signature).
+ *
+ * Limits mirror the hosted service so code that works here does not break in
+ * production: 10 KB of data per event, 100 channels per event, 10 events per
+ * batch, 200-character channel and event names.
+ */
+import { createHash, createHmac, randomInt, timingSafeEqual } from "node:crypto";
+import {
+  createServer,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from "node:http";
+import type { AddressInfo } from "node:net";
+import type { Duplex } from "node:stream";
+import { WebSocket, WebSocketServer, type RawData } from "ws";
+
+export interface EmbeddedPusherOptions {
+  appId: string;
+  key: string;
+  secret: string;
+  host?: string;
+  port?: number;
+}
+
+export interface EmbeddedPusher {
+  host: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+const ACTIVITY_TIMEOUT_SECONDS = 120;
+const MAX_TIMESTAMP_SKEW_SECONDS = 600;
+const MAX_EVENT_DATA_BYTES = 10 * 1024;
+const MAX_REQUEST_BODY_BYTES = 1024 * 1024;
+const MAX_WS_MESSAGE_BYTES = 64 * 1024;
+const MAX_CHANNELS_PER_EVENT = 100;
+const MAX_BATCH_EVENTS = 10;
+const MAX_NAME_LENGTH = 200;
+const CHANNEL_NAME_PATTERN = /^[A-Za-z0-9_\-=@,.;]+$/;
+const SOCKET_ID_PATTERN = /^\d+\.\d+$/;
+
+type JsonObject = { [key: string]: unknown };
+
+interface Connection {
+  socketId: string;
+  ws: WebSocket;
+  channels: Set<string>;
+}
+
+interface OutgoingEvent {
+  name: string;
+  channels: string[];
+  data: string;
+  socketId: string | undefined;
+}
+
+class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+function isObject(value: unknown): value is JsonObject {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function hmacHex(secret: string, payload: string): string {
+  return createHmac("sha256", secret).update(payload, "utf8").digest("hex");
+}
+
+/** Constant-time string comparison (length is not secret: it is fixed by the algorithm). */
+function safeEqual(expected: string, given: string): boolean {
+  const a = Buffer.from(expected, "utf8");
+  const b = Buffer.from(given, "utf8");
+  if (a.length !== b.length) return false;
+  return timingSafeEqual(a, b);
+}
+
+function isValidChannelName(name: unknown): name is string {
+  return (
+    typeof name === "string" &&
+    name.length > 0 &&
+    name.length <= MAX_NAME_LENGTH &&
+    CHANNEL_NAME_PATTERN.test(name)
+  );
+}
+
+function newSocketId(): string {
+  return `${randomInt(1, 2 ** 47)}.${randomInt(1, 2 ** 47)}`;
+}
+
+export async function startEmbeddedPusher(opts: EmbeddedPusherOptions): Promise<EmbeddedPusher> {
+  const { appId, key, secret } = opts;
+  const bindHost = opts.host ?? "127.0.0.1";
+  if (!appId || !key || !secret) {
+    throw new Error("startEmbeddedPusher: appId, key and secret are required");
+  }
+
+  const connections = new Set<Connection>();
+  const channelMembers = new Map<string, Set<Connection>>();
+
+  // ---------------------------------------------------------------- channels
+
+  function addToChannel(conn: Connection, channel: string): void {
+    conn.channels.add(channel);
+    let members = channelMembers.get(channel);
+    if (!members) {
+      members = new Set();
+      channelMembers.set(channel, members);
+    }
+    members.add(conn);
+  }
+
+  function removeFromChannel(conn: Connection, channel: string): void {
+    conn.channels.delete(channel);
+    const members = channelMembers.get(channel);
+    if (!members) return;
+    members.delete(conn);
+    if (members.size === 0) channelMembers.delete(channel);
+  }
+
+  function dropConnection(conn: Connection): void {
+    for (const channel of [...conn.channels]) removeFromChannel(conn, channel);
+    connections.delete(conn);
+  }
+
+  function send(conn: Connection, message: { event: string; channel?: string; data: unknown }): void {
+    if (conn.ws.readyState !== WebSocket.OPEN) return;
+    conn.ws.send(JSON.stringify(message), (err) => {
+      if (err) console.error("[embedded-pusher] send failed:", err.message);
+    });
+  }
+
+  function publish(event: OutgoingEvent): void {
+    for (const channel of event.channels) {
+      const members = channelMembers.get(channel);
+      if (!members) continue;
+      for (const conn of members) {
+        if (event.socketId !== undefined && conn.socketId === event.socketId) continue;
+        send(conn, { event: event.name, channel, data: event.data });
+      }
+    }
+  }
+
+  // --------------------------------------------------------------- websocket
+
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_WS_MESSAGE_BYTES });
+
+  function subscriptionError(conn: Connection, channel: string, status: number, error: string): void {
+    send(conn, {
+      event: "pusher:subscription_error",
+      channel,
+      data: JSON.stringify({ type: "AuthError", error, status }),
+    });
+  }
+
+  function protocolError(conn: Connection, message: string, code: number | null = null): void {
+    send(conn, { event: "pusher:error", data: { code, message } });
+  }
+
+  function handleSubscribe(conn: Connection, data: unknown): void {
+    if (!isObject(data) || !isValidChannelName(data.channel)) {
+      protocolError(conn, "pusher:subscribe requires a valid channel name");
+      return;
+    }
+    const channel = data.channel;
+    if (channel.startsWith("presence-")) {
+      subscriptionError(
+        conn,
+        channel,
+        400,
+        `Presence channels are not supported by the embedded Pusher server (${channel})`,
+      );
+      return;
+    }
+    if (channel.startsWith("private-")) {
+      const auth = typeof data.auth === "string" ? data.auth : "";
+      const expected = `${key}:${hmacHex(secret, `${conn.socketId}:${channel}`)}`;
+      if (!safeEqual(expected, auth)) {
+        subscriptionError(
+          conn,
+          channel,
+          401,
+          `Invalid signature for ${channel}: expected ${key}:HMAC-SHA256 hex digest of "${conn.socketId}:${channel}"`,
+        );
+        return;
+      }
+    }
+    addToChannel(conn, channel);
+    send(conn, { event: "pusher_internal:subscription_succeeded", channel, data: "{}" });
+  }
+
+  function handleMessage(conn: Connection, raw: RawData, isBinary: boolean): void {
+    if (isBinary) {
+      protocolError(conn, "Binary frames are not supported");
+      return;
+    }
+    let message: unknown;
+    try {
+      message = JSON.parse(Buffer.concat(toBuffers(raw)).toString("utf8"));
+    } catch {
+      protocolError(conn, "Message is not valid JSON");
+      return;
+    }
+    if (!isObject(message) || typeof message.event !== "string") {
+      protocolError(conn, "Message must be an object with an event name");
+      return;
+    }
+    let data = message.data;
+    if (typeof data === "string") {
+      try {
+        data = JSON.parse(data);
+      } catch {
+        // leave as string; handlers validate shape
+      }
+    }
+    switch (message.event) {
+      case "pusher:ping":
+        send(conn, { event: "pusher:pong", data: {} });
+        return;
+      case "pusher:pong":
+        return;
+      case "pusher:subscribe":
+        handleSubscribe(conn, data);
+        return;
+      case "pusher:unsubscribe":
+        if (isObject(data) && typeof data.channel === "string") removeFromChannel(conn, data.channel);
+        return;
+      case "pusher:signin":
+        protocolError(conn, "User authentication (pusher:signin) is not supported by the embedded Pusher server");
+        return;
+      default:
+        if (message.event.startsWith("client-")) {
+          protocolError(conn, "Client events are not supported by the embedded Pusher server");
+        } else {
+          protocolError(conn, `Unsupported event: ${message.event}`);
+        }
+    }
+  }
+
+  function handleConnection(ws: WebSocket): void {
+    const conn: Connection = { socketId: newSocketId(), ws, channels: new Set() };
+    connections.add(conn);
+    ws.on("message", (raw, isBinary) => handleMessage(conn, raw, isBinary));
+    ws.on("close", () => dropConnection(conn));
+    ws.on("error", (err) => {
+      console.error("[embedded-pusher] websocket error:", err.message);
+      dropConnection(conn);
+    });
+    send(conn, {
+      event: "pusher:connection_established",
+      data: JSON.stringify({ socket_id: conn.socketId, activity_timeout: ACTIVITY_TIMEOUT_SECONDS }),
+    });
+  }
+
+  function handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    socket.on("error", () => socket.destroy());
+    const url = new URL(req.url ?? "/", "http://localhost");
+    const match = /^\/app\/([^/]+)$/.exec(url.pathname);
+    if (!match) {
+      socket.end("HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
+      return;
+    }
+    const requestedKey = decodeURIComponent(match[1] ?? "");
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      if (requestedKey !== key) {
+        // Protocol: send pusher:error then close with the same 4xxx code.
+        ws.send(
+          JSON.stringify({
+            event: "pusher:error",
+            data: { code: 4001, message: `App key ${requestedKey} does not exist` },
+          }),
+        );
+        ws.close(4001, "Application does not exist");
+        return;
+      }
+      handleConnection(ws);
+    });
+  }
+
+  // -------------------------------------------------------------------- http
+
+  function verifySignature(method: string, path: string, url: URL, body: Buffer): void {
+    const params = new Map<string, string>();
+    for (const [name, value] of url.searchParams) {
+      const lower = name.toLowerCase();
+      if (params.has(lower)) throw new HttpError(400, `Duplicate query parameter: ${lower}`);
+      params.set(lower, value);
+    }
+    const authKey = params.get("auth_key");
+    const timestamp = params.get("auth_timestamp");
+    const version = params.get("auth_version");
+    const signature = params.get("auth_signature");
+    if (!authKey || !timestamp || !version || !signature) {
+      throw new HttpError(401, "Missing auth_key, auth_timestamp, auth_version or auth_signature");
+    }
+    if (authKey !== key) throw new HttpError(401, "Unknown auth_key");
+    if (version !== "1.0") throw new HttpError(401, `Unsupported auth_version: ${version}`);
+    if (!/^\d+$/.test(timestamp)) throw new HttpError(401, "Invalid auth_timestamp");
+    const skew = Math.abs(Date.now() / 1000 - Number(timestamp));
+    if (skew > MAX_TIMESTAMP_SKEW_SECONDS) {
+      throw new HttpError(401, `Timestamp expired: ${Math.round(skew)} s from server time (max ${MAX_TIMESTAMP_SKEW_SECONDS} s)`);
+    }
+    const bodyMd5 = params.get("body_md5");
+    if (body.length > 0 || bodyMd5 !== undefined) {
+      const actual = createHash("md5").update(body).digest("hex");
+      if (bodyMd5 === undefined || !safeEqual(actual, bodyMd5)) {
+        throw new HttpError(401, "body_md5 does not match the request body");
+      }
+    }
+    const queryString = [...params.entries()]
+      .filter(([name]) => name !== "auth_signature")
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([name, value]) => `${name}=${value}`)
+      .join("&");
+    const expected = hmacHex(secret, `${method}\n${path}\n${queryString}`);
+    if (!safeEqual(expected, signature)) throw new HttpError(401, "Invalid signature");
+  }
+
+  function readBody(req: IncomingMessage): Promise<Buffer> {
+    return new Promise((resolve, reject) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      let failed = false;
+      req.on("data", (chunk: Buffer) => {
+        if (failed) return;
+        size += chunk.length;
+        if (size > MAX_REQUEST_BODY_BYTES) {
+          failed = true;
+          reject(new HttpError(413, `Request body exceeds ${MAX_REQUEST_BODY_BYTES} bytes`));
+          return;
+        }
+        chunks.push(chunk);
+      });
+      req.on("end", () => {
+        if (!failed) resolve(Buffer.concat(chunks));
+      });
+      req.on("error", (err) => {
+        if (!failed) reject(err);
+      });
+    });
+  }
+
+  function parseJson(body: Buffer): unknown {
+    try {
+      return JSON.parse(body.toString("utf8"));
+    } catch {
+      throw new HttpError(400, "Request body is not valid JSON");
+    }
+  }
+
+  /** Validates one event from /events (`channels` array) or a batch entry (`channel`). */
+  function parseEvent(input: unknown, where: string): OutgoingEvent {
+    if (!isObject(input)) throw new HttpError(400, `${where}: event must be a JSON object`);
+    const { name, data } = input;
+    if (typeof name !== "string" || name.length === 0) throw new HttpError(400, `${where}: missing event name`);
+    if (name.length > MAX_NAME_LENGTH) throw new HttpError(400, `${where}: event name longer than ${MAX_NAME_LENGTH}`);
+    if (typeof data !== "string") throw new HttpError(400, `${where}: data must be a string`);
+    if (Buffer.byteLength(data, "utf8") > MAX_EVENT_DATA_BYTES) {
+      throw new HttpError(413, `${where}: event data exceeds ${MAX_EVENT_DATA_BYTES} bytes`);
+    }
+    let channels: unknown[];
+    if (Array.isArray(input.channels)) channels = input.channels;
+    else if (input.channel !== undefined) channels = [input.channel];
+    else throw new HttpError(400, `${where}: missing channels`);
+    if (channels.length === 0) throw new HttpError(400, `${where}: no channels given`);
+    if (channels.length > MAX_CHANNELS_PER_EVENT) {
+      throw new HttpError(400, `${where}: more than ${MAX_CHANNELS_PER_EVENT} channels`);
+    }
+    const valid: string[] = [];
+    for (const channel of channels) {
+      if (!isValidChannelName(channel)) throw new HttpError(400, `${where}: invalid channel name ${JSON.stringify(channel)}`);
+      if (channel.startsWith("presence-")) {
+        throw new HttpError(400, `${where}: presence channels are not supported by the embedded Pusher server`);
+      }
+      valid.push(channel);
+    }
+    let socketId: string | undefined;
+    if (input.socket_id !== undefined) {
+      if (typeof input.socket_id !== "string" || !SOCKET_ID_PATTERN.test(input.socket_id)) {
+        throw new HttpError(400, `${where}: invalid socket_id`);
+      }
+      socketId = input.socket_id;
+    }
+    return { name, channels: valid, data, socketId };
+  }
+
+  function channelsInfo(prefix: string | null): JsonObject {
+    const channels: JsonObject = {};
+    for (const [name, members] of channelMembers) {
+      if (members.size === 0) continue;
+      if (prefix !== null && !name.startsWith(prefix)) continue;
+      channels[name] = {};
+    }
+    return { channels };
+  }
+
+  async function route(req: IncomingMessage): Promise<{ status: number; body: unknown }> {
+    const url = new URL(req.url ?? "/", "http://localhost");
+    const method = (req.method ?? "GET").toUpperCase();
+    const match = /^\/apps\/([^/]+)(\/.*)$/.exec(url.pathname);
+    if (!match) throw new HttpError(404, "Not found");
+    if (decodeURIComponent(match[1] ?? "") !== appId) throw new HttpError(404, "Unknown app id");
+    const sub = match[2] ?? "";
+
+    let kind: "events" | "batch" | "channels" | "channel";
+    if (sub === "/events") kind = "events";
+    else if (sub === "/batch_events") kind = "batch";
+    else if (sub === "/channels") kind = "channels";
+    else if (/^\/channels\/[^/]+$/.test(sub)) kind = "channel";
+    else throw new HttpError(404, "Not found");
+    const expectedMethod = kind === "events" || kind === "batch" ? "POST" : "GET";
+    if (method !== expectedMethod) throw new HttpError(405, `Use ${expectedMethod} for ${url.pathname}`);
+
+    const body = await readBody(req);
+    verifySignature(method, url.pathname, url, body);
+
+    if (kind === "events") {
+      const event = parseEvent(parseJson(body), "event");
+      publish(event);
+      return { status: 200, body: {} };
+    }
+    if (kind === "batch") {
+      const parsed = parseJson(body);
+      if (!isObject(parsed) || !Array.isArray(parsed.batch)) throw new HttpError(400, "Body must be {batch: [...]}");
+      if (parsed.batch.length > MAX_BATCH_EVENTS) {
+        throw new HttpError(400, `Batch holds more than ${MAX_BATCH_EVENTS} events`);
+      }
+      // Validate everything before publishing anything.
+      const events = parsed.batch.map((entry, i) => parseEvent(entry, `batch[${i}]`));
+      for (const event of events) publish(event);
+      return { status: 200, body: {} };
+    }
+    if (kind === "channels") {
+      return { status: 200, body: channelsInfo(url.searchParams.get("filter_by_prefix")) };
+    }
+    const channel = decodeURIComponent(sub.slice("/channels/".length));
+    const count = channelMembers.get(channel)?.size ?? 0;
+    const info = (url.searchParams.get("info") ?? "").split(",");
+    const result: JsonObject = { occupied: count > 0 };
+    if (info.includes("subscription_count")) result.subscription_count = count;
+    return { status: 200, body: result };
+  }
+
+  function respond(res: ServerResponse, status: number, body: unknown, done?: () => void): void {
+    const text = JSON.stringify(body);
+    res.writeHead(status, {
+      "content-type": "application/json; charset=utf-8",
+      "content-length": Buffer.byteLength(text),
+    });
+    res.end(text, done);
+  }
+
+  function handleRequest(req: IncomingMessage, res: ServerResponse): void {
+    route(req).then(
+      ({ status, body }) => respond(res, status, body),
+      (err: unknown) => {
+        if (err instanceof HttpError) {
+          if (err.status === 413 && !req.complete) {
+            // Oversized body still streaming in: answer, then drop the connection.
+            res.setHeader("connection", "close");
+            respond(res, err.status, { error: err.message }, () => req.destroy());
+            return;
+          }
+          respond(res, err.status, { error: err.message });
+          return;
+        }
+        console.error("[embedded-pusher] request failed:", err);
+        respond(res, 500, { error: "Internal error" });
+      },
+    );
+  }
+
+  // ------------------------------------------------------------------ server
+
+  const server: Server = createServer(handleRequest);
+  server.on("upgrade", handleUpgrade);
+  server.on("clientError", (_err, socket) => socket.destroy());
+
+  await new Promise<void>((resolve, reject) => {
+    const onError = (err: Error) => reject(err);
+    server.once("error", onError);
+    server.listen(opts.port ?? 0, bindHost, () => {
+      server.off("error", onError);
+      server.on("error", (err) => console.error("[embedded-pusher] server error:", err.message));
+      resolve();
+    });
+  });
+  const address = server.address() as AddressInfo;
+
+  let closing: Promise<void> | undefined;
+  return {
+    host: bindHost,
+    port: address.port,
+    close(): Promise<void> {
+      closing ??= new Promise<void>((resolve) => {
+        for (const conn of [...connections]) {
+          conn.ws.terminate();
+          dropConnection(conn);
+        }
+        wss.close();
+        server.closeAllConnections();
+        server.close(() => resolve());
+      });
+      return closing;
+    },
+  };
+}
+
+function toBuffers(raw: RawData): Buffer[] {
+  if (Array.isArray(raw)) return raw;
+  if (Buffer.isBuffer(raw)) return [raw];
+  return [Buffer.from(raw)];
+}

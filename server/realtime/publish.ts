@@ -1,0 +1,28 @@
+import Pusher from "pusher";
+import { logger } from "../log";
+import { companyChannel, type RealtimeEvent } from "./channels";
+import { serverRealtimeConfig } from "./config";
+
+let client: Pusher | undefined;
+
+export function pusherServer(): Pusher {
+  if (!client) {
+    const c = serverRealtimeConfig();
+    client = new Pusher({ appId: c.appId, key: c.key, secret: c.secret, host: c.host, port: c.port ? String(c.port) : undefined, useTLS: c.useTLS, cluster: c.cluster });
+  }
+  return client;
+}
+
+/**
+ * Publishes after commit. Realtime is a notification, not the record: the data is already in Postgres and
+ * clients refetch on reconnect, so a failed publish is logged and never fails the caller.
+ */
+export async function publishToCompany(companyId: string, events: RealtimeEvent[]): Promise<void> {
+  if (events.length === 0) return;
+  const channel = companyChannel(companyId);
+  try {
+    await pusherServer().triggerBatch(events.map((e) => ({ channel, name: e.name, data: e.data })));
+  } catch (error) {
+    logger.warn("realtime.publish_failed", { companyId, events: events.map((e) => e.name).join(","), error: String(error) });
+  }
+}

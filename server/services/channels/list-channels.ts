@@ -1,0 +1,45 @@
+import { and, asc, eq, ne } from "drizzle-orm";
+import { channels, lines } from "../../../db/schema";
+import { env } from "../../env.js";
+import type { ServiceContext } from "../context";
+
+const webhookPath: Record<string, (id: string) => string> = {
+  telegram: (id) => `/api/webhooks/telegram/${id}`,
+  vk: (id) => `/api/webhooks/vk/${id}`,
+  messenger: () => `/api/webhooks/meta`,
+  instagram: () => `/api/webhooks/meta`,
+};
+
+/** Channels for Settings (admins). Stopped channels are hidden unless asked for (F4). Never credentials. */
+export async function listChannels({ ctx, input }: { ctx: ServiceContext; input: { includeStopped: boolean } }) {
+  const rows = await ctx.db
+    .select({
+      id: channels.id,
+      name: channels.name,
+      provider: channels.provider,
+      status: channels.status,
+      statusReason: channels.statusReason,
+      statusSince: channels.statusSince,
+      connectedAt: channels.connectedAt,
+      reconnectedAt: channels.reconnectedAt,
+      lastWebhookAt: channels.lastWebhookAt,
+      lastSendAt: channels.lastSendAt,
+      lineName: lines.name,
+    })
+    .from(channels)
+    .leftJoin(lines, eq(lines.id, channels.lineId))
+    .where(and(eq(channels.companyId, ctx.companyId), input.includeStopped ? undefined : ne(channels.status, "stopped")))
+    .orderBy(asc(channels.provider), asc(channels.name));
+  const base = env().APP_URL;
+  return rows.map((r) => ({ ...r, webhookUrl: `${base}${webhookPath[r.provider]!(r.id)}` }));
+}
+
+/** Whether any channel of the company has lost its connection: the red dot next to Settings (F1). */
+export async function hasDisconnectedChannel({ ctx }: { ctx: ServiceContext }): Promise<boolean> {
+  const [row] = await ctx.db
+    .select({ id: channels.id })
+    .from(channels)
+    .where(and(eq(channels.companyId, ctx.companyId), eq(channels.status, "disconnected")))
+    .limit(1);
+  return Boolean(row);
+}

@@ -1,0 +1,130 @@
+import { and, eq, isNull, ne } from "drizzle-orm";
+import type { Tx } from "../../../db";
+import { channels, contacts, conversations, lines, messages } from "../../../db/schema";
+import type { NormalizedEvent } from "../../channels/types";
+import type { RealtimeEvent } from "../../realtime/channels";
+
+type Channel = typeof channels.$inferSelect;
+
+async function findLiveContact(tx: Tx, channelId: string, chatId: string) {
+  const [contact] = await tx
+    .select()
+    .from(contacts)
+    .where(and(eq(contacts.channelId, channelId), eq(contacts.externalId, chatId), isNull(contacts.endedAt)))
+    .limit(1);
+  return contact;
+}
+
+async function upsertContact(tx: Tx, channel: Channel, ev: Extract<NormalizedEvent, { kind: "message" }>) {
+  const existing = await findLiveContact(tx, channel.id, ev.chatId);
+  if (existing) {
+    // Renames show on new messages only: the contact's name follows, old messages keep theirs.
+    if (existing.displayName !== ev.contactName || (ev.username && existing.username !== ev.username)) {
+      await tx.update(contacts).set({ displayName: ev.contactName, username: ev.username ?? existing.username, updatedAt: new Date() }).where(eq(contacts.id, existing.id));
+    }
+    return existing;
+  }
+  const [created] = await tx
+    .insert(contacts)
+    .values({ companyId: channel.companyId, channelId: channel.id, externalId: ev.chatId, displayName: ev.contactName, username: ev.username, chatKind: ev.chatKind })
+    .returning();
+  return created!;
+}
+
+/** F9: a new inbound message resumes the contact's open conversation on the channel's line, or starts one. */
+async function openConversation(tx: Tx, channel: Channel, contactId: string, at: Date) {
+  const [open] = await tx
+    .select()
+    .from(conversations)
+    .where(and(eq(conversations.contactId, contactId), ne(conversations.status, "closed")))
+    .limit(1);
+  if (open) return { conversation: open, created: false };
+  const line = channel.lineId ? (await tx.select().from(lines).where(eq(lines.id, channel.lineId)).limit(1))[0] : undefined;
+  const [created] = await tx
+    .insert(conversations)
+    .values({ companyId: channel.companyId, lineId: channel.lineId, channelId: channel.id, contactId, status: "new", teamId: line?.defaultTeamId ?? null, lastMessageAt: at, lastInboundAt: at })
+    .returning();
+  return { conversation: created!, created: true };
+}
+
+async function unroutedConversation(tx: Tx, channel: Channel, contactId: string, at: Date) {
+  const [existing] = await tx
+    .select()
+    .from(conversations)
+    .where(and(eq(conversations.contactId, contactId), eq(conversations.status, "closed"), isNull(conversations.lineId)))
+    .limit(1);
+  if (existing) return { conversation: existing, created: false };
+  const [created] = await tx
+    .insert(conversations)
+    .values({ companyId: channel.companyId, lineId: null, channelId: channel.id, contactId, status: "closed", closedAt: at, lastMessageAt: at, lastInboundAt: at })
+    .returning();
+  return { conversation: created!, created: true };
+}
+
+/**
+ * Applies one webhook's normalized events inside the caller's transaction. Returns the realtime events to
+ * publish after commit. Idempotent: a message already stored (same provider id) is not stored again.
+ */
+export async function applyNormalizedEvents(tx: Tx, channel: Channel, events: NormalizedEvent[]): Promise<RealtimeEvent[]> {
+  const out: RealtimeEvent[] = [];
+  for (const ev of events) {
+    switch (ev.kind) {
+      case "message": {
+        const contact = await upsertContact(tx, channel, ev);
+        const text = ev.participantName ? `${ev.participantName}: ${ev.text}` : ev.text;
+        const received = new Date();
+        // F7: a banned contact's messages are kept, but in an unrouted closed thread, never in the line.
+        const { conversation } = contact.bannedAt
+          ? await unroutedConversation(tx, channel, contact.id, received)
+          : await openConversation(tx, channel, contact.id, received);
+        const [message] = await tx
+          .insert(messages)
+          .values({
+            companyId: channel.companyId,
+            conversationId: conversation.id,
+            channelId: channel.id,
+            direction: "inbound",
+            authorKind: "customer",
+            authorName: ev.participantName ?? contact.displayName,
+            text,
+            attachments: ev.attachments,
+            providerMessageId: ev.providerMessageId,
+            deliveryStatus: "delivered",
+            providerTimestamp: ev.sentAt,
+          })
+          .onConflictDoNothing({ target: [messages.channelId, messages.providerMessageId] })
+          .returning({ id: messages.id });
+        if (!message) continue;
+        if (contact.bannedAt) continue;
+        await tx.update(conversations).set({ lastMessageAt: received, lastInboundAt: received }).where(eq(conversations.id, conversation.id));
+        out.push({ name: "message.created", data: { conversationId: conversation.id, messageId: message.id } });
+        break;
+      }
+      case "message_edited": {
+        const updated = await tx
+          .update(messages)
+          .set({ text: ev.participantName ? `${ev.participantName}: ${ev.text}` : ev.text, editedAt: ev.editedAt })
+          .where(and(eq(messages.channelId, channel.id), eq(messages.providerMessageId, ev.providerMessageId)))
+          .returning({ id: messages.id, conversationId: messages.conversationId });
+        for (const m of updated) out.push({ name: "message.updated", data: { conversationId: m.conversationId, messageId: m.id } });
+        break;
+      }
+      case "contact_blocked_us":
+      case "contact_unblocked_us": {
+        const contact = await findLiveContact(tx, channel.id, ev.chatId);
+        if (contact) await tx.update(contacts).set({ blockedUsAt: ev.kind === "contact_blocked_us" ? ev.at : null, updatedAt: new Date() }).where(eq(contacts.id, contact.id));
+        break;
+      }
+      case "contact_ended": {
+        await tx.update(contacts).set({ endedAt: ev.at, updatedAt: new Date() }).where(and(eq(contacts.channelId, channel.id), eq(contacts.externalId, ev.chatId), isNull(contacts.endedAt)));
+        break;
+      }
+      case "chat_migrated": {
+        // The group became a supergroup: the same contact follows the new chat id.
+        await tx.update(contacts).set({ externalId: ev.toChatId, updatedAt: new Date() }).where(and(eq(contacts.channelId, channel.id), eq(contacts.externalId, ev.fromChatId), isNull(contacts.endedAt)));
+        break;
+      }
+    }
+  }
+  return out;
+}

@@ -1,0 +1,69 @@
+import { and, eq, inArray, lt, sql } from "drizzle-orm";
+import { db } from "../../../db";
+import { channels, inboundEvents } from "../../../db/schema";
+import { adapterFor } from "../../channels/registry";
+import { logger } from "../../log";
+import { publishToCompany } from "../../realtime/publish";
+import type { RealtimeEvent } from "../../realtime/channels";
+import { applyNormalizedEvents } from "./apply-normalized-events";
+
+const MAX_ATTEMPTS = 5;
+
+/**
+ * Turns one stored webhook event into contacts, conversations and messages. Runs after the webhook was
+ * acknowledged; the row lock makes concurrent runs (the route's after-hook and the sweeper) safe, and a
+ * crash leaves the row `received` for the sweeper.
+ */
+export async function processInboundEvent(eventId: string): Promise<void> {
+  let companyId: string | undefined;
+  let realtime: RealtimeEvent[] = [];
+  try {
+    await db.transaction(async (tx) => {
+      const [event] = await tx.select().from(inboundEvents).where(and(eq(inboundEvents.id, eventId), eq(inboundEvents.status, "received"))).for("update", { skipLocked: true });
+      if (!event) return;
+      const [channel] = event.channelId ? await tx.select().from(channels).where(eq(channels.id, event.channelId)) : [];
+      const resolved = channel ? adapterFor(channel) : undefined;
+      if (!channel || !resolved) {
+        await tx.update(inboundEvents).set({ status: "ignored", note: "no channel or adapter", processedAt: new Date() }).where(eq(inboundEvents.id, event.id));
+        return;
+      }
+      companyId = channel.companyId;
+      const parsed = resolved.adapter.parseEvent(event.payload);
+      if (!parsed.ok) {
+        await tx.update(inboundEvents).set({ status: "failed", note: parsed.reason, processedAt: new Date() }).where(eq(inboundEvents.id, event.id));
+        return;
+      }
+      realtime = await applyNormalizedEvents(tx, channel, parsed.events);
+      const ignored = parsed.events.length === 0;
+      await tx
+        .update(inboundEvents)
+        .set({ status: ignored ? "ignored" : "processed", note: parsed.ignoredReason ?? null, processedAt: new Date(), attempts: sql`${inboundEvents.attempts} + 1` })
+        .where(eq(inboundEvents.id, event.id));
+    });
+  } catch (error) {
+    logger.error("inbound.process_failed", { eventId, error: error instanceof Error ? error.message : String(error) });
+    // Count the attempt outside the failed transaction; give up (status failed, kept for inspection) after a few.
+    await db
+      .update(inboundEvents)
+      .set({
+        attempts: sql`${inboundEvents.attempts} + 1`,
+        status: sql`case when ${inboundEvents.attempts} + 1 >= ${MAX_ATTEMPTS} then 'failed'::inbound_event_status else 'received'::inbound_event_status end`,
+        note: error instanceof Error ? error.message.slice(0, 500) : "processing failed",
+      })
+      .where(eq(inboundEvents.id, eventId));
+    return;
+  }
+  if (companyId) await publishToCompany(companyId, realtime);
+}
+
+/** The sweeper: events a crash (or a failed attempt) left in `received` for longer than `olderThanMs`. */
+export async function sweepInboundEvents(olderThanMs = 10_000, limit = 50): Promise<number> {
+  const stale = await db
+    .select({ id: inboundEvents.id })
+    .from(inboundEvents)
+    .where(and(inArray(inboundEvents.status, ["received"]), lt(inboundEvents.receivedAt, new Date(Date.now() - olderThanMs))))
+    .orderBy(inboundEvents.receivedAt)
+    .limit(limit);
+  for (const { id } of stale) await processInboundEvent(id);
+  return stale.length;
+}

@@ -1,0 +1,66 @@
+import { randomUUID } from "node:crypto";
+import { and, eq, ne } from "drizzle-orm";
+import type { Database } from "../../../db";
+import { conversations, messages, outboundSends } from "../../../db/schema";
+import { DomainError, notFound } from "../../errors";
+import type { RealtimeEvent } from "../../realtime/channels";
+import type { ServiceContext } from "../context";
+
+export type ReplyInput = { conversationId: string; text: string };
+
+/**
+ * An operator's reply: stored as a pending outbound message plus a durable send job, in one transaction.
+ * Delivery happens in the send worker (server/jobs), which records the provider's answer.
+ * Replying to an unassigned thread takes it (In progress, assigned to the operator); replying to a closed
+ * thread reopens it.
+ */
+export async function replyToConversation({ ctx, input }: { ctx: ServiceContext & { db: Database }; input: ReplyInput }) {
+  if (ctx.actor.kind !== "user") throw new DomainError("forbidden", "errors.forbidden");
+  const userId = ctx.actor.userId;
+  const text = input.text.trim();
+  if (!text) throw new DomainError("invalid", "inbox.reply.empty");
+
+  return ctx.db.transaction(async (tx) => {
+    const [conversation] = await tx
+      .select()
+      .from(conversations)
+      .where(and(eq(conversations.id, input.conversationId), eq(conversations.companyId, ctx.companyId)))
+      .for("update");
+    if (!conversation) throw notFound("conversation");
+
+    if (conversation.status === "closed") {
+      const [other] = await tx
+        .select({ id: conversations.id })
+        .from(conversations)
+        .where(and(eq(conversations.contactId, conversation.contactId), ne(conversations.status, "closed")))
+        .limit(1);
+      if (other) throw new DomainError("conflict", "errors.conversationClosed");
+    }
+    const now = new Date();
+    const [message] = await tx
+      .insert(messages)
+      .values({
+        companyId: ctx.companyId,
+        conversationId: conversation.id,
+        channelId: conversation.channelId,
+        direction: "outbound",
+        authorKind: "operator",
+        authorUserId: userId,
+        text,
+        deliveryStatus: "pending",
+      })
+      .returning();
+    await tx.insert(outboundSends).values({ companyId: ctx.companyId, channelId: conversation.channelId, messageId: message!.id, idempotencyKey: randomUUID() });
+    const takeOver = conversation.status !== "in_progress" && conversation.handler === "humans";
+    await tx
+      .update(conversations)
+      .set({
+        lastMessageAt: now,
+        ...(takeOver ? { status: "in_progress" as const, assigneeId: conversation.assigneeId ?? userId, closedAt: null } : {}),
+      })
+      .where(eq(conversations.id, conversation.id));
+    const realtime: RealtimeEvent[] = [{ name: "message.created", data: { conversationId: conversation.id, messageId: message!.id } }];
+    if (takeOver) realtime.push({ name: "conversation.updated", data: { conversationId: conversation.id } });
+    return { message: message!, realtime };
+  });
+}

@@ -1,0 +1,118 @@
+import { eq, inArray, sql } from "drizzle-orm";
+import { db } from "../../../db";
+import { channels, contacts, conversations, messages, outboundSends } from "../../../db/schema";
+import { adapterFor } from "../../channels/registry";
+import type { ClassifiedError } from "../../channels/types";
+import { logger } from "../../log";
+import { publishToCompany } from "../../realtime/publish";
+import { markChannelDisconnected } from "../channels/mark-channel-disconnected";
+
+export const MAX_SEND_ATTEMPTS = 8;
+const LEASE_SECONDS = 60;
+const BACKOFF_CAP_SECONDS = 300;
+
+/** Exponential backoff with a cap; a provider's own retry_after / Retry-After wins. */
+export function retryDelaySeconds(attempts: number, retryAfterSeconds?: number): number {
+  if (retryAfterSeconds !== undefined) return Math.min(Math.max(retryAfterSeconds, 0), 3600);
+  return Math.min(2 ** Math.max(attempts - 1, 0), BACKOFF_CAP_SECONDS);
+}
+
+type Claimed = typeof outboundSends.$inferSelect;
+
+/**
+ * Claims due sends (queued and due, or `sending` with an expired lease after a crash) on active channels.
+ * SKIP LOCKED lets several workers share the queue; a disconnected channel's sends wait for its reconnect.
+ */
+async function claimDueSends(limit: number): Promise<Claimed[]> {
+  const rows = await db.execute<{ id: string }>(sql`
+    update ${outboundSends} set status = 'sending', attempts = ${outboundSends.attempts} + 1,
+      locked_until = now() + make_interval(secs => ${LEASE_SECONDS})
+    where ${outboundSends.id} in (
+      select s.id from ${outboundSends} s join ${channels} c on c.id = s.channel_id
+      where c.status = 'active'
+        and ((s.status = 'queued' and s.next_attempt_at <= now()) or (s.status = 'sending' and s.locked_until < now()))
+      order by s.next_attempt_at
+      limit ${limit}
+      for update of s skip locked)
+    returning ${outboundSends.id}`);
+  if (rows.length === 0) return [];
+  const ids = rows.map((r) => r.id);
+  return db.select().from(outboundSends).where(inArray(outboundSends.id, ids));
+}
+
+async function deliverOne(send: Claimed): Promise<void> {
+  const [row] = await db
+    .select({ message: messages, contact: contacts, channel: channels })
+    .from(messages)
+    .innerJoin(conversations, eq(conversations.id, messages.conversationId))
+    .innerJoin(contacts, eq(contacts.id, conversations.contactId))
+    .innerJoin(channels, eq(channels.id, messages.channelId))
+    .where(eq(messages.id, send.messageId));
+  if (!row) return;
+  const { message, contact, channel } = row;
+  const resolved = adapterFor(channel);
+  const result = resolved
+    ? await resolved.adapter.send(
+        { credentials: resolved.credentials, channelExternalId: channel.externalId, contactExternalId: contact.externalId, idempotencyKey: send.idempotencyKey },
+        { text: message.text, attachments: message.attachments },
+      )
+    : ({ ok: false, error: { class: "message_rejected", reason: "invalid_request", providerError: { description: `no adapter for ${channel.provider}` } } } as const);
+
+  const now = new Date();
+  if (result.ok) {
+    await db.transaction(async (tx) => {
+      await tx.update(outboundSends).set({ status: "sent", sentAt: now, lockedUntil: null, lastError: null, lastErrorClass: null }).where(eq(outboundSends.id, send.id));
+      await tx.update(messages).set({ deliveryStatus: "sent", sentAt: now, providerMessageId: result.providerMessageId, failureClass: null, failureReason: null }).where(eq(messages.id, message.id));
+      await tx.update(channels).set({ lastSendAt: now, authFailureCount: 0 }).where(eq(channels.id, channel.id));
+    });
+  } else {
+    await recordFailure(send, message.id, channel.id, contact.id, result.error);
+  }
+  await publishToCompany(channel.companyId, [{ name: "message.updated", data: { conversationId: message.conversationId, messageId: message.id } }]);
+}
+
+async function recordFailure(send: Claimed, messageId: string, channelId: string, contactId: string, error: ClassifiedError) {
+  const now = new Date();
+  logger.warn("send.failed", { sendId: send.id, channelId, class: error.class, reason: error.reason, code: error.providerError.code ?? null, attempt: send.attempts });
+  await db.transaction(async (tx) => {
+    if (error.migrateToChatId) {
+      await tx.update(contacts).set({ externalId: error.migrateToChatId, updatedAt: now }).where(eq(contacts.id, contactId));
+    }
+    if (error.class === "connection_lost") {
+      // The message waits for the reconnect instead of failing: nothing a person wrote is lost.
+      await markChannelDisconnected(tx, channelId, error);
+      await tx.update(outboundSends).set({ status: "queued", lockedUntil: null, lastError: error.providerError, lastErrorClass: error.class, nextAttemptAt: now }).where(eq(outboundSends.id, send.id));
+      await tx.update(messages).set({ failureClass: error.class, failureReason: "connection_lost" }).where(eq(messages.id, messageId));
+      return;
+    }
+    if (error.class === "retry_later" && send.attempts < MAX_SEND_ATTEMPTS) {
+      const next = new Date(now.getTime() + retryDelaySeconds(send.attempts, error.retryAfterSeconds) * 1000);
+      await tx.update(outboundSends).set({ status: "queued", lockedUntil: null, lastError: error.providerError, lastErrorClass: error.class, nextAttemptAt: next }).where(eq(outboundSends.id, send.id));
+      await tx.update(messages).set({ failureClass: error.class, failureReason: "retrying" }).where(eq(messages.id, messageId));
+      return;
+    }
+    const reason = error.class === "retry_later" ? "gave_up" : error.reason;
+    await tx.update(outboundSends).set({ status: "failed", lockedUntil: null, lastError: error.providerError, lastErrorClass: error.class }).where(eq(outboundSends.id, send.id));
+    await tx.update(messages).set({ deliveryStatus: "failed", failureClass: error.class, failureReason: reason }).where(eq(messages.id, messageId));
+  });
+}
+
+/** One pass of the send worker. Returns how many sends it handled. */
+export async function deliverDueSends(limit = 20): Promise<number> {
+  const claimed = await claimDueSends(limit);
+  for (const send of claimed) {
+    try {
+      await deliverOne(send);
+    } catch (error) {
+      // Leave the lease to expire: the send is retried, never dropped.
+      logger.error("send.crashed", { sendId: send.id, error: error instanceof Error ? error.message : String(error) });
+    }
+  }
+  return claimed.length;
+}
+
+/** When the next queued send becomes due (for the worker's sleep), or undefined when none. */
+export async function nextSendDueAt(): Promise<Date | undefined> {
+  const [row] = await db.select({ at: sql<Date>`min(${outboundSends.nextAttemptAt})` }).from(outboundSends).where(eq(outboundSends.status, "queued"));
+  return row?.at ? new Date(row.at) : undefined;
+}
