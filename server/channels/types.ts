@@ -1,4 +1,4 @@
-import type { Attachment, ProviderError } from "../../db/schema";
+import type { Attachment, ChannelSettings, ProviderError } from "../../db/schema";
 
 export type Provider = "telegram" | "messenger" | "instagram" | "vk";
 
@@ -34,7 +34,27 @@ export type NormalizedEvent =
   | { kind: "contact_blocked_us"; chatId: string; at: Date }
   | { kind: "contact_unblocked_us"; chatId: string; at: Date }
   | { kind: "contact_ended"; chatId: string; at: Date }
-  | { kind: "chat_migrated"; fromChatId: string; toChatId: string };
+  | { kind: "chat_migrated"; fromChatId: string; toChatId: string }
+  /** A message the account itself sent: by us (confirmation), by a human in the provider's inbox, or by another app. */
+  | {
+      kind: "echo";
+      chatId: string;
+      providerMessageId: string;
+      text: string;
+      attachments: Attachment[];
+      sentAt: Date;
+      source: "us" | "provider_inbox" | "other_app";
+      appId?: string;
+    }
+  /** Delivery/read receipts: by message ids, or everything sent up to a watermark. */
+  | { kind: "receipt"; chatId: string; status: "delivered" | "read"; providerMessageIds?: string[]; watermark?: Date }
+  | { kind: "reaction"; chatId: string; providerMessageId: string; emoji?: string; action: "react" | "unreact" }
+  /** Meta handover: who owns the thread now (F10). `requestedBy` when another app asks for it. */
+  | { kind: "thread_control"; chatId: string; owner: "us" | "other_app" | "idle"; appId?: string; requestedBy?: string }
+  /** The provider told us the account lost access (permission revoked, app removed). */
+  | { kind: "connection_lost"; reason: string; providerError: ProviderError }
+  /** The customer left the community (VK group_leave): informational. */
+  | { kind: "contact_left"; chatId: string; at: Date };
 
 export type OutboundMessage = { text: string; attachments: Attachment[] };
 
@@ -43,8 +63,12 @@ export type SendResult = { ok: true; providerMessageId: string } | { ok: false; 
 export type SendContext<Credentials> = {
   credentials: Credentials;
   channelExternalId: string;
+  channelSettings: ChannelSettings;
   contactExternalId: string;
+  /** The customer's last inbound message: Meta's 24-hour / 7-day windows are counted from it. */
+  lastInboundAt: Date | null;
   idempotencyKey: string;
+  now: Date;
 };
 
 /**

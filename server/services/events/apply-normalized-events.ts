@@ -1,8 +1,9 @@
-import { and, eq, isNull, ne } from "drizzle-orm";
+import { and, eq, inArray, isNull, lte, ne, or } from "drizzle-orm";
 import type { Tx } from "../../../db";
 import { channels, contacts, conversations, lines, messages } from "../../../db/schema";
 import type { NormalizedEvent } from "../../channels/types";
 import type { RealtimeEvent } from "../../realtime/channels";
+import { markChannelDisconnected } from "../channels/mark-channel-disconnected";
 
 type Channel = typeof channels.$inferSelect;
 
@@ -117,6 +118,81 @@ export async function applyNormalizedEvents(tx: Tx, channel: Channel, events: No
       }
       case "contact_ended": {
         await tx.update(contacts).set({ endedAt: ev.at, updatedAt: new Date() }).where(and(eq(contacts.channelId, channel.id), eq(contacts.externalId, ev.chatId), isNull(contacts.endedAt)));
+        break;
+      }
+      case "echo": {
+        // Our own sends are recorded by the send worker; echoes only confirm them.
+        if (ev.source === "us") break;
+        const contact = await findLiveContact(tx, channel.id, ev.chatId);
+        if (!contact) break;
+        const { conversation } = await openConversation(tx, channel, contact.id, ev.sentAt);
+        const [message] = await tx
+          .insert(messages)
+          .values({
+            companyId: channel.companyId,
+            conversationId: conversation.id,
+            channelId: channel.id,
+            direction: "outbound",
+            // A human answering in the provider's own inbox, or another app (the bot of F10).
+            authorKind: ev.source === "other_app" ? "bot" : "operator",
+            authorName: ev.source === "other_app" ? null : "Page Inbox",
+            text: ev.text,
+            attachments: ev.attachments,
+            providerMessageId: ev.providerMessageId,
+            deliveryStatus: "sent",
+            providerTimestamp: ev.sentAt,
+            sentAt: ev.sentAt,
+          })
+          .onConflictDoNothing({ target: [messages.channelId, messages.providerMessageId] })
+          .returning({ id: messages.id });
+        if (message) out.push({ name: "message.created", data: { conversationId: conversation.id, messageId: message.id } });
+        break;
+      }
+      case "receipt": {
+        const contact = await findLiveContact(tx, channel.id, ev.chatId);
+        if (!contact) break;
+        // Receipts only move a status forward: sent → delivered → read.
+        const from = ev.status === "read" ? (["sent", "delivered"] as const) : (["sent"] as const);
+        const byIds = ev.providerMessageIds?.length ? inArray(messages.providerMessageId, ev.providerMessageIds) : undefined;
+        const byWatermark = ev.watermark ? lte(messages.sentAt, ev.watermark) : undefined;
+        if (!byIds && !byWatermark) break;
+        const updated = await tx
+          .update(messages)
+          .set({ deliveryStatus: ev.status })
+          .where(
+            and(
+              eq(messages.channelId, channel.id),
+              eq(messages.direction, "outbound"),
+              inArray(messages.deliveryStatus, [...from]),
+              inArray(messages.conversationId, tx.select({ id: conversations.id }).from(conversations).where(eq(conversations.contactId, contact.id))),
+              byIds && byWatermark ? or(byIds, byWatermark) : (byIds ?? byWatermark),
+            ),
+          )
+          .returning({ id: messages.id, conversationId: messages.conversationId });
+        for (const m of updated) out.push({ name: "message.updated", data: { conversationId: m.conversationId, messageId: m.id } });
+        break;
+      }
+      case "reaction":
+      case "contact_left":
+        // Kept in inbound_events; nothing in the thread changes.
+        break;
+      case "thread_control": {
+        const contact = await findLiveContact(tx, channel.id, ev.chatId);
+        if (!contact) break;
+        const [open] = await tx.select().from(conversations).where(and(eq(conversations.contactId, contact.id), ne(conversations.status, "closed"))).limit(1);
+        if (!open || ev.requestedBy) break;
+        // F10: a thread the bot owns waits in New, unassigned; when it comes back to us, humans handle it.
+        const handler = ev.owner === "other_app" ? "bot" : "humans";
+        await tx
+          .update(conversations)
+          .set(handler === "bot" ? { handler, status: "new", assigneeId: null } : { handler })
+          .where(eq(conversations.id, open.id));
+        out.push({ name: "conversation.updated", data: { conversationId: open.id } });
+        break;
+      }
+      case "connection_lost": {
+        await markChannelDisconnected(tx, channel.id, { class: "connection_lost", reason: ev.reason, providerError: ev.providerError });
+        out.push({ name: "channel.status_changed", data: { channelId: channel.id, status: "disconnected" } });
         break;
       }
       case "chat_migrated": {

@@ -42,18 +42,26 @@ async function claimDueSends(limit: number): Promise<Claimed[]> {
 
 async function deliverOne(send: Claimed): Promise<void> {
   const [row] = await db
-    .select({ message: messages, contact: contacts, channel: channels })
+    .select({ message: messages, contact: contacts, channel: channels, lastInboundAt: conversations.lastInboundAt })
     .from(messages)
     .innerJoin(conversations, eq(conversations.id, messages.conversationId))
     .innerJoin(contacts, eq(contacts.id, conversations.contactId))
     .innerJoin(channels, eq(channels.id, messages.channelId))
     .where(eq(messages.id, send.messageId));
   if (!row) return;
-  const { message, contact, channel } = row;
+  const { message, contact, channel, lastInboundAt } = row;
   const resolved = adapterFor(channel);
   const result = resolved
     ? await resolved.adapter.send(
-        { credentials: resolved.credentials, channelExternalId: channel.externalId, contactExternalId: contact.externalId, idempotencyKey: send.idempotencyKey },
+        {
+          credentials: resolved.credentials,
+          channelExternalId: channel.externalId,
+          channelSettings: channel.settings,
+          contactExternalId: contact.externalId,
+          lastInboundAt,
+          idempotencyKey: send.idempotencyKey,
+          now: new Date(),
+        },
         { text: message.text, attachments: message.attachments },
       )
     : ({ ok: false, error: { class: "message_rejected", reason: "invalid_request", providerError: { description: `no adapter for ${channel.provider}` } } } as const);

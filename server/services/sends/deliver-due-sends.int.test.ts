@@ -1,0 +1,94 @@
+import { readFileSync } from "node:fs";
+import { and, eq } from "drizzle-orm";
+import { describe, expect, it } from "vitest";
+import { db } from "../../../db";
+import { channelIncidents, channels, messages, outboundSends } from "../../../db/schema";
+import { callerFor, postTelegramUpdate, seedTestCompany } from "../../testing/factories";
+import { telegramFake } from "../../testing/setup";
+import { deliverDueSends } from "./deliver-due-sends";
+
+const fixture = (name: string) => JSON.parse(readFileSync(new URL(`../../../e2e/fixtures/telegram/${name}`, import.meta.url), "utf8")) as Record<string, unknown>;
+
+/** A company whose Telegram contact wrote in, and an operator's reply queued to them. */
+async function queuedReply(text: string) {
+  const co = await seedTestCompany();
+  await postTelegramUpdate(co.telegram.channelId, co.telegram.webhookSecret, { ...fixture("update_message_text.json"), update_id: Math.floor(Math.random() * 1e9) });
+  const operator = callerFor({ id: co.operators[0]!.id, companyId: co.companyId, role: "operator" });
+  const [conversation] = (await operator.inbox.list({ filter: "open" })).filter((c) => c.provider === "telegram");
+  const reply = await operator.inbox.reply({ conversationId: conversation!.id, text });
+  return { co, operator, conversationId: conversation!.id, messageId: reply.id };
+}
+
+const sendsTo = (text: string) => telegramFake.calls.filter((c) => c.method === "sendMessage" && c.params.text === text);
+const messageRow = async (id: string) => (await db.select().from(messages).where(eq(messages.id, id)))[0]!;
+const sendRow = async (messageId: string) => (await db.select().from(outboundSends).where(eq(outboundSends.messageId, messageId)))[0]!;
+
+describe("sending replies to Telegram", () => {
+  it("delivers an operator's reply through sendMessage and records it as sent", async () => {
+    const { co, messageId } = await queuedReply("Your order ships today.");
+    expect((await messageRow(messageId)).deliveryStatus).toBe("pending");
+    await deliverDueSends();
+    const calls = sendsTo("Your order ships today.");
+    expect(calls).toHaveLength(1);
+    expect(calls[0]!.params.chat_id).toBe("123456789");
+    expect(calls[0]!.token).toBe(co.telegram.botToken);
+    const row = await messageRow(messageId);
+    expect(row.deliveryStatus).toBe("sent");
+    expect(row.providerMessageId).toMatch(/^123456789:\d+$/);
+  });
+
+  it("retries a 429 after retry_after and lands once", async () => {
+    const { messageId } = await queuedReply("Retry me");
+    telegramFake.enqueue("sendMessage", 429, fixture("error_429_too_many_requests.json"));
+    const before = Date.now();
+    await deliverDueSends();
+    const waiting = await sendRow(messageId);
+    expect(waiting.status).toBe("queued");
+    expect(waiting.nextAttemptAt.getTime() - before).toBeGreaterThanOrEqual(34_000);
+    await deliverDueSends(); // not due yet: nothing is sent early
+    expect(sendsTo("Retry me")).toHaveLength(1);
+
+    await db.update(outboundSends).set({ nextAttemptAt: new Date(Date.now() - 1000) }).where(eq(outboundSends.id, waiting.id));
+    await deliverDueSends();
+    expect(sendsTo("Retry me")).toHaveLength(2);
+    expect((await messageRow(messageId)).deliveryStatus).toBe("sent");
+    expect((await sendRow(messageId)).attempts).toBe(2);
+  });
+
+  it("marks the channel's connection lost on 401 and keeps the reply waiting", async () => {
+    const { co, messageId } = await queuedReply("After the token died");
+    telegramFake.enqueue("sendMessage", 401, fixture("error_401_unauthorized.json"));
+    await deliverDueSends();
+    const [channel] = await db.select().from(channels).where(eq(channels.id, co.telegram.channelId));
+    expect(channel).toMatchObject({ status: "disconnected", statusReason: "token_revoked" });
+    expect(channel!.providerError).toMatchObject({ code: 401, description: "Unauthorized" });
+    const incidents = await db.select().from(channelIncidents).where(eq(channelIncidents.channelId, co.telegram.channelId));
+    expect(incidents).toHaveLength(1);
+    const row = await messageRow(messageId);
+    expect(row.deliveryStatus).toBe("pending");
+    expect(row.failureReason).toBe("connection_lost");
+    // While disconnected the send is not attempted again.
+    await deliverDueSends();
+    expect(sendsTo("After the token died")).toHaveLength(1);
+  });
+
+  it("fails only that message when the user blocked the bot, leaving the channel active", async () => {
+    const { co, messageId } = await queuedReply("Are you there?");
+    telegramFake.enqueue("sendMessage", 403, fixture("error_403_blocked_by_user.json"));
+    await deliverDueSends();
+    const row = await messageRow(messageId);
+    expect(row).toMatchObject({ deliveryStatus: "failed", failureClass: "message_rejected", failureReason: "blocked_by_user" });
+    const [channel] = await db.select().from(channels).where(and(eq(channels.id, co.telegram.channelId)));
+    expect(channel!.status).toBe("active");
+  });
+
+  it("refuses admin procedures to operators", async () => {
+    const co = await seedTestCompany();
+    const operator = callerFor({ id: co.operators[0]!.id, companyId: co.companyId, role: "operator" });
+    await expect(operator.channels.list({ includeStopped: false })).rejects.toMatchObject({ code: "FORBIDDEN" });
+    const admin = callerFor({ id: co.admin.id, companyId: co.companyId, role: "admin" });
+    const list = await admin.channels.list({ includeStopped: true });
+    expect(list.map((c) => c.provider).sort()).toEqual(["instagram", "messenger", "telegram", "telegram", "vk"]);
+    expect(JSON.stringify(list)).not.toContain(co.telegram.botToken);
+  });
+});
