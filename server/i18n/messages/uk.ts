@@ -76,7 +76,7 @@ export const uk: Catalog = {
   "reason.stopped_by_admin": "Зупинено адміністратором.",
   "reason.outside_window": "24-годинне вікно для відповіді закрилося; клієнт має написати першим.",
   "reason.user_unavailable": "Ця людина зараз недоступна.",
-  "reason.permission_missing": "Бракує обов"язкового дозволу; оновіть дозволи.",
+  "reason.permission_missing": "Бракує обов'язкового дозволу; оновіть дозволи.",
   "reason.app_not_installed": "Застосунок видалено з акаунта; підключіть його знову.",
   "reason.session_expired": "Термін дії токена минув або сеанс завершено.",
   "reason.no_role_on_page": "Людина, що підключила сторінку, більше не має ролі на ній.",
