@@ -7,9 +7,9 @@ const config = [
   { ignores: [".next/**", ".data/**", "node_modules/**", "db/migrations/**", "test-results/**", "playwright-report/**", "next-env.d.ts"] },
   {
     rules: {
-      "no-restricted-properties": ["error", { object: "process", property: "env", message: "Read configuration through server/env.ts." }],
+      "no-restricted-properties": ["error", { object: "process", property: "env", message: "Read configuration through server/env.js." }],
     },
   },
-  { files: ["server/env.ts"], rules: { "no-restricted-properties": "off" } },
+  { files: ["server/env.js"], rules: { "no-restricted-properties": "off" } },
 ];
 export default config;

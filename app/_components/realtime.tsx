@@ -1,6 +1,6 @@
 "use client";
 import PusherClient from "pusher-js";
-import { createContext, useContext, useEffect, useRef, useState, type ReactNode } from "react";
+import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from "react";
 import type { RealtimeEvent } from "~/server/realtime/channels";
 import type { ClientRealtimeConfig } from "~/server/realtime/config";
 
@@ -42,16 +42,15 @@ export function RealtimeProvider({ config, channel, children }: { config: Client
     };
   }, [config, channel]);
 
-  const value = useRef<RealtimeValue>({
-    subscribe(listener) {
-      listeners.current.add(listener);
-      return () => listeners.current.delete(listener);
-    },
-    state,
-  });
-  value.current = { ...value.current, state };
+  const subscribe = useCallback((listener: Listener) => {
+    listeners.current.add(listener);
+    return () => {
+      listeners.current.delete(listener);
+    };
+  }, []);
+  const value = useMemo<RealtimeValue>(() => ({ subscribe, state }), [subscribe, state]);
 
-  return <RealtimeContext.Provider value={value.current}>{children}</RealtimeContext.Provider>;
+  return <RealtimeContext.Provider value={value}>{children}</RealtimeContext.Provider>;
 }
 
 export function useRealtime(listener: Listener) {

@@ -47,7 +47,9 @@ export async function authenticate(input: unknown): Promise<SessionUser | null> 
   return { id: user.id, companyId: user.companyId, role: user.role, name: user.name, email: user.email };
 }
 
-export const authOptions: NextAuthOptions = {
+/** Built on first use, so that importing this module (e.g. during `next build`) never reads secrets. */
+export function authOptions(): NextAuthOptions {
+  return {
   secret: env().authSecret,
   session: { strategy: "jwt", maxAge: 12 * 60 * 60 },
   pages: { signIn: "/sign-in" },
@@ -83,14 +85,15 @@ export const authOptions: NextAuthOptions = {
       return session;
     },
   },
-};
+  };
+}
 
 /**
  * The signed-in user, re-read from the database so a deleted user or a changed role takes effect at once
  * (the JWT alone would keep the old role until it expires).
  */
 export async function getSessionUser(): Promise<SessionUser | null> {
-  const session: Session | null = await getServerSession(authOptions);
+  const session: Session | null = await getServerSession(authOptions());
   const id = session?.user?.id;
   if (!id) return null;
   const [user] = await db.select().from(users).where(eq(users.id, id)).limit(1);

@@ -37,7 +37,8 @@ export function Inbox() {
 
   const href = (next: { c?: string | null; f?: Filter }) => {
     const q = new URLSearchParams(params.toString());
-    if (next.c !== undefined) (next.c ? q.set("c", next.c) : q.delete("c"));
+    if (next.c) q.set("c", next.c);
+    else if (next.c === null) q.delete("c");
     if (next.f) q.set("f", next.f);
     return `${pathname}?${q.toString()}`;
   };

@@ -2,5 +2,7 @@
 import NextAuth from "next-auth";
 import { authOptions } from "~/server/auth/options";
 
-const handler = NextAuth(authOptions);
+type RouteContext = { params: Promise<{ nextauth: string[] }> };
+
+const handler = (req: Request, ctx: RouteContext) => NextAuth(authOptions())(req, ctx);
 export { handler as GET, handler as POST };

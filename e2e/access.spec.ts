@@ -1,0 +1,46 @@
+import { expect, test } from "@playwright/test";
+import { signIn } from "./support/helpers";
+import { e2eState } from "./support/state";
+
+test("an operator is refused the admin settings", async ({ page }) => {
+  const company = e2eState().companies.access!;
+  await signIn(page, company.operatorEmail, company.password);
+  await expect(page.getByRole("navigation", { name: "Main navigation" }).getByRole("link", { name: /Settings/ })).toHaveCount(0);
+  await page.goto(`${e2eState().baseURL}/settings/channels`);
+  await expect(page.getByRole("heading", { name: "Only admins can open Settings" })).toBeVisible();
+  await expect(page.getByTestId("channel-row")).toHaveCount(0);
+
+  // The admin procedure itself refuses the operator's session, not just the page.
+  const res = await page.request.get(`${e2eState().baseURL}/api/trpc/channels.list?input=${encodeURIComponent(JSON.stringify({ json: { includeStopped: true } }))}`);
+  expect(res.status()).toBe(403);
+});
+
+test("an admin sees every channel's status in words and the connection-loss dot next to Settings", async ({ page }) => {
+  const company = e2eState().companies.access!;
+  await signIn(page, company.adminEmail, company.password);
+  const settings = page.getByRole("navigation", { name: "Main navigation" }).getByRole("link", { name: /Settings/ });
+  await expect(settings).toContainText("A channel lost its connection");
+  await settings.click();
+  const rows = page.getByTestId("channel-row");
+  await expect(rows).toHaveCount(4); // the stopped VK community is hidden by default (F4)
+  await expect(rows.filter({ hasText: "AcmeHelpBot" })).toContainText("Connection lost");
+  await expect(rows.filter({ hasText: "AcmeHelpBot" })).toContainText("The bot token was revoked");
+  await page.getByRole("link", { name: "All, including stopped" }).click();
+  await expect(rows).toHaveCount(5);
+  await expect(rows.filter({ hasText: "Acme VK" })).toContainText("Stopped");
+});
+
+test("a wrong password is refused with words, and signing out ends the session", async ({ page }) => {
+  const company = e2eState().companies.access!;
+  await page.goto(`${e2eState().baseURL}/sign-in`);
+  await page.getByLabel("Email").fill(company.operatorEmail);
+  await page.getByLabel("Password").fill("wrong-password");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByRole("alert").filter({ hasText: "The email or password is wrong." })).toBeVisible();
+
+  await signIn(page, company.operatorEmail, company.password);
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(page).toHaveURL(/\/sign-in/);
+  await page.goto(`${e2eState().baseURL}/inbox`);
+  await expect(page).toHaveURL(/\/sign-in/);
+});

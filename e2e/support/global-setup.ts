@@ -1,0 +1,82 @@
+import { execFileSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { existsSync } from "node:fs";
+import path from "node:path";
+import { processEnvironment } from "../../server/env.js";
+import { startTelegramFake } from "../fakes/telegram-fake";
+import { freePort } from "./free-port";
+import { E2E_STATE_VAR, type E2EState } from "./state";
+
+const COMPANIES = ["inbox", "access", "locale"] as const;
+
+/**
+ * Starts what a browser test needs, all on loopback: the Telegram Bot API fake, the embedded database and
+ * Pusher-protocol server, and the production build of the app (`next start`). Each spec gets its own company.
+ */
+export default async function globalSetup() {
+  const vars = processEnvironment();
+  const port = await freePort();
+  const baseURL = `http://localhost:${port}`;
+  const telegram = await startTelegramFake();
+
+  // Configuration for this process (which seals the seeded tokens) and the app alike.
+  const appEnv: Record<string, string> = {
+    APP_URL: baseURL,
+    NEXTAUTH_URL: baseURL,
+    NEXTAUTH_SECRET: randomBytes(32).toString("base64url"),
+    ENCRYPTION_KEY: randomBytes(32).toString("base64"),
+    TELEGRAM_API_BASE_URL: telegram.url,
+    EMBEDDED_PUSHER_PORT: String(await freePort()),
+    LOG_LEVEL: "warn",
+    NEXT_TELEMETRY_DISABLED: "1",
+  };
+  Object.assign(vars, appEnv);
+  // The browser tests always run on the embedded database (the integration tests cover PostgreSQL).
+  delete vars.DATABASE_URL;
+
+  if (!existsSync(path.join(process.cwd(), ".next", "BUILD_ID"))) {
+    execFileSync(process.execPath, [path.join("node_modules", "next", "dist", "bin", "next"), "build"], { stdio: "inherit" });
+  }
+
+  const { startStack } = await import("../../server/launcher/stack");
+  const { seedCompany, DEMO_PASSWORD } = await import("../../db/seed");
+  const companies: E2EState["companies"] = {};
+  const stack = await startStack({
+    mode: "start",
+    port,
+    dataDir: ":memory:",
+    appEnv,
+    log: () => {},
+    prepare: async (db) => {
+      for (const slug of COMPANIES) {
+        const seeded = await seedCompany(db, { slug: `e2e-${slug}`, name: `E2E ${slug}` });
+        companies[slug] = {
+          adminEmail: seeded.admin.email,
+          operatorEmail: seeded.operators[0]!.email,
+          password: DEMO_PASSWORD,
+          telegram: { channelId: seeded.telegram.channelId, webhookSecret: seeded.telegram.webhookSecret, botToken: seeded.telegram.botToken },
+        };
+      }
+    },
+  });
+
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    try {
+      const res = await fetch(`${baseURL}/api/health`);
+      if (res.ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) throw new Error(`the app did not become healthy at ${baseURL}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+
+  const state: E2EState = { baseURL, telegramFakeUrl: telegram.url, companies };
+  vars[E2E_STATE_VAR] = JSON.stringify(state);
+
+  return async () => {
+    await stack.stop();
+    await telegram.close();
+  };
+}

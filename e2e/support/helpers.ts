@@ -1,0 +1,25 @@
+import { expect, type APIRequestContext, type Page } from "@playwright/test";
+import { e2eState } from "./state";
+
+export async function signIn(page: Page, email: string, password: string) {
+  await page.goto(`${e2eState().baseURL}/sign-in`);
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).toHaveURL(/\/inbox/);
+}
+
+/** Posts an Update exactly as Telegram does: JSON body plus the secret header. */
+export async function postTelegramUpdate(request: APIRequestContext, channelId: string, secret: string, update: unknown) {
+  return request.post(`${e2eState().baseURL}/api/webhooks/telegram/${channelId}`, {
+    headers: { "content-type": "application/json", "x-telegram-bot-api-secret-token": secret },
+    data: JSON.stringify(update),
+  });
+}
+
+export type FakeCall = { token: string; method: string; params: Record<string, unknown> };
+
+export async function telegramCalls(request: APIRequestContext): Promise<FakeCall[]> {
+  const res = await request.get(`${e2eState().telegramFakeUrl}/__fake/calls`);
+  return (await res.json()) as FakeCall[];
+}
