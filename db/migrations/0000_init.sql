@@ -152,7 +152,7 @@ CREATE TABLE "messages" (
 	"failure_reason" text,
 	"provider_timestamp" timestamp with time zone,
 	"edited_at" timestamp with time zone,
-	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"created_at" timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
 	"sent_at" timestamp with time zone
 );
 --> statement-breakpoint

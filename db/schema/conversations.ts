@@ -106,7 +106,8 @@ export const messages = pgTable(
     failureReason: text(),
     providerTimestamp: timestamp({ withTimezone: true }),
     editedAt: timestamp({ withTimezone: true }),
-    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    // clock_timestamp, not now(): messages written in one transaction (a voice note and its notice) keep their order.
+    createdAt: timestamp({ withTimezone: true }).notNull().default(sql`clock_timestamp()`),
     sentAt: timestamp({ withTimezone: true }),
   },
   (t) => [

@@ -29,6 +29,8 @@ export type NormalizedEvent =
       attachments: Attachment[];
       providerMessageId: string;
       sentAt: Date;
+      /** The customer's app language (IETF tag), for automatic replies in their language. */
+      languageCode?: string;
     }
   | { kind: "message_edited"; chatId: string; providerMessageId: string; text: string; participantName?: string; editedAt: Date }
   | { kind: "contact_blocked_us"; chatId: string; at: Date }

@@ -34,3 +34,9 @@ export function reasonKey(code: string | null | undefined): MessageKey {
   const key = `reason.${code ?? "unknown"}`;
   return (key in en ? key : "reason.unknown") as MessageKey;
 }
+
+/** The closest catalog for a customer's app language ("ru", "uk-UA", …), English otherwise. */
+export function localeForLanguageTag(tag: string | undefined): Locale {
+  const base = tag?.toLowerCase().split(/[-_]/)[0];
+  return isLocale(base) ? base : defaultLocale;
+}

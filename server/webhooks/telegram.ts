@@ -64,5 +64,9 @@ export async function handleTelegramWebhook(channelId: string, request: Request)
   }
   // A redelivery (same update_id) is acknowledged and not processed again.
   const id = storedId;
-  return { response: jsonResponse(200, { ok: true, duplicate: !id }), after: id ? () => processInboundEvent(id) : undefined };
+  const callbackId = (payload as { callback_query?: { id?: unknown } }).callback_query?.id;
+  // A button press must be answered or the customer's client keeps spinning; the webhook reply carries
+  // answerCallbackQuery without another round trip (Bot API "Making requests when getting updates").
+  const body = typeof callbackId === "string" ? { method: "answerCallbackQuery", callback_query_id: callbackId } : { ok: true, duplicate: !id };
+  return { response: jsonResponse(200, body), after: id ? () => processInboundEvent(id) : undefined };
 }

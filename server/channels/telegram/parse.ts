@@ -1,7 +1,8 @@
 import type { Attachment } from "../../../db/schema";
+import { exceedsInboundLimit } from "../limits";
 import type { NormalizedEvent, ParsedEvent } from "../types";
 
-type TgUser = { id: number; is_bot?: boolean; first_name?: string; last_name?: string; username?: string };
+type TgUser = { id: number; is_bot?: boolean; first_name?: string; last_name?: string; username?: string; language_code?: string };
 type TgChat = { id: number; type: "private" | "group" | "supergroup" | "channel"; title?: string; first_name?: string; last_name?: string; username?: string };
 type TgSize = { file_id: string; file_size?: number; width?: number; height?: number };
 type TgMessage = {
@@ -49,10 +50,24 @@ function attachmentsOf(m: TgMessage): Attachment[] {
   if (m.photo?.length) {
     // The largest size is the last one in practice; pick by area so the order does not matter.
     const largest = [...m.photo].sort((a, b) => (b.width ?? 0) * (b.height ?? 0) - (a.width ?? 0) * (a.height ?? 0))[0]!;
-    out.push({ kind: "image", providerRef: largest.file_id, sizeBytes: largest.file_size, mimeType: "image/jpeg" });
+    out.push({
+      kind: "image",
+      providerRef: largest.file_id,
+      sizeBytes: largest.file_size,
+      mimeType: "image/jpeg",
+      ...(exceedsInboundLimit("image", largest.file_size) ? { note: "too_large" as const } : {}),
+    });
   }
   if (m.document) {
-    out.push({ kind: "file", providerRef: m.document.file_id, name: m.document.file_name, mimeType: m.document.mime_type, sizeBytes: m.document.file_size });
+    const d = m.document;
+    out.push({
+      kind: "file",
+      providerRef: d.file_id,
+      name: d.file_name,
+      mimeType: d.mime_type,
+      sizeBytes: d.file_size,
+      ...(exceedsInboundLimit("file", d.file_size) ? { note: "too_large" as const } : {}),
+    });
   }
   if (m.voice) out.push({ kind: "voice", providerRef: m.voice.file_id, mimeType: m.voice.mime_type, sizeBytes: m.voice.file_size, note: "unsupported" });
   if (m.video_note) out.push({ kind: "video", providerRef: m.video_note.file_id, sizeBytes: m.video_note.file_size, note: "unsupported" });
@@ -61,8 +76,12 @@ function attachmentsOf(m: TgMessage): Attachment[] {
 }
 
 function messageEvent(m: TgMessage): NormalizedEvent | undefined {
+  // Both service messages of a group → supergroup upgrade carry the pair; whichever arrives first moves the contact.
   if (m.migrate_to_chat_id !== undefined) {
     return { kind: "chat_migrated", fromChatId: String(m.chat.id), toChatId: String(m.migrate_to_chat_id) };
+  }
+  if (m.migrate_from_chat_id !== undefined) {
+    return { kind: "chat_migrated", fromChatId: String(m.migrate_from_chat_id), toChatId: String(m.chat.id) };
   }
   const text = m.text ?? m.caption ?? "";
   const attachments = attachmentsOf(m);
@@ -79,6 +98,7 @@ function messageEvent(m: TgMessage): NormalizedEvent | undefined {
     attachments,
     providerMessageId: `${m.chat.id}:${m.message_id}`,
     sentAt: new Date(m.date * 1000),
+    languageCode: m.from?.language_code,
   };
 }
 

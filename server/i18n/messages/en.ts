@@ -88,6 +88,8 @@ export const en = {
   "reason.not_configured": "This channel is not fully configured.",
   "reason.unknown": "Unknown reason.",
 
+  "customer.unsupportedMedia": "Sorry, voice messages, video notes and calls are not supported here. Please write your question as text.",
+
   "settings.title": "Settings",
   "settings.channels": "Channels",
   "settings.channels.description": "Messenger accounts connected to your support lines.",

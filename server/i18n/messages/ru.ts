@@ -89,6 +89,8 @@ export const ru: Catalog = {
   "reason.not_configured": "Канал настроен не полностью.",
   "reason.unknown": "Причина неизвестна.",
 
+  "customer.unsupportedMedia": "К сожалению, голосовые сообщения, видеосообщения и звонки здесь не поддерживаются. Пожалуйста, напишите ваш вопрос текстом.",
+
   "settings.title": "Настройки",
   "settings.channels": "Каналы",
   "settings.channels.description": "Аккаунты мессенджеров, подключённые к линиям поддержки.",

@@ -89,6 +89,8 @@ export const uk: Catalog = {
   "reason.not_configured": "Канал налаштовано не повністю.",
   "reason.unknown": "Причина невідома.",
 
+  "customer.unsupportedMedia": "На жаль, голосові повідомлення, відеоповідомлення та дзвінки тут не підтримуються. Будь ласка, напишіть ваше запитання текстом.",
+
   "settings.title": "Налаштування",
   "settings.channels": "Канали",
   "settings.channels.description": "Акаунти месенджерів, підключені до ліній підтримки.",

@@ -1,6 +1,8 @@
 import { and, eq, inArray, isNull, lte, ne, or } from "drizzle-orm";
 import type { Tx } from "../../../db";
-import { channels, contacts, conversations, lines, messages } from "../../../db/schema";
+import { randomUUID } from "node:crypto";
+import { channels, contacts, conversations, lines, messages, outboundSends } from "../../../db/schema";
+import { catalog, localeForLanguageTag, translator } from "../../i18n";
 import type { NormalizedEvent } from "../../channels/types";
 import type { RealtimeEvent } from "../../realtime/channels";
 import { markChannelDisconnected } from "../channels/mark-channel-disconnected";
@@ -99,6 +101,16 @@ export async function applyNormalizedEvents(tx: Tx, channel: Channel, events: No
         if (contact.bannedAt) continue;
         await tx.update(conversations).set({ lastMessageAt: received, lastInboundAt: received }).where(eq(conversations.id, conversation.id));
         out.push({ name: "message.created", data: { conversationId: conversation.id, messageId: message.id } });
+        if (ev.attachments.some((a) => a.note === "unsupported")) {
+          // F7: voice messages and calls are not supported, and the customer is told so, in their language.
+          const t = translator(catalog(localeForLanguageTag(ev.languageCode)));
+          const [notice] = await tx
+            .insert(messages)
+            .values({ companyId: channel.companyId, conversationId: conversation.id, channelId: channel.id, direction: "outbound", authorKind: "system", text: t("customer.unsupportedMedia") })
+            .returning({ id: messages.id });
+          await tx.insert(outboundSends).values({ companyId: channel.companyId, channelId: channel.id, messageId: notice!.id, idempotencyKey: randomUUID() });
+          out.push({ name: "message.created", data: { conversationId: conversation.id, messageId: notice!.id } });
+        }
         break;
       }
       case "message_edited": {

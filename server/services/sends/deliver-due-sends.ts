@@ -1,6 +1,7 @@
 import { eq, inArray, sql } from "drizzle-orm";
 import { db } from "../../../db";
 import { channels, contacts, conversations, messages, outboundSends } from "../../../db/schema";
+import { limitsFor, SlidingWindowLimiter } from "../../channels/rate-limit";
 import { adapterFor } from "../../channels/registry";
 import type { ClassifiedError } from "../../channels/types";
 import { logger } from "../../log";
@@ -18,6 +19,8 @@ export function retryDelaySeconds(attempts: number, retryAfterSeconds?: number):
 }
 
 type Claimed = typeof outboundSends.$inferSelect;
+
+const limiter = new SlidingWindowLimiter();
 
 /**
  * Claims due sends (queued and due, or `sending` with an expired lease after a crash) on active channels.
@@ -50,6 +53,17 @@ async function deliverOne(send: Claimed): Promise<void> {
     .where(eq(messages.id, send.messageId));
   if (!row) return;
   const { message, contact, channel, lastInboundAt } = row;
+  const limits = limitsFor(channel.provider, channel.id, contact.externalId, contact.chatKind);
+  const wait = limiter.waitMs(limits);
+  if (wait > 0) {
+    // Not a failure: the send goes when the provider's pace allows, and the attempt is not counted.
+    await db
+      .update(outboundSends)
+      .set({ status: "queued", lockedUntil: null, attempts: sql`${outboundSends.attempts} - 1`, nextAttemptAt: new Date(Date.now() + wait) })
+      .where(eq(outboundSends.id, send.id));
+    return;
+  }
+  limiter.record(limits);
   const resolved = adapterFor(channel);
   const result = resolved
     ? await resolved.adapter.send(
