@@ -90,7 +90,10 @@ async function deliverOne(send: Claimed): Promise<void> {
   } else {
     await recordFailure(send, message.id, channel.id, contact.id, result.error);
   }
-  await publishToCompany(channel.companyId, [{ name: "message.updated", data: { conversationId: message.conversationId, messageId: message.id } }]);
+  await publishToCompany(channel.companyId, [
+    { name: "message.updated", data: { conversationId: message.conversationId, messageId: message.id } },
+    ...(!result.ok && result.error.class === "connection_lost" ? [{ name: "channel.status_changed" as const, data: { channelId: channel.id, status: "disconnected" } }] : []),
+  ]);
 }
 
 async function recordFailure(send: Claimed, messageId: string, channelId: string, contactId: string, error: ClassifiedError) {
