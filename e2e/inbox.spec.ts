@@ -45,3 +45,33 @@ test("a forged Telegram update is refused and never reaches the inbox", async ({
   await expect(page.getByTestId("conversation-list")).toBeVisible();
   await expect(page.getByText(text)).toHaveCount(0);
 });
+
+test("an operator sends a photo and sees the customer's photo", async ({ page, request }) => {
+  const company = e2eState().companies.inbox!;
+  const photo = JSON.parse(readFileSync(new URL("./fixtures/telegram/update_message_photo.json", import.meta.url), "utf8")) as { message: Record<string, unknown> };
+  const caption = `Photo of the box ${Date.now()}`;
+  const res = await postTelegramUpdate(request, company.telegram.channelId, company.telegram.webhookSecret, { update_id: 910003, message: { ...photo.message, message_id: 9003, caption } });
+  expect(res.status()).toBe(200);
+
+  await signIn(page, company.operatorEmail, company.password);
+  await page.getByTestId("conversation-list").getByText(caption).click();
+  const thread = page.getByTestId("thread");
+  const image = thread.getByRole("img", { name: /photo/i });
+  await expect(image).toBeVisible();
+  expect(await image.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth >= 0)).toBe(true);
+
+  // A 1×1 PNG, attached from the keyboard-reachable file input.
+  const png = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==", "base64");
+  await page.getByLabel("Attach files").setInputFiles({ name: "label.png", mimeType: "image/png", buffer: png });
+  await expect(page.getByRole("list", { name: "Attach files" }).getByText("label.png")).toBeVisible();
+  const text = `Here is your label ${Date.now()}`;
+  await page.getByLabel("Reply").fill(text);
+  await page.getByRole("button", { name: "Send" }).click();
+  await expect(thread.getByText(text)).toBeVisible();
+
+  await expect
+    .poll(async () => (await telegramCalls(request)).filter((c) => c.method === "sendPhoto" && c.params.caption === text).length)
+    .toBe(1);
+  const [call] = (await telegramCalls(request)).filter((c) => c.method === "sendPhoto" && c.params.caption === text);
+  expect(call!.params.photo).toMatchObject({ name: "label.png", type: "image/png", size: png.byteLength });
+});

@@ -206,6 +206,17 @@ CREATE TABLE "outbound_sends" (
 	"sent_at" timestamp with time zone
 );
 --> statement-breakpoint
+CREATE TABLE "stored_files" (
+	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
+	"company_id" uuid NOT NULL,
+	"name" text NOT NULL,
+	"mime_type" text NOT NULL,
+	"size_bytes" integer NOT NULL,
+	"sha256" text NOT NULL,
+	"data" "bytea" NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
 ALTER TABLE "lines" ADD CONSTRAINT "lines_company_id_companies_id_fk" FOREIGN KEY ("company_id") REFERENCES "public"."companies"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "lines" ADD CONSTRAINT "lines_default_team_id_teams_id_fk" FOREIGN KEY ("default_team_id") REFERENCES "public"."teams"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "team_members" ADD CONSTRAINT "team_members_team_id_teams_id_fk" FOREIGN KEY ("team_id") REFERENCES "public"."teams"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
@@ -239,6 +250,7 @@ ALTER TABLE "inbound_events" ADD CONSTRAINT "inbound_events_channel_id_channels_
 ALTER TABLE "outbound_sends" ADD CONSTRAINT "outbound_sends_company_id_companies_id_fk" FOREIGN KEY ("company_id") REFERENCES "public"."companies"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "outbound_sends" ADD CONSTRAINT "outbound_sends_channel_id_channels_id_fk" FOREIGN KEY ("channel_id") REFERENCES "public"."channels"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "outbound_sends" ADD CONSTRAINT "outbound_sends_message_id_messages_id_fk" FOREIGN KEY ("message_id") REFERENCES "public"."messages"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "stored_files" ADD CONSTRAINT "stored_files_company_id_companies_id_fk" FOREIGN KEY ("company_id") REFERENCES "public"."companies"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 CREATE UNIQUE INDEX "lines_company_name_unique" ON "lines" USING btree ("company_id","name");--> statement-breakpoint
 CREATE UNIQUE INDEX "teams_company_name_unique" ON "teams" USING btree ("company_id","name");--> statement-breakpoint
 CREATE UNIQUE INDEX "users_email_unique" ON "users" USING btree ("email");--> statement-breakpoint
@@ -261,4 +273,5 @@ CREATE INDEX "email_deliveries_due_idx" ON "email_deliveries" USING btree ("stat
 CREATE UNIQUE INDEX "inbound_events_dedupe_unique" ON "inbound_events" USING btree ("provider","dedupe_key");--> statement-breakpoint
 CREATE INDEX "inbound_events_pending_idx" ON "inbound_events" USING btree ("status","received_at");--> statement-breakpoint
 CREATE UNIQUE INDEX "outbound_sends_message_unique" ON "outbound_sends" USING btree ("message_id");--> statement-breakpoint
-CREATE INDEX "outbound_sends_due_idx" ON "outbound_sends" USING btree ("status","next_attempt_at");
+CREATE INDEX "outbound_sends_due_idx" ON "outbound_sends" USING btree ("status","next_attempt_at");--> statement-breakpoint
+CREATE INDEX "stored_files_company_idx" ON "stored_files" USING btree ("company_id");

@@ -72,8 +72,8 @@ export type Attachment = {
   sizeBytes?: number;
   /** Provider reference (Telegram file_id, Meta/VK URL). */
   providerRef?: string;
-  /** Where the fetched copy lives, when it was fetched. */
-  storedUrl?: string;
+  /** The stored copy (stored_files), once fetched from the provider or uploaded by an operator. */
+  fileId?: string;
   /** Why it was not fetched or cannot be shown (too large, unsupported). */
   note?: "too_large" | "unsupported" | "fetch_failed";
 };

@@ -3,3 +3,4 @@ export * from "./companies";
 export * from "./channels";
 export * from "./conversations";
 export * from "./events";
+export * from "./files";

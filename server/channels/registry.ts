@@ -1,7 +1,9 @@
 import type { channels } from "../../db/schema";
 import { open } from "../crypto/secret-box";
+import { metaAdapter, type MetaCredentials } from "./meta/adapter";
 import { telegramAdapter, type TelegramCredentials } from "./telegram/adapter";
 import type { ChannelAdapter } from "./types";
+import { vkAdapter, type VkCredentials } from "./vk/adapter";
 
 type Channel = typeof channels.$inferSelect;
 
@@ -10,6 +12,11 @@ export function adapterFor(channel: Channel): { adapter: ChannelAdapter<unknown>
   switch (channel.provider) {
     case "telegram":
       return { adapter: telegramAdapter(channel.externalId) as ChannelAdapter<unknown>, credentials: open<TelegramCredentials>(channel.credentials) };
+    case "messenger":
+    case "instagram":
+      return { adapter: metaAdapter(channel) as ChannelAdapter<unknown>, credentials: open<MetaCredentials>(channel.credentials) };
+    case "vk":
+      return { adapter: vkAdapter(channel) as ChannelAdapter<unknown>, credentials: open<VkCredentials>(channel.credentials) };
     default:
       return undefined;
   }

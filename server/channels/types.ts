@@ -71,7 +71,11 @@ export type SendContext<Credentials> = {
   lastInboundAt: Date | null;
   idempotencyKey: string;
   now: Date;
+  /** Bytes of an attachment the operator uploaded (stored_files), scoped to the channel's company. */
+  loadFile(fileId: string): Promise<{ name: string; mimeType: string; data: Buffer } | undefined>;
 };
+
+export type FetchedFile = { ok: true; data: Buffer; mimeType?: string; name?: string } | { ok: false; note: "too_large" | "fetch_failed" };
 
 /**
  * One adapter per provider: everything provider-specific stays in its folder under server/channels.
@@ -83,6 +87,8 @@ export interface ChannelAdapter<Credentials> {
   parseEvent(payload: unknown): ParsedEvent;
   send(ctx: SendContext<Credentials>, message: OutboundMessage): Promise<SendResult>;
   classifyError(error: ProviderError): ClassifiedError;
+  /** Fetches an inbound attachment's bytes within F7's inbound limits (providers without it keep the reference). */
+  fetchAttachment?(credentials: Credentials, attachment: Attachment): Promise<FetchedFile>;
 }
 
 export type ParsedEvent =

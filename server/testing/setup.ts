@@ -1,5 +1,7 @@
 import { afterAll, inject } from "vitest";
+import { startMetaGraphFake, type MetaGraphFake } from "../../e2e/fakes/meta-graph-fake";
 import { startTelegramFake, type TelegramFake } from "../../e2e/fakes/telegram-fake";
+import { startVkFake, type VkFake } from "../../e2e/fakes/vk-fake";
 import { closeDatabase } from "../../db";
 import { processEnvironment } from "../env.js";
 import { stopJobRunner } from "../jobs/runner";
@@ -18,9 +20,18 @@ vars.PUSHER_USE_TLS = "false";
 
 export const telegramFake: TelegramFake = await startTelegramFake();
 vars.TELEGRAM_API_BASE_URL = telegramFake.url;
+export const vkFake: VkFake = await startVkFake();
+vars.VK_API_BASE_URL = vkFake.url;
+export const metaGraphFake: MetaGraphFake = await startMetaGraphFake();
+vars.META_GRAPH_API_BASE_URL = metaGraphFake.url;
+vars.META_APP_SECRET = "fake_app_secret_for_tests_only"; // the secret e2e/fixtures/meta/signatures.json was made with
+vars.META_VERIFY_TOKEN = "test-verify-token";
+vars.META_APP_ID = "900000000000001";
 
 afterAll(async () => {
   stopJobRunner();
   await telegramFake.close();
+  await vkFake.close();
+  await metaGraphFake.close();
   await closeDatabase();
 });

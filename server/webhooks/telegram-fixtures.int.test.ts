@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { db } from "../../db";
 import { contacts, messages, outboundSends } from "../../db/schema";
 import { postTelegramUpdate, seedTestCompany } from "../testing/factories";
+import { telegramFake } from "../testing/setup";
 
 const fixture = (name: string) => JSON.parse(readFileSync(new URL(`../../e2e/fixtures/telegram/${name}`, import.meta.url), "utf8")) as Record<string, unknown>;
 
@@ -25,11 +26,12 @@ describe("Telegram fixtures through the webhook", () => {
     expect(m!.attachments).toEqual([expect.objectContaining({ kind: "image", providerRef: expect.stringContaining("AgAC") })]);
   });
 
-  it("update_message_document.json stores the document's name, type and size", async () => {
+  it("update_message_document.json stores the document's name, type and size, and a copy of it", async () => {
     const co = await seedTestCompany();
+    telegramFake.files.set("BQACAgIAAxkBAAIBZ2FAKEdocumentFileId", Buffer.alloc(245760, 1));
     await post(co, "update_message_document.json");
     const [m] = await messagesOf(co.telegram.channelId);
-    expect(m).toMatchObject({ text: "Invoice attached", attachments: [expect.objectContaining({ kind: "file", name: "invoice-4512.pdf", sizeBytes: 245760 })] });
+    expect(m).toMatchObject({ text: "Invoice attached", attachments: [expect.objectContaining({ kind: "file", name: "invoice-4512.pdf", sizeBytes: 245760, fileId: expect.any(String) })] });
   });
 
   it("update_message_voice.json is kept as unsupported and the customer is told, in their language", async () => {

@@ -3,6 +3,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useState } from "react";
+import type { Attachment } from "~/db/schema";
 import { reasonKey, type MessageKey } from "~/server/i18n";
 import { useT } from "../../_components/providers";
 import { useRealtime, useRealtimeState } from "../../_components/realtime";
@@ -105,11 +106,14 @@ function Thread({ conversationId, backHref }: { conversationId: string; backHref
   const queryClient = useQueryClient();
   const thread = useQuery(trpc.inbox.thread.queryOptions({ conversationId }));
   const [text, setText] = useState("");
+  const [files, setFiles] = useState<Uploaded[]>([]);
+  const [uploading, setUploading] = useState<string | null>(null);
   const [formError, setFormError] = useState<string | null>(null);
   const reply = useMutation(
     trpc.inbox.reply.mutationOptions({
       onSuccess: () => {
         setText("");
+        setFiles([]);
         void queryClient.invalidateQueries({ queryKey: trpc.inbox.thread.queryKey({ conversationId }) });
         void queryClient.invalidateQueries({ queryKey: trpc.inbox.list.queryKey() });
       },
@@ -122,12 +126,34 @@ function Thread({ conversationId, backHref }: { conversationId: string; backHref
   const { conversation, contact, channel, messages } = thread.data;
 
   const submit = () => {
-    if (!text.trim()) {
+    if (!text.trim() && files.length === 0) {
       setFormError(t("inbox.reply.empty"));
       return;
     }
     setFormError(null);
-    reply.mutate({ conversationId, text });
+    reply.mutate({ conversationId, text, fileIds: files.map((f) => f.id) });
+  };
+
+  const upload = async (list: FileList | null) => {
+    for (const file of Array.from(list ?? [])) {
+      setUploading(file.name);
+      setFormError(null);
+      const body = new FormData();
+      body.set("file", file);
+      try {
+        const res = await fetch("/api/uploads", { method: "POST", body });
+        const json = (await res.json()) as Uploaded & { error?: string };
+        if (!res.ok) {
+          setFormError(res.status === 413 ? t("inbox.upload.tooLarge") : json.error === "inbox.upload.empty" ? t("inbox.upload.empty") : t("inbox.upload.failed"));
+          continue;
+        }
+        setFiles((prev) => [...prev, json]);
+      } catch {
+        setFormError(t("inbox.upload.failed"));
+      } finally {
+        setUploading(null);
+      }
+    }
   };
 
   return (
@@ -156,9 +182,7 @@ function Thread({ conversationId, backHref }: { conversationId: string; backHref
                 </p>
                 {m.text && <p className="whitespace-pre-wrap break-words">{m.text}</p>}
                 {m.attachments.map((a, i) => (
-                  <p key={i} className="mt-1 text-xs italic">
-                    {a.note === "too_large" || a.note === "unsupported" ? t(`inbox.attachment.${a.note}`, { name: a.name ?? t("inbox.attachment") }) : `📎 ${a.name ?? t("inbox.attachment")}`}
-                  </p>
+                  <AttachmentView key={i} attachment={a} outbound={out} />
                 ))}
                 <p className={`mt-1 text-right text-xs ${out ? "text-blue-100" : "text-slate-500"}`}>
                   {formatTime(m.createdAt)}
@@ -200,18 +224,69 @@ function Thread({ conversationId, backHref }: { conversationId: string; backHref
           aria-describedby="reply-hint reply-error"
           className="w-full resize-y rounded border border-slate-300 px-3 py-2 text-sm"
         />
-        <div className="mt-2 flex items-center justify-between gap-2">
+        {files.length > 0 && (
+          <ul className="mt-2 flex flex-wrap gap-2" aria-label={t("inbox.attach")}>
+            {files.map((f) => (
+              <li key={f.id} className="flex items-center gap-1 rounded bg-slate-100 px-2 py-1 text-xs">
+                📎 {f.name}
+                <button
+                  type="button"
+                  className="ml-1 rounded px-1 text-slate-600 hover:bg-slate-200"
+                  aria-label={t("inbox.attach.remove", { name: f.name })}
+                  onClick={() => setFiles((prev) => prev.filter((x) => x.id !== f.id))}
+                >
+                  ×
+                </button>
+              </li>
+            ))}
+          </ul>
+        )}
+        <div className="mt-2 flex flex-wrap items-center justify-between gap-2">
+          <label className="cursor-pointer rounded border border-slate-300 px-3 py-1.5 text-sm text-slate-700 focus-within:ring-2 focus-within:ring-brand-600 hover:bg-slate-50">
+            {t("inbox.attach")}
+            <input type="file" multiple className="sr-only" onChange={(e) => void upload(e.target.files).then(() => (e.target.value = ""))} />
+          </label>
+          {uploading && (
+            <span role="status" className="text-xs text-slate-600">
+              {t("inbox.upload.uploading", { name: uploading })}
+            </span>
+          )}
           <span id="reply-hint" className="text-xs text-slate-500">
             {t("inbox.reply.hint")}
           </span>
           <span id="reply-error" role="alert" className="text-xs text-red-700">
             {formError}
           </span>
-          <button type="submit" disabled={reply.isPending} className="rounded bg-brand-600 px-4 py-2 text-sm font-medium text-white hover:bg-brand-700 disabled:opacity-60">
+          <button type="submit" disabled={reply.isPending || uploading !== null} className="rounded bg-brand-600 px-4 py-2 text-sm font-medium text-white hover:bg-brand-700 disabled:opacity-60">
             {reply.isPending ? t("inbox.reply.sending") : t("inbox.reply.send")}
           </button>
         </div>
       </form>
     </div>
+  );
+}
+
+type Uploaded = { id: string; name: string; mimeType: string; sizeBytes: number; kind: "image" | "file" };
+
+function AttachmentView({ attachment: a, outbound }: { attachment: Attachment; outbound: boolean }) {
+  const t = useT();
+  const name = a.name ?? t("inbox.attachment");
+  if (a.note) {
+    return <p className="mt-1 text-xs italic">{t(`inbox.attachment.${a.note}`, { name })}</p>;
+  }
+  if (!a.fileId) return <p className="mt-1 text-xs italic">📎 {name}</p>;
+  const href = `/api/files/${a.fileId}`;
+  if (a.kind === "image") {
+    return (
+      <a href={href} target="_blank" rel="noreferrer" className="mt-1 block" aria-label={t("inbox.attachment.open", { name })}>
+        {/* eslint-disable-next-line @next/next/no-img-element -- a private, session-scoped file, not a static asset */}
+        <img src={href} alt={name} className="max-h-48 rounded" loading="lazy" />
+      </a>
+    );
+  }
+  return (
+    <a href={href} className={`mt-1 block text-xs underline ${outbound ? "text-white" : "text-brand-700"}`}>
+      📎 {name}
+    </a>
   );
 }

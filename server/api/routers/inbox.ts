@@ -16,7 +16,7 @@ export const inboxRouter = createTRPCRouter({
     .query(({ ctx, input }) => getThread({ ctx: ctx.service, input })),
 
   reply: companyProcedure
-    .input(z.object({ conversationId: z.uuid(), text: z.string().trim().min(1).max(4096) }))
+    .input(z.object({ conversationId: z.uuid(), text: z.string().trim().max(4096), fileIds: z.array(z.uuid()).max(10).default([]) }))
     .mutation(async ({ ctx, input }) => {
       const { message, realtime } = await replyToConversation({ ctx: ctx.service, input });
       await publishToCompany(ctx.service.companyId, realtime);

@@ -17,14 +17,16 @@ type BotApiResponse<T> =
  * Calls a Bot API method at TELEGRAM_API_BASE_URL. The URL carries the token, so it is never logged
  * and never put into an error.
  */
-export async function callBotApi<T>(token: string, method: string, params: Record<string, unknown>, timeoutMs = 15_000): Promise<T> {
+export async function callBotApi<T>(token: string, method: string, params: Record<string, unknown> | FormData, timeoutMs = 15_000): Promise<T> {
   let response: Response;
   try {
+    const multipart = params instanceof FormData;
     response = await fetch(`${env().TELEGRAM_API_BASE_URL}/bot${token}/${method}`, {
       method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify(params),
-      signal: AbortSignal.timeout(timeoutMs),
+      // fetch sets the multipart boundary itself.
+      headers: multipart ? undefined : { "content-type": "application/json" },
+      body: multipart ? params : JSON.stringify(params),
+      signal: AbortSignal.timeout(multipart ? 120_000 : timeoutMs),
     });
   } catch (error) {
     const name = error instanceof Error ? error.name : "Error";
@@ -44,4 +46,18 @@ export async function callBotApi<T>(token: string, method: string, params: Recor
     retryAfterSeconds: body?.parameters?.retry_after,
     migrateToChatId: body?.parameters?.migrate_to_chat_id !== undefined ? String(body.parameters.migrate_to_chat_id) : undefined,
   });
+}
+
+/** Downloads a file by its file_path (from getFile); the URL carries the token, so errors never include it. */
+export async function downloadBotFile(token: string, filePath: string, maxBytes: number): Promise<Buffer> {
+  let response: Response;
+  try {
+    response = await fetch(`${env().TELEGRAM_API_BASE_URL}/file/bot${token}/${filePath}`, { signal: AbortSignal.timeout(120_000) });
+  } catch (error) {
+    throw new TelegramApiError({ description: `network error (${error instanceof Error ? error.name : "Error"})` });
+  }
+  if (!response.ok) throw new TelegramApiError({ httpStatus: response.status, code: response.status, description: `file download HTTP ${response.status}` });
+  const data = Buffer.from(await response.arrayBuffer());
+  if (data.byteLength > maxBytes) throw new TelegramApiError({ description: "file larger than the limit" });
+  return data;
 }

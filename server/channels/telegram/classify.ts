@@ -6,6 +6,7 @@ import type { ClassifiedError } from "../types";
  * server's fixed description strings (tdlib/telegram-bot-api Client.cpp) tell the cases apart.
  */
 export function classifyTelegramError(error: ProviderError): ClassifiedError {
+  if (error.code === "attachment_too_large") return { class: "message_rejected", reason: "attachment_too_large", providerError: error };
   const code = typeof error.code === "number" ? error.code : error.httpStatus;
   const text = (error.description ?? "").toLowerCase();
   const result = (cls: ClassifiedError["class"], reason: string, extra: Partial<ClassifiedError> = {}): ClassifiedError => ({
@@ -15,6 +16,7 @@ export function classifyTelegramError(error: ProviderError): ClassifiedError {
     ...extra,
   });
 
+  if (error.description === "attachment file is missing") return result("message_rejected", "invalid_request");
   if (code === undefined) return result("retry_later", "retrying");
   if (code === 401 || code === 404) return result("connection_lost", "token_revoked");
   if (code === 429) return result("retry_later", "retrying", { retryAfterSeconds: error.retryAfterSeconds ?? 1 });

@@ -99,7 +99,8 @@ export async function applyNormalizedEvents(tx: Tx, channel: Channel, events: No
           .returning({ id: messages.id });
         if (!message) continue;
         if (contact.bannedAt) continue;
-        await tx.update(conversations).set({ lastMessageAt: received, lastInboundAt: received }).where(eq(conversations.id, conversation.id));
+        // Meta's reply windows count from when the customer wrote, not from when we processed it.
+        await tx.update(conversations).set({ lastMessageAt: received, lastInboundAt: ev.sentAt }).where(eq(conversations.id, conversation.id));
         out.push({ name: "message.created", data: { conversationId: conversation.id, messageId: message.id } });
         if (ev.attachments.some((a) => a.note === "unsupported")) {
           // F7: voice messages and calls are not supported, and the customer is told so, in their language.

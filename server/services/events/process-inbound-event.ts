@@ -5,6 +5,7 @@ import { adapterFor } from "../../channels/registry";
 import { logger } from "../../log";
 import { publishToCompany } from "../../realtime/publish";
 import type { RealtimeEvent } from "../../realtime/channels";
+import { fetchInboundAttachments } from "../files/fetch-inbound-attachments";
 import { applyNormalizedEvents } from "./apply-normalized-events";
 
 const MAX_ATTEMPTS = 5;
@@ -53,7 +54,15 @@ export async function processInboundEvent(eventId: string): Promise<void> {
       .where(eq(inboundEvents.id, eventId));
     return;
   }
-  if (companyId) await publishToCompany(companyId, realtime);
+  if (!companyId) return;
+  await publishToCompany(companyId, realtime);
+  const created = realtime.flatMap((e) => (e.name === "message.created" ? [e.data.messageId] : []));
+  try {
+    await publishToCompany(companyId, await fetchInboundAttachments(created));
+  } catch (error) {
+    // The message is stored; its attachment keeps the provider reference and shows as not fetched.
+    logger.error("attachment.fetch_crashed", { eventId, error: error instanceof Error ? error.message : String(error) });
+  }
 }
 
 /** The sweeper: events a crash (or a failed attempt) left in `received` for longer than `olderThanMs`. */

@@ -5,8 +5,9 @@ import { conversations, messages, outboundSends } from "../../../db/schema";
 import { DomainError, notFound } from "../../errors";
 import type { RealtimeEvent } from "../../realtime/channels";
 import type { ServiceContext } from "../context";
+import { attachmentsFromFiles } from "../files/store-file";
 
-export type ReplyInput = { conversationId: string; text: string };
+export type ReplyInput = { conversationId: string; text: string; fileIds?: string[] };
 
 /**
  * An operator's reply: stored as a pending outbound message plus a durable send job, in one transaction.
@@ -18,7 +19,8 @@ export async function replyToConversation({ ctx, input }: { ctx: ServiceContext 
   if (ctx.actor.kind !== "user") throw new DomainError("forbidden", "errors.forbidden");
   const userId = ctx.actor.userId;
   const text = input.text.trim();
-  if (!text) throw new DomainError("invalid", "inbox.reply.empty");
+  const fileIds = input.fileIds ?? [];
+  if (!text && fileIds.length === 0) throw new DomainError("invalid", "inbox.reply.empty");
 
   return ctx.db.transaction(async (tx) => {
     const [conversation] = await tx
@@ -37,6 +39,7 @@ export async function replyToConversation({ ctx, input }: { ctx: ServiceContext 
       if (other) throw new DomainError("conflict", "errors.conversationClosed");
     }
     const now = new Date();
+    const attachments = await attachmentsFromFiles(tx, ctx.companyId, fileIds);
     const [message] = await tx
       .insert(messages)
       .values({
@@ -47,6 +50,7 @@ export async function replyToConversation({ ctx, input }: { ctx: ServiceContext 
         authorKind: "operator",
         authorUserId: userId,
         text,
+        attachments,
         deliveryStatus: "pending",
       })
       .returning();

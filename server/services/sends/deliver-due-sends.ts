@@ -1,4 +1,4 @@
-import { eq, inArray, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, ne, sql } from "drizzle-orm";
 import { db } from "../../../db";
 import { channels, contacts, conversations, messages, outboundSends } from "../../../db/schema";
 import { limitsFor, SlidingWindowLimiter } from "../../channels/rate-limit";
@@ -7,6 +7,7 @@ import type { ClassifiedError } from "../../channels/types";
 import { logger } from "../../log";
 import { publishToCompany } from "../../realtime/publish";
 import { markChannelDisconnected } from "../channels/mark-channel-disconnected";
+import { readFile } from "../files/store-file";
 
 export const MAX_SEND_ATTEMPTS = 8;
 const LEASE_SECONDS = 60;
@@ -40,7 +41,8 @@ async function claimDueSends(limit: number): Promise<Claimed[]> {
     returning ${outboundSends.id}`);
   if (rows.length === 0) return [];
   const ids = rows.map((r) => r.id);
-  return db.select().from(outboundSends).where(inArray(outboundSends.id, ids));
+  // Oldest first, so that replies to one chat go out in the order they were written.
+  return db.select().from(outboundSends).where(inArray(outboundSends.id, ids)).orderBy(asc(outboundSends.nextAttemptAt), asc(outboundSends.createdAt));
 }
 
 async function deliverOne(send: Claimed): Promise<void> {
@@ -75,6 +77,7 @@ async function deliverOne(send: Claimed): Promise<void> {
           lastInboundAt,
           idempotencyKey: send.idempotencyKey,
           now: new Date(),
+          loadFile: async (fileId) => readFile(db, channel.companyId, fileId),
         },
         { text: message.text, attachments: message.attachments },
       )
@@ -83,6 +86,11 @@ async function deliverOne(send: Claimed): Promise<void> {
   const now = new Date();
   if (result.ok) {
     await db.transaction(async (tx) => {
+      // The provider's echo of this very send may have been processed first and stored as a separate
+      // message (Instagram echoes carry no app id): ours is the record, so the echo's copy goes.
+      await tx
+        .delete(messages)
+        .where(and(eq(messages.channelId, channel.id), eq(messages.providerMessageId, result.providerMessageId), ne(messages.id, message.id), eq(messages.direction, "outbound")));
       await tx.update(outboundSends).set({ status: "sent", sentAt: now, lockedUntil: null, lastError: null, lastErrorClass: null }).where(eq(outboundSends.id, send.id));
       await tx.update(messages).set({ deliveryStatus: "sent", sentAt: now, providerMessageId: result.providerMessageId, failureClass: null, failureReason: null }).where(eq(messages.id, message.id));
       await tx.update(channels).set({ lastSendAt: now, authFailureCount: 0 }).where(eq(channels.id, channel.id));

@@ -1,0 +1,10 @@
+// VK Callback API (confirmation handshake and every community event) for one connected community.
+import { after } from "next/server";
+import { handleVkWebhook } from "~/server/webhooks/vk";
+
+export async function POST(request: Request, { params }: { params: Promise<{ channelId: string }> }) {
+  const { channelId } = await params;
+  const outcome = await handleVkWebhook(channelId, request);
+  if (outcome.after) after(outcome.after);
+  return outcome.response;
+}

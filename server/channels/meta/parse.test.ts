@@ -1,0 +1,166 @@
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import type { NormalizedEvent } from "../types";
+import { metaDedupeKey, parseMetaItem, splitMetaEnvelope, type MetaSplitItem } from "./parse";
+
+const dir = new URL("../../../e2e/fixtures/meta/", import.meta.url);
+const fixture = (name: string) => JSON.parse(readFileSync(new URL(name, dir), "utf8")) as unknown;
+const OUR_APP = "900000000000001";
+
+function items(name: string): MetaSplitItem[] {
+  const split = splitMetaEnvelope(fixture(name));
+  if (!split.ok) throw new Error(split.reason);
+  return split.items;
+}
+
+/** Splits a fixture and parses its only item as the routed channel would. */
+function eventsOf(name: string, ctx: { appId?: string } = { appId: OUR_APP }): NormalizedEvent[] {
+  const [only, ...rest] = items(name);
+  expect(rest).toHaveLength(0);
+  const parsed = parseMetaItem(only!.stored, only!.provider, ctx);
+  if (!parsed.ok) throw new Error(parsed.reason);
+  expect(parsed.dedupeKey).toBe(only!.dedupeKey);
+  return parsed.events;
+}
+
+describe("Meta envelope", () => {
+  it("splits fb-batched-2-entries-x-2-messaging.json into 4 items in timestamp order, each routed by its entry id", () => {
+    const all = items("fb-batched-2-entries-x-2-messaging.json");
+    expect(all.map((i) => [i.stored.entryId, i.eventType])).toEqual([
+      ["100000000000001", "message"],
+      ["100000000000001", "message"],
+      ["100000000000002", "message"],
+      ["100000000000002", "read"],
+    ]);
+    expect(all.map((i) => i.timestamp)).toEqual([...all.map((i) => i.timestamp)].sort((a, b) => a - b));
+    expect(new Set(all.map((i) => i.dedupeKey)).size).toBe(4);
+  });
+
+  it("sorts items of a batch by timestamp, not by position", () => {
+    const body = fixture("fb-batched-2-entries-x-2-messaging.json") as { entry: unknown[] };
+    const split = splitMetaEnvelope({ ...body, entry: [...body.entry].reverse() });
+    expect(split.ok && split.items.map((i) => i.timestamp)).toEqual([1767225614000, 1767225614050, 1767225614100, 1767225614150]);
+  });
+
+  it("gives fb-message-text.json and its duplicate redelivery the same mid key", () => {
+    const [a] = items("fb-message-text.json");
+    const [b] = items("fb-message-text-duplicate-redelivery.json");
+    expect(a!.dedupeKey).toBe("mid:m_FAKE-TEXT-0001");
+    expect(b!.dedupeKey).toBe(a!.dedupeKey);
+  });
+
+  it("keys fb-reaction.json by a hash that includes the action, so react and unreact are two events", () => {
+    const [react] = items("fb-reaction.json");
+    expect(react!.dedupeKey).toMatch(/^h:[0-9a-f]{64}$/);
+    const unreact = { ...react!.stored, item: { ...react!.stored.item, reaction: { ...(react!.stored.item.reaction as object), action: "unreact" } } };
+    expect(metaDedupeKey(unreact)).not.toBe(react!.dedupeKey);
+    // Key order in the JSON does not change the key.
+    const reordered = { ...react!.stored, item: Object.fromEntries(Object.entries(react!.stored.item).reverse()) };
+    expect(metaDedupeKey(reordered)).toBe(react!.dedupeKey);
+  });
+
+  it("routes permissions-webhook-revoked.json by its target ids", () => {
+    const [change] = items("permissions-webhook-revoked.json");
+    expect(change).toMatchObject({ routeIds: ["100000000000001"], eventType: "permissions.pages_messaging.revoked" });
+    expect(change!.ignoredReason).toBeUndefined();
+  });
+
+  it("refuses a body that is not an envelope and marks unknown objects as not handled", () => {
+    expect(splitMetaEnvelope([1, 2]).ok).toBe(false);
+    expect(splitMetaEnvelope({ object: "page" }).ok).toBe(false);
+    const other = splitMetaEnvelope({ object: "user", entry: [{ id: "1", time: 1, changes: [{ field: "name" }] }] });
+    expect(other.ok && other.items[0]!.ignoredReason).toMatch(/not handled/);
+  });
+});
+
+describe("Meta items → neutral events", () => {
+  it("fb-message-text.json → a customer message with its mid and millisecond timestamp", () => {
+    expect(eventsOf("fb-message-text.json")).toEqual([
+      {
+        kind: "message",
+        chatId: "7000000000000001",
+        chatKind: "private",
+        contactName: "7000000000000001",
+        text: "Hi, is my order #TEST-123 shipped yet?",
+        attachments: [],
+        providerMessageId: "m_FAKE-TEXT-0001",
+        sentAt: new Date(1767225600100),
+      },
+    ]);
+  });
+
+  it("fb-message-image.json → an image attachment with the CDN URL", () => {
+    const [ev] = eventsOf("fb-message-image.json");
+    expect(ev).toMatchObject({ kind: "message", text: "", attachments: [{ kind: "image", providerRef: "https://example.invalid/fake-cdn/image-0002.jpg" }] });
+  });
+
+  it("fb-postback.json → a customer message with the button title", () => {
+    expect(eventsOf("fb-postback.json")).toMatchObject([{ kind: "message", text: "Talk to a human", providerMessageId: "m_FAKE-POSTBACK-0004" }]);
+  });
+
+  it("tells echo sources apart: fb-message-echo-our-app.json, fb-message-echo-page-inbox.json, fb-standby-echo-other-app.json", () => {
+    expect(eventsOf("fb-message-echo-our-app.json")).toEqual([expect.objectContaining({ kind: "echo", source: "us", chatId: "7000000000000001", providerMessageId: "m_FAKE-ECHO-0005" })]);
+    expect(eventsOf("fb-message-echo-page-inbox.json")).toEqual([expect.objectContaining({ kind: "echo", source: "provider_inbox", appId: "263902037430900" })]);
+    expect(eventsOf("fb-standby-echo-other-app.json")).toEqual([
+      expect.objectContaining({ kind: "echo", source: "other_app", appId: "900000000000999" }),
+      { kind: "thread_control", chatId: "7000000000000001", owner: "other_app", appId: "900000000000999" },
+    ]);
+    // Without META_APP_ID our own echo cannot be recognised and is not claimed as ours.
+    expect(eventsOf("fb-message-echo-our-app.json", {})[0]).toMatchObject({ source: "other_app" });
+  });
+
+  it("fb-standby-message.json → the message, and the thread belongs to another app", () => {
+    expect(eventsOf("fb-standby-message.json")).toMatchObject([
+      { kind: "message", text: "Hello? Anyone there?" },
+      { kind: "thread_control", chatId: "7000000000000001", owner: "other_app" },
+    ]);
+  });
+
+  it("fb-delivery.json and fb-read.json → receipts by mids and by watermark", () => {
+    expect(eventsOf("fb-delivery.json")).toEqual([
+      { kind: "receipt", chatId: "7000000000000001", status: "delivered", providerMessageIds: ["m_FAKE-ECHO-0005"], watermark: new Date(1767225603150) },
+    ]);
+    expect(eventsOf("fb-read.json")).toEqual([{ kind: "receipt", chatId: "7000000000000001", status: "read", watermark: new Date(1767225603150) }]);
+  });
+
+  it("ig-messaging-seen.json → a read receipt for read.mid", () => {
+    expect(eventsOf("ig-messaging-seen.json")).toEqual([{ kind: "receipt", chatId: "5000000000000001", status: "read", providerMessageIds: ["aWdfZAG1fFAKE-IG-ECHO-0012"] }]);
+  });
+
+  it("handovers: fb-handover-pass-thread-control-to-us.json, -from-idle.json, -take-thread-control.json, -request-thread-control.json", () => {
+    expect(eventsOf("fb-handover-pass-thread-control-to-us.json")).toEqual([{ kind: "thread_control", chatId: "7000000000000001", owner: "us", appId: OUR_APP }]);
+    expect(eventsOf("fb-handover-pass-thread-control-from-idle.json")).toEqual([{ kind: "thread_control", chatId: "7000000000000001", owner: "us", appId: OUR_APP }]);
+    expect(eventsOf("fb-handover-take-thread-control.json")).toEqual([{ kind: "thread_control", chatId: "7000000000000001", owner: "other_app", appId: "263902037430900" }]);
+    expect(eventsOf("fb-handover-request-thread-control.json")).toEqual([{ kind: "thread_control", chatId: "7000000000000001", owner: "us", requestedBy: "900000000000999" }]);
+  });
+
+  it("fb-handover-app-roles.json is informational", () => {
+    const [only] = items("fb-handover-app-roles.json");
+    const parsed = parseMetaItem(only!.stored, "messenger", { appId: OUR_APP });
+    expect(parsed).toMatchObject({ ok: true, events: [], ignoredReason: expect.stringContaining("primary_receiver") });
+  });
+
+  it("fb-reaction.json → a reaction to our message", () => {
+    expect(eventsOf("fb-reaction.json")).toEqual([{ kind: "reaction", chatId: "7000000000000001", providerMessageId: "m_FAKE-ECHO-0005", emoji: "\u2764\ufe0f", action: "react" }]);
+  });
+
+  it("Instagram: ig-story-reply.json and ig-story-mention.json keep the story as a reference", () => {
+    expect(eventsOf("ig-story-reply.json")).toMatchObject([
+      { kind: "message", chatId: "5000000000000001", text: "Love this colour!", attachments: [{ kind: "other", name: "story_reply", providerRef: "https://example.invalid/fake-ig-cdn/story-0010.jpg" }] },
+    ]);
+    expect(eventsOf("ig-story-mention.json")).toMatchObject([
+      { kind: "message", text: "", attachments: [{ kind: "other", name: "story_mention", providerRef: "https://example.invalid/fake-ig-cdn/mention-0011.mp4" }] },
+    ]);
+    expect(eventsOf("ig-message-echo.json")).toMatchObject([{ kind: "echo", chatId: "5000000000000001", source: "provider_inbox" }]);
+  });
+
+  it("permissions-webhook-revoked.json → connection lost for a Page channel, not for an Instagram channel", () => {
+    const [change] = items("permissions-webhook-revoked.json");
+    expect(parseMetaItem(change!.stored, "messenger", {})).toMatchObject({ ok: true, events: [{ kind: "connection_lost", reason: "permission_revoked" }] });
+    expect(parseMetaItem(change!.stored, "instagram", {})).toMatchObject({ ok: true, events: [] });
+  });
+
+  it("fails on a stored payload that is not an item", () => {
+    expect(parseMetaItem({ update_id: 1 }, "messenger", {}).ok).toBe(false);
+  });
+});

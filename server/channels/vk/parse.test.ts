@@ -1,0 +1,187 @@
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import type { NormalizedEvent, ParsedEvent } from "../types";
+import { vkAdapter } from "./adapter";
+import { parseVkCallback } from "./parse";
+import { vkRandomId } from "./random-id";
+
+const GROUP = "229876543";
+const fixture = (name: string) => JSON.parse(readFileSync(new URL(`../../../e2e/fixtures/vk/${name}`, import.meta.url), "utf8")) as Record<string, unknown>;
+const parse = (payload: unknown) => parseVkCallback(payload, GROUP);
+
+function eventsOf(result: ParsedEvent): NormalizedEvent[] {
+  if (!result.ok) throw new Error(`expected ok, got: ${result.reason}`);
+  return result.events;
+}
+const only = (result: ParsedEvent) => {
+  const events = eventsOf(result);
+  expect(events).toHaveLength(1);
+  return events[0]!;
+};
+/** The message of a message_new fixture, to build variants of it. */
+const messageOf = (name: string) => (fixture(name).object as { message: Record<string, unknown> }).message;
+
+describe("parseVkCallback on the Callback API fixtures", () => {
+  it("callback_confirmation.json: acknowledged, no events (the webhook answers it, nothing is stored)", () => {
+    const result = parse(fixture("callback_confirmation.json"));
+    expect(result).toMatchObject({ ok: true, eventType: "confirmation", events: [] });
+  });
+
+  it("callback_message_new_text.json: a private message keyed by peer_id + conversation_message_id", () => {
+    const result = parse(fixture("callback_message_new_text.json"));
+    expect(result).toMatchObject({ ok: true, dedupeKey: `${GROUP}:5f0e1c2a3b4d5e6f708192a3b4c5d6e7f8091a2b`, eventType: "message_new" });
+    expect(only(result)).toEqual({
+      kind: "message",
+      chatId: "111222333",
+      chatKind: "private",
+      contactName: "id111222333",
+      participantName: undefined,
+      text: "Здравствуйте! Где мой заказ №4512?",
+      attachments: [],
+      providerMessageId: "111222333:731",
+      sentAt: new Date(1767225600 * 1000),
+      languageCode: "ru",
+    });
+  });
+
+  it("callback_message_new_photo.json: the photo's largest size becomes the attachment", () => {
+    const ev = only(parse(fixture("callback_message_new_photo.json")));
+    expect(ev).toMatchObject({ kind: "message", text: "Упаковка повреждена", providerMessageId: "111222333:732" });
+    if (ev.kind !== "message") throw new Error("not a message");
+    expect(ev.attachments).toEqual([
+      { kind: "image", mimeType: "image/jpeg", name: "photo111222333_457239017", providerRef: "https://sun9-1.userapi.com/impg/FAKE-PATH/example.jpg?size=960x1280&type=album" },
+    ]);
+  });
+
+  it("callback_message_new_chat.json: id 0 in a group chat, keyed by peer_id + conversation_message_id", () => {
+    const ev = only(parse(fixture("callback_message_new_chat.json")));
+    expect(ev).toMatchObject({
+      kind: "message",
+      chatId: "2000000001",
+      chatKind: "group",
+      contactName: "VK chat 1",
+      participantName: "id444555666",
+      providerMessageId: "2000000001:58",
+      text: "[club229876543|@acme] магазин работает в воскресенье?",
+    });
+  });
+
+  it("callback_message_reply.json: an admin's answer from VK's inbox is an echo from provider_inbox", () => {
+    const result = parse(fixture("callback_message_reply.json"));
+    expect(result).toMatchObject({ ok: true, eventType: "message_reply" });
+    expect(only(result)).toEqual({
+      kind: "echo",
+      chatId: "111222333",
+      providerMessageId: "111222333:733",
+      text: "Ваш заказ №4512 будет отправлен завтра.",
+      attachments: [],
+      sentAt: new Date(1767225780 * 1000),
+      source: "provider_inbox",
+    });
+  });
+
+  it("callback_message_reply.json without admin_author_id and with our random_id: our own send, keyed like the send", () => {
+    const body = fixture("callback_message_reply.json");
+    const object: Record<string, unknown> = { ...(body.object as Record<string, unknown>), random_id: vkRandomId("6f1d2c9e-3b7a-4c55-9e0f-1a2b3c4d5e6f") };
+    delete object.admin_author_id;
+    expect(only(parse({ ...body, object }))).toMatchObject({ kind: "echo", source: "us", providerMessageId: "111222333:r853411815" });
+  });
+
+  it("callback_message_reply.json without admin_author_id and with random_id 0 or a 64-bit one: another app", () => {
+    const body = fixture("callback_message_reply.json");
+    for (const randomId of [0, 1767225780123]) {
+      const object: Record<string, unknown> = { ...(body.object as Record<string, unknown>), random_id: randomId };
+      delete object.admin_author_id;
+      expect(only(parse({ ...body, object }))).toMatchObject({ kind: "echo", source: "other_app", providerMessageId: "111222333:733" });
+    }
+  });
+
+  it("callback_message_allow.json → contact_unblocked_us", () => {
+    expect(only(parse(fixture("callback_message_allow.json")))).toMatchObject({ kind: "contact_unblocked_us", chatId: "111222333" });
+  });
+
+  it("callback_message_deny.json → contact_blocked_us", () => {
+    expect(only(parse(fixture("callback_message_deny.json")))).toMatchObject({ kind: "contact_blocked_us", chatId: "111222333" });
+  });
+
+  it("callback_group_leave.json → contact_left", () => {
+    const ev = only(parse(fixture("callback_group_leave.json")));
+    expect(ev).toMatchObject({ kind: "contact_left", chatId: "111222333" });
+    if (ev.kind !== "contact_left") throw new Error("not contact_left");
+    expect(ev.at).toBeInstanceOf(Date);
+  });
+
+  it("callback_message_new_wrong_secret.json parses like any message: the secret is the webhook's check, before storage", () => {
+    expect(only(parse(fixture("callback_message_new_wrong_secret.json")))).toMatchObject({ kind: "message", providerMessageId: "111222333:734" });
+  });
+});
+
+describe("parseVkCallback on other shapes", () => {
+  it("reads a bare message_new object (Callback servers pinned below API 5.103)", () => {
+    const body = fixture("callback_message_new_text.json");
+    expect(only(parse({ ...body, v: "5.101", object: messageOf("callback_message_new_text.json") }))).toMatchObject({ kind: "message", providerMessageId: "111222333:731" });
+  });
+
+  it("turns a doc into file metadata and a voice message into an unsupported voice attachment", () => {
+    const body = fixture("callback_message_new_text.json");
+    const message = {
+      ...messageOf("callback_message_new_text.json"),
+      text: "",
+      attachments: [
+        { type: "doc", doc: { id: 1, owner_id: 111222333, title: "invoice.pdf", size: 48213, ext: "pdf", url: "https://vk.com/doc111222333_1?hash=x" } },
+        { type: "audio_message", audio_message: { id: 2, owner_id: 111222333, duration: 3, link_ogg: "https://psv4.userapi.com/x.ogg", link_mp3: "https://psv4.userapi.com/x.mp3" } },
+        { type: "link", link: { url: "https://example.com" } },
+      ],
+    };
+    const ev = only(parse({ ...body, object: { message } }));
+    if (ev.kind !== "message") throw new Error("not a message");
+    expect(ev.attachments).toEqual([
+      { kind: "file", name: "invoice.pdf", sizeBytes: 48213, providerRef: "https://vk.com/doc111222333_1?hash=x" },
+      { kind: "voice", providerRef: "https://psv4.userapi.com/x.ogg", mimeType: "audio/ogg", note: "unsupported" },
+      { kind: "other", name: "link" },
+    ]);
+  });
+
+  it("ignores chat service actions without text", () => {
+    const body = fixture("callback_message_new_chat.json");
+    const message = { ...messageOf("callback_message_new_chat.json"), text: "", action: { type: "chat_invite_user", member_id: 1 } };
+    expect(parse({ ...body, object: { message } })).toMatchObject({ ok: true, events: [], ignoredReason: "service message" });
+  });
+
+  it("maps message_edit to an edit of the same key", () => {
+    const body = fixture("callback_message_reply.json");
+    const edited = { ...messageOf("callback_message_new_text.json"), text: "Где мой заказ №4513?", update_time: 1767225700 };
+    expect(only(parse({ ...body, type: "message_edit", object: edited }))).toEqual({
+      kind: "message_edited",
+      chatId: "111222333",
+      providerMessageId: "111222333:731",
+      text: "Где мой заказ №4513?",
+      participantName: undefined,
+      editedAt: new Date(1767225700 * 1000),
+    });
+  });
+
+  it("stores and ignores event types the product does not handle", () => {
+    const body = fixture("callback_message_allow.json");
+    expect(parse({ ...body, type: "message_typing_state", object: { state: "typing", from_id: 1, to_id: -229876543 } })).toMatchObject({
+      ok: true,
+      eventType: "message_typing_state",
+      events: [],
+    });
+  });
+
+  it("refuses another community's event, a missing event_id and a message without keys", () => {
+    const body = fixture("callback_message_new_text.json");
+    expect(parse({ ...body, group_id: 1 })).toMatchObject({ ok: false });
+    expect(parse({ ...body, event_id: undefined })).toMatchObject({ ok: false });
+    expect(parse({ ...body, object: { message: { text: "hi" } } })).toMatchObject({ ok: false });
+    expect(parse([])).toMatchObject({ ok: false });
+  });
+
+  it("is what vkAdapter(channel).parseEvent runs for the channel's community", () => {
+    const adapter = vkAdapter({ externalId: GROUP });
+    expect(adapter.provider).toBe("vk");
+    expect(adapter.parseEvent(fixture("callback_message_new_text.json"))).toEqual(parse(fixture("callback_message_new_text.json")));
+    expect(vkAdapter({ externalId: "1" }).parseEvent(fixture("callback_message_new_text.json"))).toMatchObject({ ok: false });
+  });
+});

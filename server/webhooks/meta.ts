@@ -1,0 +1,179 @@
+import { and, eq, inArray, or, sql } from "drizzle-orm";
+import { db } from "../../db";
+import { channels, inboundEvents } from "../../db/schema";
+import { splitMetaEnvelope, type MetaSplitItem, type MetaStoredItem } from "../channels/meta/parse";
+import { META_SIGNATURE_HEADER, verifyMetaSignature } from "../channels/meta/signature";
+import { safeEqual } from "../crypto/compare";
+import { env } from "../env.js";
+import { logger } from "../log";
+import { processInboundEvent } from "../services/events/process-inbound-event";
+import { BodyTooLargeError, jsonResponse, problem, readLimitedBody, type WebhookOutcome } from "./read-body";
+
+type Channel = typeof channels.$inferSelect;
+type Row = typeof inboundEvents.$inferInsert & { dedupeKey: string };
+
+/**
+ * GET verification handshake (protocols/meta.md §1.1): echo hub.challenge only for our verify token.
+ * An unset META_VERIFY_TOKEN verifies nothing.
+ */
+export function handleMetaVerification(request: Request): Response {
+  const params = new URL(request.url).searchParams;
+  const expected = env().META_VERIFY_TOKEN;
+  const token = params.get("hub.verify_token");
+  const challenge = params.get("hub.challenge");
+  if (params.get("hub.mode") === "subscribe" && expected && token !== null && challenge !== null && safeEqual(token, expected)) {
+    return new Response(challenge, { status: 200, headers: { "content-type": "text/plain; charset=utf-8", "x-content-type-options": "nosniff" } });
+  }
+  logger.warn("webhook.verification_refused", { provider: "meta", configured: Boolean(expected) });
+  return new Response("verification failed", { status: 403, headers: { "content-type": "text/plain; charset=utf-8" } });
+}
+
+/** Channels an item belongs to: by Page / IG id, and for permission changes also IG accounts linked to a target Page. */
+async function channelsFor(items: MetaSplitItem[]): Promise<Channel[]> {
+  const pageIds = new Set<string>();
+  const igIds = new Set<string>();
+  const permissionTargets = new Set<string>();
+  for (const i of items) {
+    if (i.ignoredReason) continue;
+    for (const id of i.routeIds) {
+      if (i.stored.object === "permissions") permissionTargets.add(id);
+      else (i.provider === "instagram" ? igIds : pageIds).add(id);
+    }
+  }
+  for (const id of permissionTargets) {
+    pageIds.add(id);
+    igIds.add(id);
+  }
+  const conditions = [
+    pageIds.size ? and(eq(channels.provider, "messenger"), inArray(channels.externalId, [...pageIds])) : undefined,
+    igIds.size ? and(eq(channels.provider, "instagram"), inArray(channels.externalId, [...igIds])) : undefined,
+    permissionTargets.size ? and(eq(channels.provider, "instagram"), inArray(sql<string>`${channels.settings}->>'linkedPageId'`, [...permissionTargets])) : undefined,
+  ].filter((c) => c !== undefined);
+  if (conditions.length === 0) return [];
+  return db.select().from(channels).where(or(...conditions));
+}
+
+/** One row per item and channel; an item no channel claims is kept as `ignored` so nothing is dropped silently. */
+function rowsFor(items: MetaSplitItem[], found: Channel[]): Row[] {
+  const rows: Row[] = [];
+  const unrouted = (i: MetaSplitItem, note: string): Row => ({
+    provider: i.provider,
+    companyId: null,
+    channelId: null,
+    dedupeKey: i.dedupeKey,
+    eventType: i.eventType,
+    payload: i.stored,
+    status: "ignored",
+    note,
+    processedAt: new Date(),
+  });
+  for (const i of items) {
+    if (i.ignoredReason) {
+      rows.push(unrouted(i, i.ignoredReason));
+      continue;
+    }
+    if (i.stored.object === "permissions") {
+      const targets = found.filter((c) => i.routeIds.includes(c.externalId) || (c.provider === "instagram" && c.settings.linkedPageId !== undefined && i.routeIds.includes(c.settings.linkedPageId)));
+      if (targets.length === 0) rows.push(unrouted(i, "unknown page"));
+      for (const c of targets) {
+        const stored: MetaStoredItem = { ...i.stored, accountId: c.externalId };
+        rows.push({ provider: c.provider, companyId: c.companyId, channelId: c.id, dedupeKey: `${i.dedupeKey}:${c.externalId}`, eventType: i.eventType, payload: stored });
+      }
+      continue;
+    }
+    const channel = found.find((c) => c.provider === i.provider && c.externalId === i.stored.entryId);
+    if (!channel) rows.push(unrouted(i, "unknown page"));
+    else rows.push({ provider: channel.provider, companyId: channel.companyId, channelId: channel.id, dedupeKey: i.dedupeKey, eventType: i.eventType, payload: i.stored });
+  }
+  // A batch can carry the same item twice (a retried entry); the first one stands.
+  const seen = new Set<string>();
+  return rows.filter((r) => {
+    const key = `${r.provider}\u0000${r.dedupeKey}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/**
+ * Meta webhook for every Page and Instagram account (one callback URL per app): check the signature over
+ * the raw bytes → read at most WEBHOOK_MAX_BODY_BYTES → parse → store every item (deduped on mid or item
+ * hash) → acknowledge; processing runs after the acknowledgement, in timestamp order.
+ *
+ * Failures answer so that Meta retries exactly when we have kept nothing: 5xx only when storing fails or
+ * META_APP_SECRET is unset (503: failing closed; Meta keeps retrying while the operator fixes the config,
+ * and its disable-after-1-hour alert is the right alarm). An unknown Page still gets 200, because one
+ * stale Page must not get the whole app's webhook disabled.
+ */
+export async function handleMetaWebhook(request: Request): Promise<WebhookOutcome> {
+  const { META_APP_SECRET, WEBHOOK_MAX_BODY_BYTES } = env();
+  if (!META_APP_SECRET) {
+    logger.error("webhook.rejected", { provider: "meta", reason: "META_APP_SECRET is not set" });
+    return { response: problem(503, "webhook signature secret is not configured") };
+  }
+  const signature = request.headers.get(META_SIGNATURE_HEADER);
+  if (!signature) {
+    logger.warn("webhook.rejected", { provider: "meta", reason: "missing signature" });
+    return { response: problem(401, "X-Hub-Signature-256 is missing") };
+  }
+
+  let raw: Buffer;
+  try {
+    raw = await readLimitedBody(request, WEBHOOK_MAX_BODY_BYTES);
+  } catch (error) {
+    if (error instanceof BodyTooLargeError) return { response: problem(413, error.message) };
+    return { response: problem(400, "could not read the request body") };
+  }
+  if (!verifyMetaSignature(raw, signature, META_APP_SECRET)) {
+    logger.warn("webhook.rejected", { provider: "meta", reason: "wrong signature" });
+    return { response: problem(401, "X-Hub-Signature-256 does not match the body") };
+  }
+
+  let payload: unknown;
+  try {
+    payload = JSON.parse(raw.toString("utf8"));
+  } catch (error) {
+    return { response: problem(400, `malformed JSON: ${error instanceof Error ? error.message : "parse error"}`) };
+  }
+  const split = splitMetaEnvelope(payload);
+  if (!split.ok) return { response: problem(400, split.reason) };
+
+  let rows: Row[];
+  let stored: { id: string; dedupeKey: string; provider: string; status: string }[] = [];
+  try {
+    const found = await channelsFor(split.items);
+    rows = rowsFor(split.items, found);
+    if (rows.length > 0) {
+      // One statement: the whole batch is kept, or none of it and Meta retries.
+      stored = await db
+        .insert(inboundEvents)
+        .values(rows)
+        .onConflictDoNothing({ target: [inboundEvents.provider, inboundEvents.dedupeKey] })
+        .returning({ id: inboundEvents.id, dedupeKey: inboundEvents.dedupeKey, provider: inboundEvents.provider, status: inboundEvents.status });
+    }
+    const touched = [...new Set(rows.map((r) => r.channelId).filter((id): id is string => typeof id === "string"))];
+    if (touched.length) await db.update(channels).set({ lastWebhookAt: sql`now()` }).where(inArray(channels.id, touched));
+  } catch (error) {
+    logger.error("webhook.store_failed", { provider: "meta", object: split.object, error: error instanceof Error ? error.message : String(error) });
+    return { response: problem(503, "could not store the events; retry later") };
+  }
+
+  for (const r of rows) {
+    if (!r.channelId) logger.info("webhook.unrouted", { provider: r.provider, entryId: (r.payload as MetaStoredItem).entryId, note: r.note ?? null });
+  }
+  // Only new rows waiting for processing, in the order the events happened.
+  const order = new Map(rows.map((r, index) => [`${r.provider}\u0000${r.dedupeKey}`, index]));
+  const toProcess = stored
+    .filter((s) => s.status === "received")
+    .sort((a, b) => (order.get(`${a.provider}\u0000${a.dedupeKey}`) ?? 0) - (order.get(`${b.provider}\u0000${b.dedupeKey}`) ?? 0))
+    .map((s) => s.id);
+  const duplicates = rows.length - stored.length;
+  return {
+    response: jsonResponse(200, { ok: true, stored: stored.length, duplicates }),
+    after: toProcess.length
+      ? async () => {
+          for (const id of toProcess) await processInboundEvent(id);
+        }
+      : undefined,
+  };
+}

@@ -1,0 +1,99 @@
+import { eq, sql } from "drizzle-orm";
+import { db } from "../../db";
+import { channels, inboundEvents } from "../../db/schema";
+import type { VkCredentials } from "../channels/vk/adapter";
+import { vkDedupeKey } from "../channels/vk/parse";
+import { safeEqual } from "../crypto/compare";
+import { open } from "../crypto/secret-box";
+import { env } from "../env.js";
+import { logger } from "../log";
+import { processInboundEvent } from "../services/events/process-inbound-event";
+import { BodyTooLargeError, problem, readLimitedBody, type WebhookOutcome } from "./read-body";
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export const VK_RETRY_HEADER = "x-retry-counter";
+
+/** VK reads the body as plain text: the confirmation string or "ok", never JSON (which would add quotes). */
+const text = (body: string) => new Response(body, { status: 200, headers: { "content-type": "text/plain; charset=utf-8" } });
+
+/**
+ * VK Callback API endpoint for one community: find the channel → read at most WEBHOOK_MAX_BODY_BYTES →
+ * decode → check the `secret` field (constant time; VK puts it in the body, not a header) → check the
+ * community → answer `confirmation` with the stored code, or store the raw notification (deduped on
+ * group id + event_id) and answer "ok". Processing runs after the answer. Only a failure to store
+ * answers 5xx, so VK retries (X-Retry-Counter) exactly when we have not kept the event.
+ * Never answers "remove" or "version …": VK would delete the server or change its API version.
+ */
+export async function handleVkWebhook(channelId: string, request: Request): Promise<WebhookOutcome> {
+  if (!UUID.test(channelId)) return { response: problem(404, "unknown channel") };
+  const [channel] = await db.select().from(channels).where(eq(channels.id, channelId)).limit(1);
+  if (!channel || channel.provider !== "vk") return { response: problem(404, "unknown channel") };
+
+  let raw: Buffer;
+  try {
+    raw = await readLimitedBody(request, env().WEBHOOK_MAX_BODY_BYTES);
+  } catch (error) {
+    if (error instanceof BodyTooLargeError) return { response: problem(413, error.message) };
+    return { response: problem(400, "could not read the request body") };
+  }
+  let payload: unknown;
+  try {
+    payload = JSON.parse(raw.toString("utf8"));
+  } catch (error) {
+    return { response: problem(400, `malformed JSON: ${error instanceof Error ? error.message : "parse error"}`) };
+  }
+  if (typeof payload !== "object" || payload === null || Array.isArray(payload)) {
+    return { response: problem(400, "a Callback API notification must be a JSON object") };
+  }
+  const body = payload as Record<string, unknown>;
+  const type = typeof body.type === "string" ? body.type : undefined;
+
+  // The secret comes before anything else the body claims. Without a configured secret only the
+  // confirmation handshake is answered: events would otherwise be accepted from anyone who knows the URL.
+  const { secret: expected } = open<VkCredentials>(channel.credentials);
+  const presented = typeof body.secret === "string" ? body.secret : undefined;
+  const secretOk = expected ? presented !== undefined && safeEqual(presented, expected) : type === "confirmation";
+  if (!secretOk) {
+    logger.warn("webhook.rejected", { provider: "vk", channelId, reason: !expected ? "no secret configured" : presented === undefined ? "missing secret" : "wrong secret" });
+    return { response: problem(401, "secret is wrong") };
+  }
+  if (typeof body.group_id !== "number" || String(body.group_id) !== channel.externalId) {
+    logger.warn("webhook.rejected", { provider: "vk", channelId, reason: "group_id mismatch" });
+    return { response: problem(400, "group_id does not belong to this channel") };
+  }
+  if (!type) return { response: problem(400, "type must be a non-empty string") };
+
+  if (type === "confirmation") {
+    const code = channel.settings.vkConfirmationCode;
+    if (!code) {
+      logger.warn("webhook.confirmation_unconfigured", { provider: "vk", channelId });
+      return { response: problem(404, "no confirmation code is configured for this channel") };
+    }
+    return { response: text(code) };
+  }
+
+  const eventId = body.event_id;
+  if (typeof eventId !== "string" || !eventId || eventId.length > 200) return { response: problem(400, "event_id must be a non-empty string") };
+  const retryCounter = request.headers.get(VK_RETRY_HEADER);
+  if (retryCounter) logger.info("webhook.redelivery", { provider: "vk", channelId, eventId, retryCounter });
+
+  // Stored as received, minus the shared secret: it is a credential and stays sealed in channels.credentials only.
+  const stored = { ...body };
+  delete stored.secret;
+  let storedId: string | undefined;
+  try {
+    const [row] = await db
+      .insert(inboundEvents)
+      .values({ provider: "vk", companyId: channel.companyId, channelId: channel.id, dedupeKey: vkDedupeKey(channel.externalId, eventId), eventType: type, payload: stored })
+      .onConflictDoNothing({ target: [inboundEvents.provider, inboundEvents.dedupeKey] })
+      .returning({ id: inboundEvents.id });
+    storedId = row?.id;
+    await db.update(channels).set({ lastWebhookAt: sql`now()` }).where(eq(channels.id, channel.id));
+  } catch (error) {
+    logger.error("webhook.store_failed", { provider: "vk", channelId, error: error instanceof Error ? error.message : String(error) });
+    return { response: problem(503, "could not store the event; retry later") };
+  }
+  // A redelivery (same event_id) is acknowledged and not processed again.
+  const id = storedId;
+  return { response: text("ok"), after: id ? () => processInboundEvent(id) : undefined };
+}
