@@ -58,7 +58,8 @@ test("an operator sends a photo and sees the customer's photo", async ({ page, r
   const thread = page.getByTestId("thread");
   const image = thread.getByRole("img", { name: /photo/i });
   await expect(image).toBeVisible();
-  expect(await image.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth >= 0)).toBe(true);
+  // The copy fetched from Telegram is served from our storage and actually renders.
+  await expect.poll(() => image.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(1);
 
   // A 1×1 PNG, attached from the keyboard-reachable file input.
   const png = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==", "base64");

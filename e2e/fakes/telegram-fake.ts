@@ -51,11 +51,14 @@ async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> 
   return JSON.parse(raw) as Record<string, unknown>;
 }
 
+/** What getFile serves for ids no test registered: a real (1×1) image, so browsers can render photos. */
+const ONE_PIXEL_PNG = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==", "base64");
+
 export async function startTelegramFake(opts: { port?: number; botUsername?: string } = {}): Promise<TelegramFake> {
   const calls: RecordedCall[] = [];
   const scripted = new Map<string, Scripted[]>();
   const files = new Map<string, Buffer>();
-  const fileBytes = (fileId: string) => files.get(fileId) ?? Buffer.from(`file ${fileId}`);
+  const fileBytes = (fileId: string) => files.get(fileId) ?? ONE_PIXEL_PNG;
   let nextMessageId = 5000;
 
   const success = (token: string, method: string, params: Record<string, unknown>): unknown => {

@@ -52,6 +52,8 @@ function attachmentsOf(m: TgMessage): Attachment[] {
     const largest = [...m.photo].sort((a, b) => (b.width ?? 0) * (b.height ?? 0) - (a.width ?? 0) * (a.height ?? 0))[0]!;
     out.push({
       kind: "image",
+      // Telegram photos have no file name; this one is what operators see and download.
+      name: "photo.jpg",
       providerRef: largest.file_id,
       sizeBytes: largest.file_size,
       mimeType: "image/jpeg",
