@@ -7,7 +7,7 @@ import { safeEqual } from "../crypto/compare";
 import { env } from "../env.js";
 import { logger } from "../log";
 import { processInboundEvent } from "../services/events/process-inbound-event";
-import { BodyTooLargeError, jsonResponse, problem, readLimitedBody, type WebhookOutcome } from "./read-body";
+import { jsonResponse, parseJson, problem, readBody, type WebhookOutcome } from "./read-body";
 
 type Channel = typeof channels.$inferSelect;
 type Row = typeof inboundEvents.$inferInsert & { dedupeKey: string };
@@ -117,24 +117,16 @@ export async function handleMetaWebhook(request: Request): Promise<WebhookOutcom
     return { response: problem(401, "X-Hub-Signature-256 is missing") };
   }
 
-  let raw: Buffer;
-  try {
-    raw = await readLimitedBody(request, WEBHOOK_MAX_BODY_BYTES);
-  } catch (error) {
-    if (error instanceof BodyTooLargeError) return { response: problem(413, error.message) };
-    return { response: problem(400, "could not read the request body") };
-  }
-  if (!verifyMetaSignature(raw, signature, META_APP_SECRET)) {
+  const read = await readBody(request, WEBHOOK_MAX_BODY_BYTES);
+  if (!read.ok) return { response: read.response };
+  // Meta signs the exact bytes it sent (escaped unicode): verify them before any parsing.
+  if (!verifyMetaSignature(read.raw, signature, META_APP_SECRET)) {
     logger.warn("webhook.rejected", { provider: "meta", reason: "wrong signature" });
     return { response: problem(401, "X-Hub-Signature-256 does not match the body") };
   }
-
-  let payload: unknown;
-  try {
-    payload = JSON.parse(raw.toString("utf8"));
-  } catch (error) {
-    return { response: problem(400, `malformed JSON: ${error instanceof Error ? error.message : "parse error"}`) };
-  }
+  const parsed = parseJson(read.raw);
+  if (!parsed.ok) return { response: parsed.response };
+  const payload = parsed.payload;
   const split = splitMetaEnvelope(payload);
   if (!split.ok) return { response: problem(400, split.reason) };
 

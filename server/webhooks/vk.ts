@@ -1,6 +1,3 @@
-import { eq, sql } from "drizzle-orm";
-import { db } from "../../db";
-import { channels, inboundEvents } from "../../db/schema";
 import type { VkCredentials } from "../channels/vk/adapter";
 import { vkDedupeKey } from "../channels/vk/parse";
 import { safeEqual } from "../crypto/compare";
@@ -8,9 +5,8 @@ import { open } from "../crypto/secret-box";
 import { env } from "../env.js";
 import { logger } from "../log";
 import { processInboundEvent } from "../services/events/process-inbound-event";
-import { BodyTooLargeError, problem, readLimitedBody, type WebhookOutcome } from "./read-body";
+import { findWebhookChannel, parseJson, problem, readBody, storeInboundEvent, type WebhookOutcome } from "./read-body";
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const VK_RETRY_HEADER = "x-retry-counter";
 
 /** VK reads the body as plain text: the confirmation string or "ok", never JSON (which would add quotes). */
@@ -25,23 +21,14 @@ const text = (body: string) => new Response(body, { status: 200, headers: { "con
  * Never answers "remove" or "version …": VK would delete the server or change its API version.
  */
 export async function handleVkWebhook(channelId: string, request: Request): Promise<WebhookOutcome> {
-  if (!UUID.test(channelId)) return { response: problem(404, "unknown channel") };
-  const [channel] = await db.select().from(channels).where(eq(channels.id, channelId)).limit(1);
-  if (!channel || channel.provider !== "vk") return { response: problem(404, "unknown channel") };
+  const channel = await findWebhookChannel(channelId, "vk");
+  if (!channel) return { response: problem(404, "unknown channel") };
 
-  let raw: Buffer;
-  try {
-    raw = await readLimitedBody(request, env().WEBHOOK_MAX_BODY_BYTES);
-  } catch (error) {
-    if (error instanceof BodyTooLargeError) return { response: problem(413, error.message) };
-    return { response: problem(400, "could not read the request body") };
-  }
-  let payload: unknown;
-  try {
-    payload = JSON.parse(raw.toString("utf8"));
-  } catch (error) {
-    return { response: problem(400, `malformed JSON: ${error instanceof Error ? error.message : "parse error"}`) };
-  }
+  const read = await readBody(request, env().WEBHOOK_MAX_BODY_BYTES);
+  if (!read.ok) return { response: read.response };
+  const parsed = parseJson(read.raw);
+  if (!parsed.ok) return { response: parsed.response };
+  const payload = parsed.payload;
   if (typeof payload !== "object" || payload === null || Array.isArray(payload)) {
     return { response: problem(400, "a Callback API notification must be a JSON object") };
   }
@@ -80,20 +67,9 @@ export async function handleVkWebhook(channelId: string, request: Request): Prom
   // Stored as received, minus the shared secret: it is a credential and stays sealed in channels.credentials only.
   const stored = { ...body };
   delete stored.secret;
-  let storedId: string | undefined;
-  try {
-    const [row] = await db
-      .insert(inboundEvents)
-      .values({ provider: "vk", companyId: channel.companyId, channelId: channel.id, dedupeKey: vkDedupeKey(channel.externalId, eventId), eventType: type, payload: stored })
-      .onConflictDoNothing({ target: [inboundEvents.provider, inboundEvents.dedupeKey] })
-      .returning({ id: inboundEvents.id });
-    storedId = row?.id;
-    await db.update(channels).set({ lastWebhookAt: sql`now()` }).where(eq(channels.id, channel.id));
-  } catch (error) {
-    logger.error("webhook.store_failed", { provider: "vk", channelId, error: error instanceof Error ? error.message : String(error) });
-    return { response: problem(503, "could not store the event; retry later") };
-  }
+  const saved = await storeInboundEvent(channel, { dedupeKey: vkDedupeKey(channel.externalId, eventId), eventType: type, payload: stored });
+  if (!saved.ok) return { response: saved.response };
   // A redelivery (same event_id) is acknowledged and not processed again.
-  const id = storedId;
+  const id = saved.id;
   return { response: text("ok"), after: id ? () => processInboundEvent(id) : undefined };
 }

@@ -2,15 +2,15 @@
 import { db } from "~/db";
 import { getSessionUser } from "~/server/auth/options";
 import { readFile } from "~/server/services/files/store-file";
+import { isUuid } from "~/server/ids";
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const INLINE = /^image\/(jpeg|png|gif|webp)$/i;
 
 export async function GET(_request: Request, { params }: { params: Promise<{ id: string }> }) {
   const user = await getSessionUser();
   if (!user) return new Response("sign in first", { status: 401 });
   const { id } = await params;
-  const file = UUID.test(id) ? await readFile(db, user.companyId, id) : undefined;
+  const file = isUuid(id) ? await readFile(db, user.companyId, id) : undefined;
   if (!file) return new Response("not found", { status: 404 });
   const disposition = INLINE.test(file.mimeType) ? "inline" : "attachment";
   return new Response(new Uint8Array(file.data), {
