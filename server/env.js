@@ -33,6 +33,19 @@ const int = (fallback, min = 0) =>
     .transform((v) => (v === undefined || v === "" ? fallback : Number(v)))
     .pipe(z.number().int().min(min));
 
+/** @param {string} fallback */
+const hostList = (fallback) =>
+  z
+    .string()
+    .trim()
+    .optional()
+    .transform((v) =>
+      (v === undefined || v === "" ? fallback : v)
+        .split(",")
+        .map((h) => h.trim().toLowerCase())
+        .filter(Boolean),
+    );
+
 /** @param {boolean} fallback */
 const bool = (fallback) =>
   z
@@ -76,6 +89,9 @@ const schema = z
     META_APP_ID: optionalString,
     META_APP_SECRET: optionalString,
     META_VERIFY_TOKEN: optionalString,
+    // Attachments are downloaded only from these hosts (and their subdomains): the providers' CDNs.
+    META_MEDIA_HOSTS: hostList("fbcdn.net,fbsbx.com,cdninstagram.com"),
+    VK_MEDIA_HOSTS: hostList("userapi.com,vk.com,vk.me,vkuser.net"),
     VK_API_BASE_URL: url("https://api.vk.com"),
     VK_API_VERSION: z.string().trim().default("5.199"),
 

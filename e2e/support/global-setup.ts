@@ -27,6 +27,8 @@ export default async function globalSetup() {
     ENCRYPTION_KEY: randomBytes(32).toString("base64"),
     TELEGRAM_API_BASE_URL: telegram.url,
     EMBEDDED_PUSHER_PORT: String(await freePort()),
+    META_MEDIA_HOSTS: "127.0.0.1",
+    VK_MEDIA_HOSTS: "127.0.0.1",
     LOG_LEVEL: "warn",
     NEXT_TELEMETRY_DISABLED: "1",
   };

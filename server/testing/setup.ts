@@ -17,6 +17,9 @@ vars.PUSHER_SECRET = "test-secret";
 vars.PUSHER_HOST = "127.0.0.1";
 vars.PUSHER_PORT = "9"; // discard port: publishing fails fast and, by design, never fails the caller
 vars.PUSHER_USE_TLS = "false";
+// Attachment downloads may only reach loopback servers the tests start, never the fixtures' CDN hosts.
+vars.META_MEDIA_HOSTS = "127.0.0.1";
+vars.VK_MEDIA_HOSTS = "127.0.0.1";
 
 export const telegramFake: TelegramFake = await startTelegramFake();
 vars.TELEGRAM_API_BASE_URL = telegramFake.url;

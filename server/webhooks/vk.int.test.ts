@@ -1,9 +1,10 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
+import { createServer } from "node:http";
 import { and, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { db } from "../../db";
-import { channelIncidents, channels, contacts, inboundEvents, messages, outboundSends } from "../../db/schema";
+import { channelIncidents, channels, contacts, inboundEvents, messages, outboundSends, storedFiles } from "../../db/schema";
 import { vkRandomId } from "../channels/vk/random-id";
 import { seal } from "../crypto/secret-box";
 import { env } from "../env.js";
@@ -136,9 +137,33 @@ describe("VK Callback API webhook", () => {
     await expectOk(await postVk(channel.id, fixture("callback_message_new_photo.json")));
     const [message] = await messagesOf(channel.id);
     expect(message).toMatchObject({ text: "Упаковка повреждена", providerMessageId: "111222333:732" });
+    // The test run allows downloads from loopback only, so the fixture's CDN URL is kept, never contacted.
     expect(message!.attachments).toEqual([
-      { kind: "image", mimeType: "image/jpeg", name: "photo111222333_457239017", providerRef: "https://sun9-1.userapi.com/impg/FAKE-PATH/example.jpg?size=960x1280&type=album" },
+      { kind: "image", mimeType: "image/jpeg", name: "photo111222333_457239017", providerRef: "https://sun9-1.userapi.com/impg/FAKE-PATH/example.jpg?size=960x1280&type=album", note: "fetch_failed" },
     ]);
+  });
+
+  it("callback_message_new_photo.json from an allowed media host: the photo is copied into storage", async () => {
+    const bytes = randomBytes(1500);
+    const cdn = createServer((_req, res) => {
+      res.writeHead(200, { "content-type": "image/jpeg" });
+      res.end(bytes);
+    });
+    await new Promise<void>((resolve) => cdn.listen(0, "127.0.0.1", resolve));
+    try {
+      const address = cdn.address();
+      const url = `http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}/impg/example.jpg`;
+      const { channel } = await vkCompany();
+      const body = JSON.parse(JSON.stringify(fixture("callback_message_new_photo.json")).replaceAll("https://sun9-1.userapi.com/impg/FAKE-PATH/example.jpg", url)) as unknown;
+      await expectOk(await postVk(channel.id, body));
+      const [message] = await messagesOf(channel.id);
+      const [attachment] = message!.attachments;
+      expect(attachment).toMatchObject({ kind: "image", fileId: expect.any(String), sizeBytes: 1500 });
+      const [file] = await db.select().from(storedFiles).where(eq(storedFiles.id, attachment!.fileId!));
+      expect(Buffer.compare(file!.data, bytes)).toBe(0);
+    } finally {
+      await new Promise<void>((resolve) => cdn.close(() => resolve()));
+    }
   });
 
   it("callback_message_new_chat.json: a chat message with id 0 is keyed by peer_id + conversation_message_id", async () => {

@@ -1,5 +1,6 @@
 import type { channels } from "../../../db/schema";
 import { env } from "../../env.js";
+import { downloadAttachment } from "../download";
 import type { ChannelAdapter, SendResult } from "../types";
 import { callSendApi, MetaApiError, type SendApiRequest } from "./api";
 import { classifyMetaError } from "./classify";
@@ -17,6 +18,7 @@ export function metaAdapter(channel: Channel): ChannelAdapter<MetaCredentials> {
     provider,
     parseEvent: (payload) => parseMetaItem(payload, provider, { appId: env().META_APP_ID }),
     classifyError: classifyMetaError,
+    fetchAttachment: (_credentials, attachment) => downloadAttachment(attachment, env().META_MEDIA_HOSTS),
     async send(ctx, message): Promise<SendResult> {
       const decision = decideMessagingType(ctx.lastInboundAt, ctx.now, ctx.channelSettings.humanAgentEnabled === true);
       if (!decision.send) {

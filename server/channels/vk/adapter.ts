@@ -1,4 +1,6 @@
 import type { channels } from "../../../db/schema";
+import { env } from "../../env.js";
+import { downloadAttachment } from "../download";
 import type { ChannelAdapter, SendResult } from "../types";
 import { callVkApi, VkApiError } from "./api";
 import { classifyVkError } from "./classify";
@@ -16,6 +18,7 @@ export function vkAdapter(channel: Pick<Channel, "externalId">): ChannelAdapter<
     provider: "vk",
     parseEvent: (payload) => parseVkCallback(payload, channel.externalId),
     classifyError: classifyVkError,
+    fetchAttachment: (_credentials, attachment) => downloadAttachment(attachment, env().VK_MEDIA_HOSTS),
     async send(ctx, message): Promise<SendResult> {
       // The same send row always yields the same random_id, so VK drops a retry of a message it already delivered.
       const randomId = vkRandomId(ctx.idempotencyKey);
