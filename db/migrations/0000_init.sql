@@ -114,6 +114,7 @@ CREATE TABLE "contacts" (
 	"chat_kind" text DEFAULT 'private' NOT NULL,
 	"banned_at" timestamp with time zone,
 	"blocked_us_at" timestamp with time zone,
+	"profile_fetched_at" timestamp with time zone,
 	"ended_at" timestamp with time zone,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL

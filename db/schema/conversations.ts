@@ -24,6 +24,8 @@ export const contacts = pgTable(
     bannedAt: timestamp({ withTimezone: true }),
     /** The customer blocked the bot / denied messages: sends will fail with that reason. */
     blockedUsAt: timestamp({ withTimezone: true }),
+    /** When the provider's profile (name, username) was last looked up, for providers whose events carry only ids. */
+    profileFetchedAt: timestamp({ withTimezone: true }),
     /** Set when the contact ends (bot removed from a group): re-adding the bot creates a new contact. */
     endedAt: timestamp({ withTimezone: true }),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),

@@ -87,6 +87,11 @@ export interface ChannelAdapter<Credentials> {
   parseEvent(payload: unknown): ParsedEvent;
   send(ctx: SendContext<Credentials>, message: OutboundMessage): Promise<SendResult>;
   classifyError(error: ProviderError): ClassifiedError;
+  /**
+   * The customer's name for providers whose events carry only ids (Messenger PSID, Instagram IGSID, VK user
+   * or chat). Undefined when the provider will not say; the contact keeps its placeholder name then.
+   */
+  lookupContact?(credentials: Credentials, contact: { externalId: string; chatKind: "private" | "group" }): Promise<{ displayName: string; username?: string } | undefined>;
   /** Fetches an inbound attachment's bytes within F7's inbound limits (providers without it keep the reference). */
   fetchAttachment?(credentials: Credentials, attachment: Attachment): Promise<FetchedFile>;
 }

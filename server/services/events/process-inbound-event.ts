@@ -5,6 +5,7 @@ import { adapterFor } from "../../channels/registry";
 import { logger } from "../../log";
 import { publishToCompany } from "../../realtime/publish";
 import type { RealtimeEvent } from "../../realtime/channels";
+import { fillContactProfiles } from "../contacts/fill-contact-profiles";
 import { fetchInboundAttachments } from "../files/fetch-inbound-attachments";
 import { applyNormalizedEvents } from "./apply-normalized-events";
 
@@ -57,11 +58,17 @@ export async function processInboundEvent(eventId: string): Promise<void> {
   if (!companyId) return;
   await publishToCompany(companyId, realtime);
   const created = realtime.flatMap((e) => (e.name === "message.created" ? [e.data.messageId] : []));
-  try {
-    await publishToCompany(companyId, await fetchInboundAttachments(created));
-  } catch (error) {
-    // The message is stored; its attachment keeps the provider reference and shows as not fetched.
-    logger.error("attachment.fetch_crashed", { eventId, error: error instanceof Error ? error.message : String(error) });
+  // Enrichment after commit: the message is already stored; a failure here only leaves a placeholder
+  // name or an attachment that shows as not fetched.
+  for (const [name, enrich] of [
+    ["contact.profile", fillContactProfiles],
+    ["attachment.fetch", fetchInboundAttachments],
+  ] as const) {
+    try {
+      await publishToCompany(companyId, await enrich(created));
+    } catch (error) {
+      logger.error(`${name}_crashed`, { eventId, error: error instanceof Error ? error.message : String(error) });
+    }
   }
 }
 
