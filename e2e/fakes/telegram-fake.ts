@@ -3,9 +3,10 @@
  * documented shapes (https://core.telegram.org/bots/api#making-requests). Tests program failures with
  * `enqueue` (in-process) or POST /__fake/enqueue (from another process, e.g. a Playwright worker).
  */
-import { createHash } from "node:crypto";
-import { createServer, type IncomingMessage, type Server } from "node:http";
-import { Readable } from "node:stream";
+import type { IncomingMessage } from "node:http";
+import { readRequestBody, ScriptQueue, startFakeServer } from "./fake-server";
+
+export type { RecordedFile } from "./fake-server";
 
 export type RecordedCall = { token: string; method: string; params: Record<string, unknown>; at: number };
 type Scripted = { status: number; body: unknown };
@@ -22,41 +23,15 @@ export type TelegramFake = {
   close(): Promise<void>;
 };
 
-/** A multipart upload as the fake records it: the file's name, type and size, and its bytes for assertions. */
-export type RecordedFile = { name: string; type: string; size: number; sha256: string };
-
-async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
-  if ((req.headers["content-type"] ?? "").startsWith("multipart/form-data")) {
-    const request = new Request("http://fake/", {
-      method: "POST",
-      headers: { "content-type": req.headers["content-type"] ?? "" },
-      body: Readable.toWeb(req) as ReadableStream,
-      duplex: "half",
-    } as RequestInit);
-    const params: Record<string, unknown> = {};
-    for (const [key, value] of await request.formData()) {
-      if (typeof value === "string") params[key] = value;
-      else {
-        const bytes = Buffer.from(await value.arrayBuffer());
-        params[key] = { name: value.name, type: value.type, size: bytes.byteLength, sha256: createHash("sha256").update(bytes).digest("hex") } satisfies RecordedFile;
-      }
-    }
-    return params;
-  }
-  const chunks: Buffer[] = [];
-  for await (const c of req) chunks.push(c as Buffer);
-  const raw = Buffer.concat(chunks).toString("utf8");
-  if (!raw) return {};
-  if ((req.headers["content-type"] ?? "").includes("application/x-www-form-urlencoded")) return Object.fromEntries(new URLSearchParams(raw));
-  return JSON.parse(raw) as Record<string, unknown>;
-}
+// Bot API methods take multipart uploads (sendPhoto, sendDocument), recorded with each file's sha256.
+const readBody = (req: IncomingMessage) => readRequestBody(req, { multipart: true });
 
 /** What getFile serves for ids no test registered: a real (1×1) image, so browsers can render photos. */
 const ONE_PIXEL_PNG = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==", "base64");
 
 export async function startTelegramFake(opts: { port?: number; botUsername?: string } = {}): Promise<TelegramFake> {
   const calls: RecordedCall[] = [];
-  const scripted = new Map<string, Scripted[]>();
+  const scripted = new ScriptQueue<Scripted>();
   const files = new Map<string, Buffer>();
   const fileBytes = (fileId: string) => files.get(fileId) ?? ONE_PIXEL_PNG;
   let nextMessageId = 5000;
@@ -92,68 +67,41 @@ export async function startTelegramFake(opts: { port?: number; botUsername?: str
     }
   };
 
-  const server: Server = createServer(async (req, res) => {
-    const send = (status: number, body: unknown) => {
-      res.writeHead(status, { "content-type": "application/json" });
-      res.end(JSON.stringify(body));
-    };
-    try {
-      const url = new URL(req.url ?? "/", "http://fake");
-      if (url.pathname === "/__fake/calls") return send(200, calls);
-      if (url.pathname === "/__fake/reset") {
-        fake.reset();
-        return send(200, { ok: true });
-      }
-      if (url.pathname === "/__fake/enqueue") {
-        const body = (await readJson(req)) as { method: string; status: number; body: unknown };
-        fake.enqueue(body.method, body.status, body.body);
-        return send(200, { ok: true });
-      }
+  const enqueue = (method: string, status: number, body: unknown) => scripted.push(method, { status, body });
+  const reset = () => {
+    calls.length = 0;
+    scripted.clear();
+    files.clear();
+  };
+
+  const server = await startFakeServer({
+    port: opts.port,
+    control: {
+      calls,
+      reset,
+      enqueue: (body) => {
+        const { method, status, body: answer } = body as { method: string; status: number; body: unknown };
+        enqueue(method, status, answer);
+      },
+      readBody,
+    },
+    handle: async (req, url, reply) => {
       const download = /^\/file\/bot[^/]+\/documents\/(.+)$/.exec(url.pathname);
-      if (download) {
-        const bytes = fileBytes(decodeURIComponent(download[1]!));
-        res.writeHead(200, { "content-type": "application/octet-stream", "content-length": bytes.byteLength });
-        return res.end(bytes);
-      }
+      if (download) return reply.bytes(200, fileBytes(decodeURIComponent(download[1]!)), "application/octet-stream");
       const match = /^\/bot([^/]+)\/([A-Za-z]+)$/.exec(url.pathname);
-      if (!match) return send(404, { ok: false, error_code: 404, description: "Not Found" });
+      if (!match) return reply.json(404, { ok: false, error_code: 404, description: "Not Found" });
       const [, token, method] = match as unknown as [string, string, string];
-      const params = { ...Object.fromEntries(url.searchParams), ...(await readJson(req)) };
+      const params = { ...Object.fromEntries(url.searchParams), ...(await readBody(req)) };
       calls.push({ token, method, params, at: Date.now() });
-      const queued = scripted.get(method)?.shift();
-      if (queued) return send(queued.status, queued.body);
+      const queued = scripted.shift(method);
+      if (queued) return reply.json(queued.status, queued.body);
       const result = success(token, method, params);
-      if (result === undefined) return send(404, { ok: false, error_code: 404, description: "Not Found: method not found" });
-      return send(200, { ok: true, result });
-    } catch (error) {
-      return send(400, { ok: false, error_code: 400, description: `Bad Request: ${error instanceof Error ? error.message : "invalid"}` });
-    }
+      if (result === undefined) return reply.json(404, { ok: false, error_code: 404, description: "Not Found: method not found" });
+      return reply.json(200, { ok: true, result });
+    },
+    onError: (error, reply) =>
+      reply.json(400, { ok: false, error_code: 400, description: `Bad Request: ${error instanceof Error ? error.message : "invalid"}` }),
   });
 
-  await new Promise<void>((resolve) => server.listen(opts.port ?? 0, "127.0.0.1", resolve));
-  const address = server.address();
-  const port = typeof address === "object" && address ? address.port : 0;
-
-  const fake: TelegramFake = {
-    url: `http://127.0.0.1:${port}`,
-    port,
-    calls,
-    files,
-    enqueue(method, status, body) {
-      const list = scripted.get(method) ?? [];
-      list.push({ status, body });
-      scripted.set(method, list);
-    },
-    reset() {
-      calls.length = 0;
-      scripted.clear();
-      files.clear();
-    },
-    close: () =>
-      new Promise((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
-  return fake;
+  return { ...server, calls, files, enqueue, reset };
 }

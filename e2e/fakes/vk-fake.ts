@@ -4,7 +4,7 @@
  * with HTTP 200 and `{"error": {error_code, error_msg, request_params}}`. Tests program failures with
  * `enqueue` (in-process) or POST /__fake/enqueue (from another process, e.g. a Playwright worker).
  */
-import { createServer, type IncomingMessage, type Server } from "node:http";
+import { readParams, readRawBody, ScriptQueue, startFakeServer } from "./fake-server";
 
 /** One API call; `params` never holds the access token (it is kept apart in `token`). */
 export type VkRecordedCall = { token: string | undefined; method: string; params: Record<string, string>; at: number };
@@ -20,17 +20,6 @@ export type VkFake = {
   close(): Promise<void>;
 };
 
-async function readParams(req: IncomingMessage): Promise<Record<string, string>> {
-  const chunks: Buffer[] = [];
-  for await (const c of req) chunks.push(c as Buffer);
-  const raw = Buffer.concat(chunks).toString("utf8");
-  if (!raw) return {};
-  if ((req.headers["content-type"] ?? "").includes("application/json")) {
-    return Object.fromEntries(Object.entries(JSON.parse(raw) as Record<string, unknown>).map(([k, v]) => [k, String(v)]));
-  }
-  return Object.fromEntries(new URLSearchParams(raw));
-}
-
 const vkError = (code: number, msg: string, method: string, params: Record<string, string>) => ({
   error: {
     error_code: code,
@@ -41,7 +30,7 @@ const vkError = (code: number, msg: string, method: string, params: Record<strin
 
 export async function startVkFake(opts: { port?: number; groupId?: number; screenName?: string } = {}): Promise<VkFake> {
   const calls: VkRecordedCall[] = [];
-  const scripted = new Map<string, Scripted[]>();
+  const scripted = new ScriptQueue<Scripted>();
   // VK refuses to deliver a random_id twice from one sender and answers with the first message's id.
   const delivered = new Map<string, number>();
   let nextMessageId = 2052;
@@ -76,64 +65,43 @@ export async function startVkFake(opts: { port?: number; groupId?: number; scree
     }
   };
 
-  const server: Server = createServer(async (req, res) => {
-    const send = (status: number, body: unknown) => {
-      res.writeHead(status, { "content-type": "application/json; charset=utf-8" });
-      res.end(JSON.stringify(body));
-    };
-    try {
-      const url = new URL(req.url ?? "/", "http://fake");
-      if (url.pathname === "/__fake/calls") return send(200, calls);
-      if (url.pathname === "/__fake/reset") {
-        fake.reset();
-        return send(200, { ok: true });
-      }
-      if (url.pathname === "/__fake/enqueue") {
-        const chunks: Buffer[] = [];
-        for await (const c of req) chunks.push(c as Buffer);
-        const body = JSON.parse(Buffer.concat(chunks).toString("utf8")) as { method: string; body: unknown; status?: number };
-        fake.enqueue(body.method, body.body, body.status);
-        return send(200, { ok: true });
-      }
+  const enqueue = (method: string, body: unknown, status = 200) => scripted.push(method, { status, body });
+  const reset = () => {
+    calls.length = 0;
+    scripted.clear();
+    delivered.clear();
+  };
+
+  const server = await startFakeServer({
+    port: opts.port,
+    contentType: "application/json; charset=utf-8",
+    control: {
+      calls,
+      reset,
+      enqueue: (body) => {
+        const { method, body: answer, status } = body as { method: string; body: unknown; status?: number };
+        enqueue(method, answer, status);
+      },
+      // Always JSON, whatever the content type (unlike the API methods, which read form parameters).
+      readBody: async (req) => JSON.parse(await readRawBody(req)) as unknown,
+    },
+    handle: async (req, url, reply) => {
       const match = /^\/method\/([A-Za-z]+\.[A-Za-z]+)$/.exec(url.pathname);
-      if (!match) return send(404, { error: "not found" });
+      if (!match) return reply.json(404, { error: "not found" });
       const method = match[1]!;
       const { access_token: bodyToken, ...params } = { ...Object.fromEntries(url.searchParams), ...(await readParams(req)) };
       const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? "")?.[1];
       const token = bodyToken ?? bearer;
       calls.push({ token, method, params, at: Date.now() });
-      const queued = scripted.get(method)?.shift();
-      if (queued) return send(queued.status, queued.body);
-      if (!token) return send(200, vkError(5, "User authorization failed: no access_token passed.", method, params));
-      return send(200, success(token, method, params));
-    } catch (error) {
-      return send(200, vkError(100, `One of the parameters specified was missing or invalid: ${error instanceof Error ? error.message : "invalid"}`, "unknown", {}));
-    }
+      const queued = scripted.shift(method);
+      if (queued) return reply.json(queued.status, queued.body);
+      if (!token) return reply.json(200, vkError(5, "User authorization failed: no access_token passed.", method, params));
+      return reply.json(200, success(token, method, params));
+    },
+    // Like VK: a bad request is still HTTP 200, with an error body.
+    onError: (error, reply) =>
+      reply.json(200, vkError(100, `One of the parameters specified was missing or invalid: ${error instanceof Error ? error.message : "invalid"}`, "unknown", {})),
   });
 
-  await new Promise<void>((resolve) => server.listen(opts.port ?? 0, "127.0.0.1", resolve));
-  const address = server.address();
-  const port = typeof address === "object" && address ? address.port : 0;
-
-  const fake: VkFake = {
-    url: `http://127.0.0.1:${port}`,
-    port,
-    calls,
-    enqueue(method, body, status = 200) {
-      const list = scripted.get(method) ?? [];
-      list.push({ status, body });
-      scripted.set(method, list);
-    },
-    reset() {
-      calls.length = 0;
-      scripted.clear();
-      delivered.clear();
-    },
-    close: () =>
-      new Promise((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
-  return fake;
+  return { ...server, calls, enqueue, reset };
 }
