@@ -56,12 +56,12 @@ export function Inbox() {
             {t(`inbox.live.${live}`)}
           </span>
         </div>
-        <div role="tablist" aria-label={t("inbox.conversations")} className="flex gap-1 overflow-x-auto border-b border-slate-200 px-2 py-2">
+        <div role="group" aria-label={t("inbox.conversations")} className="flex gap-1 overflow-x-auto border-b border-slate-200 px-2 py-2">
           {FILTERS.map((f) => (
             <button
               key={f}
-              role="tab"
-              aria-selected={filter === f}
+              type="button"
+              aria-pressed={filter === f}
               onClick={() => router.replace(href({ f, c: null }))}
               className={`whitespace-nowrap rounded px-2 py-1 text-sm ${filter === f ? "bg-slate-900 text-white" : "text-slate-700 hover:bg-slate-100"}`}
             >
@@ -158,7 +158,7 @@ function Thread({ conversationId, backHref }: { conversationId: string; backHref
 
   return (
     <div className="flex h-[calc(100vh-9rem)] min-h-96 flex-col">
-      <header className="flex items-center gap-3 border-b border-slate-200 px-4 py-2">
+      <header className="flex flex-col items-start gap-1 border-b border-slate-200 px-4 py-2 md:flex-row md:items-center md:gap-3">
         <Link href={backHref} className="text-sm text-brand-600 underline md:hidden">
           {t("inbox.back")}
         </Link>
@@ -169,6 +169,13 @@ function Thread({ conversationId, backHref }: { conversationId: string; backHref
           </p>
         </div>
       </header>
+      {(conversation.handler === "bot" || channel.status !== "active" || contact.blockedUsAt) && (
+        <div className="space-y-1 border-b border-amber-200 bg-amber-50 px-4 py-2 text-sm text-amber-900" role="status">
+          {conversation.handler === "bot" && <p>{t("inbox.botHandling")}</p>}
+          {channel.status !== "active" && <p>{t("inbox.channelDown", { channel: channel.name })}</p>}
+          {contact.blockedUsAt && <p>{t("inbox.contactBlocked")}</p>}
+        </div>
+      )}
       <ol className="flex-1 space-y-3 overflow-y-auto p-4" aria-label={contact.displayName} data-testid="thread">
         {messages.length === 0 && <li className="text-sm text-slate-600">{t("inbox.noMessages")}</li>}
         {messages.map((m) => {
