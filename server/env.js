@@ -95,6 +95,10 @@ const schema = z
     VK_API_BASE_URL: url("https://api.vk.com"),
     VK_API_VERSION: z.string().trim().default("5.199"),
 
+    // Local sandbox (npm run dev): loopback provider fakes instead of the real APIs, and a page to write as a customer.
+    SANDBOX: z.enum(["auto", "on", "off"]).default("auto"),
+    /** Set by the dev launcher when the sandbox runs: where the Telegram fake listens. */
+    SANDBOX_TELEGRAM_URL: optionalString,
     TELEGRAM_BOTS_PER_COMPANY: int(5, 1),
     WEBHOOK_MAX_BODY_BYTES: int(1024 * 1024, 1024),
     JOBS_ENABLED: bool(true),
@@ -102,6 +106,7 @@ const schema = z
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV !== "production") return;
+    if (env.SANDBOX_TELEGRAM_URL) ctx.addIssue({ code: "custom", path: ["SANDBOX_TELEGRAM_URL"], message: "the sandbox is for development only" });
     const required = /** @type {const} */ (["NEXTAUTH_SECRET", "ENCRYPTION_KEY"]);
     for (const name of required) {
       if (!env[name]) ctx.addIssue({ code: "custom", path: [name], message: `${name} is required in production` });

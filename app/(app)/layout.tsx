@@ -5,7 +5,9 @@ import { getSessionUser } from "~/server/auth/options";
 import { companyChannel } from "~/server/realtime/channels";
 import { clientRealtimeConfig } from "~/server/realtime/config";
 import { hasDisconnectedChannel } from "~/server/services/channels/list-channels";
+import { sandboxEnabled } from "~/server/services/sandbox/telegram-sandbox";
 import { AppNav } from "../_components/app-nav";
+import { LiveQueries } from "../_components/live-queries";
 import { RealtimeProvider } from "../_components/realtime";
 
 export const dynamic = "force-dynamic";
@@ -18,7 +20,8 @@ export default async function AppLayout({ children }: { children: ReactNode }) {
     (await hasDisconnectedChannel({ ctx: { db, companyId: user.companyId, actor: { kind: "user", userId: user.id, role: user.role } } }));
   return (
     <RealtimeProvider config={clientRealtimeConfig()} channel={companyChannel(user.companyId)}>
-      <AppNav user={{ name: user.name, role: user.role }} initialNeedsAttention={needsAttention} />
+      <LiveQueries />
+      <AppNav user={{ name: user.name, role: user.role }} initialNeedsAttention={needsAttention} sandbox={sandboxEnabled()} />
       <main id="main" className="mx-auto max-w-7xl px-4 py-4">
         {children}
       </main>

@@ -1,22 +1,17 @@
 "use client";
-import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useQuery } from "@tanstack/react-query";
 import { signOut } from "next-auth/react";
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { useTRPC } from "../_lib/trpc";
 import { LanguageSwitch } from "./language-switch";
 import { useT } from "./providers";
-import { useRealtime } from "./realtime";
 
-export function AppNav({ user, initialNeedsAttention }: { user: { name: string; role: "admin" | "operator" }; initialNeedsAttention: boolean }) {
+export function AppNav({ user, initialNeedsAttention, sandbox }: { user: { name: string; role: "admin" | "operator" }; initialNeedsAttention: boolean; sandbox: boolean }) {
   const t = useT();
   const trpc = useTRPC();
-  const queryClient = useQueryClient();
   const pathname = usePathname();
   const attention = useQuery({ ...trpc.channels.needsAttention.queryOptions(), initialData: initialNeedsAttention });
-  useRealtime((e) => {
-    if (e.name === "channel.status_changed") void queryClient.invalidateQueries({ queryKey: trpc.channels.needsAttention.queryKey() });
-  });
 
   const link = (href: string, active: boolean) =>
     `relative rounded px-3 py-2 text-sm font-medium ${active ? "bg-brand-600 text-white" : "text-slate-700 hover:bg-slate-100"}`;
@@ -45,6 +40,11 @@ export function AppNav({ user, initialNeedsAttention }: { user: { name: string; 
                   <span className="sr-only">{t("nav.settingsNeedsAttention")}</span>
                 </span>
               )}
+            </Link>
+          )}
+          {sandbox && (
+            <Link href="/sandbox" className={link("/sandbox", pathname.startsWith("/sandbox"))} aria-current={pathname.startsWith("/sandbox") ? "page" : undefined}>
+              {t("nav.sandbox")}
             </Link>
           )}
         </nav>

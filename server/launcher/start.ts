@@ -9,9 +9,23 @@ import { startStack } from "./stack";
 const mode = process.argv[2] === "start" ? "start" : "dev";
 const port = Number(processEnvironment().PORT ?? new URL(env().APP_URL).port) || 3000;
 
+// The sandbox: in development with no Telegram API configured, replies go to a loopback Bot API fake, so the
+// demo works offline and a fake token never reaches the real API. Never in `npm start`.
+const vars = processEnvironment();
+const sandbox = mode === "dev" && (env().SANDBOX === "on" || (env().SANDBOX === "auto" && !vars.TELEGRAM_API_BASE_URL));
+const appEnv: Record<string, string> = {};
+if (sandbox) {
+  const { startTelegramFake } = await import("../../e2e/fakes/telegram-fake");
+  const telegram = await startTelegramFake();
+  appEnv.TELEGRAM_API_BASE_URL = telegram.url;
+  appEnv.SANDBOX_TELEGRAM_URL = telegram.url;
+  console.log(`switchboard: sandbox — Telegram Bot API fake on ${telegram.url}; write as a customer at /sandbox`);
+}
+
 const stack = await startStack({
   mode,
   port,
+  appEnv,
   prepare: async (db) => {
     if (await seedDemoIfEmpty(db)) console.log("switchboard: demo company created — sign in as admin@demo.switchboard.test / switchboard");
   },

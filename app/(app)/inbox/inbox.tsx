@@ -6,7 +6,7 @@ import { useState } from "react";
 import type { Attachment } from "~/db/schema";
 import { reasonKey, type MessageKey } from "~/server/i18n";
 import { useT } from "../../_components/providers";
-import { useRealtime, useRealtimeState } from "../../_components/realtime";
+import { useRealtimeState } from "../../_components/realtime";
 import { useTRPC } from "../../_lib/trpc";
 
 type Filter = "open" | "new" | "in_progress" | "closed";
@@ -19,7 +19,6 @@ function formatTime(d: Date) {
 export function Inbox() {
   const t = useT();
   const trpc = useTRPC();
-  const queryClient = useQueryClient();
   const params = useSearchParams();
   const router = useRouter();
   const pathname = usePathname();
@@ -29,12 +28,6 @@ export function Inbox() {
 
   const list = useQuery(trpc.inbox.list.queryOptions({ filter }));
 
-  useRealtime((e) => {
-    void queryClient.invalidateQueries({ queryKey: trpc.inbox.list.queryKey() });
-    if ("conversationId" in e.data && (e.data.conversationId === selected || e.data.conversationId === "*")) {
-      void queryClient.invalidateQueries({ queryKey: trpc.inbox.thread.queryKey() });
-    }
-  });
 
   const href = (next: { c?: string | null; f?: Filter }) => {
     const q = new URLSearchParams(params.toString());
