@@ -37,6 +37,12 @@ describe("parseEnv", () => {
     expect(env.authSecret).toBe("x".repeat(40));
   });
 
+  it("refuses the development sandbox in production", () => {
+    const secrets = { NEXTAUTH_SECRET: "x".repeat(40), ENCRYPTION_KEY: Buffer.alloc(32, 7).toString("base64") };
+    expect(() => parseEnv({ NODE_ENV: "production", ...secrets, SANDBOX_TELEGRAM_URL: "http://127.0.0.1:9" })).toThrow(/SANDBOX_TELEGRAM_URL/);
+    expect(parseEnv({ SANDBOX_TELEGRAM_URL: "http://127.0.0.1:9" }).SANDBOX_TELEGRAM_URL).toBe("http://127.0.0.1:9");
+  });
+
   it("requires the Pusher trio together and rejects a bad URL or number", () => {
     expect(() => parseEnv({ PUSHER_APP_ID: "1" })).toThrow(/PUSHER_APP_ID, PUSHER_KEY and PUSHER_SECRET/);
     expect(() => parseEnv({ DATABASE_URL: "not a url" })).toThrow(/DATABASE_URL/);
