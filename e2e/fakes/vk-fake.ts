@@ -1,20 +1,42 @@
 /**
  * A loopback VK API server for tests and the local sandbox. It answers the methods the app calls with the
- * documented shapes (dev.vk.com/ru/api/api-requests): `{"response": …}` on success and, like VK, errors
- * with HTTP 200 and `{"error": {error_code, error_msg, request_params}}`. Tests program failures with
- * `enqueue` (in-process) or POST /__fake/enqueue (from another process, e.g. a Playwright worker).
+ * documented shapes (dev.vk.com/ru/api/api-requests, VKCOM/vk-api-schema 5.199): `{"response": …}` on success
+ * and, like VK, errors with HTTP 200 and `{"error": {error_code, error_msg, request_params}}`. Tests program
+ * failures with `enqueue` (in-process) or POST /__fake/enqueue (from another process, e.g. a Playwright worker).
+ *
+ * It is also the upload server: photos.getMessagesUploadServer / docs.getMessagesUploadServer hand out an
+ * upload_url on this fake (/upload/photo, /upload/doc), which records the multipart file (sha256) and answers
+ * like VK's upload servers — `{server, photo, hash}` for photos, `{file}` for documents — with tokens that
+ * photos.saveMessagesPhoto / docs.save then check. Names for users.get and messages.getConversationsById
+ * come from the `users` and `chats` maps tests fill.
  */
-import { readParams, readRawBody, ScriptQueue, startFakeServer } from "./fake-server";
+import { randomBytes } from "node:crypto";
+import type { IncomingMessage } from "node:http";
+import { readParams, readRawBody, readRequestBody, ScriptQueue, startFakeServer, type FakeReply, type RecordedFile } from "./fake-server";
 
-/** One API call; `params` never holds the access token (it is kept apart in `token`). */
-export type VkRecordedCall = { token: string | undefined; method: string; params: Record<string, string>; at: number };
+/**
+ * One API call; `params` never holds the access token (it is kept apart in `token`). Uploads are recorded as
+ * calls of the pseudo-methods "upload:photo" / "upload:doc" (no token: the upload URL is signed by VK), with
+ * the upload URL's query in `params` and the multipart files, by field name, in `files`.
+ */
+export type VkRecordedCall = { token: string | undefined; method: string; params: Record<string, string>; files?: Record<string, RecordedFile>; at: number };
 type Scripted = { status: number; body: unknown };
+
+/** A user as users.get returns it (users_user_full: first_name and last_name always; screen_name on request). */
+export type VkFakeUser = { first_name: string; last_name: string; screen_name?: string; deactivated?: "deleted" | "banned" };
 
 export type VkFake = {
   url: string;
   port: number;
   calls: VkRecordedCall[];
-  /** The next call of `method` answers with `body` (HTTP `status`, 200 like VK unless a transport failure is wanted). */
+  /** users.get answers from here, by user id; ids not here are left out (none found: error 113). */
+  users: Map<string, VkFakeUser>;
+  /** messages.getConversationsById answers chats from here, by peer_id (2000000000 + chat_id); others are left out. */
+  chats: Map<string, { title: string }>;
+  /**
+   * The next call of `method` answers with `body` (HTTP `status`, 200 like VK unless a transport failure is
+   * wanted). The upload server's answers are scripted the same way under "upload:photo" / "upload:doc".
+   */
   enqueue(method: string, body: unknown, status?: number): void;
   reset(): void;
   close(): Promise<void>;
@@ -28,16 +50,108 @@ const vkError = (code: number, msg: string, method: string, params: Record<strin
   },
 });
 
+/** What an upload produced, kept until it is saved: the file, and for photos the server/hash pair VK checks. */
+type Upload = { kind: "photo" | "doc"; file: RecordedFile; server: number; hash: string };
+
+const isPeer = (v: string | undefined): v is string => !!v && /^-?\d+$/.test(v);
+const extOf = (name: string) => (/\.([A-Za-z0-9]{1,10})$/.exec(name)?.[1] ?? "").toLowerCase();
+
 export async function startVkFake(opts: { port?: number; groupId?: number; screenName?: string } = {}): Promise<VkFake> {
   const calls: VkRecordedCall[] = [];
   const scripted = new ScriptQueue<Scripted>();
   // VK refuses to deliver a random_id twice from one sender and answers with the first message's id.
   const delivered = new Map<string, number>();
+  const users = new Map<string, VkFakeUser>();
+  const chats = new Map<string, { title: string }>();
+  // Upload tokens (the `photo` / `file` strings the upload server answers) → what was uploaded.
+  const uploads = new Map<string, Upload>();
   let nextMessageId = 2052;
+  let nextMediaId = 457239100;
   const groupId = opts.groupId ?? 229876543;
+  // The upload URLs point at this very server; known once it listens.
+  let baseUrl = "";
+
+  const uploadUrl = (kind: "photo" | "doc", peerId: string) => `${baseUrl}/upload/${kind}?peer_id=${peerId}&upload_id=${randomBytes(8).toString("hex")}`;
 
   const success = (token: string, method: string, params: Record<string, string>): unknown => {
     switch (method) {
+      case "photos.getMessagesUploadServer": {
+        // photos_photo_upload: {album_id, upload_url, user_id, group_id}. Messages photos go to a system album.
+        if (!isPeer(params.peer_id)) return vkError(100, "One of the parameters specified was missing or invalid: peer_id is undefined", method, params);
+        return { response: { album_id: -64, upload_url: uploadUrl("photo", params.peer_id), user_id: 0, group_id: groupId } };
+      }
+      case "photos.saveMessagesPhoto": {
+        if (!params.photo) return vkError(100, "One of the parameters specified was missing or invalid: photo is undefined", method, params);
+        const upload = uploads.get(params.photo);
+        if (!upload || upload.kind !== "photo" || String(upload.server) !== params.server || upload.hash !== params.hash) return vkError(121, "Invalid hash", method, params);
+        uploads.delete(params.photo);
+        const id = nextMediaId++;
+        // photos_photo; sizes abbreviated to one.
+        return {
+          response: [
+            {
+              album_id: -64,
+              date: Math.floor(Date.now() / 1000),
+              id,
+              owner_id: -groupId,
+              access_key: randomBytes(9).toString("hex"),
+              sizes: [{ height: 480, width: 640, type: "x", url: `${baseUrl}/media/photo${-groupId}_${id}.jpg` }],
+              text: "",
+              has_tags: false,
+            },
+          ],
+        };
+      }
+      case "docs.getMessagesUploadServer": {
+        // base_upload_server: {upload_url}. `type` defaults to doc; audio_message and graffiti are not faked.
+        if (!isPeer(params.peer_id)) return vkError(100, "One of the parameters specified was missing or invalid: peer_id is undefined", method, params);
+        if ((params.type ?? "doc") !== "doc") return vkError(100, `One of the parameters specified was missing or invalid: type ${params.type} is not faked`, method, params);
+        return { response: { upload_url: uploadUrl("doc", params.peer_id) } };
+      }
+      case "docs.save": {
+        const upload = params.file ? uploads.get(params.file) : undefined;
+        if (!upload || upload.kind !== "doc") return vkError(105, "Couldn't save file", method, params);
+        uploads.delete(params.file!);
+        const id = nextMediaId++;
+        const title = params.title || upload.file.name;
+        // docs_save_response: {type: "doc", doc: docs_doc}.
+        return {
+          response: {
+            type: "doc",
+            doc: { id, owner_id: -groupId, title, size: upload.file.size, ext: extOf(title), date: Math.floor(Date.now() / 1000), type: 1, url: `${baseUrl}/media/doc${-groupId}_${id}` },
+          },
+        };
+      }
+      case "users.get": {
+        const ids = (params.user_ids ?? "").split(",").map((id) => id.trim()).filter(Boolean);
+        const fields = new Set((params.fields ?? "").split(",").map((f) => f.trim()));
+        const found = ids.flatMap((id) => {
+          const user = users.get(id);
+          if (!user) return [];
+          const { screen_name, ...rest } = user;
+          return [{ id: Number(id), ...rest, can_access_closed: true, is_closed: false, ...(fields.has("screen_name") ? { screen_name: screen_name ?? `id${id}` } : {}) }];
+        });
+        if (found.length === 0) return vkError(113, "Invalid user id", method, params);
+        return { response: found };
+      }
+      case "messages.getConversationsById": {
+        // messages_getConversationById: {count, items: [messages_conversation]}; a chat the community cannot see is left out.
+        const peers = (params.peer_ids ?? "").split(",").map((id) => id.trim()).filter(Boolean);
+        const items = peers.flatMap((peer) => {
+          const chat = chats.get(peer);
+          if (!chat) return [];
+          return [
+            {
+              peer: { id: Number(peer), type: "chat", local_id: Number(peer) - 2_000_000_000 },
+              in_read: 0,
+              out_read: 0,
+              can_write: { allowed: true },
+              chat_settings: { owner_id: 1, title: chat.title, state: "in", members_count: 3, active_ids: [] },
+            },
+          ];
+        });
+        return { response: { count: items.length, items } };
+      }
       case "messages.send": {
         const peer = params.peer_id ?? params.user_id;
         if (!peer || !/^-?\d+$/.test(peer)) return vkError(100, "One of the parameters specified was missing or invalid: peer_id is undefined", method, params);
@@ -70,6 +184,38 @@ export async function startVkFake(opts: { port?: number; groupId?: number; scree
     calls.length = 0;
     scripted.clear();
     delivered.clear();
+    users.clear();
+    chats.clear();
+    uploads.clear();
+  };
+
+  /** An upload server: records the multipart file, then answers like VK's (its own JSON, not the API envelope). */
+  const handleUpload = async (kind: "photo" | "doc", req: IncomingMessage, url: URL, reply: FakeReply) => {
+    const body = await readRequestBody(req, { multipart: true });
+    const field = kind === "photo" ? "photo" : "file";
+    const files: Record<string, RecordedFile> = {};
+    const params: Record<string, string> = Object.fromEntries(url.searchParams);
+    for (const [key, value] of Object.entries(body)) {
+      if (typeof value === "string") params[key] = value;
+      else files[key] = value as RecordedFile;
+    }
+    calls.push({ token: undefined, method: `upload:${kind}`, params, files, at: Date.now() });
+    const queued = scripted.shift(`upload:${kind}`);
+    if (queued) return reply.json(queued.status, queued.body);
+    const file = files[field];
+    const server = 800000 + Math.floor(Math.random() * 1000);
+    const hash = randomBytes(16).toString("hex");
+    if (kind === "photo") {
+      // No image under `photo`: VK's upload server answers an empty photo list rather than an error.
+      if (!file) return reply.json(200, { server, photo: "[]", hash });
+      const photo = JSON.stringify([{ markers_restarted: true, photo: `${randomBytes(5).toString("hex")}:x`, sizes: [], kid: randomBytes(16).toString("hex") }]);
+      uploads.set(photo, { kind, file, server, hash });
+      return reply.json(200, { server, photo, hash });
+    }
+    if (!file) return reply.json(200, { error: "no_file", error_descr: "no file was uploaded under the field file" });
+    const token = `${url.searchParams.get("peer_id") ?? "0"}|0|0|${randomBytes(12).toString("hex")}`;
+    uploads.set(token, { kind, file, server, hash });
+    return reply.json(200, { file: token });
   };
 
   const server = await startFakeServer({
@@ -86,6 +232,8 @@ export async function startVkFake(opts: { port?: number; groupId?: number; scree
       readBody: async (req) => JSON.parse(await readRawBody(req)) as unknown,
     },
     handle: async (req, url, reply) => {
+      const upload = /^\/upload\/(photo|doc)$/.exec(url.pathname);
+      if (upload) return handleUpload(upload[1] as "photo" | "doc", req, url, reply);
       const match = /^\/method\/([A-Za-z]+\.[A-Za-z]+)$/.exec(url.pathname);
       if (!match) return reply.json(404, { error: "not found" });
       const method = match[1]!;
@@ -103,5 +251,6 @@ export async function startVkFake(opts: { port?: number; groupId?: number; scree
       reply.json(200, vkError(100, `One of the parameters specified was missing or invalid: ${error instanceof Error ? error.message : "invalid"}`, "unknown", {})),
   });
 
-  return { ...server, calls, enqueue, reset };
+  baseUrl = server.url;
+  return { ...server, calls, users, chats, enqueue, reset };
 }

@@ -1,4 +1,4 @@
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { and, count, eq, inArray, isNull, or } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
@@ -7,6 +7,7 @@ import { channelIncidents, channels, contacts, conversations, inboundEvents, mes
 import { signMetaBody } from "../channels/meta/signature";
 import { seal } from "../crypto/secret-box";
 import { env } from "../env.js";
+import { storeFile, uploadAttachment } from "../services/files/store-file";
 import { deliverDueSends } from "../services/sends/deliver-due-sends";
 import { callerFor, seedTestCompany } from "../testing/factories";
 import { metaGraphFake } from "../testing/setup";
@@ -515,5 +516,173 @@ describe("Meta Send API through the fake", () => {
     await deliverDueSends();
     expect(sendsWithText("Rate limited")).toHaveLength(2);
     expect((await messageRow(messageId)).deliveryStatus).toBe("sent");
+  });
+});
+
+describe("Meta Send API: operator attachments", () => {
+  const sha = (b: Buffer) => createHash("sha256").update(b).digest("hex");
+  type Ctx = Awaited<ReturnType<typeof metaCompany>>;
+  const upload = (ctx: Ctx, name: string, mimeType: string, data: Buffer) =>
+    uploadAttachment({ ctx: { db, companyId: ctx.co.companyId, actor: { kind: "user", userId: ctx.co.operators[0]!.id, role: "operator" } }, input: { name, mimeType, data } });
+  /** Send API calls made with one channel's token (each metaCompany() has fresh tokens). */
+  const sendsWith = (token: string) => metaGraphFake.calls.filter((c) => c.method === "POST" && c.edge === "messages" && c.token === token);
+
+  /** The customer wrote on the channel (a fixture); the operator replies with text and uploaded files. */
+  async function replyWithFiles(ctx: Ctx, fixture: string, channelId: string, externalId: string, text: string, fileIds: string[]) {
+    expect((await postFixture(fixture)).status).toBe(200);
+    const conversation = (await conversationWith(channelId, externalId))!;
+    await customerWroteJustNow(conversation.id);
+    const reply = await ctx.operator.inbox.reply({ conversationId: conversation.id, text, fileIds });
+    return { conversation, messageId: reply.id };
+  }
+
+  it("an image to Messenger: the text as its own message, then the exact bytes as a multipart upload; the last id is kept", async () => {
+    const ctx = await metaCompany();
+    const bytes = randomBytes(4096);
+    const file = await upload(ctx, "label.png", "image/png", bytes);
+    const { messageId } = await replyWithFiles(ctx, "fb-message-text.json", ctx.page1.id, PSID, "Your shipping label", [file.id]);
+    await deliverDueSends();
+
+    const calls = sendsWith(ctx.tokens.page1);
+    expect(calls).toHaveLength(2);
+    expect(calls[0]).toMatchObject({ node: PAGE_1, tokenIn: "header" });
+    expect(calls[0]!.body).toEqual({ recipient: { id: PSID }, messaging_type: "RESPONSE", message: { text: "Your shipping label" } });
+    expect(calls[1]).toMatchObject({ node: PAGE_1, tokenIn: "header" });
+    expect(calls[1]!.body).toEqual({
+      recipient: { id: PSID },
+      messaging_type: "RESPONSE",
+      message: { attachment: { type: "image", payload: { is_reusable: false } } },
+      filedata: { name: "label.png", type: "image/png", size: 4096, sha256: sha(bytes) },
+    });
+    // The id kept is the upload's (the last part), not the text's.
+    expect(calls[1]!.messageId).toBeDefined();
+    expect(await messageRow(messageId)).toMatchObject({ deliveryStatus: "sent", providerMessageId: calls[1]!.messageId });
+  });
+
+  it("a file alone after 24 hours goes as a multipart upload with the HUMAN_AGENT tag", async () => {
+    const ctx = await metaCompany({ humanAgentEnabled: true });
+    const bytes = randomBytes(1500);
+    const file = await upload(ctx, "invoice.pdf", "application/pdf", bytes);
+    const { conversation, messageId } = await replyWithFiles(ctx, "fb-message-text.json", ctx.page1.id, PSID, "", [file.id]);
+    await db.update(conversations).set({ lastInboundAt: new Date(Date.now() - 3 * 24 * 3600_000) }).where(eq(conversations.id, conversation.id));
+    await deliverDueSends();
+    const calls = sendsWith(ctx.tokens.page1);
+    expect(calls).toHaveLength(1);
+    expect(calls[0]!.body).toMatchObject({
+      messaging_type: "MESSAGE_TAG",
+      tag: "HUMAN_AGENT",
+      message: { attachment: { type: "file", payload: { is_reusable: false } } },
+      filedata: { name: "invoice.pdf", type: "application/pdf", sha256: sha(bytes) },
+    });
+    expect((await messageRow(messageId)).deliveryStatus).toBe("sent");
+  });
+
+  it("an Instagram image goes through the linked Page to the IGSID, its file name made ASCII", async () => {
+    const ctx = await metaCompany();
+    const bytes = randomBytes(2048);
+    const file = await upload(ctx, "фото.jpg", "image/jpeg", bytes);
+    const { messageId } = await replyWithFiles(ctx, "ig-message-text.json", ctx.ig.id, IGSID, "", [file.id]);
+    await deliverDueSends();
+    const calls = sendsWith(ctx.tokens.ig);
+    expect(calls).toHaveLength(1);
+    expect(calls[0]).toMatchObject({ node: PAGE_1, tokenIn: "header" });
+    expect(calls[0]!.body).toEqual({
+      recipient: { id: IGSID },
+      messaging_type: "RESPONSE",
+      message: { attachment: { type: "image", payload: { is_reusable: false } } },
+      filedata: { name: "attachment.jpg", type: "image/jpeg", size: 2048, sha256: sha(bytes) },
+    });
+    expect(await messageRow(messageId)).toMatchObject({ deliveryStatus: "sent", providerMessageId: calls[0]!.messageId });
+  });
+
+  it("an Instagram PDF is refused without any API call, text included (message_rejected / invalid_request)", async () => {
+    const ctx = await metaCompany();
+    const file = await upload(ctx, "invoice.pdf", "application/pdf", randomBytes(1000));
+    const { messageId } = await replyWithFiles(ctx, "ig-message-text.json", ctx.ig.id, IGSID, "Here is your invoice", [file.id]);
+    await deliverDueSends();
+    expect(sendsWith(ctx.tokens.ig)).toHaveLength(0);
+    expect(await messageRow(messageId)).toMatchObject({ deliveryStatus: "failed", failureClass: "message_rejected", failureReason: "invalid_request" });
+    expect((await sendRow(messageId)).status).toBe("failed");
+  });
+
+  it("an image over F7's 10 MB is refused before any upload (attachment_too_large), text included", async () => {
+    const ctx = await metaCompany();
+    // Stored directly: the upload endpoint itself refuses it, as a file stored before a limit change would not be.
+    const big = await storeFile(db, ctx.co.companyId, { name: "huge.png", mimeType: "image/png", data: Buffer.alloc(10 * 1024 * 1024 + 1) });
+    const { messageId } = await replyWithFiles(ctx, "fb-message-text.json", ctx.page1.id, PSID, "A big picture", [big.id]);
+    await deliverDueSends();
+    expect(sendsWith(ctx.tokens.page1)).toHaveLength(0);
+    expect(await messageRow(messageId)).toMatchObject({ deliveryStatus: "failed", failureClass: "message_rejected", failureReason: "attachment_too_large" });
+  });
+
+  it("a rate limit on the upload after the text went: the retry sends only the upload, the text once", async () => {
+    const ctx = await metaCompany();
+    const bytes = randomBytes(3000);
+    const file = await upload(ctx, "label.png", "image/png", bytes);
+    const { messageId } = await replyWithFiles(ctx, "fb-message-text.json", ctx.page1.id, PSID, "Label attached", [file.id]);
+    metaGraphFake.enqueue(200, { recipient_id: PSID, message_id: "m_FAKE-PART-TEXT" });
+    metaGraphFake.enqueue(400, json("send-error-613-rate-limit.json"), { "Retry-After": "60" });
+    await deliverDueSends();
+    expect(await messageRow(messageId)).toMatchObject({ deliveryStatus: "pending", failureReason: "retrying" });
+
+    await db.update(outboundSends).set({ nextAttemptAt: new Date(Date.now() - 1000) }).where(eq(outboundSends.messageId, messageId));
+    await deliverDueSends();
+    const calls = sendsWith(ctx.tokens.page1);
+    expect(calls.map((c) => (c.body.filedata ? "upload" : "text"))).toEqual(["text", "upload", "upload"]);
+    expect(calls[2]!.body.filedata).toMatchObject({ sha256: sha(bytes) });
+    expect(await messageRow(messageId)).toMatchObject({ deliveryStatus: "sent", providerMessageId: calls[2]!.messageId });
+  });
+});
+
+describe("Meta contact profiles", () => {
+  const contactOn = async (channelId: string, externalId: string) =>
+    (await db.select().from(contacts).where(and(eq(contacts.channelId, channelId), eq(contacts.externalId, externalId))))[0]!;
+  const profileReads = (id: string) => metaGraphFake.calls.filter((c) => c.method === "GET" && c.node === id);
+
+  it("fb-message-text.json → the new contact is named from the User Profile API (first and last name)", async () => {
+    const { page1, tokens } = await metaCompany();
+    const before = profileReads(PSID).length;
+    metaGraphFake.profiles.set(PSID, { first_name: "Peter", last_name: "Chang", profile_pic: "https://example.invalid/p.jpg" });
+    try {
+      await postFixture("fb-message-text.json");
+    } finally {
+      metaGraphFake.profiles.delete(PSID);
+    }
+    expect(await contactOn(page1.id, PSID)).toMatchObject({ displayName: "Peter Chang", profileFetchedAt: expect.any(Date) });
+    const reads = profileReads(PSID).slice(before);
+    expect(reads).toMatchObject([{ version: env().META_GRAPH_API_VERSION, token: tokens.page1, tokenIn: "header", fields: ["first_name", "last_name"] }]);
+  });
+
+  it("ig-message-text.json → the new contact gets the Instagram name and username", async () => {
+    const { ig, tokens } = await metaCompany();
+    const before = profileReads(IGSID).length;
+    metaGraphFake.profiles.set(IGSID, { name: "Ana Silva", username: "ana.silva" });
+    try {
+      await postFixture("ig-message-text.json");
+    } finally {
+      metaGraphFake.profiles.delete(IGSID);
+    }
+    expect(await contactOn(ig.id, IGSID)).toMatchObject({ displayName: "Ana Silva", username: "ana.silva" });
+    expect(profileReads(IGSID).slice(before)).toMatchObject([{ token: tokens.ig, tokenIn: "header", fields: ["name", "username"] }]);
+  });
+
+  it("a refused lookup leaves the id as the name and is not retried on the next message", async () => {
+    const { page1 } = await metaCompany();
+    metaGraphFake.profiles.delete(PSID);
+    const before = profileReads(PSID).length;
+    expect((await postFixture("fb-message-text.json")).status).toBe(200);
+    const contact = await contactOn(page1.id, PSID);
+    expect(contact).toMatchObject({ displayName: PSID, profileFetchedAt: expect.any(Date) });
+    expect(profileReads(PSID).length - before).toBe(1);
+
+    metaGraphFake.profiles.set(PSID, { first_name: "Peter", last_name: "Chang" });
+    try {
+      await postFixture("fb-message-quick-reply-and-reply-to.json");
+    } finally {
+      metaGraphFake.profiles.delete(PSID);
+    }
+    expect((await messagesOn(page1.id)).length).toBe(2);
+    expect(profileReads(PSID).length - before).toBe(1);
+    expect((await contactOn(page1.id, PSID)).displayName).toBe(PSID);
   });
 });

@@ -1,13 +1,14 @@
-import { randomBytes, randomUUID } from "node:crypto";
+import { createHash, randomBytes, randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { and, eq } from "drizzle-orm";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { db } from "../../db";
 import { channelIncidents, channels, contacts, inboundEvents, messages, outboundSends, storedFiles } from "../../db/schema";
 import { vkRandomId } from "../channels/vk/random-id";
 import { seal } from "../crypto/secret-box";
 import { env } from "../env.js";
+import { storeFile, uploadAttachment } from "../services/files/store-file";
 import { deliverDueSends } from "../services/sends/deliver-due-sends";
 import { callerFor, seedTestCompany } from "../testing/factories";
 import { vkFake } from "../testing/setup";
@@ -184,6 +185,61 @@ describe("VK Callback API webhook", () => {
     expect(chats[0]).toMatchObject({ externalId: "2000000001", chatKind: "group", displayName: "VK chat 1" });
   });
 
+  it("callback_message_new_text.json: the new contact is named from users.get (first and last name, screen_name)", async () => {
+    const { channel, accessToken } = await vkCompany();
+    vkFake.users.set("111222333", { first_name: "Анна", last_name: "Петрова", screen_name: "anna_petrova" });
+    try {
+      await expectOk(await postVk(channel.id, fixture("callback_message_new_text.json")));
+    } finally {
+      vkFake.users.delete("111222333");
+    }
+    const [contact] = await contactsOf(channel.id);
+    expect(contact).toMatchObject({ externalId: "111222333", displayName: "Анна Петрова", username: "anna_petrova" });
+    expect(contact!.profileFetchedAt).toBeInstanceOf(Date);
+    const lookups = vkFake.calls.filter((c) => c.token === accessToken && c.method === "users.get");
+    expect(lookups).toHaveLength(1);
+    expect(lookups[0]!.params).toMatchObject({ user_ids: "111222333", fields: "screen_name" });
+  });
+
+  it("callback_message_new_chat.json: a chat contact is named after the conversation's title", async () => {
+    const { channel, accessToken } = await vkCompany();
+    vkFake.chats.set("2000000001", { title: "Оптовики Acme" });
+    try {
+      await expectOk(await postVk(channel.id, fixture("callback_message_new_chat.json")));
+    } finally {
+      vkFake.chats.delete("2000000001");
+    }
+    const [chat] = await contactsOf(channel.id);
+    expect(chat).toMatchObject({ externalId: "2000000001", chatKind: "group", displayName: "Оптовики Acme" });
+    const lookups = vkFake.calls.filter((c) => c.token === accessToken && c.method === "messages.getConversationsById");
+    expect(lookups.map((c) => c.params)).toEqual([expect.objectContaining({ peer_ids: "2000000001", group_id: GROUP_ID })]);
+    // A chat is never looked up as a user.
+    expect(vkFake.calls.filter((c) => c.token === accessToken && c.method === "users.get")).toHaveLength(0);
+  });
+
+  it("a failed users.get keeps the placeholder name and is not retried on the contact's next message", async () => {
+    const { channel, accessToken } = await vkCompany();
+    vkFake.enqueue("users.get", fixture("error_15_access_denied.json"));
+    await expectOk(await postVk(channel.id, fixture("callback_message_new_text.json")));
+    const [contact] = await contactsOf(channel.id);
+    expect(contact).toMatchObject({ displayName: "id111222333", username: null });
+    expect(contact!.profileFetchedAt).toBeInstanceOf(Date);
+    expect((await eventsOf(channel.id))[0]).toMatchObject({ status: "processed" });
+
+    // VK would now answer, but the contact was already looked up once.
+    vkFake.users.set("111222333", { first_name: "Анна", last_name: "Петрова" });
+    try {
+      const body = fixture("callback_message_new_text.json");
+      const object = body.object as { message: Record<string, unknown> };
+      await expectOk(await postVk(channel.id, withEventId({ ...body, object: { ...object, message: { ...object.message, id: 740, conversation_message_id: 740, text: "Алло?" } } })));
+    } finally {
+      vkFake.users.delete("111222333");
+    }
+    expect(await messagesOf(channel.id)).toHaveLength(2);
+    expect((await contactsOf(channel.id))[0]).toMatchObject({ displayName: "id111222333" });
+    expect(vkFake.calls.filter((c) => c.token === accessToken && c.method === "users.get")).toHaveLength(1);
+  });
+
   it("callback_message_reply.json: an admin's answer from VK's own inbox joins the thread as an outbound message", async () => {
     const { channel } = await vkCompany();
     await expectOk(await postVk(channel.id, fixture("callback_message_new_text.json")));
@@ -281,13 +337,21 @@ describe("VK Callback API webhook", () => {
 });
 
 describe("sending replies to VK", () => {
-  /** A VK customer wrote in, and an operator's reply is queued to them. */
-  async function queuedReply(text: string) {
+  type File = { name: string; mimeType: string; data: Buffer };
+  /**
+   * A VK customer wrote in, and an operator's reply is queued to them, with files uploaded as the operator
+   * does (F7-checked) or, with `raw`, stored as is (to reach the adapter's own limit check).
+   */
+  async function queuedReply(text: string, files: File[] = [], opts: { raw?: boolean } = {}) {
     const vk = await vkCompany();
     await expectOk(await postVk(vk.channel.id, fixture("callback_message_new_text.json")));
-    const operator = callerFor({ id: vk.co.operators[0]!.id, companyId: vk.co.companyId, role: "operator" });
+    const operatorId = vk.co.operators[0]!.id;
+    const ctx = { db, companyId: vk.co.companyId, actor: { kind: "user" as const, userId: operatorId, role: "operator" as const } };
+    const fileIds: string[] = [];
+    for (const input of files) fileIds.push((opts.raw ? await storeFile(db, vk.co.companyId, input) : await uploadAttachment({ ctx, input })).id);
+    const operator = callerFor({ id: operatorId, companyId: vk.co.companyId, role: "operator" });
     const conversation = (await operator.inbox.list({ filter: "open" })).find((c) => c.provider === "vk");
-    const reply = await operator.inbox.reply({ conversationId: conversation!.id, text });
+    const reply = await operator.inbox.reply({ conversationId: conversation!.id, text, fileIds });
     const [send] = await db.select().from(outboundSends).where(eq(outboundSends.messageId, reply.id));
     return { ...vk, messageId: reply.id, send: send!, randomId: vkRandomId(send!.idempotencyKey) };
   }
@@ -356,5 +420,115 @@ describe("sending replies to VK", () => {
     expect(await messageRow(messageId)).toMatchObject({ deliveryStatus: "failed", failureClass: "message_rejected", failureReason: "messages_denied" });
     expect((await sendRow(messageId)).status).toBe("failed");
     expect((await channelRow(channel.id)).status).toBe("active");
+  });
+
+  describe("with attachments", () => {
+    const sha = (b: Buffer) => createHash("sha256").update(b).digest("hex");
+    /** The calls one delivery pass made, from `mark` on (tests in a file run one at a time). */
+    const since = (mark: number) => vkFake.calls.slice(mark);
+    // A scripted answer a failing test did not consume must not leak into the next one.
+    afterEach(() => vkFake.reset());
+
+    it("an image is uploaded with its exact bytes, saved, and sent as photo… with the text; a retry keeps the random_id", async () => {
+      const bytes = randomBytes(4096);
+      const { accessToken, messageId, randomId } = await queuedReply("Вот фото упаковки", [{ name: "box.png", mimeType: "image/png", data: bytes }]);
+      vkFake.enqueue("messages.send", vkError("error_6_too_many_requests.json"));
+
+      const sends: Record<string, string>[] = [];
+      for (const attempt of [1, 2]) {
+        const mark = vkFake.calls.length;
+        if (attempt === 2) await db.update(outboundSends).set({ nextAttemptAt: new Date(Date.now() - 1000) }).where(eq(outboundSends.messageId, messageId));
+        await deliverDueSends();
+        const calls = since(mark);
+        expect(calls.map((c) => c.method)).toEqual(["photos.getMessagesUploadServer", "upload:photo", "photos.saveMessagesPhoto", "messages.send"]);
+        const [server, upload, save, send] = calls as [(typeof calls)[0], (typeof calls)[0], (typeof calls)[0], (typeof calls)[0]];
+        expect(server.token).toBe(accessToken);
+        expect(server.params).toMatchObject({ peer_id: "111222333" });
+        // The bytes went to the upload server VK named (not to the API), under `photo`, without the token.
+        expect(upload.token).toBeUndefined();
+        expect(upload.params).toMatchObject({ peer_id: "111222333" });
+        expect(upload.files?.photo).toEqual({ name: "box.png", type: "image/png", size: 4096, sha256: sha(bytes) });
+        // The fake answers saveMessagesPhoto only for the server/photo/hash its upload server handed out.
+        expect(save.token).toBe(accessToken);
+        expect(save.params).toMatchObject({ server: expect.stringMatching(/^\d+$/), photo: expect.any(String), hash: expect.any(String) });
+        expect(send.params).toMatchObject({ peer_id: "111222333", message: "Вот фото упаковки", random_id: String(randomId) });
+        expect(send.params.attachment).toMatch(/^photo-229876543_\d+_[0-9a-f]+$/);
+        sends.push(send.params);
+        if (attempt === 1) expect(await sendRow(messageId)).toMatchObject({ status: "queued", lastErrorClass: "retry_later" });
+      }
+      expect(sends[0]!.random_id).toBe(sends[1]!.random_id);
+      expect(await messageRow(messageId)).toMatchObject({ deliveryStatus: "sent", providerMessageId: `111222333:r${randomId}` });
+    });
+
+    it("a PDF goes through docs (getMessagesUploadServer, upload as `file`, docs.save) and may be sent without text", async () => {
+      const bytes = randomBytes(2500);
+      const { messageId, randomId } = await queuedReply("", [{ name: "invoice-4512.pdf", mimeType: "application/pdf", data: bytes }]);
+      const mark = vkFake.calls.length;
+      await deliverDueSends();
+      const calls = since(mark);
+      expect(calls.map((c) => c.method)).toEqual(["docs.getMessagesUploadServer", "upload:doc", "docs.save", "messages.send"]);
+      expect(calls[0]!.params).toMatchObject({ type: "doc", peer_id: "111222333" });
+      expect(calls[1]!.files?.file).toEqual({ name: "invoice-4512.pdf", type: "application/pdf", size: 2500, sha256: sha(bytes) });
+      expect(calls[2]!.params).toMatchObject({ file: expect.any(String), title: "invoice-4512.pdf" });
+      expect(calls[3]!.params).toMatchObject({ peer_id: "111222333", message: "", random_id: String(randomId) });
+      expect(calls[3]!.params.attachment).toMatch(/^doc-229876543_\d+$/);
+      expect(await messageRow(messageId)).toMatchObject({ deliveryStatus: "sent" });
+    });
+
+    it("an image and a file go in one messages.send, comma-separated, in the operator's order", async () => {
+      const { messageId } = await queuedReply("Фото и счёт", [
+        { name: "label.jpg", mimeType: "image/jpeg", data: randomBytes(1000) },
+        { name: "invoice.pdf", mimeType: "application/pdf", data: randomBytes(1000) },
+      ]);
+      const mark = vkFake.calls.length;
+      await deliverDueSends();
+      const sent = since(mark).filter((c) => c.method === "messages.send");
+      expect(sent).toHaveLength(1);
+      expect(sent[0]!.params.attachment).toMatch(/^photo-229876543_\d+_[0-9a-f]+,doc-229876543_\d+$/);
+      expect(await messageRow(messageId)).toMatchObject({ deliveryStatus: "sent" });
+    });
+
+    it("an image over 10 MB is refused (attachment_too_large) without any call to VK", async () => {
+      const { channel, messageId } = await queuedReply("Большое фото", [{ name: "huge.jpg", mimeType: "image/jpeg", data: Buffer.alloc(10 * 1024 * 1024 + 1) }], { raw: true });
+      const mark = vkFake.calls.length;
+      await deliverDueSends();
+      expect(since(mark)).toEqual([]);
+      expect(await messageRow(messageId)).toMatchObject({ deliveryStatus: "failed", failureClass: "message_rejected", failureReason: "attachment_too_large" });
+      expect(await sendRow(messageId)).toMatchObject({ status: "failed", attempts: 1 });
+      expect((await channelRow(channel.id)).status).toBe("active");
+    });
+
+    it("an upload server error is retried later with a fresh upload URL; nothing is sent until the upload succeeds", async () => {
+      const bytes = randomBytes(800);
+      const { messageId, randomId } = await queuedReply("Повтор загрузки", [{ name: "a.png", mimeType: "image/png", data: bytes }]);
+      vkFake.enqueue("upload:photo", { error: "ERR_UPLOAD_FILE_NOT_UPLOADED", error_descr: "file not uploaded" });
+      const mark = vkFake.calls.length;
+      await deliverDueSends();
+      expect(since(mark).map((c) => c.method)).toEqual(["photos.getMessagesUploadServer", "upload:photo"]);
+      const waiting = await sendRow(messageId);
+      expect(waiting).toMatchObject({ status: "queued", lastErrorClass: "retry_later" });
+      expect(waiting.lastError).toMatchObject({ code: "upload_failed", description: "upload server: ERR_UPLOAD_FILE_NOT_UPLOADED: file not uploaded" });
+      expect(await messageRow(messageId)).toMatchObject({ deliveryStatus: "pending", failureReason: "retrying" });
+
+      await db.update(outboundSends).set({ nextAttemptAt: new Date(Date.now() - 1000) }).where(eq(outboundSends.id, waiting.id));
+      const mark2 = vkFake.calls.length;
+      await deliverDueSends();
+      const retry = since(mark2);
+      expect(retry.map((c) => c.method)).toEqual(["photos.getMessagesUploadServer", "upload:photo", "photos.saveMessagesPhoto", "messages.send"]);
+      expect(retry[1]!.params.upload_id).not.toBe(since(mark)[1]!.params.upload_id);
+      expect(retry[1]!.files?.photo?.sha256).toBe(sha(bytes));
+      expect(retry[3]!.params.random_id).toBe(String(randomId));
+      expect(await messageRow(messageId)).toMatchObject({ deliveryStatus: "sent" });
+    });
+
+    it("a VK refusal on the way (error_901_no_permission.json on docs.getMessagesUploadServer) is classified as for messages.send", async () => {
+      const { channel, messageId } = await queuedReply("Счёт", [{ name: "invoice.pdf", mimeType: "application/pdf", data: randomBytes(100) }]);
+      vkFake.enqueue("docs.getMessagesUploadServer", vkError("error_901_no_permission.json"));
+      const mark = vkFake.calls.length;
+      await deliverDueSends();
+      expect(since(mark).map((c) => c.method)).toEqual(["docs.getMessagesUploadServer"]);
+      expect(await messageRow(messageId)).toMatchObject({ deliveryStatus: "failed", failureClass: "message_rejected", failureReason: "messages_denied" });
+      expect((await channelRow(channel.id)).status).toBe("active");
+    });
   });
 });

@@ -34,45 +34,98 @@ function regainAccessSeconds(value: string | null): number | undefined {
   }
 }
 
-export type SendApiRequest = {
-  recipient: { id: string } | { user_ref: string };
-  messaging_type: "RESPONSE" | "MESSAGE_TAG";
-  tag?: "HUMAN_AGENT";
-  message: { text: string };
-};
+type Recipient = { id: string } | { user_ref: string };
 
-/**
- * POST {base}/{version}/{node}/messages. The Page token goes in the Authorization header so that it never
- * appears in a URL (and so never in a proxy or error log).
- */
-export async function callSendApi(pageToken: string, node: string, body: SendApiRequest, timeoutMs = 15_000): Promise<{ recipient_id?: string; message_id: string }> {
+/** The envelope every Send API call carries: who, and under which messaging type (protocols/meta.md §2.2). */
+export type SendApiEnvelope = { recipient: Recipient; messaging_type: "RESPONSE" | "MESSAGE_TAG"; tag?: "HUMAN_AGENT" };
+
+export type SendApiRequest = SendApiEnvelope & { message: { text: string } };
+
+/** An operator's file sent in the upload-and-send call: `message.attachment.type` and the bytes as `filedata`. */
+export type SendApiUpload = SendApiEnvelope & { type: "image" | "file"; file: { name: string; mimeType: string; data: Buffer } };
+
+type SendApiResult = { recipient_id?: string; message_id: string };
+
+/** Transport: network failures become a MetaApiError without the URL (which names no token anyway) or the body. */
+async function graphFetch(path: string, pageToken: string, init: { method: "GET" | "POST"; headers?: Record<string, string>; body?: string | FormData }, timeoutMs: number) {
   const { META_GRAPH_API_BASE_URL, META_GRAPH_API_VERSION } = env();
-  let response: Response;
   try {
-    response = await fetch(`${META_GRAPH_API_BASE_URL}/${META_GRAPH_API_VERSION}/${encodeURIComponent(node)}/messages`, {
-      method: "POST",
-      headers: { "content-type": "application/json", authorization: `Bearer ${pageToken}` },
-      body: JSON.stringify(body),
+    return await fetch(`${META_GRAPH_API_BASE_URL}/${META_GRAPH_API_VERSION}/${path}`, {
+      method: init.method,
+      headers: { ...init.headers, authorization: `Bearer ${pageToken}` },
+      ...(init.body !== undefined ? { body: init.body } : {}),
       signal: AbortSignal.timeout(timeoutMs),
     });
   } catch (error) {
     const name = error instanceof Error ? error.name : "Error";
     throw new MetaApiError({ description: `network error (${name})` });
   }
-  let parsed: { error?: GraphError; message_id?: string; recipient_id?: string } | undefined;
+}
+
+async function readJson(response: Response): Promise<Record<string, unknown> | undefined> {
   try {
-    parsed = (await response.json()) as typeof parsed;
+    const parsed: unknown = await response.json();
+    return typeof parsed === "object" && parsed !== null && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : undefined;
   } catch {
-    parsed = undefined;
+    return undefined;
   }
-  if (response.ok && parsed && typeof parsed.message_id === "string") return { recipient_id: parsed.recipient_id, message_id: parsed.message_id };
-  const graph = parsed?.error;
+}
+
+function graphFailure(response: Response, parsed: Record<string, unknown> | undefined): MetaApiError {
+  const graph = (parsed?.error ?? undefined) as GraphError | undefined;
   const retryAfterSeconds = parseRetryAfter(response.headers.get("retry-after")) ?? regainAccessSeconds(response.headers.get("x-business-use-case-usage"));
-  throw new MetaApiError({
+  return new MetaApiError({
     httpStatus: response.status,
     ...(typeof graph?.code === "number" ? { code: graph.code } : {}),
     ...(typeof graph?.error_subcode === "number" ? { subcode: graph.error_subcode } : {}),
     description: graph?.message ?? `HTTP ${response.status}`,
     ...(retryAfterSeconds !== undefined ? { retryAfterSeconds } : {}),
   });
+}
+
+async function sendResult(response: Response): Promise<SendApiResult> {
+  const parsed = await readJson(response);
+  if (response.ok && parsed && typeof parsed.message_id === "string") {
+    return { ...(typeof parsed.recipient_id === "string" ? { recipient_id: parsed.recipient_id } : {}), message_id: parsed.message_id };
+  }
+  throw graphFailure(response, parsed);
+}
+
+const messagesPath = (node: string) => `${encodeURIComponent(node)}/messages`;
+
+/**
+ * POST {base}/{version}/{node}/messages. The Page token goes in the Authorization header so that it never
+ * appears in a URL (and so never in a proxy or error log).
+ */
+export async function callSendApi(pageToken: string, node: string, body: SendApiRequest, timeoutMs = 15_000): Promise<SendApiResult> {
+  const response = await graphFetch(messagesPath(node), pageToken, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) }, timeoutMs);
+  return sendResult(response);
+}
+
+/**
+ * Upload and send in one call: the same messages edge, as multipart/form-data with the envelope's fields
+ * (objects as JSON strings, as Graph reads form fields), `message` = the attachment without a URL, and the
+ * bytes as `filedata` with their name and type. `is_reusable: false`: each reply uploads its own copy.
+ */
+export async function callSendApiUpload(pageToken: string, node: string, upload: SendApiUpload, timeoutMs = 120_000): Promise<SendApiResult> {
+  const form = new FormData();
+  form.set("recipient", JSON.stringify(upload.recipient));
+  form.set("messaging_type", upload.messaging_type);
+  if (upload.tag) form.set("tag", upload.tag);
+  form.set("message", JSON.stringify({ attachment: { type: upload.type, payload: { is_reusable: false } } }));
+  form.set("filedata", new Blob([new Uint8Array(upload.file.data)], { type: upload.file.mimeType }), upload.file.name);
+  // No content-type header: fetch sets multipart/form-data with its boundary.
+  const response = await graphFetch(messagesPath(node), pageToken, { method: "POST", body: form }, timeoutMs);
+  return sendResult(response);
+}
+
+/**
+ * GET {base}/{version}/{id}?fields=… with the Page token in the header: a customer's profile by PSID or IGSID.
+ * Throws MetaApiError on a refusal; an empty object (Meta's answer when the profile may not be shown) is returned as is.
+ */
+export async function getGraphObject(pageToken: string, id: string, fields: readonly string[], timeoutMs = 10_000): Promise<Record<string, unknown>> {
+  const response = await graphFetch(`${encodeURIComponent(id)}?fields=${fields.map(encodeURIComponent).join(",")}`, pageToken, { method: "GET" }, timeoutMs);
+  const parsed = await readJson(response);
+  if (response.ok && parsed && parsed.error === undefined) return parsed;
+  throw graphFailure(response, parsed);
 }

@@ -15,6 +15,17 @@ export function classifyVkError(error: ProviderError): ClassifiedError {
     ...extra,
   });
 
+  // Refusals decided before or outside the API (string codes, set by the adapter, see upload.ts).
+  switch (error.code) {
+    case "attachment_too_large": // over F7's outbound limit (checked before any call), or the upload server's HTTP 413
+      return result("message_rejected", "attachment_too_large");
+    case "attachment_missing": // the operator's stored file is gone: no retry brings it back
+      return result("message_rejected", "invalid_request");
+    case "too_many_attachments": // over messages.send's 10: the same message would be refused every time
+      return result("message_rejected", "fix_request");
+    case "upload_failed": // the upload server's own error (not an API error): a fresh upload_url on the next attempt
+      return result("retry_later", "retrying");
+  }
   // No VK error object: network failure, timeout or a gateway page. random_id makes the retry safe.
   if (code === undefined) return result("retry_later", "retrying");
   switch (code) {

@@ -133,19 +133,30 @@ async function recordFailure(send: Claimed, messageId: string, channelId: string
 /** One pass of the send worker. Returns how many sends it handled. */
 export async function deliverDueSends(limit = 20): Promise<number> {
   const claimed = await claimDueSends(limit);
-  for (const send of claimed) {
-    try {
-      await deliverOne(send);
-    } catch (error) {
-      // Leave the lease to expire: the send is retried, never dropped.
-      logger.error("send.crashed", { sendId: send.id, error: error instanceof Error ? error.message : String(error) });
+  if (claimed.length === 0) return 0;
+  // Uploads can take longer than a lease: while this worker lives, it keeps renewing the leases of the
+  // sends it still holds, so no other worker takes one over and sends it twice. If it dies, they expire.
+  const held = new Set(claimed.map((s) => s.id));
+  const heartbeat = setInterval(() => {
+    void db
+      .update(outboundSends)
+      .set({ lockedUntil: sql`now() + make_interval(secs => ${LEASE_SECONDS})` })
+      .where(and(inArray(outboundSends.id, [...held]), eq(outboundSends.status, "sending")))
+      .catch((error: unknown) => logger.warn("send.lease_renewal_failed", { error: error instanceof Error ? error.message : String(error) }));
+  }, (LEASE_SECONDS * 1000) / 3);
+  heartbeat.unref?.();
+  try {
+    for (const send of claimed) {
+      try {
+        await deliverOne(send);
+      } catch (error) {
+        // Leave the lease to expire: the send is retried, never dropped.
+        logger.error("send.crashed", { sendId: send.id, error: error instanceof Error ? error.message : String(error) });
+      }
+      held.delete(send.id);
     }
+  } finally {
+    clearInterval(heartbeat);
   }
   return claimed.length;
-}
-
-/** When the next queued send becomes due (for the worker's sleep), or undefined when none. */
-export async function nextSendDueAt(): Promise<Date | undefined> {
-  const [row] = await db.select({ at: sql<Date>`min(${outboundSends.nextAttemptAt})` }).from(outboundSends).where(eq(outboundSends.status, "queued"));
-  return row?.at ? new Date(row.at) : undefined;
 }
