@@ -1,5 +1,6 @@
 "use client";
 import { useActionState } from "react";
+import type { MessageKey } from "~/server/i18n";
 import { useT } from "../../_components/providers";
 import { sendAsCustomer } from "./actions";
 
@@ -13,7 +14,7 @@ export function SandboxForm({ channels }: { channels: { id: string; name: string
         <select name="channelId" className="rounded border border-slate-300 px-2 py-2 font-normal">
           {channels.map((c) => (
             <option key={c.id} value={c.id}>
-              {c.name}
+              {c.name} — {t(`channel.status.${c.status}` as MessageKey)}
             </option>
           ))}
         </select>

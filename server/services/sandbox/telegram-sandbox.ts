@@ -30,7 +30,10 @@ async function companyTelegramChannels(ctx: ServiceContext) {
 
 export async function listSandboxChannels({ ctx }: { ctx: ServiceContext }) {
   sandboxUrl();
-  return (await companyTelegramChannels(ctx)).map((c) => ({ id: c.id, name: c.name, status: c.status }));
+  // Working bots first, so the form starts on one whose replies actually go out.
+  return (await companyTelegramChannels(ctx))
+    .map((c) => ({ id: c.id, name: c.name, status: c.status }))
+    .sort((a, b) => Number(b.status === "active") - Number(a.status === "active") || a.name.localeCompare(b.name));
 }
 
 /**
