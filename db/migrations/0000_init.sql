@@ -148,6 +148,7 @@ CREATE TABLE "messages" (
 	"text" text DEFAULT '' NOT NULL,
 	"attachments" jsonb DEFAULT '[]'::jsonb NOT NULL,
 	"provider_message_id" text,
+	"provider_part_ids" jsonb DEFAULT '[]'::jsonb NOT NULL,
 	"delivery_status" "delivery_status" DEFAULT 'pending' NOT NULL,
 	"failure_class" "error_class",
 	"failure_reason" text,

@@ -102,6 +102,8 @@ export const messages = pgTable(
     attachments: jsonb().$type<Attachment[]>().notNull().default([]),
     /** The provider's message key, unique per channel (Telegram "chat:message_id", Meta mid, VK "peer:cmid"). */
     providerMessageId: text(),
+    /** Every provider message a multi-part send became (text, then each attachment), for echoes and receipts. */
+    providerPartIds: jsonb().$type<string[]>().notNull().default([]),
     deliveryStatus: deliveryStatus().notNull().default("pending"),
     failureClass: errorClass(),
     /** A stable reason code shown in words in the UI (blocked_by_user, outside_window, …). */

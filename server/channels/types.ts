@@ -60,7 +60,8 @@ export type NormalizedEvent =
 
 export type OutboundMessage = { text: string; attachments: Attachment[] };
 
-export type SendResult = { ok: true; providerMessageId: string } | { ok: false; error: ClassifiedError };
+/** A send may take several provider messages (text, then each attachment); the last one stands for it. */
+export type SendResult = { ok: true; providerMessageId: string; partMessageIds?: string[] } | { ok: false; error: ClassifiedError };
 
 export type SendContext<Credentials> = {
   credentials: Credentials;

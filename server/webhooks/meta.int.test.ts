@@ -595,6 +595,23 @@ describe("Meta Send API: operator attachments", () => {
     expect(await messageRow(messageId)).toMatchObject({ deliveryStatus: "sent", providerMessageId: calls[0]!.messageId });
   });
 
+  it("an Instagram text + image reply: the echo of each part is recognised as ours, and a read of the first part counts", async () => {
+    const ctx = await metaCompany();
+    const file = await upload(ctx, "box.jpg", "image/jpeg", randomBytes(512));
+    const { messageId } = await replyWithFiles(ctx, "ig-message-text.json", ctx.ig.id, IGSID, "Yes, we ship to Portugal.", [file.id]);
+    // The text part gets the id of ig-message-echo.json; the image part another one.
+    metaGraphFake.enqueue(200, { recipient_id: IGSID, message_id: "aWdfZAG1fFAKE-IG-ECHO-0012" });
+    metaGraphFake.enqueue(200, { recipient_id: IGSID, message_id: "aWdfZAG1fFAKE-IG-IMAGE-0013" });
+    await deliverDueSends();
+    expect(await messageRow(messageId)).toMatchObject({ deliveryStatus: "sent", providerMessageId: "aWdfZAG1fFAKE-IG-IMAGE-0013", providerPartIds: ["aWdfZAG1fFAKE-IG-ECHO-0012", "aWdfZAG1fFAKE-IG-IMAGE-0013"] });
+
+    // Instagram echoes carry no app id: without the part ids this would show up as a second, "Page Inbox" reply.
+    await postFixture("ig-message-echo.json");
+    expect((await messagesOn(ctx.ig.id)).filter((m) => m.direction === "outbound")).toHaveLength(1);
+    await postFixture("ig-messaging-seen.json");
+    expect((await messageRow(messageId)).deliveryStatus).toBe("read");
+  });
+
   it("an Instagram PDF is refused without any API call, text included (message_rejected / invalid_request)", async () => {
     const ctx = await metaCompany();
     const file = await upload(ctx, "invoice.pdf", "application/pdf", randomBytes(1000));

@@ -58,8 +58,8 @@ export function metaAdapter(channel: Channel): ChannelAdapter<MetaCredentials> {
     const hasText = message.text.trim() !== "";
     if (!hasText && message.attachments.length === 0) return rejected("invalid_request", "not sent: the message is empty");
 
-    const done = progress.get(ctx.idempotencyKey);
-    const skip = done?.sent ?? 0;
+    const sentIds = [...(progress.get(ctx.idempotencyKey) ?? [])];
+    const skip = sentIds.length;
     const parts: Part[] = [...(hasText ? [{ kind: "text" as const }] : []), ...message.attachments.map((attachment) => ({ kind: "attachment" as const, attachment }))];
     // Every file still to send is read (and its real size checked) before the first call.
     const files = new Map<number, UploadFile>();
@@ -81,7 +81,6 @@ export function metaAdapter(channel: Channel): ChannelAdapter<MetaCredentials> {
     const envelope: SendApiEnvelope =
       decision.messagingType === "RESPONSE" ? { recipient, messaging_type: "RESPONSE" } : { recipient, messaging_type: "MESSAGE_TAG", tag: decision.tag };
 
-    let lastMessageId = done?.lastMessageId;
     try {
       for (const [i, part] of parts.entries()) {
         if (i < skip) continue;
@@ -89,8 +88,8 @@ export function metaAdapter(channel: Channel): ChannelAdapter<MetaCredentials> {
           part.kind === "text"
             ? await callSendApi(ctx.credentials.pageToken, node, { ...envelope, message: { text: message.text } })
             : await callSendApiUpload(ctx.credentials.pageToken, node, { ...envelope, type: part.attachment.kind as "image" | "file", file: files.get(i)! });
-        lastMessageId = sent.message_id;
-        if (i < parts.length - 1) progress.record(ctx.idempotencyKey, i + 1, sent.message_id);
+        sentIds.push(sent.message_id);
+        if (i < parts.length - 1) progress.record(ctx.idempotencyKey, sentIds);
       }
     } catch (error) {
       if (!(error instanceof MetaApiError)) throw error;
@@ -99,7 +98,8 @@ export function metaAdapter(channel: Channel): ChannelAdapter<MetaCredentials> {
       return { ok: false, error: classified };
     }
     progress.forget(ctx.idempotencyKey);
-    return { ok: true, providerMessageId: lastMessageId! };
+    // Every part's id is kept: Instagram echoes carry no app id, so they are recognised as ours by id.
+    return { ok: true, providerMessageId: sentIds.at(-1)!, partMessageIds: sentIds };
   }
 
   return {

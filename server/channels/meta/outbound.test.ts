@@ -51,11 +51,11 @@ describe("Meta profile names", () => {
 describe("SendProgress", () => {
   it("remembers how far a send got until forgotten, and drops the oldest beyond its capacity", () => {
     const progress = new SendProgress(2);
-    progress.record("a", 1, "m1");
-    progress.record("b", 1, "m2");
-    progress.record("a", 2, "m3");
-    expect(progress.get("a")).toEqual({ sent: 2, lastMessageId: "m3" });
-    progress.record("c", 1, "m4");
+    progress.record("a", ["m1"]);
+    progress.record("b", ["m2"]);
+    progress.record("a", ["m1", "m3"]);
+    expect(progress.get("a")).toEqual(["m1", "m3"]);
+    progress.record("c", ["m4"]);
     expect(progress.get("b")).toBeUndefined();
     expect(progress.get("a")).toBeDefined();
     progress.forget("a");

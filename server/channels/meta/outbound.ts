@@ -71,17 +71,18 @@ export function profileFromGraph(provider: MetaProvider, body: Record<string, un
  * restart or another worker forgets it, which only brings back the duplicate this avoids.
  */
 export class SendProgress {
-  private readonly byKey = new Map<string, { sent: number; lastMessageId: string }>();
+  /** The ids Meta gave the parts sent so far, in order. */
+  private readonly byKey = new Map<string, string[]>();
 
   constructor(private readonly capacity = 1000) {}
 
-  get(key: string): { sent: number; lastMessageId: string } | undefined {
+  get(key: string): string[] | undefined {
     return this.byKey.get(key);
   }
 
-  record(key: string, sent: number, lastMessageId: string): void {
+  record(key: string, messageIds: string[]): void {
     this.byKey.delete(key);
-    this.byKey.set(key, { sent, lastMessageId });
+    this.byKey.set(key, [...messageIds]);
     while (this.byKey.size > this.capacity) this.byKey.delete(this.byKey.keys().next().value!);
   }
 

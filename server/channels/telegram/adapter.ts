@@ -25,21 +25,21 @@ async function sendAttachment(ctx: SendContext<TelegramCredentials>, attachment:
  * Text goes with sendMessage; attachments with sendPhoto / sendDocument (the first one carries the text as
  * its caption when it fits). F7's outbound limits are checked before any upload.
  */
-async function send(ctx: SendContext<TelegramCredentials>, message: { text: string; attachments: Attachment[] }): Promise<SentMessage> {
+async function send(ctx: SendContext<TelegramCredentials>, message: { text: string; attachments: Attachment[] }): Promise<SentMessage[]> {
   for (const a of message.attachments) {
     const limit = a.kind === "image" ? ATTACHMENT_LIMITS.outbound.image : ATTACHMENT_LIMITS.outbound.file;
     if ((a.sizeBytes ?? 0) > limit) throw new TelegramApiError({ code: "attachment_too_large", description: `attachment over ${limit} bytes` });
   }
   const captionFits = message.text.length <= CAPTION_LIMIT;
-  let last: SentMessage | undefined;
+  const sent: SentMessage[] = [];
   if (message.text && (message.attachments.length === 0 || !captionFits)) {
-    last = await callBotApi<SentMessage>(ctx.credentials.botToken, "sendMessage", { chat_id: ctx.contactExternalId, text: message.text });
+    sent.push(await callBotApi<SentMessage>(ctx.credentials.botToken, "sendMessage", { chat_id: ctx.contactExternalId, text: message.text }));
   }
   for (const [i, a] of message.attachments.entries()) {
-    last = await sendAttachment(ctx, a, i === 0 && captionFits && message.text ? message.text : undefined);
+    sent.push(await sendAttachment(ctx, a, i === 0 && captionFits && message.text ? message.text : undefined));
   }
-  if (!last) throw new TelegramApiError({ description: "nothing to send" });
-  return last;
+  if (sent.length === 0) throw new TelegramApiError({ description: "nothing to send" });
+  return sent;
 }
 
 async function fetchAttachment(credentials: TelegramCredentials, attachment: Attachment): Promise<FetchedFile> {
@@ -64,8 +64,8 @@ export function telegramAdapter(botId: string): ChannelAdapter<TelegramCredentia
     fetchAttachment,
     async send(ctx, message): Promise<SendResult> {
       try {
-        const sent = await send(ctx, message);
-        return { ok: true, providerMessageId: `${sent.chat.id}:${sent.message_id}` };
+        const ids = (await send(ctx, message)).map((m) => `${m.chat.id}:${m.message_id}`);
+        return { ok: true, providerMessageId: ids.at(-1)!, partMessageIds: ids };
       } catch (error) {
         if (error instanceof TelegramApiError) return { ok: false, error: classifyTelegramError(error.providerError) };
         throw error;

@@ -1,4 +1,4 @@
-import { and, eq, inArray, isNull, lte, ne, or } from "drizzle-orm";
+import { and, eq, inArray, isNull, lte, ne, or, sql } from "drizzle-orm";
 import type { Tx } from "../../../db";
 import { randomUUID } from "node:crypto";
 import { channels, contacts, conversations, lines, messages, outboundSends } from "../../../db/schema";
@@ -134,8 +134,15 @@ export async function applyNormalizedEvents(tx: Tx, channel: Channel, events: No
         break;
       }
       case "echo": {
-        // Our own sends are recorded by the send worker; echoes only confirm them.
+        // Our own sends are recorded by the send worker; echoes only confirm them. Instagram echoes carry no
+        // app id, so a part of one of our multi-part sends is recognised by its id.
         if (ev.source === "us") break;
+        const [ours] = await tx
+          .select({ id: messages.id })
+          .from(messages)
+          .where(and(eq(messages.channelId, channel.id), sql`${messages.providerPartIds} @> ${JSON.stringify([ev.providerMessageId])}::jsonb`))
+          .limit(1);
+        if (ours) break;
         const contact = await findLiveContact(tx, channel.id, ev.chatId);
         if (!contact) break;
         const { conversation } = await openConversation(tx, channel, contact.id, ev.sentAt);
@@ -166,7 +173,10 @@ export async function applyNormalizedEvents(tx: Tx, channel: Channel, events: No
         if (!contact) break;
         // Receipts only move a status forward: sent → delivered → read.
         const from = ev.status === "read" ? (["sent", "delivered"] as const) : (["sent"] as const);
-        const byIds = ev.providerMessageIds?.length ? inArray(messages.providerMessageId, ev.providerMessageIds) : undefined;
+        const ids = ev.providerMessageIds ?? [];
+        const byIds = ids.length
+          ? or(inArray(messages.providerMessageId, ids), sql`jsonb_exists_any(${messages.providerPartIds}, array[${sql.join(ids.map((id) => sql`${id}`), sql`, `)}]::text[])`)
+          : undefined;
         const byWatermark = ev.watermark ? lte(messages.sentAt, ev.watermark) : undefined;
         if (!byIds && !byWatermark) break;
         const updated = await tx

@@ -88,11 +88,15 @@ async function deliverOne(send: Claimed): Promise<void> {
     await db.transaction(async (tx) => {
       // The provider's echo of this very send may have been processed first and stored as a separate
       // message (Instagram echoes carry no app id): ours is the record, so the echo's copy goes.
+      const partIds = result.partMessageIds?.length ? result.partMessageIds : [result.providerMessageId];
       await tx
         .delete(messages)
-        .where(and(eq(messages.channelId, channel.id), eq(messages.providerMessageId, result.providerMessageId), ne(messages.id, message.id), eq(messages.direction, "outbound")));
+        .where(and(eq(messages.channelId, channel.id), inArray(messages.providerMessageId, partIds), ne(messages.id, message.id), eq(messages.direction, "outbound")));
       await tx.update(outboundSends).set({ status: "sent", sentAt: now, lockedUntil: null, lastError: null, lastErrorClass: null }).where(eq(outboundSends.id, send.id));
-      await tx.update(messages).set({ deliveryStatus: "sent", sentAt: now, providerMessageId: result.providerMessageId, failureClass: null, failureReason: null }).where(eq(messages.id, message.id));
+      await tx
+        .update(messages)
+        .set({ deliveryStatus: "sent", sentAt: now, providerMessageId: result.providerMessageId, providerPartIds: partIds, failureClass: null, failureReason: null })
+        .where(eq(messages.id, message.id));
       await tx.update(channels).set({ lastSendAt: now, authFailureCount: 0 }).where(eq(channels.id, channel.id));
     });
   } else {
