@@ -1,7 +1,8 @@
 import { sql } from "drizzle-orm";
 import { index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
-import { companies, lines, users } from "./companies";
+import { lines, users } from "./companies";
 import { channelStatus, errorClass, provider, reconnectKind, reconnectStatus } from "./enums";
+import { companyRef, createdAt, updatedAt } from "./columns";
 
 /** What a provider said when it refused us: kept verbatim for admins and support, never shown raw to operators. */
 export type ProviderError = {
@@ -34,9 +35,7 @@ export const channels = pgTable(
   "channels",
   {
     id: uuid().primaryKey().defaultRandom(),
-    companyId: uuid()
-      .notNull()
-      .references(() => companies.id, { onDelete: "cascade" }),
+    companyId: companyRef(),
     lineId: uuid().references(() => lines.id, { onDelete: "set null" }),
     provider: provider().notNull(),
     name: text().notNull(),
@@ -56,8 +55,8 @@ export const channels = pgTable(
     /** AES-256-GCM sealed JSON (bot token, page token, webhook secret…). Never leaves the server. */
     credentials: text().notNull(),
     settings: jsonb().$type<ChannelSettings>().notNull().default({}),
-    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
-    updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
   },
   (t) => [
     index("channels_company_idx").on(t.companyId, t.status),
@@ -76,9 +75,7 @@ export const channelIncidents = pgTable(
   "channel_incidents",
   {
     id: uuid().primaryKey().defaultRandom(),
-    companyId: uuid()
-      .notNull()
-      .references(() => companies.id, { onDelete: "cascade" }),
+    companyId: companyRef(),
     channelId: uuid()
       .notNull()
       .references(() => channels.id, { onDelete: "cascade" }),
@@ -113,9 +110,7 @@ export const reconnectAttempts = pgTable(
   "reconnect_attempts",
   {
     id: uuid().primaryKey().defaultRandom(),
-    companyId: uuid()
-      .notNull()
-      .references(() => companies.id, { onDelete: "cascade" }),
+    companyId: companyRef(),
     channelId: uuid().references(() => channels.id, { onDelete: "cascade" }),
     startedBy: uuid().references(() => users.id, { onDelete: "set null" }),
     kind: reconnectKind().notNull(),
@@ -127,8 +122,8 @@ export const reconnectAttempts = pgTable(
     sealedUserToken: text(),
     failureReason: text(),
     recoveredCount: integer().notNull().default(0),
-    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
-    updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
     finishedAt: timestamp({ withTimezone: true }),
   },
   (t) => [

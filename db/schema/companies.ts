@@ -1,27 +1,26 @@
-import { index, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { index, pgTable, primaryKey, text, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { userRole } from "./enums";
+import { companyRef, createdAt } from "./columns";
 
 export const companies = pgTable("companies", {
   id: uuid().primaryKey().defaultRandom(),
   name: text().notNull(),
   /** Where connection-loss emails go (F1): the address the company registered with. */
   registrationEmail: text().notNull(),
-  createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  createdAt: createdAt(),
 });
 
 export const users = pgTable(
   "users",
   {
     id: uuid().primaryKey().defaultRandom(),
-    companyId: uuid()
-      .notNull()
-      .references(() => companies.id, { onDelete: "cascade" }),
+    companyId: companyRef(),
     email: text().notNull(),
     name: text().notNull(),
     passwordHash: text().notNull(),
     role: userRole().notNull().default("operator"),
     locale: text().notNull().default("en"),
-    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    createdAt: createdAt(),
   },
   (t) => [uniqueIndex("users_email_unique").on(t.email), index("users_company_idx").on(t.companyId)],
 );
@@ -30,11 +29,9 @@ export const teams = pgTable(
   "teams",
   {
     id: uuid().primaryKey().defaultRandom(),
-    companyId: uuid()
-      .notNull()
-      .references(() => companies.id, { onDelete: "cascade" }),
+    companyId: companyRef(),
     name: text().notNull(),
-    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    createdAt: createdAt(),
   },
   (t) => [uniqueIndex("teams_company_name_unique").on(t.companyId, t.name)],
 );
@@ -57,12 +54,10 @@ export const lines = pgTable(
   "lines",
   {
     id: uuid().primaryKey().defaultRandom(),
-    companyId: uuid()
-      .notNull()
-      .references(() => companies.id, { onDelete: "cascade" }),
+    companyId: companyRef(),
     name: text().notNull(),
     defaultTeamId: uuid().references(() => teams.id, { onDelete: "set null" }),
-    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    createdAt: createdAt(),
   },
   (t) => [uniqueIndex("lines_company_name_unique").on(t.companyId, t.name)],
 );

@@ -1,17 +1,16 @@
 import { sql } from "drizzle-orm";
 import { index, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { channels } from "./channels";
-import { companies, lines, teams, users } from "./companies";
+import { lines, teams, users } from "./companies";
 import { authorKind, conversationHandler, conversationStatus, deliveryStatus, errorClass, messageDirection } from "./enums";
+import { companyRef, createdAt, updatedAt } from "./columns";
 
 /** A customer on one channel: a Telegram chat (a group is one contact), a Messenger PSID, an IGSID, a VK peer. */
 export const contacts = pgTable(
   "contacts",
   {
     id: uuid().primaryKey().defaultRandom(),
-    companyId: uuid()
-      .notNull()
-      .references(() => companies.id, { onDelete: "cascade" }),
+    companyId: companyRef(),
     channelId: uuid()
       .notNull()
       .references(() => channels.id, { onDelete: "cascade" }),
@@ -28,8 +27,8 @@ export const contacts = pgTable(
     profileFetchedAt: timestamp({ withTimezone: true }),
     /** Set when the contact ends (bot removed from a group): re-adding the bot creates a new contact. */
     endedAt: timestamp({ withTimezone: true }),
-    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
-    updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
   },
   (t) => [
     uniqueIndex("contacts_channel_external_live_unique").on(t.channelId, t.externalId).where(sql`${t.endedAt} is null`),
@@ -41,9 +40,7 @@ export const conversations = pgTable(
   "conversations",
   {
     id: uuid().primaryKey().defaultRandom(),
-    companyId: uuid()
-      .notNull()
-      .references(() => companies.id, { onDelete: "cascade" }),
+    companyId: companyRef(),
     lineId: uuid().references(() => lines.id, { onDelete: "set null" }),
     channelId: uuid()
       .notNull()
@@ -57,7 +54,7 @@ export const conversations = pgTable(
     teamId: uuid().references(() => teams.id, { onDelete: "set null" }),
     lastMessageAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     lastInboundAt: timestamp({ withTimezone: true }),
-    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    createdAt: createdAt(),
     closedAt: timestamp({ withTimezone: true }),
   },
   (t) => [
@@ -84,9 +81,7 @@ export const messages = pgTable(
   "messages",
   {
     id: uuid().primaryKey().defaultRandom(),
-    companyId: uuid()
-      .notNull()
-      .references(() => companies.id, { onDelete: "cascade" }),
+    companyId: companyRef(),
     conversationId: uuid()
       .notNull()
       .references(() => conversations.id, { onDelete: "cascade" }),

@@ -3,6 +3,7 @@ import { channelIncidents, channels, type ProviderError } from "./channels";
 import { companies } from "./companies";
 import { messages } from "./conversations";
 import { emailStatus, errorClass, inboundEventStatus, provider, sendStatus } from "./enums";
+import { companyRef, createdAt } from "./columns";
 
 /**
  * Every accepted webhook event, stored before it is acknowledged (F13). The unique dedupe key is where
@@ -37,9 +38,7 @@ export const outboundSends = pgTable(
   "outbound_sends",
   {
     id: uuid().primaryKey().defaultRandom(),
-    companyId: uuid()
-      .notNull()
-      .references(() => companies.id, { onDelete: "cascade" }),
+    companyId: companyRef(),
     channelId: uuid()
       .notNull()
       .references(() => channels.id, { onDelete: "cascade" }),
@@ -54,7 +53,7 @@ export const outboundSends = pgTable(
     lastError: jsonb().$type<ProviderError>(),
     /** Deterministic idempotency key for providers that take one (VK random_id). */
     idempotencyKey: text().notNull(),
-    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    createdAt: createdAt(),
     sentAt: timestamp({ withTimezone: true }),
   },
   (t) => [
@@ -68,9 +67,7 @@ export const emailDeliveries = pgTable(
   "email_deliveries",
   {
     id: uuid().primaryKey().defaultRandom(),
-    companyId: uuid()
-      .notNull()
-      .references(() => companies.id, { onDelete: "cascade" }),
+    companyId: companyRef(),
     incidentId: uuid().references(() => channelIncidents.id, { onDelete: "set null" }),
     /** Idempotency: one email per (incident, kind). */
     dedupeKey: text().notNull(),
@@ -84,7 +81,7 @@ export const emailDeliveries = pgTable(
     nextAttemptAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     providerMessageId: text(),
     error: text(),
-    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    createdAt: createdAt(),
     sentAt: timestamp({ withTimezone: true }),
   },
   (t) => [uniqueIndex("email_deliveries_dedupe_unique").on(t.dedupeKey), index("email_deliveries_due_idx").on(t.status, t.nextAttemptAt)],

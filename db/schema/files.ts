@@ -1,5 +1,5 @@
-import { customType, index, integer, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
-import { companies } from "./companies";
+import { customType, index, integer, pgTable, text, uuid } from "drizzle-orm/pg-core";
+import { companyRef, createdAt } from "./columns";
 
 const bytea = customType<{ data: Buffer; driverData: Buffer }>({ dataType: () => "bytea" });
 
@@ -11,15 +11,13 @@ export const storedFiles = pgTable(
   "stored_files",
   {
     id: uuid().primaryKey().defaultRandom(),
-    companyId: uuid()
-      .notNull()
-      .references(() => companies.id, { onDelete: "cascade" }),
+    companyId: companyRef(),
     name: text().notNull(),
     mimeType: text().notNull(),
     sizeBytes: integer().notNull(),
     sha256: text().notNull(),
     data: bytea().notNull(),
-    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    createdAt: createdAt(),
   },
   (t) => [index("stored_files_company_idx").on(t.companyId)],
 );

@@ -1,3 +1,4 @@
+import { BodyTooLargeError, readBodyWithLimit } from "../http-body";
 import { ATTACHMENT_LIMITS } from "./limits";
 import type { FetchedFile } from "./types";
 import type { Attachment } from "../../db/schema";
@@ -24,26 +25,16 @@ export async function downloadAttachment(attachment: Attachment, hosts: string[]
   try {
     const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs), redirect: "manual" });
     if (!response.ok || !response.body) return { ok: false, note: "fetch_failed" };
-    if (Number(response.headers.get("content-length")) > limit) {
-      await response.body.cancel();
-      return { ok: false, note: "too_large" };
-    }
-    const chunks: Uint8Array[] = [];
-    let size = 0;
-    const reader = response.body.getReader();
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      size += value.byteLength;
-      if (size > limit) {
-        await reader.cancel();
-        return { ok: false, note: "too_large" };
-      }
-      chunks.push(value);
+    let data: Buffer;
+    try {
+      data = await readBodyWithLimit(response, limit);
+    } catch (error) {
+      if (error instanceof BodyTooLargeError) return { ok: false, note: "too_large" };
+      throw error;
     }
     const type = response.headers.get("content-type")?.split(";")[0]?.trim();
     const fromPath = decodeURIComponent(url.pathname.split("/").pop() ?? "");
-    return { ok: true, data: Buffer.concat(chunks), mimeType: attachment.mimeType ?? type, name: attachment.name ?? (fromPath || undefined) };
+    return { ok: true, data, mimeType: attachment.mimeType ?? type, name: attachment.name ?? (fromPath || undefined) };
   } catch {
     return { ok: false, note: "fetch_failed" };
   }

@@ -1,35 +1,9 @@
 import { eq, sql } from "drizzle-orm";
 import { db } from "../../db";
 import { channels, inboundEvents } from "../../db/schema";
+import { BodyTooLargeError, readBodyWithLimit } from "../http-body";
 import { isUuid } from "../ids";
 import { logger } from "../log";
-
-export class BodyTooLargeError extends Error {
-  constructor(readonly limit: number) {
-    super(`request body is larger than ${limit} bytes`);
-  }
-}
-
-/** Reads a request body as raw bytes, refusing (without buffering it all) anything over `limit`. */
-export async function readLimitedBody(request: Request, limit: number): Promise<Buffer> {
-  const declared = Number(request.headers.get("content-length"));
-  if (Number.isFinite(declared) && declared > limit) throw new BodyTooLargeError(limit);
-  if (!request.body) return Buffer.alloc(0);
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  const reader = request.body.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > limit) {
-      await reader.cancel();
-      throw new BodyTooLargeError(limit);
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks);
-}
 
 export type WebhookOutcome = { response: Response; after?: () => Promise<void> };
 type Step<T> = ({ ok: true } & T) | { ok: false; response: Response };
@@ -40,7 +14,7 @@ export const problem = (status: number, error: string) => jsonResponse(status, {
 /** The raw bytes, or the answer for a body that is too large (413) or unreadable (400). */
 export async function readBody(request: Request, limit: number): Promise<Step<{ raw: Buffer }>> {
   try {
-    return { ok: true, raw: await readLimitedBody(request, limit) };
+    return { ok: true, raw: await readBodyWithLimit(request, limit) };
   } catch (error) {
     return { ok: false, response: error instanceof BodyTooLargeError ? problem(413, error.message) : problem(400, "could not read the request body") };
   }

@@ -1,4 +1,5 @@
 import type { ProviderError } from "../../../db/schema";
+import { classifying } from "../classified";
 import type { ClassifiedError } from "../types";
 
 const RATE_LIMIT_CODES = new Set([4, 17, 32, 341, 613, 80001, 80002, 80006]);
@@ -19,7 +20,7 @@ const AUTH_SUBCODE_REASONS: Record<number, string> = {
 export function classifyMetaError(error: ProviderError): ClassifiedError {
   const code = typeof error.code === "number" ? error.code : error.code !== undefined && /^\d+$/.test(String(error.code)) ? Number(error.code) : undefined;
   const sub = error.subcode;
-  const result = (cls: ClassifiedError["class"], reason: string, extra: Partial<ClassifiedError> = {}): ClassifiedError => ({ class: cls, reason, providerError: error, ...extra });
+  const result = classifying(error);
   const retry = () => result("retry_later", "retrying", error.retryAfterSeconds !== undefined ? { retryAfterSeconds: error.retryAfterSeconds } : {});
 
   // No Graph error at all: a network failure or a bare 5xx from a proxy.

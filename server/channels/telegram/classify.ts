@@ -1,4 +1,5 @@
 import type { ProviderError } from "../../../db/schema";
+import { classifying } from "../classified";
 import type { ClassifiedError } from "../types";
 
 /**
@@ -9,12 +10,7 @@ export function classifyTelegramError(error: ProviderError): ClassifiedError {
   if (error.code === "attachment_too_large") return { class: "message_rejected", reason: "attachment_too_large", providerError: error };
   const code = typeof error.code === "number" ? error.code : error.httpStatus;
   const text = (error.description ?? "").toLowerCase();
-  const result = (cls: ClassifiedError["class"], reason: string, extra: Partial<ClassifiedError> = {}): ClassifiedError => ({
-    class: cls,
-    reason,
-    providerError: error,
-    ...extra,
-  });
+  const result = classifying(error);
 
   if (error.description === "attachment file is missing") return result("message_rejected", "invalid_request");
   if (code === undefined) return result("retry_later", "retrying");

@@ -1,4 +1,5 @@
 import type { ProviderError } from "../../../db/schema";
+import { classifying } from "../classified";
 import type { ClassifiedError } from "../types";
 
 /**
@@ -8,12 +9,7 @@ import type { ClassifiedError } from "../types";
 export function classifyVkError(error: ProviderError): ClassifiedError {
   const code = typeof error.code === "number" ? error.code : undefined;
   const text = (error.description ?? "").toLowerCase();
-  const result = (cls: ClassifiedError["class"], reason: string, extra: Partial<ClassifiedError> = {}): ClassifiedError => ({
-    class: cls,
-    reason,
-    providerError: error,
-    ...extra,
-  });
+  const result = classifying(error);
 
   // Refusals decided before or outside the API (string codes, set by the adapter, see upload.ts).
   switch (error.code) {
