@@ -27,6 +27,7 @@ import {
 import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
 import { WebSocket, WebSocketServer, type RawData } from "ws";
+import { logger } from "../log";
 
 export interface EmbeddedPusherOptions {
   appId: string;
@@ -144,7 +145,8 @@ export async function startEmbeddedPusher(opts: EmbeddedPusherOptions): Promise<
   function send(conn: Connection, message: { event: string; channel?: string; data: unknown }): void {
     if (conn.ws.readyState !== WebSocket.OPEN) return;
     conn.ws.send(JSON.stringify(message), (err) => {
-      if (err) console.error("[embedded-pusher] send failed:", err.message);
+      // A socket closing mid-send (a tab closed) is routine; the client reconnects and refetches.
+      if (err) logger.debug("realtime.embedded_send_failed", { error: err.message });
     });
   }
 
@@ -261,7 +263,7 @@ export async function startEmbeddedPusher(opts: EmbeddedPusherOptions): Promise<
     ws.on("message", (raw, isBinary) => handleMessage(conn, raw, isBinary));
     ws.on("close", () => dropConnection(conn));
     ws.on("error", (err) => {
-      console.error("[embedded-pusher] websocket error:", err.message);
+      logger.warn("realtime.embedded_socket_error", { error: err.message });
       dropConnection(conn);
     });
     send(conn, {
@@ -482,7 +484,7 @@ export async function startEmbeddedPusher(opts: EmbeddedPusherOptions): Promise<
           respond(res, err.status, { error: err.message });
           return;
         }
-        console.error("[embedded-pusher] request failed:", err);
+        logger.error("realtime.embedded_request_failed", { error: err instanceof Error ? err.message : String(err) });
         respond(res, 500, { error: "Internal error" });
       },
     );
@@ -499,7 +501,7 @@ export async function startEmbeddedPusher(opts: EmbeddedPusherOptions): Promise<
     server.once("error", onError);
     server.listen(opts.port ?? 0, bindHost, () => {
       server.off("error", onError);
-      server.on("error", (err) => console.error("[embedded-pusher] server error:", err.message));
+      server.on("error", (err) => logger.error("realtime.embedded_server_error", { error: err.message }));
       resolve();
     });
   });
