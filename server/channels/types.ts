@@ -93,6 +93,11 @@ export interface ChannelAdapter<Credentials> {
    * or chat). Undefined when the provider will not say; the contact keeps its placeholder name then.
    */
   lookupContact?(credentials: Credentials, contact: { externalId: string; chatKind: "private" | "group" }): Promise<{ displayName: string; username?: string } | undefined>;
+  /**
+   * Asks the provider whether the connection works: the token, and that events still come to our webhook
+   * (Telegram getMe + getWebhookInfo, VK groups.getById + groups.getCallbackServers).
+   */
+  probeHealth?(credentials: Credentials, target: { externalId: string; webhookUrl: string; now: Date }): Promise<HealthReport>;
   /** Fetches an inbound attachment's bytes within F7's inbound limits (providers without it keep the reference). */
   fetchAttachment?(credentials: Credentials, attachment: Attachment): Promise<FetchedFile>;
 }
@@ -100,3 +105,11 @@ export interface ChannelAdapter<Credentials> {
 export type ParsedEvent =
   | { ok: true; dedupeKey: string; eventType: string; events: NormalizedEvent[]; ignoredReason?: string }
   | { ok: false; reason: string };
+
+/**
+ * What a health probe found. `connection_lost` needs a reconnect (F2); `degraded` works but is at risk and
+ * is shown, not alarmed on. Reasons are catalog codes (reason.<code>).
+ */
+export type HealthReport =
+  | { status: "healthy"; account: { id: string; name: string; username?: string }; pendingUpdates?: number }
+  | { status: "degraded" | "connection_lost"; reason: string; providerError: ProviderError; pendingUpdates?: number };

@@ -97,6 +97,10 @@ export const en = {
   "reason.voice_unsupported": "Voice messages and calls are not supported; the customer was told.",
   "reason.fix_request": "The messenger rejected the request as invalid; it will not be retried unchanged.",
   "reason.not_configured": "This channel is not fully configured.",
+  "reason.webhook_removed": "The bot's webhook was removed: another program may be using this bot.",
+  "reason.webhook_failing": "Telegram cannot deliver to Switchboard's webhook; messages are waiting in Telegram's queue.",
+  "reason.callback_failed": "VK marked the callback server as failing and stopped sending events.",
+  "reason.callback_missing": "Switchboard's callback server is not set up in the VK community.",
   "reason.unknown": "Unknown reason.",
 
   "customer.unsupportedMedia": "Sorry, voice messages, video notes and calls are not supported here. Please write your question as text.",

@@ -98,6 +98,10 @@ export const ru: Catalog = {
   "reason.voice_unsupported": "Голосовые сообщения и звонки не поддерживаются; клиенту сообщили.",
   "reason.fix_request": "Мессенджер отклонил запрос как неверный; без изменений он не повторяется.",
   "reason.not_configured": "Канал настроен не полностью.",
+  "reason.webhook_removed": "Вебхук бота удалён: возможно, этого бота использует другая программа.",
+  "reason.webhook_failing": "Telegram не может доставить сообщения на вебхук Switchboard; они ждут в очереди Telegram.",
+  "reason.callback_failed": "ВКонтакте пометил сервер Callback API как неработающий и перестал присылать события.",
+  "reason.callback_missing": "Сервер Callback API Switchboard не настроен в сообществе ВКонтакте.",
   "reason.unknown": "Причина неизвестна.",
 
   "customer.unsupportedMedia": "К сожалению, голосовые сообщения, видеосообщения и звонки здесь не поддерживаются. Пожалуйста, напишите ваш вопрос текстом.",

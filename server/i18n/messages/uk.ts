@@ -98,6 +98,10 @@ export const uk: Catalog = {
   "reason.voice_unsupported": "Голосові повідомлення та дзвінки не підтримуються; клієнту повідомили.",
   "reason.fix_request": "Месенджер відхилив запит як неправильний; без змін він не повторюється.",
   "reason.not_configured": "Канал налаштовано не повністю.",
+  "reason.webhook_removed": "Вебхук бота видалено: можливо, цього бота використовує інша програма.",
+  "reason.webhook_failing": "Telegram не може доставити повідомлення на вебхук Switchboard; вони чекають у черзі Telegram.",
+  "reason.callback_failed": "VK позначив сервер Callback API як несправний і перестав надсилати події.",
+  "reason.callback_missing": "Сервер Callback API Switchboard не налаштовано у спільноті VK.",
   "reason.unknown": "Причина невідома.",
 
   "customer.unsupportedMedia": "На жаль, голосові повідомлення, відеоповідомлення та дзвінки тут не підтримуються. Будь ласка, напишіть ваше запитання текстом.",
