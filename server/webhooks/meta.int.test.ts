@@ -243,7 +243,7 @@ describe("Meta webhook: Messenger fixtures", () => {
     expect(outbound).toHaveLength(1);
     expect(outbound[0]).toMatchObject({
       authorKind: "operator",
-      authorName: "Page Inbox",
+      authorName: null,
       authorUserId: null,
       text: "Hi, this is Anna from support (typed in Page Inbox).",
       providerMessageId: "m_FAKE-ECHO-INBOX-0006",

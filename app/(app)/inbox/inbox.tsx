@@ -177,7 +177,9 @@ function Thread({ conversationId, backHref }: { conversationId: string; backHref
             <li key={m.id} className={`flex ${out ? "justify-end" : "justify-start"}`}>
               <div className={`max-w-[80%] rounded-lg px-3 py-2 text-sm ${out ? "bg-brand-600 text-white" : "bg-slate-100"}`}>
                 <p className={`mb-1 text-xs ${out ? "text-blue-100" : "text-slate-500"}`}>
-                  {m.authorKind === "operator" ? m.authorUserName : (m.authorName ?? t(`inbox.author.${m.authorKind}`))}
+                  {m.authorKind === "operator"
+                    ? (m.authorUserName ?? t("inbox.author.providerInbox", { provider: t(`provider.${channel.provider}` as MessageKey) }))
+                    : (m.authorName ?? t(`inbox.author.${m.authorKind}`))}
                   {m.authorKind === "bot" && <span className="ml-1 rounded bg-amber-200 px-1 text-amber-900">{t("inbox.author.bot")}</span>}
                 </p>
                 {m.text && <p className="whitespace-pre-wrap break-words">{m.text}</p>}

@@ -45,6 +45,7 @@ export const en = {
   "inbox.author.operator": "Operator",
   "inbox.author.bot": "Bot",
   "inbox.author.system": "System",
+  "inbox.author.providerInbox": "Replied in {provider}",
   "inbox.attachment": "Attachment",
   "inbox.attachment.too_large": "{name}: too large to fetch",
   "inbox.attachment.unsupported": "{name}: not supported",

@@ -46,6 +46,7 @@ export const ru: Catalog = {
   "inbox.author.operator": "Оператор",
   "inbox.author.bot": "Бот",
   "inbox.author.system": "Система",
+  "inbox.author.providerInbox": "Ответ из {provider}",
   "inbox.attachment": "Вложение",
   "inbox.attachment.too_large": "{name}: слишком большой файл",
   "inbox.attachment.unsupported": "{name}: не поддерживается",

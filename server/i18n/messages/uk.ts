@@ -46,6 +46,7 @@ export const uk: Catalog = {
   "inbox.author.operator": "Оператор",
   "inbox.author.bot": "Бот",
   "inbox.author.system": "Система",
+  "inbox.author.providerInbox": "Відповідь із {provider}",
   "inbox.attachment": "Вкладення",
   "inbox.attachment.too_large": "{name}: завеликий файл",
   "inbox.attachment.unsupported": "{name}: не підтримується",

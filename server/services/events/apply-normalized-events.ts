@@ -155,7 +155,8 @@ export async function applyNormalizedEvents(tx: Tx, channel: Channel, events: No
             direction: "outbound",
             // A human answering in the provider's own inbox, or another app (the bot of F10).
             authorKind: ev.source === "other_app" ? "bot" : "operator",
-            authorName: ev.source === "other_app" ? null : "Page Inbox",
+            // No user of ours wrote it: the inbox labels it by where it was written (the provider's own inbox).
+            authorName: null,
             text: ev.text,
             attachments: ev.attachments,
             providerMessageId: ev.providerMessageId,
