@@ -8,7 +8,7 @@
  * upload_url on this fake (/upload/photo, /upload/doc), which records the multipart file (sha256) and answers
  * like VK's upload servers — `{server, photo, hash}` for photos, `{file}` for documents — with tokens that
  * photos.saveMessagesPhoto / docs.save then check. Names for users.get and messages.getConversationsById
- * come from the `users` and `chats` maps tests fill.
+ * come from the `users` and `chats` maps tests fill; groups.getCallbackServers lists `callbackServers`.
  */
 import { randomBytes } from "node:crypto";
 import type { IncomingMessage } from "node:http";
@@ -25,6 +25,12 @@ type Scripted = { status: number; body: unknown };
 /** A user as users.get returns it (users_user_full: first_name and last_name always; screen_name on request). */
 export type VkFakeUser = { first_name: string; last_name: string; screen_name?: string; deactivated?: "deleted" | "banned" };
 
+/**
+ * groups_callback_server (VKCOM/vk-api-schema groups/objects.json). The status enum is documented, its meanings
+ * are not: "failed" read as "VK stopped sending after errors" is an inference (protocols/telegram-vk.md §2.2).
+ */
+export type VkFakeCallbackServer = { id: number; title: string; creator_id: number; url: string; secret_key: string; status: "unconfigured" | "failed" | "wait" | "ok" };
+
 export type VkFake = {
   url: string;
   port: number;
@@ -33,6 +39,8 @@ export type VkFake = {
   users: Map<string, VkFakeUser>;
   /** messages.getConversationsById answers chats from here, by peer_id (2000000000 + chat_id); others are left out. */
   chats: Map<string, { title: string }>;
+  /** The community's Callback API servers, as groups.getCallbackServers lists them (none until a test adds some). */
+  callbackServers: VkFakeCallbackServer[];
   /**
    * The next call of `method` answers with `body` (HTTP `status`, 200 like VK unless a transport failure is
    * wanted). The upload server's answers are scripted the same way under "upload:photo" / "upload:doc".
@@ -63,6 +71,7 @@ export async function startVkFake(opts: { port?: number; groupId?: number; scree
   const delivered = new Map<string, number>();
   const users = new Map<string, VkFakeUser>();
   const chats = new Map<string, { title: string }>();
+  const callbackServers: VkFakeCallbackServer[] = [];
   // Upload tokens (the `photo` / `file` strings the upload server answers) → what was uploaded.
   const uploads = new Map<string, Upload>();
   let nextMessageId = 2052;
@@ -174,6 +183,15 @@ export async function startVkFake(opts: { port?: number; groupId?: number; scree
             profiles: [],
           },
         };
+      case "groups.getCallbackServers": {
+        // groups_getCallbackServers_response: {count, items}; `server_ids` (comma-separated) narrows the list.
+        if (!params.group_id) return vkError(100, "One of the parameters specified was missing or invalid: group_id is undefined", method, params);
+        // A community key reaches only its own community's settings (the exact code VK uses here is a guess).
+        if (params.group_id !== String(groupId)) return vkError(15, "Access denied: no access to this group", method, params);
+        const wanted = params.server_ids ? new Set(params.server_ids.split(",").map((id) => id.trim())) : undefined;
+        const items = callbackServers.filter((server) => !wanted || wanted.has(String(server.id))).map((server) => ({ ...server }));
+        return { response: { count: items.length, items } };
+      }
       default:
         return vkError(3, "Unknown method passed", method, params);
     }
@@ -186,6 +204,7 @@ export async function startVkFake(opts: { port?: number; groupId?: number; scree
     delivered.clear();
     users.clear();
     chats.clear();
+    callbackServers.length = 0;
     uploads.clear();
   };
 
@@ -252,5 +271,5 @@ export async function startVkFake(opts: { port?: number; groupId?: number; scree
   });
 
   baseUrl = server.url;
-  return { ...server, calls, users, chats, enqueue, reset };
+  return { ...server, calls, users, chats, callbackServers, enqueue, reset };
 }

@@ -381,6 +381,15 @@ describe("sending replies to VK", () => {
     expect(outbound.map((m) => m.id)).toEqual([messageId]);
   });
 
+  it("response_messages_send_ok.json: the reply is sent", async () => {
+    const { messageId, randomId } = await queuedReply("Ваш заказ №4512 отправлен.");
+    vkFake.enqueue("messages.send", fixture("response_messages_send_ok.json"));
+    await deliverDueSends();
+    expect(sendsOf("Ваш заказ №4512 отправлен.")).toHaveLength(1);
+    expect(await messageRow(messageId)).toMatchObject({ deliveryStatus: "sent", failureReason: null, providerMessageId: `111222333:r${randomId}` });
+    expect(await sendRow(messageId)).toMatchObject({ status: "sent", attempts: 1 });
+  });
+
   it("error_6_too_many_requests.json: retried later, with the same random_id, and delivered once", async () => {
     const { messageId, randomId } = await queuedReply("Повторите, пожалуйста");
     vkFake.enqueue("messages.send", vkError("error_6_too_many_requests.json"));

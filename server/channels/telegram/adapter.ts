@@ -3,6 +3,7 @@ import { ATTACHMENT_LIMITS } from "../limits";
 import type { ChannelAdapter, FetchedFile, SendContext, SendResult } from "../types";
 import { callBotApi, downloadBotFile, TelegramApiError } from "./api";
 import { classifyTelegramError } from "./classify";
+import { probeTelegramHealth } from "./health";
 import { parseTelegramUpdate } from "./parse";
 
 export type TelegramCredentials = { botToken: string; webhookSecret: string };
@@ -62,6 +63,7 @@ export function telegramAdapter(botId: string): ChannelAdapter<TelegramCredentia
     parseEvent: (payload) => parseTelegramUpdate(payload, botId),
     classifyError: classifyTelegramError,
     fetchAttachment,
+    probeHealth: probeTelegramHealth,
     async send(ctx, message): Promise<SendResult> {
       try {
         const ids = (await send(ctx, message)).map((m) => `${m.chat.id}:${m.message_id}`);

@@ -4,6 +4,7 @@ import { downloadAttachment } from "../download";
 import type { ChannelAdapter, OutboundMessage, SendContext, SendResult } from "../types";
 import { callVkApi, VkApiError } from "./api";
 import { classifyVkError } from "./classify";
+import { probeVkHealth } from "./health";
 import { lookupVkContact } from "./lookup";
 import { parseVkCallback } from "./parse";
 import { vkOwnMessageKey, vkRandomId } from "./random-id";
@@ -51,6 +52,7 @@ export function vkAdapter(channel: Pick<Channel, "externalId">): ChannelAdapter<
     classifyError: classifyVkError,
     fetchAttachment: (_credentials, attachment) => downloadAttachment(attachment, env().VK_MEDIA_HOSTS),
     lookupContact: (credentials, contact) => lookupVkContact(credentials.accessToken, channel.externalId, contact),
+    probeHealth: probeVkHealth,
     async send(ctx, message): Promise<SendResult> {
       // The same send row always yields the same random_id, so VK drops a retry of a message it already delivered.
       const randomId = vkRandomId(ctx.idempotencyKey);

@@ -37,6 +37,16 @@ describe("sending replies to Telegram", () => {
     expect(row.providerMessageId).toMatch(/^123456789:\d+$/);
   });
 
+  it("response_sendMessage_ok.json: the reply is sent, keyed by the answer's <chat.id>:<message_id>", async () => {
+    const { messageId } = await queuedReply("Your order #4512 ships tomorrow.");
+    telegramFake.enqueue("sendMessage", 200, fixture("response_sendMessage_ok.json"));
+    await deliverDueSends();
+    expect(sendsTo("Your order #4512 ships tomorrow.")).toHaveLength(1);
+    // The fixture's chat is the seeded contact (123456789); its message_id 106 is not one the fake would number.
+    expect(await messageRow(messageId)).toMatchObject({ deliveryStatus: "sent", providerMessageId: "123456789:106" });
+    expect(await sendRow(messageId)).toMatchObject({ status: "sent", attempts: 1 });
+  });
+
   it("retries a 429 after retry_after and lands once", async () => {
     const { messageId } = await queuedReply("Retry me");
     telegramFake.enqueue("sendMessage", 429, fixture("error_429_too_many_requests.json"));
