@@ -25,6 +25,9 @@ test("an admin sees every channel's status in words and the connection-loss dot 
   await expect(rows).toHaveCount(4); // the stopped VK community is hidden by default (F4)
   await expect(rows.filter({ hasText: "AcmeHelpBot" })).toContainText("Connection lost");
   await expect(rows.filter({ hasText: "AcmeHelpBot" })).toContainText("The bot token was revoked");
+  const working = rows.filter({ hasText: "AcmeSupportBot" });
+  await expect(working).toContainText(`/api/webhooks/telegram/${company.telegram.channelId}`);
+  await expect(working).toContainText("Last reply out: never");
   await page.getByRole("link", { name: "All, including stopped" }).click();
   await expect(rows).toHaveCount(5);
   await expect(rows.filter({ hasText: "Acme VK" })).toContainText("Stopped");

@@ -120,6 +120,12 @@ export const en = {
   "settings.channels.filter.default": "Active and disconnected",
   "settings.channels.filter.all": "All, including stopped",
   "settings.channels.webhookUrl": "Webhook URL",
+  "settings.channels.activity": "Activity",
+  "settings.channels.lastWebhook": "Last event in: {time}",
+  "settings.channels.lastSend": "Last reply out: {time}",
+  "settings.channels.never": "never",
+  "settings.channels.connectedAt": "Connected {time}",
+  "settings.channels.reconnectedAt": "Reconnected {time}",
   "settings.adminOnly.title": "Only admins can open Settings",
   "settings.adminOnly.body": "Ask an admin of your company if a channel needs attention.",
 

@@ -121,6 +121,12 @@ export const ru: Catalog = {
   "settings.channels.filter.default": "Активные и отключённые",
   "settings.channels.filter.all": "Все, включая остановленные",
   "settings.channels.webhookUrl": "Адрес вебхука",
+  "settings.channels.activity": "Активность",
+  "settings.channels.lastWebhook": "Последнее входящее событие: {time}",
+  "settings.channels.lastSend": "Последний ответ: {time}",
+  "settings.channels.never": "никогда",
+  "settings.channels.connectedAt": "Подключён {time}",
+  "settings.channels.reconnectedAt": "Переподключён {time}",
   "settings.adminOnly.title": "Настройки доступны только администраторам",
   "settings.adminOnly.body": "Если канал требует внимания, обратитесь к администратору вашей компании.",
 

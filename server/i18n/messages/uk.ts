@@ -121,6 +121,12 @@ export const uk: Catalog = {
   "settings.channels.filter.default": "Активні та відключені",
   "settings.channels.filter.all": "Усі, зокрема зупинені",
   "settings.channels.webhookUrl": "Адреса вебхука",
+  "settings.channels.activity": "Активність",
+  "settings.channels.lastWebhook": "Остання вхідна подія: {time}",
+  "settings.channels.lastSend": "Остання відповідь: {time}",
+  "settings.channels.never": "ніколи",
+  "settings.channels.connectedAt": "Підключено {time}",
+  "settings.channels.reconnectedAt": "Перепідключено {time}",
   "settings.adminOnly.title": "Налаштування доступні лише адміністраторам",
   "settings.adminOnly.body": "Якщо канал потребує уваги, зверніться до адміністратора вашої компанії.",
 

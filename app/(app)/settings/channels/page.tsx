@@ -49,6 +49,7 @@ export default async function ChannelsPage({ searchParams }: { searchParams: Pro
                 <th scope="col" className="px-4 py-2">{t("settings.channels.provider")}</th>
                 <th scope="col" className="px-4 py-2">{t("settings.channels.line")}</th>
                 <th scope="col" className="px-4 py-2">{t("settings.channels.status")}</th>
+                <th scope="col" className="px-4 py-2">{t("settings.channels.activity")}</th>
               </tr>
             </thead>
             <tbody>
@@ -64,6 +65,16 @@ export default async function ChannelsPage({ searchParams }: { searchParams: Pro
                         {t(reasonKey(c.statusReason))} {t("settings.channels.since")} {date(c.statusSince)}
                       </p>
                     )}
+                  </td>
+                  <td className="px-4 py-3 text-xs text-slate-700">
+                    <p>{t("settings.channels.lastWebhook", { time: c.lastWebhookAt ? date(c.lastWebhookAt) : t("settings.channels.never") })}</p>
+                    <p>{t("settings.channels.lastSend", { time: c.lastSendAt ? date(c.lastSendAt) : t("settings.channels.never") })}</p>
+                    <p>
+                      {c.reconnectedAt ? t("settings.channels.reconnectedAt", { time: date(c.reconnectedAt) }) : t("settings.channels.connectedAt", { time: date(c.connectedAt) })}
+                    </p>
+                    <p className="mt-1 break-all">
+                      <span className="font-medium">{t("settings.channels.webhookUrl")}:</span> <code>{c.webhookUrl}</code>
+                    </p>
                   </td>
                 </tr>
               ))}
