@@ -25,6 +25,10 @@ export type ChannelSettings = {
   vkConfirmationCode?: string;
   /** Meta: the Instagram account's linked Page (Instagram messaging goes through it). */
   linkedPageId?: string;
+  /** VK: when VK's confirmation request reached us (the admin pressed "Confirm" in the community). */
+  vkConfirmedAt?: string;
+  /** Telegram: the bot's display name from getMe. */
+  botName?: string;
 };
 
 /**
@@ -130,4 +134,27 @@ export const reconnectAttempts = pgTable(
     index("reconnect_attempts_company_idx").on(t.companyId, t.createdAt),
     uniqueIndex("reconnect_attempts_oauth_state_unique").on(t.oauthStateHash),
   ],
+);
+
+/**
+ * A channel's history on its Details page: admin actions (connected, renamed, moved, stopped, started,
+ * disconnected, reconnected) and status changes, newest first. Kept when the channel is stopped or
+ * disconnected; removed with it on delete.
+ */
+export const channelHistory = pgTable(
+  "channel_history",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    companyId: companyRef(),
+    channelId: uuid()
+      .notNull()
+      .references(() => channels.id, { onDelete: "cascade" }),
+    /** Null when the product itself acted (a probe, a send that hit an auth error). */
+    actorUserId: uuid().references(() => users.id, { onDelete: "set null" }),
+    /** connected, renamed, moved, stopped, started, disconnected, reconnected, status_changed, … */
+    action: text().notNull(),
+    detail: jsonb().$type<Record<string, string | number | boolean | null>>().notNull().default({}),
+    createdAt: timestamp({ withTimezone: true }).notNull().default(sql`clock_timestamp()`),
+  },
+  (t) => [index("channel_history_channel_idx").on(t.channelId, t.createdAt)],
 );

@@ -1,4 +1,4 @@
-import { timestamp, uuid } from "drizzle-orm/pg-core";
+import { customType, timestamp, uuid } from "drizzle-orm/pg-core";
 import { companies } from "./companies";
 
 /** The tenant every row belongs to; every query filters on it. Deleting a company deletes its rows. */
@@ -9,3 +9,6 @@ export const companyRef = () =>
 
 export const createdAt = () => timestamp({ withTimezone: true }).notNull().defaultNow();
 export const updatedAt = () => timestamp({ withTimezone: true }).notNull().defaultNow();
+
+/** Raw bytes (attachments, webhook bodies kept exactly as signed). */
+export const bytea = customType<{ data: Buffer; driverData: Buffer }>({ dataType: () => "bytea" });

@@ -1,4 +1,4 @@
-import { index, pgTable, primaryKey, text, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { index, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { userRole } from "./enums";
 import { companyRef, createdAt } from "./columns";
 
@@ -7,6 +7,8 @@ export const companies = pgTable("companies", {
   name: text().notNull(),
   /** Where connection-loss emails go (F1): the address the company registered with. */
   registrationEmail: text().notNull(),
+  /** Language of the company's emails (connection-loss alerts go to one address, in one language). */
+  locale: text().notNull().default("en"),
   createdAt: createdAt(),
 });
 
@@ -17,9 +19,12 @@ export const users = pgTable(
     companyId: companyRef(),
     email: text().notNull(),
     name: text().notNull(),
-    passwordHash: text().notNull(),
+    /** Null until an invited user sets a password through the emailed link. */
+    passwordHash: text(),
     role: userRole().notNull().default("operator"),
     locale: text().notNull().default("en"),
+    /** Deactivated users cannot sign in, and their open sessions end at once (every request re-reads the user). */
+    deactivatedAt: timestamp({ withTimezone: true }),
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex("users_email_unique").on(t.email), index("users_company_idx").on(t.companyId)],
@@ -60,4 +65,25 @@ export const lines = pgTable(
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex("lines_company_name_unique").on(t.companyId, t.name)],
+);
+
+/**
+ * Single-use links sent by email (invitation / set password). Only a SHA-256 of the token is kept, so a
+ * database leak gives no working link.
+ */
+export const userTokens = pgTable(
+  "user_tokens",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    companyId: companyRef(),
+    userId: uuid()
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    purpose: text().$type<"set_password">().notNull(),
+    tokenHash: text().notNull(),
+    expiresAt: timestamp({ withTimezone: true }).notNull(),
+    usedAt: timestamp({ withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("user_tokens_hash_unique").on(t.tokenHash), index("user_tokens_user_idx").on(t.userId)],
 );

@@ -3,7 +3,7 @@ import { channelIncidents, channels, type ProviderError } from "./channels";
 import { companies } from "./companies";
 import { messages } from "./conversations";
 import { emailStatus, errorClass, inboundEventStatus, provider, sendStatus } from "./enums";
-import { companyRef, createdAt } from "./columns";
+import { bytea, companyRef, createdAt } from "./columns";
 
 /**
  * Every accepted webhook event, stored before it is acknowledged (F13). The unique dedupe key is where
@@ -19,11 +19,16 @@ export const inboundEvents = pgTable(
     channelId: uuid().references(() => channels.id, { onDelete: "cascade" }),
     dedupeKey: text().notNull(),
     eventType: text().notNull(),
-    payload: jsonb().$type<unknown>().notNull(),
+    /** The parsed item; null when it cannot go into jsonb (\u0000, lone surrogates, nesting too deep). */
+    payload: jsonb().$type<unknown>(),
+    /** The bytes exactly as the provider signed them, when the payload could not be kept as jsonb. */
+    rawBody: bytea(),
     status: inboundEventStatus().notNull().default("received"),
     /** Why it was ignored or failed (unknown page, unsupported update type, processing error). */
     note: text(),
     attempts: integer().notNull().default(0),
+    /** When a failed attempt may be retried (exponential backoff with a cap). */
+    nextAttemptAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     receivedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     processedAt: timestamp({ withTimezone: true }),
   },

@@ -1,7 +1,5 @@
-import { customType, index, integer, pgTable, text, uuid } from "drizzle-orm/pg-core";
-import { companyRef, createdAt } from "./columns";
-
-const bytea = customType<{ data: Buffer; driverData: Buffer }>({ dataType: () => "bytea" });
+import { index, integer, pgTable, text, uuid } from "drizzle-orm/pg-core";
+import { bytea, companyRef, createdAt } from "./columns";
 
 /**
  * Attachment bytes: customers' files fetched from providers (within F7's inbound limits) and files operators

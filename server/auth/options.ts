@@ -38,7 +38,8 @@ export async function authenticate(input: unknown): Promise<SessionUser | null> 
   const parsed = credentials.safeParse(input);
   if (!parsed.success) return null;
   const [user] = await db.select().from(users).where(eq(users.email, parsed.data.email)).limit(1);
-  if (!user) {
+  // Unknown, deactivated, or invited but without a password yet: same answer, same time.
+  if (!user || !user.passwordHash || user.deactivatedAt) {
     decoyHash ??= hashPassword("decoy-password");
     await verifyPassword(await decoyHash, parsed.data.password);
     return null;
@@ -97,6 +98,6 @@ export async function getSessionUser(): Promise<SessionUser | null> {
   const id = session?.user?.id;
   if (!id) return null;
   const [user] = await db.select().from(users).where(eq(users.id, id)).limit(1);
-  if (!user) return null;
+  if (!user || user.deactivatedAt) return null;
   return { id: user.id, companyId: user.companyId, role: user.role, name: user.name, email: user.email };
 }
