@@ -24,7 +24,7 @@ export function Providers({ children, messages, locale }: { children: ReactNode;
   const [trpcClient] = useState(() =>
     createTRPCClient<AppRouter>({ links: [httpBatchLink({ url: "/api/trpc", transformer: superjson })] }),
   );
-  const i18n = useMemo(() => ({ t: translator(messages), locale }), [messages, locale]);
+  const i18n = useMemo(() => ({ t: translator(messages, locale), locale }), [messages, locale]);
   return (
     <I18nContext.Provider value={i18n}>
       <QueryClientProvider client={queryClient}>

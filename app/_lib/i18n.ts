@@ -8,5 +8,6 @@ export async function getLocale(): Promise<Locale> {
 }
 
 export async function getT() {
-  return translator(catalog(await getLocale()));
+  const locale = await getLocale();
+  return translator(catalog(locale), locale);
 }

@@ -1,3 +1,4 @@
+import { IntlMessageFormat } from "intl-messageformat";
 import { en, type Catalog, type MessageKey } from "./messages/en";
 import { ru } from "./messages/ru";
 import { uk } from "./messages/uk";
@@ -20,13 +21,38 @@ export function catalog(locale: Locale): Catalog {
   return catalogs[locale];
 }
 
-export type Translate = (key: MessageKey, vars?: Record<string, string | number>) => string;
+export type Translate = (key: MessageKey, vars?: Record<string, string | number | Date>) => string;
 
-export function translator(messages: Catalog): Translate {
+/**
+ * ICU messages (the format next-intl and FormatJS use): `{name}`, `{count, plural, one {…} few {…} many {…}
+ * other {…}}` with the locale's own plural rules (Russian and Ukrainian have four), `{when, date, medium}`.
+ * Compiled once per message and locale.
+ */
+export function translator(messages: Catalog, locale: Locale = defaultLocale): Translate {
+  const compiled = new Map<string, IntlMessageFormat>();
   return (key, vars) => {
     const template = messages[key] ?? en[key] ?? key;
-    return vars ? template.replace(/\{(\w+)\}/g, (m, name: string) => (name in vars ? String(vars[name]) : m)) : template;
+    if (!vars && !template.includes("{")) return template;
+    let format = compiled.get(key);
+    if (!format) {
+      try {
+        format = new IntlMessageFormat(template, locale);
+      } catch {
+        return template; // a malformed message shows as written rather than breaking the page
+      }
+      compiled.set(key, format);
+    }
+    try {
+      return String(format.format(vars ?? {}));
+    } catch {
+      return template;
+    }
   };
+}
+
+/** Dates and times in the chosen language (never the browser's or the server's default locale). */
+export function formatDateTime(locale: Locale, value: Date | string | number, style: "medium" | "short" = "medium"): string {
+  return new Intl.DateTimeFormat(locale, { dateStyle: style, timeStyle: "short" }).format(new Date(value));
 }
 
 /** A message key for a stored reason code, falling back to "unknown" for codes the catalog lacks. */

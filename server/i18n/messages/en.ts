@@ -1,3 +1,6 @@
+import { ingest } from "./areas/ingest";
+import { channelsAdmin } from "./areas/channels-admin";
+import { people } from "./areas/people";
 /** English: the source catalog. ru.ts and uk.ts must carry every key (the type checker enforces it). */
 export const en = {
   "app.name": "Switchboard",
@@ -153,6 +156,9 @@ export const en = {
   "errors.conversationClosed": "This conversation is closed.",
   "errors.channelNotActive": "This channel is not connected; the reply will go out after it reconnects.",
   "errors.notFoundTitle": "Page not found",
+  ...ingest.en,
+  ...channelsAdmin.en,
+  ...people.en,
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -1,4 +1,7 @@
 import type { Catalog } from "./en";
+import { ingest } from "./areas/ingest";
+import { channelsAdmin } from "./areas/channels-admin";
+import { people } from "./areas/people";
 
 export const ru: Catalog = {
   "app.name": "Switchboard",
@@ -154,4 +157,7 @@ export const ru: Catalog = {
   "errors.conversationClosed": "Этот диалог закрыт.",
   "errors.channelNotActive": "Канал не подключён; ответ уйдёт после переподключения.",
   "errors.notFoundTitle": "Страница не найдена",
+  ...ingest.ru,
+  ...channelsAdmin.ru,
+  ...people.ru,
 };

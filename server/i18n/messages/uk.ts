@@ -1,4 +1,7 @@
 import type { Catalog } from "./en";
+import { ingest } from "./areas/ingest";
+import { channelsAdmin } from "./areas/channels-admin";
+import { people } from "./areas/people";
 
 export const uk: Catalog = {
   "app.name": "Switchboard",
@@ -154,4 +157,7 @@ export const uk: Catalog = {
   "errors.conversationClosed": "Ця розмова закрита.",
   "errors.channelNotActive": "Канал не підключено; відповідь піде після перепідключення.",
   "errors.notFoundTitle": "Сторінку не знайдено",
+  ...ingest.uk,
+  ...channelsAdmin.uk,
+  ...people.uk,
 };

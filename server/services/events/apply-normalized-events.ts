@@ -104,7 +104,8 @@ export async function applyNormalizedEvents(tx: Tx, channel: Channel, events: No
         out.push({ name: "message.created", data: { conversationId: conversation.id, messageId: message.id } });
         if (ev.attachments.some((a) => a.note === "unsupported")) {
           // F7: voice messages and calls are not supported, and the customer is told so, in their language.
-          const t = translator(catalog(localeForLanguageTag(ev.languageCode)));
+          const customerLocale = localeForLanguageTag(ev.languageCode);
+          const t = translator(catalog(customerLocale), customerLocale);
           const [notice] = await tx
             .insert(messages)
             .values({ companyId: channel.companyId, conversationId: conversation.id, channelId: channel.id, direction: "outbound", authorKind: "system", text: t("customer.unsupportedMedia") })

@@ -1,0 +1,13 @@
+/**
+ * Catalog area: keys in English first; ru and uk must carry every key (`satisfies` makes the type checker say so).
+ * Messages are ICU: {name}, {count, plural, one {# …} few {# …} many {# …} other {# …}}.
+ */
+const en = {} as const;
+
+type Keys = Record<keyof typeof en, string>;
+
+export const ingest = {
+  en,
+  ru: {} satisfies Keys,
+  uk: {} satisfies Keys,
+};
