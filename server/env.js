@@ -80,6 +80,8 @@ const schema = z
     EMBEDDED_PUSHER_PORT: int(6001),
 
     RESEND_API_KEY: optionalString,
+    // The Resend SDK's own variable; read here and handed to the SDK so that this file stays the only reader.
+    RESEND_BASE_URL: optionalString.pipe(z.url().optional()).transform((v) => v?.replace(/\/+$/, "")),
     EMAIL_FROM: z.string().trim().default("Switchboard <alerts@switchboard.local>"),
 
     TELEGRAM_API_BASE_URL: url("https://api.telegram.org"),
@@ -100,6 +102,9 @@ const schema = z
     /** Set by the dev launcher when the sandbox runs: where the Telegram fake listens. */
     SANDBOX_TELEGRAM_URL: optionalString,
     TELEGRAM_BOTS_PER_COMPANY: int(5, 1),
+    // Parallel webhook deliveries Telegram may open per bot (setWebhook max_connections, 1–100). Updates of one
+    // chat arrive in order whatever the value; a low one spares the database, Telegram's default is 40.
+    TELEGRAM_WEBHOOK_MAX_CONNECTIONS: int(20, 1).pipe(z.number().max(100)),
     WEBHOOK_MAX_BODY_BYTES: int(1024 * 1024, 1024),
     JOBS_ENABLED: bool(true),
     LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
