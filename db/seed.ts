@@ -1,9 +1,10 @@
 import { randomBytes } from "node:crypto";
 import { and, eq } from "drizzle-orm";
 import type { Database } from "./index";
-import { channels, companies, contacts, conversations, lines, messages, teamMembers, teams, users, channelIncidents } from "./schema";
+import { channelHistory, channels, companies, contacts, conversations, lines, messages, teamMembers, teams, users, channelIncidents } from "./schema";
 import { hashPassword } from "../server/auth/password";
 import { seal } from "../server/crypto/secret-box";
+import { env } from "../server/env.js";
 
 export const DEMO_PASSWORD = "switchboard";
 
@@ -16,10 +17,18 @@ export type SeededCompany = {
 };
 
 /**
- * A company with an admin, two operators, a team, two lines, a channel of every provider in different
- * states, and a few conversations. `slug` keeps emails unique so tests can seed as many as they need.
+ * A company with an admin, two operators, a team, two lines, a channel in each state — a working Telegram
+ * bot, a bot whose token was revoked, an Instagram account after a password change, a stopped VK community,
+ * a Messenger Page whose threads a bot owns — and conversations whose times agree with all of that.
+ * `slug` keeps emails unique so tests can seed as many as they need. The Messenger Page is shown Active only
+ * when a Meta app is configured (`metaAppConfigured`, from META_APP_ID and META_APP_SECRET by default):
+ * without one it cannot work on this machine, and says so.
  */
-export async function seedCompany(db: Database, opts: { slug: string; name: string; password?: string; botToken?: string; webhookSecret?: string }): Promise<SeededCompany> {
+export async function seedCompany(
+  db: Database,
+  opts: { slug: string; name: string; password?: string; botToken?: string; webhookSecret?: string; metaAppConfigured?: boolean },
+): Promise<SeededCompany> {
+  const metaAppConfigured = opts.metaAppConfigured ?? Boolean(env().META_APP_ID && env().META_APP_SECRET);
   const passwordHash = await hashPassword(opts.password ?? DEMO_PASSWORD);
   const email = (who: string) => `${who}@${opts.slug}.switchboard.test`;
   const botToken = opts.botToken ?? `7000000001:${randomBytes(16).toString("hex")}`;
@@ -52,11 +61,25 @@ export async function seedCompany(db: Database, opts: { slug: string; name: stri
 
     const sealed = (v: unknown) => seal(v);
     const ext = (base: string) => `${base}-${opts.slug}`;
-    const since = new Date(Date.now() - 3 * 60 * 60 * 1000);
-    const [tg, , fb, ig] = await tx
+    const now = Date.now();
+    const ago = (minutes: number) => new Date(now - minutes * 60_000);
+    const DAY = 24 * 60;
+    const lostAt = ago(3 * 60); // the revoked bot and the Instagram password change, three hours ago
+    const [tg, helpBot, fb, ig, vk] = await tx
       .insert(channels)
       .values([
-        { companyId, lineId: sales!.id, provider: "telegram", name: "AcmeSupportBot", externalId: ext(botId), credentials: sealed({ botToken, webhookSecret }), settings: { username: "AcmeSupportBot" } },
+        {
+          companyId,
+          lineId: sales!.id,
+          provider: "telegram",
+          name: "AcmeSupportBot",
+          externalId: ext(botId),
+          credentials: sealed({ botToken, webhookSecret }),
+          settings: { username: "AcmeSupportBot", botName: "AcmeSupportBot" },
+          connectedAt: ago(30 * DAY),
+          statusSince: ago(30 * DAY),
+          lastWebhookAt: ago(5),
+        },
         {
           companyId,
           lineId: support!.id,
@@ -66,10 +89,27 @@ export async function seedCompany(db: Database, opts: { slug: string; name: stri
           status: "disconnected",
           statusReason: "token_revoked",
           providerError: { httpStatus: 401, code: 401, description: "Unauthorized" },
-          statusSince: since,
+          statusSince: lostAt,
+          connectedAt: ago(20 * DAY),
+          lastWebhookAt: ago(3 * 60 + 25),
+          lastSendAt: ago(3 * 60 + 20),
           credentials: sealed({ botToken: "7000000002:revoked", webhookSecret: randomBytes(24).toString("base64url") }),
+          settings: { username: "AcmeHelpBot", botName: "AcmeHelpBot" },
         },
-        { companyId, lineId: sales!.id, provider: "messenger", name: "Acme Store", externalId: ext("104000000000001"), credentials: sealed({ pageToken: "demo" }) },
+        {
+          companyId,
+          lineId: sales!.id,
+          provider: "messenger",
+          name: "Acme Store",
+          externalId: ext("104000000000001"),
+          credentials: sealed({ pageToken: "demo" }),
+          settings: { username: "Acme Store" },
+          connectedAt: ago(60 * DAY),
+          ...(metaAppConfigured
+            ? { statusSince: ago(60 * DAY) }
+            : { status: "stopped" as const, statusReason: "meta_app_not_configured", statusSince: ago(60 * DAY) }),
+          lastWebhookAt: ago(12),
+        },
         {
           companyId,
           lineId: support!.id,
@@ -79,42 +119,124 @@ export async function seedCompany(db: Database, opts: { slug: string; name: stri
           status: "disconnected",
           statusReason: "password_changed",
           providerError: { code: 190, subcode: 460, description: "Error validating access token: The session has been invalidated because the user changed their password" },
-          statusSince: since,
+          statusSince: lostAt,
+          connectedAt: ago(45 * DAY),
+          lastWebhookAt: ago(4 * 60 - 8),
+          lastSendAt: ago(4 * 60 - 5),
           credentials: sealed({ pageToken: "demo" }),
+          settings: { username: "acme.store" },
         },
-        { companyId, lineId: support!.id, provider: "vk", name: "Acme VK", externalId: ext("229876543"), status: "stopped", statusReason: "stopped_by_admin", credentials: sealed({ accessToken: "demo", secret: "demo" }), settings: { vkConfirmationCode: "a1b2c3d4" } },
+        {
+          companyId,
+          lineId: support!.id,
+          provider: "vk",
+          name: "Acme VK",
+          externalId: ext("229876543"),
+          status: "stopped",
+          statusReason: "stopped_by_admin",
+          statusSince: ago(2 * DAY),
+          connectedAt: ago(40 * DAY),
+          lastWebhookAt: ago(2 * DAY + 30),
+          credentials: sealed({ accessToken: "demo", secret: "demo" }),
+          settings: { vkConfirmationCode: "a1b2c3d4", vkConfirmedAt: ago(40 * DAY).toISOString() },
+        },
       ])
       .returning();
     const disconnected = await tx.select().from(channels).where(and(eq(channels.companyId, companyId), eq(channels.status, "disconnected")));
     for (const c of disconnected) {
-      await tx.insert(channelIncidents).values({ companyId, channelId: c.id, reasonCode: c.statusReason ?? "unknown", providerError: c.providerError, openedAt: since, lastErrorAt: since });
+      await tx.insert(channelIncidents).values({ companyId, channelId: c.id, reasonCode: c.statusReason ?? "unknown", providerError: c.providerError, openedAt: lostAt, lastErrorAt: lostAt });
     }
+    // Each channel's history agrees with its dates: who connected it, and what happened since.
+    const history: (typeof channelHistory.$inferInsert)[] = [];
+    for (const c of [tg!, helpBot!, fb!, ig!, vk!]) {
+      history.push({ companyId, channelId: c.id, actorUserId: admin!.id, action: "connected", createdAt: c.connectedAt });
+      if (c.status === "disconnected") history.push({ companyId, channelId: c.id, action: "status_changed", detail: { status: "disconnected", reason: c.statusReason }, createdAt: c.statusSince });
+      if (c.status === "stopped") {
+        history.push({ companyId, channelId: c.id, actorUserId: c.statusReason === "stopped_by_admin" ? admin!.id : null, action: "stopped", detail: { reason: c.statusReason }, createdAt: c.statusSince });
+      }
+    }
+    await tx.insert(channelHistory).values(history);
 
-    const convo = async (channelId: string, lineId: string, externalId: string, name: string, lines_: [string, "inbound" | "outbound"][], status: "new" | "in_progress" | "closed", assigneeId?: string) => {
-      const [contact] = await tx.insert(contacts).values({ companyId, channelId, externalId, displayName: name }).returning();
+    type Line = { text: string; direction: "inbound" | "outbound"; minutesAgo: number; bot?: string };
+    const convo = async (channelId: string, lineId: string, externalId: string, name: string, lines_: Line[], status: "new" | "in_progress" | "closed", assigneeId?: string, handler: "humans" | "bot" = "humans") => {
+      const times = lines_.map((l) => ago(l.minutesAgo));
+      const inbound = lines_.filter((l) => l.direction === "inbound").map((l) => ago(l.minutesAgo));
+      const [contact] = await tx.insert(contacts).values({ companyId, channelId, externalId, displayName: name, createdAt: times[0] }).returning();
       const [c] = await tx
         .insert(conversations)
-        .values({ companyId, channelId, lineId, contactId: contact!.id, status, assigneeId, teamId: team!.id, closedAt: status === "closed" ? new Date() : null })
+        .values({
+          companyId,
+          channelId,
+          lineId,
+          contactId: contact!.id,
+          status,
+          handler,
+          assigneeId,
+          teamId: team!.id,
+          createdAt: times[0],
+          lastMessageAt: times[times.length - 1]!,
+          lastInboundAt: inbound[inbound.length - 1] ?? null,
+          closedAt: status === "closed" ? ago(lines_[lines_.length - 1]!.minutesAgo - 2) : null,
+        })
         .returning();
-      let t = Date.now() - lines_.length * 60_000;
-      for (const [text, direction] of lines_) {
+      for (const [i, line] of lines_.entries()) {
+        const operator = line.direction === "outbound" && !line.bot;
         await tx.insert(messages).values({
           companyId,
           conversationId: c!.id,
           channelId,
-          direction,
-          authorKind: direction === "inbound" ? "customer" : "operator",
-          authorUserId: direction === "outbound" ? assigneeId : undefined,
-          authorName: direction === "inbound" ? name : undefined,
-          text,
-          deliveryStatus: direction === "inbound" ? "delivered" : "sent",
-          createdAt: new Date((t += 60_000)),
+          direction: line.direction,
+          authorKind: line.direction === "inbound" ? "customer" : line.bot ? "bot" : "operator",
+          authorUserId: operator ? assigneeId : undefined,
+          authorName: line.direction === "inbound" ? name : line.bot,
+          text: line.text,
+          providerMessageId: `demo-${i}-${externalId}`,
+          deliveryStatus: line.direction === "inbound" ? "delivered" : "sent",
+          providerTimestamp: times[i],
+          createdAt: times[i],
+          sentAt: line.direction === "outbound" ? times[i] : null,
         });
       }
     };
-    await convo(tg!.id, sales!.id, "123456789", "Ivan Petrov", [["Hello! Is the blue kettle in stock?", "inbound"]], "new");
-    await convo(fb!.id, sales!.id, "psid-1001", "Maria Lopez", [["Hi, where is my order #1042?", "inbound"], ["Let me check that for you.", "outbound"]], "in_progress", op1!.id);
-    await convo(ig!.id, support!.id, "igsid-2002", "Taras Shevchuk", [["Thanks, all good now!", "inbound"]], "closed", op2!.id);
+    await convo(tg!.id, sales!.id, "123456789", "Ivan Petrov", [{ text: "Hello! Is the blue kettle in stock?", direction: "inbound", minutesAgo: 5 }], "new");
+    await convo(
+      fb!.id,
+      sales!.id,
+      "psid-1001",
+      "Maria Lopez",
+      [
+        { text: "Hi, where is my order #1042?", direction: "inbound", minutesAgo: 13 },
+        { text: "Your order #1042 ships tomorrow. Type “agent” to talk to a person.", direction: "outbound", minutesAgo: 12, bot: "Acme Shop Bot" },
+      ],
+      "new",
+      undefined,
+      "bot",
+    );
+    await convo(
+      helpBot!.id,
+      support!.id,
+      "987654321",
+      "Olga Sidorova",
+      [
+        { text: "My parcel arrived damaged.", direction: "inbound", minutesAgo: 3 * 60 + 25 },
+        { text: "Sorry to hear that! Could you send a photo?", direction: "outbound", minutesAgo: 3 * 60 + 20 },
+      ],
+      "in_progress",
+      op1!.id,
+    );
+    await convo(
+      ig!.id,
+      support!.id,
+      "igsid-2002",
+      "Taras Shevchuk",
+      [
+        { text: "Is the discount still on?", direction: "inbound", minutesAgo: 4 * 60 + 10 },
+        { text: "Yes, until Sunday.", direction: "outbound", minutesAgo: 4 * 60 - 5 },
+        { text: "Thanks, all good now!", direction: "inbound", minutesAgo: 4 * 60 - 8 },
+      ],
+      "closed",
+      op2!.id,
+    );
 
     return {
       companyId,

@@ -53,7 +53,7 @@ export function AppNav({ user, initialNeedsAttention, sandbox }: { user: { name:
           <span className="hidden text-sm text-slate-600 sm:inline">
             {user.name} · {t(user.role === "admin" ? "role.admin" : "role.operator")}
           </span>
-          <button type="button" onClick={() => void signOut({ callbackUrl: "/sign-in" })} className="rounded px-3 py-1.5 text-sm text-slate-700 hover:bg-slate-100">
+          <button type="button" onClick={() => void signOut({ redirect: false }).then(() => window.location.assign("/sign-in"))} className="rounded px-3 py-1.5 text-sm text-slate-700 hover:bg-slate-100">
             {t("nav.signOut")}
           </button>
         </div>

@@ -9,7 +9,7 @@ import { env } from "../env.js";
 import { hashPassword, verifyPassword } from "./password";
 
 export type Role = "admin" | "operator";
-export type SessionUser = { id: string; companyId: string; role: Role; name: string; email: string };
+export type SessionUser = { id: string; companyId: string; role: Role; name: string; email: string; locale?: string };
 
 declare module "next-auth" {
   interface Session {
@@ -99,5 +99,5 @@ export async function getSessionUser(): Promise<SessionUser | null> {
   if (!id) return null;
   const [user] = await db.select().from(users).where(eq(users.id, id)).limit(1);
   if (!user || user.deactivatedAt) return null;
-  return { id: user.id, companyId: user.companyId, role: user.role, name: user.name, email: user.email };
+  return { id: user.id, companyId: user.companyId, role: user.role, name: user.name, email: user.email, locale: user.locale };
 }

@@ -61,6 +61,25 @@ export function reasonKey(code: string | null | undefined): MessageKey {
   return (key in en ? key : "reason.unknown") as MessageKey;
 }
 
+/**
+ * The best catalog for an Accept-Language header ("ru-RU,ru;q=0.9,en;q=0.8"): the highest-weighted tag we
+ * have, English when none matches.
+ */
+export function negotiateLocale(header: string | null | undefined): Locale {
+  if (!header) return defaultLocale;
+  const ranked = header
+    .split(",")
+    .map((part, index) => {
+      const [tag, ...params] = part.trim().split(";");
+      const q = params.map((p) => p.trim()).find((p) => p.startsWith("q="));
+      const weight = q ? Number(q.slice(2)) : 1;
+      return { base: tag?.trim().toLowerCase().split(/[-_]/)[0] ?? "", weight: Number.isFinite(weight) ? weight : 0, index };
+    })
+    .filter((r) => r.weight > 0)
+    .sort((a, b) => b.weight - a.weight || a.index - b.index);
+  return ranked.map((r) => r.base).find(isLocale) ?? defaultLocale;
+}
+
 /** The closest catalog for a customer's app language ("ru", "uk-UA", …), English otherwise. */
 export function localeForLanguageTag(tag: string | undefined): Locale {
   const base = tag?.toLowerCase().split(/[-_]/)[0];

@@ -12,7 +12,13 @@ import { env, processEnvironment } from "../env.js";
 import { startStack } from "./stack";
 
 const mode = process.argv[2] === "start" ? "start" : "dev";
-const port = Number(processEnvironment().PORT ?? new URL(env().APP_URL).port) || 3000;
+// The app's own origin follows the port it runs on: `PORT=3540 npm run dev` shows webhook URLs, signs in and
+// out, and posts sandbox messages on :3540. APP_URL, when set, is the public origin and wins.
+const early = processEnvironment();
+if (!early.APP_URL && early.PORT) early.APP_URL = `http://localhost:${early.PORT}`;
+const port = Number(early.PORT ?? new URL(env().APP_URL).port) || 3000;
+// next-auth builds its redirects from NEXTAUTH_URL and falls back to localhost:3000 without it.
+early.NEXTAUTH_URL ??= env().APP_URL;
 
 // The sandbox: in development with no Telegram API configured, replies go to a loopback Bot API fake, so the
 // demo works offline and a fake token never reaches the real API. Never in `npm start`.

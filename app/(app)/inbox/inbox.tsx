@@ -4,20 +4,22 @@ import Link from "next/link";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useState } from "react";
 import type { Attachment } from "~/db/schema";
-import { reasonKey, type MessageKey } from "~/server/i18n";
-import { useT } from "../../_components/providers";
+import { reasonKey, type Locale, type MessageKey } from "~/server/i18n";
+import { useLocale, useT } from "../../_components/providers";
 import { useRealtimeState } from "../../_components/realtime";
 import { useTRPC } from "../../_lib/trpc";
 
 type Filter = "open" | "new" | "in_progress" | "closed";
 const FILTERS: Filter[] = ["open", "new", "in_progress", "closed"];
 
-function formatTime(d: Date) {
-  return d.toLocaleString(undefined, { dateStyle: "short", timeStyle: "short" });
+/** In the chosen language, whatever the browser's own locale is. */
+function formatTime(d: Date, locale: Locale) {
+  return d.toLocaleString(locale, { dateStyle: "short", timeStyle: "short" });
 }
 
 export function Inbox() {
   const t = useT();
+  const locale = useLocale();
   const trpc = useTRPC();
   const params = useSearchParams();
   const router = useRouter();
@@ -73,7 +75,7 @@ export function Inbox() {
               >
                 <span className="flex items-center justify-between gap-2">
                   <span className="truncate font-medium">{c.contactName}</span>
-                  <span className="shrink-0 text-xs text-slate-500">{formatTime(c.lastMessageAt)}</span>
+                  <span className="shrink-0 text-xs text-slate-500">{formatTime(c.lastMessageAt, locale)}</span>
                 </span>
                 <span className="block truncate text-sm text-slate-600">{c.preview}</span>
                 <span className="mt-1 flex gap-2 text-xs text-slate-500">
@@ -95,6 +97,7 @@ export function Inbox() {
 
 function Thread({ conversationId, backHref }: { conversationId: string; backHref: string }) {
   const t = useT();
+  const locale = useLocale();
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const thread = useQuery(trpc.inbox.thread.queryOptions({ conversationId }));
@@ -187,7 +190,7 @@ function Thread({ conversationId, backHref }: { conversationId: string; backHref
                   <AttachmentView key={i} attachment={a} outbound={out} />
                 ))}
                 <p className={`mt-1 text-right text-xs ${out ? "text-blue-100" : "text-slate-500"}`}>
-                  {formatTime(m.createdAt)}
+                  {formatTime(m.createdAt, locale)}
                   {out && (
                     <span data-testid="delivery-status" className="ml-2">
                       {t(`delivery.${m.deliveryStatus}` as MessageKey)}

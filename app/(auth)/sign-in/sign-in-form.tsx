@@ -27,8 +27,9 @@ export function SignInForm() {
     router.refresh();
   }
 
+  // method="post": a form submitted before the scripts load sends the password in the body, never in the URL.
   return (
-    <form className="flex flex-col gap-4" onSubmit={onSubmit} noValidate>
+    <form method="post" className="flex flex-col gap-4" onSubmit={onSubmit} noValidate>
       <label className="flex flex-col gap-1 text-sm font-medium">
         {t("signIn.email")}
         <input name="email" type="email" autoComplete="username" required className="rounded border border-slate-300 px-3 py-2 font-normal" />

@@ -105,6 +105,7 @@ export const en = {
   "reason.webhook_failing": "Telegram cannot deliver to Switchboard's webhook; messages are waiting in Telegram's queue.",
   "reason.callback_failed": "VK marked the callback server as failing and stopped sending events.",
   "reason.callback_missing": "Switchboard's callback server is not set up in the VK community.",
+  "reason.meta_app_not_configured": "No Meta app is configured on this server: Messenger and Instagram cannot work until META_APP_ID and META_APP_SECRET are set.",
   "reason.unknown": "Unknown reason.",
 
   "customer.unsupportedMedia": "Sorry, voice messages, video notes and calls are not supported here. Please write your question as text.",

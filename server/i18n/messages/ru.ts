@@ -106,6 +106,7 @@ export const ru: Catalog = {
   "reason.webhook_failing": "Telegram не может доставить сообщения на вебхук Switchboard; они ждут в очереди Telegram.",
   "reason.callback_failed": "ВКонтакте пометил сервер Callback API как неработающий и перестал присылать события.",
   "reason.callback_missing": "Сервер Callback API Switchboard не настроен в сообществе ВКонтакте.",
+  "reason.meta_app_not_configured": "На этом сервере не настроено приложение Meta: Messenger и Instagram не смогут работать, пока не заданы META_APP_ID и META_APP_SECRET.",
   "reason.unknown": "Причина неизвестна.",
 
   "customer.unsupportedMedia": "К сожалению, голосовые сообщения, видеосообщения и звонки здесь не поддерживаются. Пожалуйста, напишите ваш вопрос текстом.",

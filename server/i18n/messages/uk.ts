@@ -106,6 +106,7 @@ export const uk: Catalog = {
   "reason.webhook_failing": "Telegram не може доставити повідомлення на вебхук Switchboard; вони чекають у черзі Telegram.",
   "reason.callback_failed": "VK позначив сервер Callback API як несправний і перестав надсилати події.",
   "reason.callback_missing": "Сервер Callback API Switchboard не налаштовано у спільноті VK.",
+  "reason.meta_app_not_configured": "На цьому сервері не налаштовано застосунок Meta: Messenger та Instagram не працюватимуть, доки не задано META_APP_ID і META_APP_SECRET.",
   "reason.unknown": "Причина невідома.",
 
   "customer.unsupportedMedia": "На жаль, голосові повідомлення, відеоповідомлення та дзвінки тут не підтримуються. Будь ласка, напишіть ваше запитання текстом.",
@@ -139,7 +140,7 @@ export const uk: Catalog = {
   "provider.telegram": "Telegram",
   "provider.messenger": "Messenger",
   "provider.instagram": "Instagram",
-  "provider.vk": "VK",
+  "provider.vk": "ВКонтакте",
 
   "nav.sandbox": "Пісочниця",
   "sandbox.title": "Пісочниця: напишіть як клієнт",
