@@ -45,7 +45,7 @@ const mapErrors = t.middleware(async ({ next, path }) => {
     if (cause instanceof DomainError) {
       throw new TRPCError({ code: trpcCode[cause.code], message: cause.messageKey, cause });
     }
-    if (result.error.code === "INTERNAL_SERVER_ERROR") logger.error("trpc.internal_error", { path, error: result.error.message });
+    if (result.error.code === "INTERNAL_SERVER_ERROR") logger.error("trpc.internal_error", { path, error: result.error.cause ?? result.error });
   }
   return result;
 });

@@ -1,11 +1,12 @@
+import { deliverDueEmails } from "../email/deliver-due-emails";
 import { logger } from "../log";
 import { sweepInboundEvents } from "../services/events/process-inbound-event";
 import { deliverDueSends } from "../services/sends/deliver-due-sends";
 
 /**
- * Background work on Postgres, in the app process: the durable send queue (outbound_sends) and the
- * sweeper for webhook events a crash left unprocessed. State lives in the tables, so a restart loses
- * nothing and several processes can share the queues (SKIP LOCKED).
+ * Background work on Postgres, in the app process: the durable send queue (outbound_sends), the
+ * sweeper for webhook events a crash left unprocessed, and the email queue (email_deliveries). State
+ * lives in the tables, so a restart loses nothing and several processes can share the queues (SKIP LOCKED).
  */
 const IDLE_MS = 1000;
 
@@ -23,10 +24,11 @@ async function tick(state: RunnerState): Promise<void> {
       state.again = false;
       const sent = await deliverDueSends();
       await sweepInboundEvents();
-      if (sent > 0) state.again = true;
+      const emailed = await deliverDueEmails();
+      if (sent > 0 || emailed > 0) state.again = true;
     } while (state.again && !state.stopped);
   } catch (error) {
-    logger.error("jobs.tick_failed", { error: error instanceof Error ? error.message : String(error) });
+    logger.error("jobs.tick_failed", { error });
   } finally {
     state.running = false;
   }

@@ -146,7 +146,7 @@ export async function startEmbeddedPusher(opts: EmbeddedPusherOptions): Promise<
     if (conn.ws.readyState !== WebSocket.OPEN) return;
     conn.ws.send(JSON.stringify(message), (err) => {
       // A socket closing mid-send (a tab closed) is routine; the client reconnects and refetches.
-      if (err) logger.debug("realtime.embedded_send_failed", { error: err.message });
+      if (err) logger.debug("realtime.embedded_send_failed", { error: err });
     });
   }
 
@@ -263,7 +263,7 @@ export async function startEmbeddedPusher(opts: EmbeddedPusherOptions): Promise<
     ws.on("message", (raw, isBinary) => handleMessage(conn, raw, isBinary));
     ws.on("close", () => dropConnection(conn));
     ws.on("error", (err) => {
-      logger.warn("realtime.embedded_socket_error", { error: err.message });
+      logger.warn("realtime.embedded_socket_error", { error: err });
       dropConnection(conn);
     });
     send(conn, {
@@ -478,13 +478,13 @@ export async function startEmbeddedPusher(opts: EmbeddedPusherOptions): Promise<
           if (err.status === 413 && !req.complete) {
             // Oversized body still streaming in: answer, then drop the connection.
             res.setHeader("connection", "close");
-            respond(res, err.status, { error: err.message }, () => req.destroy());
+            respond(res, err.status, { error: err }, () => req.destroy());
             return;
           }
-          respond(res, err.status, { error: err.message });
+          respond(res, err.status, { error: err });
           return;
         }
-        logger.error("realtime.embedded_request_failed", { error: err instanceof Error ? err.message : String(err) });
+        logger.error("realtime.embedded_request_failed", { error: err });
         respond(res, 500, { error: "Internal error" });
       },
     );
@@ -501,7 +501,7 @@ export async function startEmbeddedPusher(opts: EmbeddedPusherOptions): Promise<
     server.once("error", onError);
     server.listen(opts.port ?? 0, bindHost, () => {
       server.off("error", onError);
-      server.on("error", (err) => logger.error("realtime.embedded_server_error", { error: err.message }));
+      server.on("error", (err) => logger.error("realtime.embedded_server_error", { error: err }));
       resolve();
     });
   });

@@ -23,6 +23,6 @@ export async function publishToCompany(companyId: string, events: RealtimeEvent[
   try {
     await pusherServer().triggerBatch(events.map((e) => ({ channel, name: e.name, data: e.data })));
   } catch (error) {
-    logger.warn("realtime.publish_failed", { companyId, events: events.map((e) => e.name).join(","), error: String(error) });
+    logger.warn("realtime.publish_failed", { companyId, events: events.map((e) => e.name).join(","), error });
   }
 }

@@ -146,7 +146,7 @@ export async function handleMetaWebhook(request: Request): Promise<WebhookOutcom
     const touched = [...new Set(rows.map((r) => r.channelId).filter((id): id is string => typeof id === "string"))];
     if (touched.length) await db.update(channels).set({ lastWebhookAt: sql`now()` }).where(inArray(channels.id, touched));
   } catch (error) {
-    logger.error("webhook.store_failed", { provider: "meta", object: split.object, error: error instanceof Error ? error.message : String(error) });
+    logger.error("webhook.store_failed", { provider: "meta", object: split.object, error });
     return { response: problem(503, "could not store the events; retry later") };
   }
 

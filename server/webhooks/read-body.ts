@@ -54,7 +54,7 @@ export async function storeInboundEvent(
     await db.update(channels).set({ lastWebhookAt: sql`now()` }).where(eq(channels.id, channel.id));
     return { ok: true, id: stored?.id };
   } catch (error) {
-    logger.error("webhook.store_failed", { provider: channel.provider, channelId: channel.id, error: error instanceof Error ? error.message : String(error) });
+    logger.error("webhook.store_failed", { provider: channel.provider, channelId: channel.id, error });
     return { ok: false, response: problem(503, "could not store the event; retry later") };
   }
 }

@@ -26,7 +26,7 @@ export async function fillContactProfiles(messageIds: string[]): Promise<Realtim
     try {
       profile = await resolved.adapter.lookupContact(resolved.credentials, { externalId: contact.externalId, chatKind: contact.chatKind });
     } catch (error) {
-      logger.warn("contact.lookup_failed", { contactId: contact.id, channelId: channel.id, error: error instanceof Error ? error.name : "error" });
+      logger.warn("contact.lookup_failed", { contactId: contact.id, channelId: channel.id, error });
     }
     // Looked up once, found or not: a provider that will not say is not asked on every message.
     await db

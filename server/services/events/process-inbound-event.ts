@@ -43,7 +43,7 @@ export async function processInboundEvent(eventId: string): Promise<void> {
         .where(eq(inboundEvents.id, event.id));
     });
   } catch (error) {
-    logger.error("inbound.process_failed", { eventId, error: error instanceof Error ? error.message : String(error) });
+    logger.error("inbound.process_failed", { eventId, error });
     // Count the attempt outside the failed transaction; give up (status failed, kept for inspection) after a few.
     await db
       .update(inboundEvents)
@@ -67,7 +67,7 @@ export async function processInboundEvent(eventId: string): Promise<void> {
     try {
       await publishToCompany(companyId, await enrich(created));
     } catch (error) {
-      logger.error(`${name}_crashed`, { eventId, error: error instanceof Error ? error.message : String(error) });
+      logger.error(`${name}_crashed`, { eventId, error });
     }
   }
 }

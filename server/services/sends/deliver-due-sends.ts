@@ -146,7 +146,7 @@ export async function deliverDueSends(limit = 20): Promise<number> {
       .update(outboundSends)
       .set({ lockedUntil: sql`now() + make_interval(secs => ${LEASE_SECONDS})` })
       .where(and(inArray(outboundSends.id, [...held]), eq(outboundSends.status, "sending")))
-      .catch((error: unknown) => logger.warn("send.lease_renewal_failed", { error: error instanceof Error ? error.message : String(error) }));
+      .catch((error: unknown) => logger.warn("send.lease_renewal_failed", { error }));
   }, (LEASE_SECONDS * 1000) / 3);
   heartbeat.unref?.();
   try {
@@ -155,7 +155,7 @@ export async function deliverDueSends(limit = 20): Promise<number> {
         await deliverOne(send);
       } catch (error) {
         // Leave the lease to expire: the send is retried, never dropped.
-        logger.error("send.crashed", { sendId: send.id, error: error instanceof Error ? error.message : String(error) });
+        logger.error("send.crashed", { sendId: send.id, error });
       }
       held.delete(send.id);
     }
