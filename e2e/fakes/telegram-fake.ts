@@ -14,6 +14,8 @@ type Scripted = { status: number; body: unknown };
 /** What setWebhook stored for a bot, as getWebhookInfo reports it back. */
 export type TelegramFakeWebhook = { url: string; secretToken?: string; maxConnections: number; allowedUpdates?: string[] };
 
+export type TelegramFakeBot = { firstName: string; username: string };
+
 export type TelegramFake = {
   url: string;
   port: number;
@@ -24,6 +26,11 @@ export type TelegramFake = {
   files: Map<string, Buffer>;
   /** Each bot's webhook, by token: setWebhook sets it, deleteWebhook (or setWebhook with an empty url) clears it. */
   webhooks: Map<string, TelegramFakeWebhook>;
+  /**
+   * getMe's name and username by bot id (the number before the token's colon); bots not here are "Acme Support"
+   * @AcmeSupportBot. Other processes add one with POST /__fake/bots `{id, firstName, username}`.
+   */
+  bots: Map<string, TelegramFakeBot>;
   reset(): void;
   close(): Promise<void>;
 };
@@ -39,19 +46,21 @@ export async function startTelegramFake(opts: { port?: number; botUsername?: str
   const scripted = new ScriptQueue<Scripted>();
   const files = new Map<string, Buffer>();
   const webhooks = new Map<string, TelegramFakeWebhook>();
+  const bots = new Map<string, TelegramFakeBot>();
   const fileBytes = (fileId: string) => files.get(fileId) ?? ONE_PIXEL_PNG;
   let nextMessageId = 5000;
 
   const success = (token: string, method: string, params: Record<string, unknown>): unknown => {
     const botId = Number(token.split(":")[0]) || 7000000001;
+    const bot = bots.get(String(botId));
     switch (method) {
       case "getMe":
         // User with the getMe-only fields (#getme, #user), as e2e/fixtures/telegram/response_getMe_ok.json.
         return {
           id: botId,
           is_bot: true,
-          first_name: "Acme Support",
-          username: opts.botUsername ?? "AcmeSupportBot",
+          first_name: bot?.firstName ?? "Acme Support",
+          username: bot?.username ?? opts.botUsername ?? "AcmeSupportBot",
           can_join_groups: true,
           can_read_all_group_messages: false,
           supports_inline_queries: false,
@@ -117,6 +126,7 @@ export async function startTelegramFake(opts: { port?: number; botUsername?: str
     scripted.clear();
     files.clear();
     webhooks.clear();
+    bots.clear();
   };
 
   const server = await startFakeServer({
@@ -131,6 +141,12 @@ export async function startTelegramFake(opts: { port?: number; botUsername?: str
       readBody,
     },
     handle: async (req, url, reply) => {
+      if (url.pathname === "/__fake/bots" && req.method === "POST") {
+        const body = (await readRequestBody(req)) as { id?: unknown; firstName?: unknown; username?: unknown };
+        if (typeof body.id !== "string" || typeof body.firstName !== "string" || typeof body.username !== "string") throw new Error("a bot needs id, firstName and username");
+        bots.set(body.id, { firstName: body.firstName, username: body.username });
+        return reply.json(200, { ok: true });
+      }
       const download = /^\/file\/bot[^/]+\/documents\/(.+)$/.exec(url.pathname);
       if (download) return reply.bytes(200, fileBytes(decodeURIComponent(download[1]!)), "application/octet-stream");
       const match = /^\/bot([^/]+)\/([A-Za-z]+)$/.exec(url.pathname);
@@ -148,5 +164,5 @@ export async function startTelegramFake(opts: { port?: number; botUsername?: str
       reply.json(400, { ok: false, error_code: 400, description: `Bad Request: ${error instanceof Error ? error.message : "invalid"}` }),
   });
 
-  return { ...server, calls, files, webhooks, enqueue, reset };
+  return { ...server, calls, files, webhooks, bots, enqueue, reset };
 }

@@ -31,6 +31,12 @@ export type VkFakeUser = { first_name: string; last_name: string; screen_name?: 
  */
 export type VkFakeCallbackServer = { id: number; title: string; creator_id: number; url: string; secret_key: string; status: "unconfigured" | "failed" | "wait" | "ok" };
 
+export type VkFakeCommunity = { id: number; name: string; screenName: string };
+
+/** Community key rights and their bits (dev.vk.com "Права доступа для токена сообщества"). */
+const RIGHT_BITS = { stories: 1, photos: 4, app_widget: 64, messages: 4096, docs: 131072, manage: 262144 } as const;
+export type VkFakeRight = keyof typeof RIGHT_BITS;
+
 export type VkFake = {
   url: string;
   port: number;
@@ -41,6 +47,13 @@ export type VkFake = {
   chats: Map<string, { title: string }>;
   /** The community's Callback API servers, as groups.getCallbackServers lists them (none until a test adds some). */
   callbackServers: VkFakeCallbackServer[];
+  /**
+   * The community a key belongs to, by access token (groups.getById, groups.getCallbackServers); keys not here
+   * belong to the fake's own community (`groupId`).
+   */
+  communities: Map<string, VkFakeCommunity>;
+  /** groups.getTokenPermissions by access token; keys not here have every right (messages, photos, docs, manage). */
+  tokenRights: Map<string, VkFakeRight[]>;
   /**
    * The next call of `method` answers with `body` (HTTP `status`, 200 like VK unless a transport failure is
    * wanted). The upload server's answers are scripted the same way under "upload:photo" / "upload:doc".
@@ -72,6 +85,8 @@ export async function startVkFake(opts: { port?: number; groupId?: number; scree
   const users = new Map<string, VkFakeUser>();
   const chats = new Map<string, { title: string }>();
   const callbackServers: VkFakeCallbackServer[] = [];
+  const communities = new Map<string, VkFakeCommunity>();
+  const tokenRights = new Map<string, VkFakeRight[]>();
   // Upload tokens (the `photo` / `file` strings the upload server answers) → what was uploaded.
   const uploads = new Map<string, Upload>();
   let nextMessageId = 2052;
@@ -176,18 +191,30 @@ export async function startVkFake(opts: { port?: number; groupId?: number; scree
         }
         return { response: nextMessageId++ };
       }
-      case "groups.getById":
+      case "groups.getById": {
+        const community = communities.get(token);
         return {
           response: {
-            groups: [{ id: groupId, name: "Acme Store (test)", screen_name: opts.screenName ?? "acme_store_test", is_closed: 0, type: "group" }],
+            groups: [
+              community
+                ? { id: community.id, name: community.name, screen_name: community.screenName, is_closed: 0, type: "group" }
+                : { id: groupId, name: "Acme Store (test)", screen_name: opts.screenName ?? "acme_store_test", is_closed: 0, type: "group" },
+            ],
             profiles: [],
           },
         };
+      }
+      case "groups.getTokenPermissions": {
+        // groups_getTokenPermissions_response: {mask, permissions: [{setting, name}]}.
+        const rights = tokenRights.get(token) ?? (["messages", "photos", "docs", "manage"] as VkFakeRight[]);
+        const permissions = rights.map((name) => ({ setting: RIGHT_BITS[name], name }));
+        return { response: { mask: permissions.reduce((mask, p) => mask | p.setting, 0), permissions } };
+      }
       case "groups.getCallbackServers": {
         // groups_getCallbackServers_response: {count, items}; `server_ids` (comma-separated) narrows the list.
         if (!params.group_id) return vkError(100, "One of the parameters specified was missing or invalid: group_id is undefined", method, params);
         // A community key reaches only its own community's settings (the exact code VK uses here is a guess).
-        if (params.group_id !== String(groupId)) return vkError(15, "Access denied: no access to this group", method, params);
+        if (params.group_id !== String(communities.get(token)?.id ?? groupId)) return vkError(15, "Access denied: no access to this group", method, params);
         const wanted = params.server_ids ? new Set(params.server_ids.split(",").map((id) => id.trim())) : undefined;
         const items = callbackServers.filter((server) => !wanted || wanted.has(String(server.id))).map((server) => ({ ...server }));
         return { response: { count: items.length, items } };
@@ -205,6 +232,8 @@ export async function startVkFake(opts: { port?: number; groupId?: number; scree
     users.clear();
     chats.clear();
     callbackServers.length = 0;
+    communities.clear();
+    tokenRights.clear();
     uploads.clear();
   };
 
@@ -271,5 +300,5 @@ export async function startVkFake(opts: { port?: number; groupId?: number; scree
   });
 
   baseUrl = server.url;
-  return { ...server, calls, users, chats, callbackServers, enqueue, reset };
+  return { ...server, calls, users, chats, callbackServers, communities, tokenRights, enqueue, reset };
 }
