@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { index, integer, jsonb, pgTable, real, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { lines, users } from "./companies";
 import { channelStatus, errorClass, provider, reconnectKind, reconnectStatus } from "./enums";
 import { companyRef, createdAt, updatedAt } from "./columns";
@@ -56,6 +56,19 @@ export const channels = pgTable(
     lastSendAt: timestamp({ withTimezone: true }),
     /** Consecutive auth failures; decays (reset) on the next success. */
     authFailureCount: integer().notNull().default(0),
+    /** Health probes that found the connection lost, in a row: two open an incident (one may be a blip). */
+    probeFailures: integer().notNull().default(0),
+    /**
+     * Transient provider errors (timeouts, 5xx, 429) as a decaying score: halves every 10 minutes from
+     * `errorScoreAt`. It is shown, never alarmed on; only reauth-class errors and failed probes open incidents.
+     */
+    errorScore: real().notNull().default(0),
+    errorScoreAt: timestamp({ withTimezone: true }),
+    /** A warning before a loss (token expiring, webhook errors rising): shown on the channel, one email. */
+    warningReason: text(),
+    warningSince: timestamp({ withTimezone: true }),
+    warningDetail: jsonb().$type<ProviderError>(),
+    lastProbeAt: timestamp({ withTimezone: true }),
     /** AES-256-GCM sealed JSON (bot token, page token, webhook secret…). Never leaves the server. */
     credentials: text().notNull(),
     settings: jsonb().$type<ChannelSettings>().notNull().default({}),
@@ -91,6 +104,12 @@ export const channelIncidents = pgTable(
     lastErrorAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     resolvedAt: timestamp({ withTimezone: true }),
     resolvedBy: uuid().references(() => users.id, { onDelete: "set null" }),
+    /** How it ended: reconnected (by an admin), recovered (a probe found it working again), stopped, deleted. */
+    resolution: text(),
+    /** Where the loss was noticed: send, probe, webhook. */
+    detectedBy: text(),
+    /** Messages recovered after the reconnect (F13), shown as "N messages recovered". */
+    recoveredCount: integer().notNull().default(0),
   },
   (t) => [
     uniqueIndex("channel_incidents_one_open").on(t.channelId).where(sql`${t.resolvedAt} is null`),
