@@ -1,9 +1,11 @@
+import { db } from "../../db";
 import type { VkCredentials } from "../channels/vk/adapter";
 import { vkDedupeKey } from "../channels/vk/parse";
 import { safeEqual } from "../crypto/compare";
 import { open } from "../crypto/secret-box";
 import { env } from "../env.js";
 import { logger } from "../log";
+import { recordVkConfirmation } from "../services/channels/record-vk-confirmation";
 import { processInboundEvent } from "../services/events/process-inbound-event";
 import { findWebhookChannel, parseJson, problem, readBody, storeInboundEvent, type WebhookOutcome } from "./read-body";
 
@@ -56,6 +58,8 @@ export async function handleVkWebhook(channelId: string, request: Request): Prom
       logger.warn("webhook.confirmation_unconfigured", { provider: "vk", channelId });
       return { response: problem(404, "no confirmation code is configured for this channel") };
     }
+    // Recorded before answering (one small update): the connect page shows "Confirmed" as VK gets its string.
+    await recordVkConfirmation(db, channel);
     return { response: text(code) };
   }
 
