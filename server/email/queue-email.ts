@@ -1,0 +1,55 @@
+import { and, eq } from "drizzle-orm";
+import type { DbOrTx } from "../../db";
+import { emailDeliveries } from "../../db/schema";
+import type { Locale } from "../i18n";
+import type { ServiceContext } from "../services/context";
+import { renderEmail } from "./render-email";
+import type { EmailTemplate } from "./templates";
+
+export type QueueEmailInput = {
+  /** What the email is about, shown on the Mailbox: "invitation", "connection_lost", … */
+  kind: string;
+  /**
+   * Idempotency: one email per key, ever (e.g. `connection_lost:<incident id>`). Queuing the same key again
+   * does nothing; the key is also Resend's Idempotency-Key, so a retried send is never delivered twice.
+   */
+  dedupeKey: string;
+  to: string;
+  template: EmailTemplate;
+  locale: Locale;
+  incidentId?: string | null;
+} & ({ ctx: Pick<ServiceContext, "db" | "companyId"> } | { db: DbOrTx; companyId: string });
+
+export type QueuedEmail = { id: string; queued: boolean };
+
+/**
+ * Renders the email in the given language and stores it as `queued` in the caller's transaction, so an email
+ * exists exactly when what it reports was committed. The delivery step (deliverDueEmails, run by the job
+ * runner) sends it through Resend, or marks it captured for the Mailbox page when Resend is not configured.
+ * Returns `queued: false` with the existing row when the dedupe key was already used.
+ */
+export async function queueEmail(input: QueueEmailInput): Promise<QueuedEmail> {
+  const { db, companyId } = "ctx" in input ? input.ctx : input;
+  const rendered = await renderEmail(input.template, input.locale);
+  const [row] = await db
+    .insert(emailDeliveries)
+    .values({
+      companyId,
+      incidentId: input.incidentId ?? null,
+      dedupeKey: input.dedupeKey,
+      kind: input.kind,
+      toAddress: input.to,
+      subject: rendered.subject,
+      html: rendered.html,
+      textBody: rendered.text,
+    })
+    .onConflictDoNothing({ target: emailDeliveries.dedupeKey })
+    .returning({ id: emailDeliveries.id });
+  if (row) return { id: row.id, queued: true };
+  const [existing] = await db
+    .select({ id: emailDeliveries.id })
+    .from(emailDeliveries)
+    .where(and(eq(emailDeliveries.dedupeKey, input.dedupeKey), eq(emailDeliveries.companyId, companyId)));
+  if (!existing) throw new Error(`email dedupe key ${input.dedupeKey} belongs to another company`);
+  return { id: existing.id, queued: false };
+}
