@@ -1,6 +1,7 @@
 import { ingest } from "./areas/ingest";
 import { channelsAdmin } from "./areas/channels-admin";
 import { people } from "./areas/people";
+import { health } from "./areas/health";
 /** English: the source catalog. ru.ts and uk.ts must carry every key (the type checker enforces it). */
 export const en = {
   "app.name": "Switchboard",
@@ -160,6 +161,7 @@ export const en = {
   ...ingest.en,
   ...channelsAdmin.en,
   ...people.en,
+  ...health.en,
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -2,6 +2,7 @@ import type { Catalog } from "./en";
 import { ingest } from "./areas/ingest";
 import { channelsAdmin } from "./areas/channels-admin";
 import { people } from "./areas/people";
+import { health } from "./areas/health";
 
 export const ru: Catalog = {
   "app.name": "Switchboard",
@@ -161,4 +162,5 @@ export const ru: Catalog = {
   ...ingest.ru,
   ...channelsAdmin.ru,
   ...people.ru,
+  ...health.ru,
 };
