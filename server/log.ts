@@ -48,6 +48,11 @@ export const REDACT_PATHS = SENSITIVE.flatMap((k) => [k, `*.${k}`, `*.*.${k}`]);
 export function errorFields(error: unknown): Record<string, string | number> | undefined {
   if (error === undefined || error === null) return undefined;
   if (typeof error !== "object") return { type: typeof error };
+  // drizzle wraps the driver's error (its own message quotes the SQL and the parameters): report the cause.
+  const cause = (error as { cause?: unknown }).cause;
+  if (cause && typeof cause === "object" && (error as { code?: unknown }).code === undefined) {
+    return { ...errorFields(cause), via: error.constructor?.name ?? "Error" };
+  }
   const e = error as { name?: unknown; code?: unknown; constraint_name?: unknown; constraint?: unknown; table_name?: unknown; errno?: unknown; syscall?: unknown; status?: unknown };
   const out: Record<string, string | number> = { type: typeof e.name === "string" ? e.name : (error.constructor?.name ?? "object") };
   const code = e.code ?? e.errno;

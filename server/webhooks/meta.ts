@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { and, eq, inArray, or, sql } from "drizzle-orm";
 import { db } from "../../db";
 import { channels, inboundEvents } from "../../db/schema";
@@ -7,7 +8,9 @@ import { safeEqual } from "../crypto/compare";
 import { env } from "../env.js";
 import { logger } from "../log";
 import { processInboundEvent } from "../services/events/process-inbound-event";
-import { jsonResponse, parseJson, problem, readBody, type WebhookOutcome } from "./read-body";
+import { isValueRefused, sqlState } from "./db-errors";
+import { jsonbProblem, storableKey, storableText } from "./json-safety";
+import { failedRawRow, jsonResponse, parseJson, problem, readBody, storageUnavailable, type WebhookOutcome } from "./read-body";
 
 type Channel = typeof channels.$inferSelect;
 type Row = typeof inboundEvents.$inferInsert & { dedupeKey: string };
@@ -54,7 +57,7 @@ async function channelsFor(items: MetaSplitItem[]): Promise<Channel[]> {
 }
 
 /** One row per item and channel; an item no channel claims is kept as `ignored` so nothing is dropped silently. */
-function rowsFor(items: MetaSplitItem[], found: Channel[]): Row[] {
+function rowsFor(items: MetaSplitItem[], found: Channel[], raw: Buffer): Row[] {
   const rows: Row[] = [];
   const unrouted = (i: MetaSplitItem, note: string): Row => ({
     provider: i.provider,
@@ -87,12 +90,55 @@ function rowsFor(items: MetaSplitItem[], found: Channel[]): Row[] {
   }
   // A batch can carry the same item twice (a retried entry); the first one stands.
   const seen = new Set<string>();
-  return rows.filter((r) => {
-    const key = `${r.provider}\u0000${r.dedupeKey}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
+  return rows
+    .map((r) => storable(r, raw))
+    .filter((r) => {
+      const key = `${r.provider}\u0000${r.dedupeKey}`;
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    });
+}
+
+/**
+ * A row the database will take: keys hashed when too long or unprintable, and an item jsonb cannot hold
+ * (a `\u0000` or lone surrogate in a string, nesting too deep) kept as the body's raw bytes, marked failed.
+ */
+function storable(r: Row, raw: Buffer): Row {
+  const row = { ...r, dedupeKey: storableKey(r.dedupeKey), eventType: storableText(r.eventType, 100), ...(r.note ? { note: storableText(r.note) } : {}) };
+  const refused = jsonbProblem(r.payload);
+  return refused ? { ...row, ...failedRawRow({}, raw, `unsupported content: ${refused}; kept as raw bytes`) } : row;
+}
+
+const STORED = { id: inboundEvents.id, dedupeKey: inboundEvents.dedupeKey, provider: inboundEvents.provider, status: inboundEvents.status };
+type Stored = { id: string; dedupeKey: string; provider: string; status: string };
+
+const insertRows = (rows: Row[]) =>
+  db.insert(inboundEvents).values(rows).onConflictDoNothing({ target: [inboundEvents.provider, inboundEvents.dedupeKey] }).returning(STORED);
+
+/**
+ * Stores every row. The batch goes in one statement; if the database refuses a value in it, each row is
+ * stored on its own, so one bad item never costs the others (a refused one is kept as raw bytes, failed).
+ * Throws only when the database cannot store at all.
+ */
+async function storeRows(rows: Row[], raw: Buffer): Promise<Stored[]> {
+  try {
+    return await insertRows(rows);
+  } catch (error) {
+    if (!isValueRefused(error)) throw error;
+  }
+  const stored: Stored[] = [];
+  for (const row of rows) {
+    try {
+      stored.push(...(await insertRows([row])));
+    } catch (error) {
+      if (!isValueRefused(error)) throw error;
+      logger.warn("webhook.value_refused", { provider: row.provider, channelId: row.channelId ?? null, code: sqlState(error), bytes: raw.length });
+      const note = `unsupported content: the database refused it (${sqlState(error)}); kept as raw bytes`;
+      stored.push(...(await insertRows([{ ...row, ...failedRawRow({}, raw, note) }])));
+    }
+  }
+  return stored;
 }
 
 /**
@@ -131,27 +177,35 @@ export async function handleMetaWebhook(request: Request): Promise<WebhookOutcom
   if (!split.ok) return { response: problem(400, split.reason) };
 
   let rows: Row[];
-  let stored: { id: string; dedupeKey: string; provider: string; status: string }[] = [];
+  let stored: Stored[] = [];
   try {
     const found = await channelsFor(split.items);
-    rows = rowsFor(split.items, found);
-    if (rows.length > 0) {
-      // One statement: the whole batch is kept, or none of it and Meta retries.
-      stored = await db
-        .insert(inboundEvents)
-        .values(rows)
-        .onConflictDoNothing({ target: [inboundEvents.provider, inboundEvents.dedupeKey] })
-        .returning({ id: inboundEvents.id, dedupeKey: inboundEvents.dedupeKey, provider: inboundEvents.provider, status: inboundEvents.status });
+    rows = rowsFor(split.items, found, read.raw);
+    if (split.skipped > 0) {
+      // Entries without an id or elements that are not items: nothing to route, but the signed body is kept.
+      rows.push({
+        provider: split.object === "instagram" ? "instagram" : "messenger",
+        companyId: null,
+        channelId: null,
+        dedupeKey: `body:${createHash("sha256").update(read.raw).digest("hex")}`,
+        eventType: "unroutable",
+        payload: null,
+        rawBody: read.raw,
+        status: "ignored",
+        note: `${split.skipped} entries or elements are not webhook items (no id, or not an object); kept as raw bytes`,
+        processedAt: new Date(),
+      });
     }
+    if (rows.length > 0) stored = await storeRows(rows, read.raw);
     const touched = [...new Set(rows.map((r) => r.channelId).filter((id): id is string => typeof id === "string"))];
     if (touched.length) await db.update(channels).set({ lastWebhookAt: sql`now()` }).where(inArray(channels.id, touched));
   } catch (error) {
-    logger.error("webhook.store_failed", { provider: "meta", object: split.object, error });
-    return { response: problem(503, "could not store the events; retry later") };
+    logger.error("webhook.store_failed", { provider: "meta", object: split.object, items: split.items.length, bytes: read.raw.length, error });
+    return { response: storageUnavailable() };
   }
 
   for (const r of rows) {
-    if (!r.channelId) logger.info("webhook.unrouted", { provider: r.provider, entryId: (r.payload as MetaStoredItem).entryId, note: r.note ?? null });
+    if (!r.channelId) logger.info("webhook.unrouted", { provider: r.provider, entryId: (r.payload as MetaStoredItem | null)?.entryId ?? null, eventType: r.eventType });
   }
   // Only new rows waiting for processing, in the order the events happened.
   const order = new Map(rows.map((r, index) => [`${r.provider}\u0000${r.dedupeKey}`, index]));

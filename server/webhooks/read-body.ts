@@ -1,15 +1,20 @@
-import { eq, sql } from "drizzle-orm";
+import { and, eq, lt, sql } from "drizzle-orm";
 import { db } from "../../db";
 import { channels, inboundEvents } from "../../db/schema";
 import { BodyTooLargeError, readBodyWithLimit } from "../http-body";
 import { isUuid } from "../ids";
 import { logger } from "../log";
+import { isValueRefused, sqlState } from "./db-errors";
+import { jsonbProblem, storableKey, storableText } from "./json-safety";
 
 export type WebhookOutcome = { response: Response; after?: () => Promise<void> };
 type Step<T> = ({ ok: true } & T) | { ok: false; response: Response };
+type Channel = typeof channels.$inferSelect;
 
 export const jsonResponse = (status: number, body: unknown) => Response.json(body, { status });
 export const problem = (status: number, error: string) => jsonResponse(status, { ok: false, error });
+/** The one answer that makes a provider redeliver: we could not keep the event. */
+export const storageUnavailable = () => problem(503, "could not store the event; retry later");
 
 /** The raw bytes, or the answer for a body that is too large (413) or unreadable (400). */
 export async function readBody(request: Request, limit: number): Promise<Step<{ raw: Buffer }>> {
@@ -20,41 +25,120 @@ export async function readBody(request: Request, limit: number): Promise<Step<{ 
   }
 }
 
-/** JSON from raw bytes (after any signature check on those bytes), or 400 with the parser's reason. */
+const utf8 = new TextDecoder("utf-8", { fatal: true });
+
+/**
+ * JSON from raw bytes (after any signature check on those bytes), or 400 with the parser's reason. JSON
+ * is UTF-8 (RFC 8259): bytes that are not are malformed, not silently replaced.
+ */
 export function parseJson(raw: Buffer): Step<{ payload: unknown }> {
+  let text: string;
   try {
-    return { ok: true, payload: JSON.parse(raw.toString("utf8")) as unknown };
+    text = utf8.decode(raw);
+  } catch {
+    return { ok: false, response: problem(400, "malformed JSON: the body is not valid UTF-8") };
+  }
+  try {
+    return { ok: true, payload: JSON.parse(text) as unknown };
   } catch (error) {
     return { ok: false, response: problem(400, `malformed JSON: ${error instanceof Error ? error.message : "parse error"}`) };
   }
 }
 
-/** The channel a per-channel webhook URL names, if it exists and is of this provider. */
+/**
+ * A per-channel webhook URL's id as the route received it. Next.js hands over the decoded segment; one
+ * that is not a uuid (any bytes at all, `%`, overlong UTF-8) names no channel.
+ */
+export async function routeChannelId(params: Promise<Record<string, string | string[] | undefined>>): Promise<string | undefined> {
+  try {
+    const value = (await params).channelId;
+    return typeof value === "string" && isUuid(value) ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The channel a per-channel webhook URL names, if it exists and is of this provider. Throws only when the
+ * database cannot answer.
+ */
 export async function findWebhookChannel(channelId: string, provider: "telegram" | "vk") {
   if (!isUuid(channelId)) return undefined;
   const [channel] = await db.select().from(channels).where(eq(channels.id, channelId)).limit(1);
   return channel?.provider === provider ? channel : undefined;
 }
 
+/** What is kept of one accepted event. `payload` is the parsed item; `raw` the bytes as the provider signed them. */
+export type AcceptedEvent = { dedupeKey: string; eventType: string; payload: unknown; raw: Buffer };
+
+/**
+ * The row for an accepted event. A payload jsonb cannot hold (a `\u0000` or a lone surrogate in a string,
+ * nesting too deep) is kept as the raw bytes instead and the row marked failed with the reason, so the
+ * provider gets its acknowledgement and the event stays inspectable.
+ */
+export function inboundRow(channel: Pick<Channel, "provider" | "companyId" | "id"> | { provider: Channel["provider"]; companyId: null; id: null }, event: AcceptedEvent) {
+  const base = { provider: channel.provider, companyId: channel.companyId, channelId: channel.id, dedupeKey: storableKey(event.dedupeKey), eventType: storableText(event.eventType, 100) };
+  const refused = jsonbProblem(event.payload);
+  if (!refused) return { ...base, payload: event.payload };
+  return failedRawRow(base, event.raw, `unsupported content: ${refused}; kept as raw bytes`);
+}
+
+export function failedRawRow<T extends object>(base: T, raw: Buffer, note: string) {
+  return { ...base, payload: null, rawBody: raw, status: "failed" as const, note: storableText(note), processedAt: new Date() };
+}
+
+/** Telegram restarts update_id at a random value after a week without updates; its redelivery window is 24 h. */
+export const TELEGRAM_KEY_REUSE_AFTER_MS = 7 * 24 * 60 * 60 * 1000;
+
+type Row = typeof inboundEvents.$inferInsert;
+
+async function insertRow(row: Row): Promise<string | undefined> {
+  const [stored] = await db.insert(inboundEvents).values(row).onConflictDoNothing({ target: [inboundEvents.provider, inboundEvents.dedupeKey] }).returning({ id: inboundEvents.id });
+  return stored?.id;
+}
+
+/**
+ * A key seen before: a redelivery, unless the stored row is older than `reuseAfterMs` (a provider that
+ * reuses keys after a while). Then the old row's key is archived (suffixed with its id) and the new event
+ * stored, in one transaction.
+ */
+async function insertReusingStaleKey(row: Row, reuseAfterMs: number): Promise<string | undefined> {
+  return db.transaction(async (tx) => {
+    const [old] = await tx
+      .select({ id: inboundEvents.id })
+      .from(inboundEvents)
+      .where(and(eq(inboundEvents.provider, row.provider), eq(inboundEvents.dedupeKey, row.dedupeKey), lt(inboundEvents.receivedAt, new Date(Date.now() - reuseAfterMs))))
+      .for("update");
+    if (!old) return undefined;
+    await tx.update(inboundEvents).set({ dedupeKey: storableKey(`${row.dedupeKey}~${old.id}`) }).where(eq(inboundEvents.id, old.id));
+    const [stored] = await tx.insert(inboundEvents).values(row).returning({ id: inboundEvents.id });
+    return stored?.id;
+  });
+}
+
 /**
  * Stores one accepted event before it is acknowledged; a provider's redelivery hits the unique dedupe key
- * and stores nothing (id undefined). Only a failure to store answers 5xx, so the provider retries exactly
- * when we have not kept the event.
+ * and stores nothing (id undefined). A value the database refuses is stored again as raw bytes, marked
+ * failed. Only a database that cannot store anything answers 5xx, so the provider retries exactly when we
+ * have not kept the event.
  */
-export async function storeInboundEvent(
-  channel: typeof channels.$inferSelect,
-  event: { dedupeKey: string; eventType: string; payload: unknown },
-): Promise<Step<{ id: string | undefined }>> {
+export async function storeInboundEvent(channel: Channel, event: AcceptedEvent, opts: { reuseKeyAfterMs?: number } = {}): Promise<Step<{ id: string | undefined; status: string }>> {
+  const row: Row = inboundRow(channel, event);
   try {
-    const [stored] = await db
-      .insert(inboundEvents)
-      .values({ provider: channel.provider, companyId: channel.companyId, channelId: channel.id, ...event })
-      .onConflictDoNothing({ target: [inboundEvents.provider, inboundEvents.dedupeKey] })
-      .returning({ id: inboundEvents.id });
+    let id: string | undefined;
+    try {
+      id = await insertRow(row);
+    } catch (error) {
+      if (!isValueRefused(error)) throw error;
+      logger.warn("webhook.value_refused", { provider: channel.provider, channelId: channel.id, code: sqlState(error), bytes: event.raw.length });
+      Object.assign(row, failedRawRow({}, event.raw, `unsupported content: the database refused it (${sqlState(error)}); kept as raw bytes`));
+      id = await insertRow(row);
+    }
+    if (!id && opts.reuseKeyAfterMs) id = await insertReusingStaleKey(row, opts.reuseKeyAfterMs);
     await db.update(channels).set({ lastWebhookAt: sql`now()` }).where(eq(channels.id, channel.id));
-    return { ok: true, id: stored?.id };
+    return { ok: true, id, status: row.status ?? "received" };
   } catch (error) {
-    logger.error("webhook.store_failed", { provider: channel.provider, channelId: channel.id, error });
-    return { ok: false, response: problem(503, "could not store the event; retry later") };
+    logger.error("webhook.store_failed", { provider: channel.provider, channelId: channel.id, bytes: event.raw.length, error });
+    return { ok: false, response: storageUnavailable() };
   }
 }

@@ -4,17 +4,30 @@ import { open } from "../crypto/secret-box";
 import { env } from "../env.js";
 import { logger } from "../log";
 import { processInboundEvent } from "../services/events/process-inbound-event";
-import { findWebhookChannel, jsonResponse, parseJson, problem, readBody, storeInboundEvent, type WebhookOutcome } from "./read-body";
+import { TELEGRAM_KEY_REUSE_AFTER_MS, findWebhookChannel, jsonResponse, parseJson, problem, readBody, storageUnavailable, storeInboundEvent, type WebhookOutcome } from "./read-body";
 
 export const TELEGRAM_SECRET_HEADER = "x-telegram-bot-api-secret-token";
 
+/** The Update's kind: its one field besides update_id (a name made of letters and underscores). */
+function updateKind(payload: Record<string, unknown>): string {
+  const key = Object.keys(payload).find((k) => k !== "update_id");
+  return key === undefined ? "empty" : /^[a-z_]{1,64}$/.test(key) ? key : "unknown";
+}
+
 /**
  * Telegram Bot API webhook for one channel: find the channel → check the secret header (constant time)
- * → read at most WEBHOOK_MAX_BODY_BYTES → parse → store the raw Update (deduped on bot id + update_id)
+ * → read at most WEBHOOK_MAX_BODY_BYTES → parse → store the raw Update (deduped on bot id + update_id;
+ * a key older than a week is reused, since Telegram restarts update_id after a week of silence)
  * → acknowledge. Processing runs after the acknowledgement.
  */
 export async function handleTelegramWebhook(channelId: string, request: Request): Promise<WebhookOutcome> {
-  const channel = await findWebhookChannel(channelId, "telegram");
+  let channel;
+  try {
+    channel = await findWebhookChannel(channelId, "telegram");
+  } catch (error) {
+    logger.error("webhook.channel_lookup_failed", { provider: "telegram", error });
+    return { response: storageUnavailable() };
+  }
   if (!channel) return { response: problem(404, "unknown channel") };
 
   const presented = request.headers.get(TELEGRAM_SECRET_HEADER);
@@ -30,18 +43,18 @@ export async function handleTelegramWebhook(channelId: string, request: Request)
   if (!parsed.ok) return { response: parsed.response };
   const payload = parsed.payload;
   const updateId = (payload as { update_id?: unknown } | null)?.update_id;
-  if (typeof payload !== "object" || payload === null || Array.isArray(payload) || typeof updateId !== "number" || !Number.isInteger(updateId)) {
+  if (typeof payload !== "object" || payload === null || Array.isArray(payload) || typeof updateId !== "number" || !Number.isSafeInteger(updateId)) {
     return { response: problem(400, "an Update must be a JSON object with an integer update_id") };
   }
-  const eventType = Object.keys(payload).find((k) => k !== "update_id") ?? "empty";
+  const eventType = updateKind(payload as Record<string, unknown>);
 
-  const stored = await storeInboundEvent(channel, { dedupeKey: `${channel.externalId}:${updateId}`, eventType, payload });
+  const stored = await storeInboundEvent(channel, { dedupeKey: `${channel.externalId}:${updateId}`, eventType, payload, raw: body.raw }, { reuseKeyAfterMs: TELEGRAM_KEY_REUSE_AFTER_MS });
   if (!stored.ok) return { response: stored.response };
   // A redelivery (same update_id) is acknowledged and not processed again.
   const id = stored.id;
-  const callbackId = (payload as { callback_query?: { id?: unknown } }).callback_query?.id;
+  const callbackId = (payload as { callback_query?: { id?: unknown } | null }).callback_query?.id;
   // A button press must be answered or the customer's client keeps spinning; the webhook reply carries
   // answerCallbackQuery without another round trip (Bot API "Making requests when getting updates").
-  const reply = typeof callbackId === "string" ? { method: "answerCallbackQuery", callback_query_id: callbackId } : { ok: true, duplicate: !id };
-  return { response: jsonResponse(200, reply), after: id ? () => processInboundEvent(id) : undefined };
+  const reply = typeof callbackId === "string" && callbackId.length <= 256 ? { method: "answerCallbackQuery", callback_query_id: callbackId } : { ok: true, duplicate: !id };
+  return { response: jsonResponse(200, reply), after: id && stored.status === "received" ? () => processInboundEvent(id) : undefined };
 }

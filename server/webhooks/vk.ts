@@ -7,7 +7,7 @@ import { env } from "../env.js";
 import { logger } from "../log";
 import { recordVkConfirmation } from "../services/channels/record-vk-confirmation";
 import { processInboundEvent } from "../services/events/process-inbound-event";
-import { findWebhookChannel, parseJson, problem, readBody, storeInboundEvent, type WebhookOutcome } from "./read-body";
+import { findWebhookChannel, parseJson, problem, readBody, storageUnavailable, storeInboundEvent, type WebhookOutcome } from "./read-body";
 
 export const VK_RETRY_HEADER = "x-retry-counter";
 
@@ -23,7 +23,13 @@ const text = (body: string) => new Response(body, { status: 200, headers: { "con
  * Never answers "remove" or "version …": VK would delete the server or change its API version.
  */
 export async function handleVkWebhook(channelId: string, request: Request): Promise<WebhookOutcome> {
-  const channel = await findWebhookChannel(channelId, "vk");
+  let channel;
+  try {
+    channel = await findWebhookChannel(channelId, "vk");
+  } catch (error) {
+    logger.error("webhook.channel_lookup_failed", { provider: "vk", error });
+    return { response: storageUnavailable() };
+  }
   if (!channel) return { response: problem(404, "unknown channel") };
 
   const read = await readBody(request, env().WEBHOOK_MAX_BODY_BYTES);
@@ -35,7 +41,7 @@ export async function handleVkWebhook(channelId: string, request: Request): Prom
     return { response: problem(400, "a Callback API notification must be a JSON object") };
   }
   const body = payload as Record<string, unknown>;
-  const type = typeof body.type === "string" ? body.type : undefined;
+  const type = typeof body.type === "string" && body.type ? body.type : undefined;
 
   // The secret comes before anything else the body claims. Without a configured secret only the
   // confirmation handshake is answered: events would otherwise be accepted from anyone who knows the URL.
@@ -66,14 +72,17 @@ export async function handleVkWebhook(channelId: string, request: Request): Prom
   const eventId = body.event_id;
   if (typeof eventId !== "string" || !eventId || eventId.length > 200) return { response: problem(400, "event_id must be a non-empty string") };
   const retryCounter = request.headers.get(VK_RETRY_HEADER);
-  if (retryCounter) logger.info("webhook.redelivery", { provider: "vk", channelId, eventId, retryCounter });
+  if (retryCounter) logger.info("webhook.redelivery", { provider: "vk", channelId, retryCounter: retryCounter.slice(0, 16) });
 
-  // Stored as received, minus the shared secret: it is a credential and stays sealed in channels.credentials only.
+  // Stored as received, minus the shared secret: it is a credential and stays sealed in channels.credentials
+  // only. The raw bytes (kept when the JSON cannot go into jsonb) have it masked where it appears.
   const stored = { ...body };
   delete stored.secret;
-  const saved = await storeInboundEvent(channel, { dedupeKey: vkDedupeKey(channel.externalId, eventId), eventType: type, payload: stored });
+  const raw = Buffer.from(read.raw.toString("utf8").split(JSON.stringify(presented)).join('"[secret]"'), "utf8");
+  const eventType = /^[a-z_]{1,64}$/.test(type) ? type : "unknown";
+  const saved = await storeInboundEvent(channel, { dedupeKey: vkDedupeKey(channel.externalId, eventId), eventType, payload: stored, raw });
   if (!saved.ok) return { response: saved.response };
   // A redelivery (same event_id) is acknowledged and not processed again.
   const id = saved.id;
-  return { response: text("ok"), after: id ? () => processInboundEvent(id) : undefined };
+  return { response: text("ok"), after: id && saved.status === "received" ? () => processInboundEvent(id) : undefined };
 }

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import type { Attachment } from "../../../db/schema";
+import { stableStringify } from "../../webhooks/json-safety";
 import type { NormalizedEvent, ParsedEvent } from "../types";
 
 /** Meta's own inboxes: a human typing there shows up as an echo with one of these app ids (protocols/meta.md §3.3). */
@@ -35,23 +36,14 @@ export type MetaSplitItem = {
 
 type Obj = Record<string, unknown>;
 const isObject = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
-const idString = (v: unknown): string | undefined => (typeof v === "string" && v !== "" ? v : typeof v === "number" ? String(v) : undefined);
+/** Graph ids are digits; anything else (or absurdly long) names no Page and must not reach a query. */
+const ID = /^[0-9A-Za-z_.:-]{1,128}$/;
+const idString = (v: unknown): string | undefined => (typeof v === "string" && ID.test(v) ? v : typeof v === "number" && Number.isSafeInteger(v) ? String(v) : undefined);
 const num = (v: unknown): number | undefined => (typeof v === "number" && Number.isFinite(v) ? v : undefined);
 const str = (v: unknown): string | undefined => (typeof v === "string" ? v : undefined);
 
 /** Graph change webhooks use seconds, messaging uses milliseconds: normalise to ms. */
 const toMs = (t: number) => (t < 1e11 ? t * 1000 : t);
-
-function stableStringify(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(stableStringify).join(",")}]`;
-  if (isObject(value)) {
-    return `{${Object.keys(value)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${stableStringify(value[k])}`)
-      .join(",")}}`;
-  }
-  return JSON.stringify(value) ?? "null";
-}
 
 const ENVELOPE_KEYS = new Set(["sender", "recipient", "timestamp"]);
 const KNOWN_TYPES = [
@@ -106,24 +98,36 @@ export function metaDedupeKey(stored: MetaStoredItem): string {
  * Splits a verified webhook body into items, one per `messaging[]` / `standby[]` / `changes[]` element of
  * every entry, sorted by timestamp. Fails only when the body is not a Meta envelope at all.
  */
-export function splitMetaEnvelope(payload: unknown): { ok: true; object: string; items: MetaSplitItem[] } | { ok: false; reason: string } {
+export function splitMetaEnvelope(payload: unknown): { ok: true; object: string; items: MetaSplitItem[]; skipped: number } | { ok: false; reason: string } {
   if (!isObject(payload) || typeof payload.object !== "string" || !Array.isArray(payload.entry)) {
     return { ok: false, reason: "a Meta webhook must be a JSON object with `object` and an `entry` array" };
   }
+  if (!/^[a-z_]{1,64}$/.test(payload.object)) return { ok: false, reason: "`object` must be a Graph object name" };
   const object = payload.object;
+  // Entries without an id and elements that are not objects cannot be routed; the caller keeps the body for them.
+  let skipped = 0;
   const provider: MetaProvider = object === "instagram" ? "instagram" : "messenger";
   const handled = object === "page" || object === "instagram" || object === "permissions";
   const items: MetaSplitItem[] = [];
   for (const entry of payload.entry) {
-    if (!isObject(entry)) continue;
-    const entryId = idString(entry.id);
-    if (!entryId) continue;
+    const entryId = isObject(entry) ? idString(entry.id) : undefined;
+    if (!isObject(entry) || !entryId) {
+      skipped++;
+      continue;
+    }
     const entryTime = num(entry.time);
     for (const field of ["messaging", "standby", "changes"] as const) {
       const list = entry[field];
-      if (!Array.isArray(list)) continue;
+      if (list === undefined) continue;
+      if (!Array.isArray(list)) {
+        skipped++;
+        continue;
+      }
       for (const raw of list) {
-        if (!isObject(raw)) continue;
+        if (!isObject(raw)) {
+          skipped++;
+          continue;
+        }
         const stored: MetaStoredItem = { object, entryId, ...(entryTime !== undefined ? { entryTime } : {}), field, item: raw };
         const timestamp = toMs(num(raw.timestamp) ?? entryTime ?? 0);
         let routeIds = [entryId];
@@ -140,7 +144,7 @@ export function splitMetaEnvelope(payload: unknown): { ok: true; object: string;
   }
   // Array.prototype.sort is stable: items with equal timestamps keep their envelope order.
   items.sort((a, b) => a.timestamp - b.timestamp);
-  return { ok: true, object, items };
+  return { ok: true, object, items, skipped };
 }
 
 function attachmentOf(a: unknown): Attachment {

@@ -1,9 +1,11 @@
 // Telegram Bot API webhook (every Update type) for one connected bot.
 import { after } from "next/server";
 import { handleTelegramWebhook } from "~/server/webhooks/telegram";
+import { problem, routeChannelId } from "~/server/webhooks/read-body";
 
 export async function POST(request: Request, { params }: { params: Promise<{ channelId: string }> }) {
-  const { channelId } = await params;
+  const channelId = await routeChannelId(params);
+  if (!channelId) return problem(404, "unknown channel");
   const outcome = await handleTelegramWebhook(channelId, request);
   if (outcome.after) after(outcome.after);
   return outcome.response;

@@ -1,9 +1,11 @@
 // VK Callback API (confirmation handshake and every community event) for one connected community.
 import { after } from "next/server";
 import { handleVkWebhook } from "~/server/webhooks/vk";
+import { problem, routeChannelId } from "~/server/webhooks/read-body";
 
 export async function POST(request: Request, { params }: { params: Promise<{ channelId: string }> }) {
-  const { channelId } = await params;
+  const channelId = await routeChannelId(params);
+  if (!channelId) return problem(404, "unknown channel");
   const outcome = await handleVkWebhook(channelId, request);
   if (outcome.after) after(outcome.after);
   return outcome.response;
