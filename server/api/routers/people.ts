@@ -1,0 +1,39 @@
+import { z } from "zod";
+import { kickJobs } from "../../jobs/runner";
+import { locales } from "../../i18n";
+import { changeRole } from "../../services/people/change-role";
+import { deactivatePerson } from "../../services/people/deactivate-person";
+import { invitePerson } from "../../services/people/invite-person";
+import { listPeople } from "../../services/people/list-people";
+import { reactivatePerson } from "../../services/people/reactivate-person";
+import { resendInvitation } from "../../services/people/resend-invitation";
+import { adminProcedure, createTRPCRouter } from "../trpc";
+
+const role = z.enum(["admin", "operator"]);
+const locale = z.enum(locales);
+const userId = z.object({ userId: z.uuid() });
+
+export const peopleRouter = createTRPCRouter({
+  list: adminProcedure.query(({ ctx }) => listPeople({ ctx: ctx.service })),
+
+  /** The invitation email goes out in the inviting admin's language (the page sends it). */
+  invite: adminProcedure
+    .input(z.object({ name: z.string().trim().min(1).max(100), email: z.string().trim().toLowerCase().pipe(z.email().max(254)), role, locale }))
+    .mutation(async ({ ctx, input }) => {
+      const result = await invitePerson({ ctx: ctx.service, input });
+      kickJobs();
+      return result;
+    }),
+
+  resendInvitation: adminProcedure.input(userId.extend({ locale })).mutation(async ({ ctx, input }) => {
+    const result = await resendInvitation({ ctx: ctx.service, input });
+    kickJobs();
+    return result;
+  }),
+
+  changeRole: adminProcedure.input(userId.extend({ role })).mutation(({ ctx, input }) => changeRole({ ctx: ctx.service, input })),
+
+  deactivate: adminProcedure.input(userId).mutation(({ ctx, input }) => deactivatePerson({ ctx: ctx.service, input })),
+
+  reactivate: adminProcedure.input(userId).mutation(({ ctx, input }) => reactivatePerson({ ctx: ctx.service, input })),
+});
