@@ -57,7 +57,7 @@ export async function recordChannelHistory(db: DbOrTx, row: { companyId: string;
 }
 
 /** After commit: every admin's open Settings and the red dot next to it refresh (app/_components/live-queries.tsx). */
-export function announceChannel(companyId: string, channel: Pick<Channel, "id" | "status">): Promise<void> {
+export function announceChannel(companyId: string, channel: { id: string; status: string }): Promise<void> {
   return publishToCompany(companyId, [{ name: "channel.status_changed", data: { channelId: channel.id, status: channel.status } }]);
 }
 

@@ -1,14 +1,7 @@
 import { and, asc, eq, ne } from "drizzle-orm";
 import { channels, lines } from "../../../db/schema";
-import { env } from "../../env.js";
 import type { ServiceContext } from "../context";
-
-const webhookPath: Record<string, (id: string) => string> = {
-  telegram: (id) => `/api/webhooks/telegram/${id}`,
-  vk: (id) => `/api/webhooks/vk/${id}`,
-  messenger: () => `/api/webhooks/meta`,
-  instagram: () => `/api/webhooks/meta`,
-};
+import { webhookUrlFor } from "./channel-records";
 
 /** Channels for Settings (admins). Stopped channels are hidden unless asked for (F4). Never credentials. */
 export async function listChannels({ ctx, input }: { ctx: ServiceContext; input: { includeStopped: boolean } }) {
@@ -24,14 +17,20 @@ export async function listChannels({ ctx, input }: { ctx: ServiceContext; input:
       reconnectedAt: channels.reconnectedAt,
       lastWebhookAt: channels.lastWebhookAt,
       lastSendAt: channels.lastSendAt,
+      lineId: channels.lineId,
       lineName: lines.name,
+      settings: channels.settings,
     })
     .from(channels)
     .leftJoin(lines, eq(lines.id, channels.lineId))
     .where(and(eq(channels.companyId, ctx.companyId), input.includeStopped ? undefined : ne(channels.status, "stopped")))
     .orderBy(asc(channels.provider), asc(channels.name));
-  const base = env().APP_URL;
-  return rows.map((r) => ({ ...r, webhookUrl: `${base}${webhookPath[r.provider]!(r.id)}` }));
+  return rows.map(({ settings, ...r }) => ({
+    ...r,
+    username: settings.username ?? null,
+    vkConfirmedAt: settings.vkConfirmedAt ? new Date(settings.vkConfirmedAt) : null,
+    webhookUrl: webhookUrlFor(r.provider, r.id),
+  }));
 }
 
 /** Whether any channel of the company has lost its connection: the red dot next to Settings (F1). */

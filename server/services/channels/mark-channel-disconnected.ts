@@ -1,14 +1,29 @@
-import { and, eq, isNull, sql } from "drizzle-orm";
+import { and, eq, gt, inArray, isNull, sql } from "drizzle-orm";
 import type { Tx } from "../../../db";
-import { channelIncidents, channels } from "../../../db/schema";
+import { channelHistory, channelIncidents, channels, companies, emailDeliveries } from "../../../db/schema";
 import type { ClassifiedError } from "../../channels/types";
+import { queueEmail } from "../../email/queue-email";
+import { env } from "../../env.js";
+import { isLocale } from "../../i18n";
+
+/** A flapping channel sends no storm: a new incident within this long of the last emailed one sends no email. */
+export const INCIDENT_EMAIL_COOLDOWN_MS = 30 * 60 * 1000;
+
+export type DetectedBy = "send" | "probe" | "webhook" | "lookup" | "download";
 
 /**
  * A "connection lost" error: the channel becomes `disconnected` with its reason and the provider's error,
- * and the open incident collects it. One incident per loss, however many errors follow (F1 emails once
- * per incident). Returns whether this call opened the incident.
+ * and the open incident collects it. One incident per loss, however many errors follow, and one email per
+ * incident to the company's registration email (F1), in the caller's transaction — so the email exists
+ * exactly when the incident does, and its dedupe key (`connection_lost:<incident>`) keeps it single even if
+ * two workers race. Returns whether this call opened the incident.
  */
-export async function markChannelDisconnected(tx: Tx, channelId: string, error: ClassifiedError): Promise<{ opened: boolean; incidentId: string }> {
+export async function markChannelDisconnected(
+  tx: Tx,
+  channelId: string,
+  error: ClassifiedError,
+  detectedBy: DetectedBy = "send",
+): Promise<{ opened: boolean; incidentId: string; emailed: boolean }> {
   const now = new Date();
   const [channel] = await tx.select().from(channels).where(eq(channels.id, channelId)).for("update");
   if (!channel) throw new Error(`channel ${channelId} vanished`);
@@ -30,11 +45,60 @@ export async function markChannelDisconnected(tx: Tx, channelId: string, error: 
       .update(channelIncidents)
       .set({ errorCount: sql`${channelIncidents.errorCount} + 1`, lastErrorAt: now, providerError: error.providerError })
       .where(eq(channelIncidents.id, open.id));
-    return { opened: false, incidentId: open.id };
+    return { opened: false, incidentId: open.id, emailed: false };
   }
   const [incident] = await tx
     .insert(channelIncidents)
-    .values({ companyId: channel.companyId, channelId, reasonCode: error.reason, errorClass: error.class, providerError: error.providerError, openedAt: now, lastErrorAt: now })
+    .values({ companyId: channel.companyId, channelId, reasonCode: error.reason, errorClass: error.class, providerError: error.providerError, openedAt: now, lastErrorAt: now, detectedBy })
     .returning({ id: channelIncidents.id });
-  return { opened: true, incidentId: incident!.id };
+  if (channel.status === "active") {
+    await tx.insert(channelHistory).values({ companyId: channel.companyId, channelId, action: "status_changed", detail: { status: "disconnected", reason: error.reason, detectedBy } });
+  }
+  const emailed = channel.status === "stopped" ? false : await emailIncident(tx, channel, incident!.id, error.reason, now);
+  return { opened: true, incidentId: incident!.id, emailed };
+}
+
+type Channel = typeof channels.$inferSelect;
+
+async function emailIncident(tx: Tx, channel: Channel, incidentId: string, reasonCode: string, since: Date): Promise<boolean> {
+  // Cooldown: an incident of this channel emailed a moment ago means it is flapping; the red dot and the
+  // Details page still show this one.
+  const recent = await tx
+    .select({ id: emailDeliveries.id })
+    .from(emailDeliveries)
+    .innerJoin(channelIncidents, eq(channelIncidents.id, emailDeliveries.incidentId))
+    .where(
+      and(
+        eq(channelIncidents.channelId, channel.id),
+        inArray(emailDeliveries.kind, ["connection_lost"]),
+        gt(emailDeliveries.createdAt, new Date(since.getTime() - INCIDENT_EMAIL_COOLDOWN_MS)),
+      ),
+    )
+    .limit(1);
+  if (recent.length > 0) return false;
+  const [company] = await tx.select().from(companies).where(eq(companies.id, channel.companyId));
+  if (!company) return false;
+  await queueEmail({
+    db: tx,
+    companyId: channel.companyId,
+    kind: "connection_lost",
+    dedupeKey: `connection_lost:${incidentId}`,
+    incidentId,
+    to: company.registrationEmail,
+    locale: isLocale(company.locale) ? company.locale : "en",
+    template: {
+      name: "connection_lost",
+      props: {
+        channelName: channel.name,
+        provider: channel.provider,
+        username: channel.settings.username ?? null,
+        detailsUrl: `${env().APP_URL}/settings/channels/${channel.id}`,
+        companyName: company.name,
+        registrationEmail: company.registrationEmail,
+        reasonCode,
+        since,
+      },
+    },
+  });
+  return true;
 }

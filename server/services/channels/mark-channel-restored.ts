@@ -1,0 +1,85 @@
+import { and, eq, isNull } from "drizzle-orm";
+import type { Tx } from "../../../db";
+import { channelHistory, channelIncidents, channels, companies, emailDeliveries } from "../../../db/schema";
+import { queueEmail } from "../../email/queue-email";
+import { env } from "../../env.js";
+import { isLocale } from "../../i18n";
+
+export type Resolution = "reconnected" | "recovered" | "started";
+
+/**
+ * The channel works again: active, its open incident resolved with how, probe counters reset. `reconnected`
+ * (an admin's Reconnect) also moves `reconnectedAt`. When the loss was emailed, the restore is too (one per
+ * incident). Held replies go out on the next pass of the send queue, oldest first. Returns the resolved
+ * incident's id, if there was one.
+ */
+export async function markChannelRestored(
+  tx: Tx,
+  channelId: string,
+  how: Resolution,
+  opts: { byUserId?: string | null; now?: Date } = {},
+): Promise<{ incidentId: string | null }> {
+  const now = opts.now ?? new Date();
+  const [channel] = await tx.select().from(channels).where(eq(channels.id, channelId)).for("update");
+  if (!channel) throw new Error(`channel ${channelId} vanished`);
+  const wasDown = channel.status !== "active";
+  await tx
+    .update(channels)
+    .set({
+      status: "active",
+      statusReason: null,
+      providerError: null,
+      statusSince: wasDown ? now : channel.statusSince,
+      probeFailures: 0,
+      authFailureCount: 0,
+      ...(how === "reconnected" ? { reconnectedAt: now } : {}),
+      updatedAt: now,
+    })
+    .where(eq(channels.id, channelId));
+
+  const [incident] = await tx
+    .update(channelIncidents)
+    .set({ resolvedAt: now, resolvedBy: opts.byUserId ?? null, resolution: how })
+    .where(and(eq(channelIncidents.channelId, channelId), isNull(channelIncidents.resolvedAt)))
+    .returning({ id: channelIncidents.id });
+  if (wasDown || how === "reconnected") {
+    await tx.insert(channelHistory).values({
+      companyId: channel.companyId,
+      channelId,
+      actorUserId: opts.byUserId ?? null,
+      action: how === "started" ? "started" : how,
+      detail: { status: "active", from: channel.status, reason: channel.statusReason },
+    });
+  }
+  if (!incident) return { incidentId: null };
+
+  const [lostEmail] = await tx
+    .select({ id: emailDeliveries.id })
+    .from(emailDeliveries)
+    .where(and(eq(emailDeliveries.dedupeKey, `connection_lost:${incident.id}`), eq(emailDeliveries.companyId, channel.companyId)));
+  const [company] = await tx.select().from(companies).where(eq(companies.id, channel.companyId));
+  if (lostEmail && company) {
+    await queueEmail({
+      db: tx,
+      companyId: channel.companyId,
+      kind: "connection_restored",
+      dedupeKey: `connection_restored:${incident.id}`,
+      incidentId: incident.id,
+      to: company.registrationEmail,
+      locale: isLocale(company.locale) ? company.locale : "en",
+      template: {
+        name: "connection_restored",
+        props: {
+          channelName: channel.name,
+          provider: channel.provider,
+          username: channel.settings.username ?? null,
+          detailsUrl: `${env().APP_URL}/settings/channels/${channel.id}`,
+          companyName: company.name,
+          registrationEmail: company.registrationEmail,
+          at: now,
+        },
+      },
+    });
+  }
+  return { incidentId: incident.id };
+}
