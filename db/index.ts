@@ -44,6 +44,11 @@ export const db: Database = new Proxy({} as Database, {
   },
 });
 
+/** The app's postgres.js pool itself, for libraries that take a query function (pg-boss's `db` option). */
+export function databaseClient(): postgres.Sql {
+  return handle().client;
+}
+
 export async function closeDatabase(): Promise<void> {
   const h = globalForDb.switchboardDb;
   globalForDb.switchboardDb = undefined;

@@ -107,6 +107,9 @@ const schema = z
     TELEGRAM_WEBHOOK_MAX_CONNECTIONS: int(20, 1).pipe(z.number().max(100)),
     WEBHOOK_MAX_BODY_BYTES: int(1024 * 1024, 1024),
     JOBS_ENABLED: bool(true),
+    // How often each channel's connection is checked (getMe + getWebhookInfo, groups.getById + callback
+    // servers): a silent loss is noticed within about two intervals. Jittered by ±20%.
+    CHANNEL_PROBE_INTERVAL_SECONDS: int(180, 5),
     LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
   })
   .superRefine((env, ctx) => {

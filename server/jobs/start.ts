@@ -1,6 +1,25 @@
+import { databaseClient, db } from "../../db";
 import { env } from "../env.js";
+import { logger } from "../log";
+import { createBoss } from "./boss";
+import { startProbeScheduler } from "./probes";
 import { startJobRunner } from "./runner";
 
+const globalForBoss = globalThis as unknown as { switchboardBoss?: Promise<void> };
+
+/**
+ * Background work in the app process: the queue runner (sends, emails, the inbound sweeper) and pg-boss for
+ * scheduled, durable jobs (channel health probes). Started once per process, also across dev reloads.
+ */
 export function startJobRunnerIfEnabled(): void {
-  if (env().JOBS_ENABLED) startJobRunner();
+  const e = env();
+  if (!e.JOBS_ENABLED) return;
+  startJobRunner();
+  globalForBoss.switchboardBoss ??= (async () => {
+    const boss = createBoss(databaseClient(), { singleConnection: e.DATABASE_POOL_MAX === 1 });
+    boss.on("error", (error: Error) => logger.warn("boss.error", { error: error.name }));
+    await boss.start();
+    await startProbeScheduler(boss, db, e.CHANNEL_PROBE_INTERVAL_SECONDS);
+    logger.info("boss.started", { probeIntervalSeconds: e.CHANNEL_PROBE_INTERVAL_SECONDS });
+  })().catch((error: unknown) => logger.error("boss.start_failed", { error: error instanceof Error ? error.message : "unknown" }));
 }

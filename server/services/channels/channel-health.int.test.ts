@@ -159,9 +159,13 @@ describe("channel health", () => {
     expect(await emailsOf(co.companyId, "connection_restored")).toHaveLength(1);
     expect((await db.select().from(channelHistory).where(and(eq(channelHistory.channelId, channelId), eq(channelHistory.action, "reconnected")))).length).toBe(1);
 
-    // The held replies go out with the new token, in the order they were written.
-    await deliverDueSends();
-    const sentTexts = telegramFake.calls.filter((c) => c.method === "sendMessage" && c.token === newToken).map((c) => c.params.text);
+    // The held replies go out with the new token, in the order they were written (paced at 1 message/s per chat).
+    const sentWithNewToken = () => telegramFake.calls.filter((c) => c.method === "sendMessage" && c.token === newToken);
+    for (let i = 0; i < 40 && sentWithNewToken().length < 2; i++) {
+      await deliverDueSends();
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const sentTexts = sentWithNewToken().map((c) => c.params.text);
     expect(sentTexts).toEqual(["first", "second"]);
     const outbound = await db.select({ status: messages.deliveryStatus }).from(messages).innerJoin(outboundSends, eq(outboundSends.messageId, messages.id)).where(eq(messages.conversationId, conversation!.id));
     expect(outbound.map((m) => m.status)).toEqual(["sent", "sent"]);

@@ -32,9 +32,15 @@ async function claimDueSends(limit: number): Promise<Claimed[]> {
     update ${outboundSends} set status = 'sending', attempts = ${outboundSends.attempts} + 1,
       locked_until = now() + make_interval(secs => ${LEASE_SECONDS})
     where ${outboundSends.id} in (
-      select s.id from ${outboundSends} s join ${channels} c on c.id = s.channel_id
+      select s.id from ${outboundSends} s join ${channels} c on c.id = s.channel_id join ${messages} m on m.id = s.message_id
       where c.status = 'active'
         and ((s.status = 'queued' and s.next_attempt_at <= now()) or (s.status = 'sending' and s.locked_until < now()))
+        -- Head of line per conversation: a reply never overtakes an earlier one still waiting (paced, held
+        -- for a reconnect, or retrying), so customers read replies in the order they were written.
+        and not exists (
+          select 1 from ${outboundSends} e join ${messages} em on em.id = e.message_id
+          where em.conversation_id = m.conversation_id and e.status in ('queued', 'sending')
+            and (e.created_at, e.id) < (s.created_at, s.id))
       order by s.next_attempt_at
       limit ${limit}
       for update of s skip locked)
