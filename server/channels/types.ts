@@ -1,4 +1,5 @@
 import type { Attachment, ChannelSettings, ProviderError } from "../../db/schema";
+import type { Locale } from "../i18n";
 
 export type Provider = "telegram" | "messenger" | "instagram" | "vk";
 
@@ -84,8 +85,11 @@ export type FetchedFile = { ok: true; data: Buffer; mimeType?: string; name?: st
  */
 export interface ChannelAdapter<Credentials> {
   provider: Provider;
-  /** Parse a verified, JSON-decoded webhook body into a dedupe key, a type name and neutral events. */
-  parseEvent(payload: unknown): ParsedEvent;
+  /**
+   * Parse a verified, JSON-decoded webhook body into a dedupe key, a type name and neutral events.
+   * `locale`: the language of lines written for content the inbox cannot show as text or a file.
+   */
+  parseEvent(payload: unknown, ctx?: { locale?: Locale }): ParsedEvent;
   send(ctx: SendContext<Credentials>, message: OutboundMessage): Promise<SendResult>;
   classifyError(error: ProviderError): ClassifiedError;
   /**

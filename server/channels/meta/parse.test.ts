@@ -164,3 +164,51 @@ describe("Meta items → neutral events", () => {
     expect(parseMetaItem({ update_id: 1 }, "messenger", {}).ok).toBe(false);
   });
 });
+
+describe("Meta items of a shape the product does not know", () => {
+  const item = (patch: Record<string, unknown>, provider: "messenger" | "instagram" = "messenger") => {
+    const stored = { object: provider === "instagram" ? "instagram" : "page", entryId: "100000000000001", entryTime: 1_700_000_000_000, field: "messaging" as const, item: { sender: { id: "7000000000000001" }, recipient: { id: "100000000000001" }, timestamp: 1_700_000_000_000, ...patch } };
+    return parseMetaItem(stored, provider, { appId: OUR_APP });
+  };
+
+  for (const [label, patch] of [
+    ["a timestamp of 1e20", { timestamp: 1e20, message: { mid: "m1", text: "hi" } }],
+    ["null where the message belongs", { message: null }],
+    ["a non-array where attachments belong", { message: { mid: "m1", attachments: { type: "image" } } }],
+    ["an object where the text belongs", { message: { mid: "m1", text: { value: "hi" } } }],
+    ["a string where delivery mids belong", { delivery: { mids: "m1", watermark: 1 } }],
+  ] as const) {
+    it(`${label}: an unsupported shape with the path, never a crash`, () => {
+      expect(item(patch)).toMatchObject({ ok: false, reason: expect.stringMatching(/^unsupported shape: item\./) });
+    });
+  }
+
+  it("an entry time of 1e20 is an unsupported shape too", () => {
+    const parsed = parseMetaItem({ object: "page", entryId: "1", entryTime: 1e20, field: "messaging", item: { message: { mid: "m", text: "x" } } }, "messenger", {});
+    expect(parsed).toMatchObject({ ok: false, reason: expect.stringContaining("entry.entryTime") });
+  });
+
+  it("an Instagram item without a sender or recipient is kept and explained, not failed", () => {
+    const parsed = item({ sender: undefined, recipient: undefined, message: { mid: "aWdfZAG1", text: "hello" } }, "instagram");
+    expect(parsed).toMatchObject({ ok: true, events: [], ignoredReason: expect.stringContaining("without a sender or recipient") });
+    const read = item({ sender: undefined, recipient: undefined, read: { mid: "aWdfZAG1" } }, "instagram");
+    expect(read).toMatchObject({ ok: true, events: [], ignoredReason: expect.stringContaining("without a sender or recipient") });
+  });
+});
+
+describe("hostile envelopes", () => {
+  it("a deep item gets a dedupe key (no recursion limit) and unroutable parts are counted, not dropped silently", () => {
+    let deep: unknown = "x";
+    for (let i = 0; i < 20_000; i++) deep = [deep];
+    const split = splitMetaEnvelope({ object: "page", entry: [{ id: "1", messaging: [{ sender: { id: "2" }, deep }, "not an item"] }, { time: 1 }, 5] });
+    expect(split.ok && split.items).toHaveLength(1);
+    expect(split.ok && split.items[0]!.dedupeKey).toMatch(/^h:[0-9a-f]{64}$/);
+    expect(split.ok && split.skipped).toBe(3);
+  });
+
+  it("ids that are not Graph ids route nowhere", () => {
+    const split = splitMetaEnvelope({ object: "page", entry: [{ id: "1\u0000", messaging: [{}] }, { id: "x".repeat(500), messaging: [{}] }] });
+    expect(split.ok && split.items).toHaveLength(0);
+    expect(split.ok && split.skipped).toBe(2);
+  });
+});

@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { z } from "zod";
 import type { Attachment } from "../../../db/schema";
 import { stableStringify } from "../../webhooks/json-safety";
 import type { NormalizedEvent, ParsedEvent } from "../types";
@@ -193,6 +194,57 @@ function isMetaStoredItem(v: unknown): v is MetaStoredItem {
   );
 }
 
+/*
+ * Messaging item shapes (protocols/meta.md §3), one per item kind. Loose objects: Meta adds fields; the ones
+ * read here are typed, so a signed item with a wrong inner type is an "unsupported shape" on that item
+ * instead of a crash while it is processed.
+ */
+const MetaId = z.union([z.string(), z.number().int()]);
+/** Epoch milliseconds (or seconds, for changes) up to the year 2286. */
+const epoch = z.number().min(0).max(1e13);
+const optString = z.string().optional();
+const Party = z.looseObject({ id: MetaId.optional(), user_ref: MetaId.optional() });
+const MetaAttachment = z.looseObject({
+  type: optString,
+  payload: z
+    .looseObject({ url: optString, title: optString, sticker_id: MetaId.optional(), coordinates: z.looseObject({ lat: z.number(), long: z.number() }).optional() })
+    .nullable()
+    .optional(),
+});
+const Handover = z.looseObject({ new_owner_app_id: MetaId.nullable().optional(), previous_owner_app_id: MetaId.nullable().optional() }).optional();
+const MessagingItem = z.looseObject({
+  sender: Party.optional(),
+  recipient: Party.optional(),
+  timestamp: epoch.optional(),
+  message: z
+    .looseObject({
+      mid: optString,
+      text: optString,
+      attachments: z.array(MetaAttachment).optional(),
+      is_echo: z.boolean().optional(),
+      is_deleted: z.boolean().optional(),
+      is_unsupported: z.boolean().optional(),
+      app_id: MetaId.optional(),
+      reply_to: z.looseObject({ mid: optString, story: z.looseObject({ url: optString, id: MetaId.optional() }).optional() }).optional(),
+    })
+    .optional(),
+  postback: z.looseObject({ title: optString, payload: optString, mid: optString }).optional(),
+  delivery: z.looseObject({ mids: z.array(z.string()).optional(), watermark: epoch.optional() }).optional(),
+  read: z.looseObject({ mid: optString, watermark: epoch.optional() }).optional(),
+  reaction: z.looseObject({ mid: optString, emoji: optString, action: optString }).optional(),
+  message_edit: z.looseObject({ mid: optString, text: optString, num_edit: z.number().int().optional() }).optional(),
+  pass_thread_control: Handover,
+  take_thread_control: Handover,
+  request_thread_control: z.looseObject({ requested_owner_app_id: MetaId.nullable().optional() }).optional(),
+  app_roles: z.record(z.string(), z.unknown()).optional(),
+});
+const StoredEnvelope = z.looseObject({ entryTime: epoch.optional() });
+
+function unsupportedShape(kind: string, error: z.ZodError): { ok: false; reason: string } {
+  const issues = error.issues.slice(0, 3).map((issue) => `${[kind, ...issue.path.map(String)].join(".").slice(0, 120)}: ${issue.message.slice(0, 120)}`);
+  return { ok: false, reason: `unsupported shape: ${issues.join("; ")}` };
+}
+
 /** Permissions whose loss stops a channel from receiving or sending (protocols/meta.md §4.1, §5). */
 const REQUIRED_PERMISSIONS: Record<MetaProvider, ReadonlySet<string>> = {
   messenger: new Set(["pages_messaging", "pages_manage_metadata"]),
@@ -216,6 +268,10 @@ export function parseMetaItem(payload: unknown, provider: MetaProvider, ctx: Par
     return done([{ kind: "connection_lost", reason: "permission_revoked", providerError: { code: "permissions", description: `${field} revoked` } }]);
   }
   if (stored.field === "changes") return done([], `${eventType} is not handled`);
+  const envelope = StoredEnvelope.safeParse(stored);
+  if (!envelope.success) return unsupportedShape("entry", envelope.error);
+  const shape = MessagingItem.safeParse(item);
+  if (!shape.success) return unsupportedShape("item", shape.error);
 
   const sender = isObject(item.sender) ? (idString(item.sender.id) ?? (idString(item.sender.user_ref) ? `user_ref:${idString(item.sender.user_ref)}` : undefined)) : undefined;
   const recipient = isObject(item.recipient) ? idString(item.recipient.id) : undefined;
@@ -224,6 +280,9 @@ export function parseMetaItem(payload: unknown, provider: MetaProvider, ctx: Par
   const at = new Date(toMs(num(item.timestamp) ?? stored.entryTime ?? Date.now()));
   const standby = stored.field === "standby";
   const otherAppOwns = (appId?: string): NormalizedEvent[] => (standby && chatId ? [{ kind: "thread_control", chatId, owner: "other_app", ...(appId ? { appId } : {}) }] : []);
+  // Seen in the wild (Instagram): items without a sender or recipient. Nobody to put them with: kept, explained.
+  const HANDLED = ["message", "postback", "delivery", "read", "reaction", "message_edit", "pass_thread_control", "take_thread_control", "request_thread_control"];
+  if (!chatId && HANDLED.some((k) => isObject(item[k]))) return done([], `${eventType} without a sender or recipient: kept, no conversation to show it in`);
 
   if (isObject(item.message)) {
     const m = item.message;

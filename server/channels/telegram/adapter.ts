@@ -60,7 +60,7 @@ async function fetchAttachment(credentials: TelegramCredentials, attachment: Att
 export function telegramAdapter(botId: string): ChannelAdapter<TelegramCredentials> {
   return {
     provider: "telegram",
-    parseEvent: (payload) => parseTelegramUpdate(payload, botId),
+    parseEvent: (payload, ctx) => parseTelegramUpdate(payload, botId, ctx),
     classifyError: classifyTelegramError,
     fetchAttachment,
     probeHealth: probeTelegramHealth,

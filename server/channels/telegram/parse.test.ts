@@ -93,4 +93,73 @@ describe("parseTelegramUpdate", () => {
   it("keeps unknown update types as ignored events", () => {
     expect(parseTelegramUpdate({ update_id: 9, poll: {} }, "1")).toMatchObject({ ok: true, events: [], ignoredReason: "update type poll is not handled" });
   });
+
+  describe("signed updates with wrong inner types are an unsupported shape, never a crash", () => {
+    const base = () => fixture("update_message_text.json") as { update_id: number; message: Record<string, unknown> };
+    for (const [label, change] of [
+      ["a date of 1e20", (m: Record<string, unknown>) => (m.date = 1e20)],
+      ["null where the chat belongs", (m: Record<string, unknown>) => (m.chat = null)],
+      ["a non-array where photo sizes belong", (m: Record<string, unknown>) => (m.photo = "AgAC")],
+      ["an object where the text belongs", (m: Record<string, unknown>) => (m.text = { bold: true })],
+      ["a string where the sender belongs", (m: Record<string, unknown>) => (m.from = "ivan")],
+    ] as const) {
+      it(label, () => {
+        const body = base();
+        change(body.message);
+        const parsed = parseTelegramUpdate(body, "1");
+        expect(parsed).toMatchObject({ ok: false, reason: expect.stringMatching(/^unsupported shape: message\./) });
+      });
+    }
+    it("in an edit, a button press and a membership change too", () => {
+      expect(parseTelegramUpdate({ update_id: 1, edited_message: { message_id: 1, date: 1, chat: { id: 1, type: "private" }, edit_date: -5 } }, "1")).toMatchObject({ ok: false, reason: expect.stringContaining("edited_message.edit_date") });
+      expect(parseTelegramUpdate({ update_id: 1, callback_query: { id: 5, from: { id: 1 } } }, "1")).toMatchObject({ ok: false, reason: expect.stringContaining("callback_query.id") });
+      expect(parseTelegramUpdate({ update_id: 1, my_chat_member: { chat: { id: 1, type: "private" }, from: { id: 1 }, date: 1, new_chat_member: null, old_chat_member: {} } }, "1")).toMatchObject({
+        ok: false,
+        reason: expect.stringContaining("my_chat_member.new_chat_member"),
+      });
+    });
+  });
+
+  describe("nothing a customer sends vanishes", () => {
+    const message = (content: Record<string, unknown>) => ({ update_id: 5, message: { message_id: 7, date: 1_700_000_000, chat: { id: 42, type: "private", first_name: "Ivan" }, ...content } });
+    const attachments = (content: Record<string, unknown>, locale?: "en" | "ru" | "uk") => {
+      const parsed = parseTelegramUpdate(message(content), "1", { locale });
+      if (!parsed.ok || parsed.events[0]?.kind !== "message") throw new Error(`no message: ${JSON.stringify(parsed)}`);
+      return parsed.events[0].attachments;
+    };
+
+    it("video, audio and animations are files the inbox copies within F7's 20 MB, larger ones say so", () => {
+      expect(attachments({ video: { file_id: "V1", file_size: 1000, mime_type: "video/mp4" } })).toEqual([{ kind: "file", providerRef: "V1", name: "video.mp4", mimeType: "video/mp4", sizeBytes: 1000 }]);
+      expect(attachments({ audio: { file_id: "A1", performer: "Band", title: "Song" } })).toEqual([{ kind: "file", providerRef: "A1", name: "Band – Song.mp3", mimeType: "audio/mpeg" }]);
+      expect(attachments({ video: { file_id: "V2", file_size: 20 * 1024 * 1024 + 1 } })[0]).toMatchObject({ note: "too_large" });
+      // An animation also comes as a document: one file.
+      expect(attachments({ animation: { file_id: "G1", file_name: "fun.mp4" }, document: { file_id: "G1", file_name: "fun.mp4" } })).toHaveLength(1);
+    });
+
+    it("a video note says it is not supported (F7)", () => {
+      expect(attachments({ video_note: { file_id: "VN", length: 240, duration: 3 } })).toEqual([{ kind: "video", providerRef: "VN", note: "unsupported" }]);
+    });
+
+    it("a location and a venue are map links; a venue once, not twice", () => {
+      const [loc] = attachments({ location: { latitude: 55.7558, longitude: 37.6173 } });
+      expect(loc).toMatchObject({ kind: "location", providerRef: "geo:55.7558,37.6173" });
+      expect(loc!.name).toBe("📍 Location: https://www.openstreetmap.org/?mlat=55.7558&mlon=37.6173#map=17/55.7558/37.6173");
+      const venue = attachments({ location: { latitude: 1, longitude: 2 }, venue: { location: { latitude: 1, longitude: 2 }, title: "Cafe", address: "Main st 1" } });
+      expect(venue).toHaveLength(1);
+      expect(venue[0]!.name).toMatch(/^📍 Cafe, Main st 1: https:\/\/www\.openstreetmap\.org\//);
+    });
+
+    it("a contact card, a poll, a dice roll and a forwarded story each leave a line, in the company's language", () => {
+      expect(attachments({ contact: { phone_number: "+79990001122", first_name: "Olga", last_name: "K" } })[0]).toEqual({ kind: "other", name: "👤 Contact card: Olga K, +79990001122" });
+      expect(attachments({ poll: { id: "1", question: "Best day?", options: [{}, {}, {}, {}, {}] } }, "ru")[0]!.name).toBe("📊 Опрос «Best day?», 5 вариантов. Опросы здесь не показываются.");
+      expect(attachments({ poll: { id: "1", question: "Q", options: [{}, {}] } }, "uk")[0]!.name).toBe("📊 Опитування «Q», 2 варіанти. Опитування тут не показуються.");
+      expect(attachments({ dice: { emoji: "🎲", value: 4 } })[0]!.name).toBe("🎲 The customer rolled 4.");
+      expect(attachments({ story: { chat: { id: 1, type: "private" }, id: 9 } })[0]!.name).toBe("The customer forwarded a story. Stories cannot be shown here.");
+      expect(attachments({ game: { title: "G" } })[0]!.name).toBe("The customer sent a game that cannot be shown here.");
+    });
+
+    it("service messages (members joined) still make no message", () => {
+      expect(parseTelegramUpdate(message({ new_chat_members: [{ id: 1 }] }), "1")).toMatchObject({ ok: true, events: [], ignoredReason: "service message" });
+    });
+  });
 });

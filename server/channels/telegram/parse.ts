@@ -1,37 +1,67 @@
+import { z } from "zod";
 import type { Attachment } from "../../../db/schema";
+import { catalog, defaultLocale, translator, type Locale, type Translate } from "../../i18n";
 import { exceedsInboundLimit } from "../limits";
 import type { NormalizedEvent, ParsedEvent } from "../types";
 
-type TgUser = { id: number; is_bot?: boolean; first_name?: string; last_name?: string; username?: string; language_code?: string };
-type TgChat = { id: number; type: "private" | "group" | "supergroup" | "channel"; title?: string; first_name?: string; last_name?: string; username?: string };
-type TgSize = { file_id: string; file_size?: number; width?: number; height?: number };
-type TgMessage = {
-  message_id: number;
-  date: number;
-  edit_date?: number;
-  from?: TgUser;
-  chat: TgChat;
-  text?: string;
-  caption?: string;
-  photo?: TgSize[];
-  document?: { file_id: string; file_name?: string; mime_type?: string; file_size?: number };
-  voice?: { file_id: string; mime_type?: string; file_size?: number; duration?: number };
-  video_note?: { file_id: string; file_size?: number };
-  sticker?: { file_id: string; emoji?: string };
-  migrate_to_chat_id?: number;
-  migrate_from_chat_id?: number;
-  reply_markup?: { inline_keyboard?: { text: string; callback_data?: string }[][] };
-};
-type TgChatMemberUpdated = { chat: TgChat; from: TgUser; date: number; new_chat_member: { status: string }; old_chat_member: { status: string } };
-type TgUpdate = {
-  update_id: number;
-  message?: TgMessage;
-  edited_message?: TgMessage;
-  callback_query?: { id: string; from: TgUser; message?: TgMessage; data?: string };
-  my_chat_member?: TgChatMemberUpdated;
-};
+/*
+ * Bot API shapes (core.telegram.org/bots/api), one schema per update kind the inbox handles. Objects are
+ * loose (Telegram adds fields often); the fields we read are typed, so a signed update with a wrong inner
+ * type is an "unsupported shape" on that event instead of a crash while it is processed.
+ */
+const id = z.number().int();
+/** Unix seconds up to the year 2286: a date of 1e20 is not a date. */
+const unixTime = z.number().int().min(0).max(1e10);
+const size = z.number().int().min(0).optional();
+const text = z.string().optional();
+
+const TgUser = z.looseObject({ id, is_bot: z.boolean().optional(), first_name: text, last_name: text, username: text, language_code: text });
+const TgChat = z.looseObject({ id, type: z.string(), title: text, first_name: text, last_name: text, username: text });
+const TgFile = z.looseObject({ file_id: z.string(), file_size: size, file_name: text, mime_type: text });
+const TgPhotoSize = z.looseObject({ file_id: z.string(), file_size: size, width: size, height: size });
+const TgLocation = z.looseObject({ latitude: z.number().min(-90).max(90), longitude: z.number().min(-180).max(180) });
+const TgButton = z.looseObject({ text: z.string(), callback_data: text });
+
+const TgMessage = z.looseObject({
+  message_id: id,
+  date: unixTime,
+  edit_date: unixTime.optional(),
+  from: TgUser.optional(),
+  chat: TgChat,
+  text,
+  caption: text,
+  photo: z.array(TgPhotoSize).optional(),
+  document: TgFile.optional(),
+  video: TgFile.optional(),
+  animation: TgFile.optional(),
+  audio: TgFile.extend({ title: text, performer: text }).optional(),
+  voice: TgFile.optional(),
+  video_note: TgFile.optional(),
+  sticker: z.looseObject({ file_id: z.string(), emoji: text }).optional(),
+  location: TgLocation.optional(),
+  venue: z.looseObject({ location: TgLocation, title: z.string(), address: z.string() }).optional(),
+  contact: z.looseObject({ phone_number: z.string(), first_name: z.string(), last_name: text }).optional(),
+  poll: z.looseObject({ question: z.string(), options: z.array(z.unknown()) }).optional(),
+  dice: z.looseObject({ emoji: z.string(), value: z.number().int() }).optional(),
+  story: z.looseObject({}).optional(),
+  migrate_to_chat_id: id.optional(),
+  migrate_from_chat_id: id.optional(),
+  reply_markup: z.looseObject({ inline_keyboard: z.array(z.array(TgButton)).optional() }).optional(),
+});
+type TgMessage = z.infer<typeof TgMessage>;
+type TgChat = z.infer<typeof TgChat>;
+type TgUser = z.infer<typeof TgUser>;
+
+const TgCallbackQuery = z.looseObject({ id: z.string(), from: TgUser, message: TgMessage.optional(), data: text });
+const TgChatMemberUpdated = z.looseObject({ chat: TgChat, from: TgUser, date: unixTime, new_chat_member: z.looseObject({ status: z.string() }), old_chat_member: z.looseObject({ status: z.string() }) });
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+
+/** "unsupported shape: message.date: Too big…": where the event broke the schema, never its content. */
+export function unsupportedShape(kind: string, error: z.ZodError): { ok: false; reason: string } {
+  const issues = error.issues.slice(0, 3).map((issue) => `${[kind, ...issue.path.map(String)].join(".").slice(0, 120)}: ${issue.message.slice(0, 120)}`);
+  return { ok: false, reason: `unsupported shape: ${issues.join("; ")}` };
+}
 
 const fullName = (u: { first_name?: string; last_name?: string } | undefined) =>
   [u?.first_name, u?.last_name].filter(Boolean).join(" ").trim();
@@ -45,7 +75,24 @@ function contactName(chat: TgChat, from?: TgUser): string {
   return chat.title ?? String(chat.id);
 }
 
-function attachmentsOf(m: TgMessage): Attachment[] {
+const mapLink = (lat: number, long: number) => `https://www.openstreetmap.org/?mlat=${lat}&mlon=${long}#map=17/${lat}/${long}`;
+
+/** A customer's file as a file the inbox copies within F7's inbound limit (20 MB), or says it is too large. */
+function fileAttachment(f: z.infer<typeof TgFile>, fallbackName: string, fallbackMime?: string): Attachment {
+  return {
+    kind: "file",
+    providerRef: f.file_id,
+    name: f.file_name ?? fallbackName,
+    mimeType: f.mime_type ?? fallbackMime,
+    sizeBytes: f.file_size,
+    ...(exceedsInboundLimit("file", f.file_size) ? { note: "too_large" as const } : {}),
+  };
+}
+
+/** Content a message can carry instead of (or with) text; what is not shown as a file becomes a line. */
+const UNSHOWN = ["game", "invoice", "paid_media", "giveaway", "giveaway_winners", "checklist"] as const;
+
+function attachmentsOf(m: TgMessage, t: Translate): Attachment[] {
   const out: Attachment[] = [];
   if (m.photo?.length) {
     // The largest size is the last one in practice; pick by area so the order does not matter.
@@ -60,24 +107,34 @@ function attachmentsOf(m: TgMessage): Attachment[] {
       ...(exceedsInboundLimit("image", largest.file_size) ? { note: "too_large" as const } : {}),
     });
   }
-  if (m.document) {
-    const d = m.document;
-    out.push({
-      kind: "file",
-      providerRef: d.file_id,
-      name: d.file_name,
-      mimeType: d.mime_type,
-      sizeBytes: d.file_size,
-      ...(exceedsInboundLimit("file", d.file_size) ? { note: "too_large" as const } : {}),
-    });
+  // An animation also arrives as `document` (for old clients): one file, not two.
+  if (m.animation) out.push(fileAttachment(m.animation, "animation.mp4", "video/mp4"));
+  else if (m.document) out.push(fileAttachment(m.document, "file"));
+  if (m.video) out.push(fileAttachment(m.video, "video.mp4", "video/mp4"));
+  if (m.audio) {
+    const titled = [m.audio.performer, m.audio.title].filter(Boolean).join(" – ");
+    out.push(fileAttachment(m.audio, titled ? `${titled}.mp3` : "audio.mp3", "audio/mpeg"));
   }
   if (m.voice) out.push({ kind: "voice", providerRef: m.voice.file_id, mimeType: m.voice.mime_type, sizeBytes: m.voice.file_size, note: "unsupported" });
   if (m.video_note) out.push({ kind: "video", providerRef: m.video_note.file_id, sizeBytes: m.video_note.file_size, note: "unsupported" });
   if (m.sticker) out.push({ kind: "sticker", providerRef: m.sticker.file_id, name: m.sticker.emoji });
+  // A venue also carries its location: one line, with the place's name.
+  if (m.venue) {
+    const { latitude, longitude } = m.venue.location;
+    out.push({ kind: "location", name: t("ingest.venue", { title: m.venue.title, address: m.venue.address, link: mapLink(latitude, longitude) }), providerRef: `geo:${latitude},${longitude}` });
+  } else if (m.location) {
+    const { latitude, longitude } = m.location;
+    out.push({ kind: "location", name: t("ingest.location", { link: mapLink(latitude, longitude) }), providerRef: `geo:${latitude},${longitude}` });
+  }
+  if (m.contact) out.push({ kind: "other", name: t("ingest.contact", { name: fullName(m.contact) || "—", phone: m.contact.phone_number }) });
+  if (m.poll) out.push({ kind: "other", name: t("ingest.poll", { question: m.poll.question, count: m.poll.options.length }) });
+  if (m.dice) out.push({ kind: "other", name: t("ingest.dice", { emoji: m.dice.emoji, value: m.dice.value }) });
+  if (m.story) out.push({ kind: "other", name: t("ingest.story") });
+  for (const what of UNSHOWN) if (m[what] !== undefined) out.push({ kind: "other", name: t("ingest.unshown", { what }) });
   return out;
 }
 
-function messageEvent(m: TgMessage): NormalizedEvent | undefined {
+function messageEvent(m: TgMessage, t: Translate): NormalizedEvent | undefined {
   // Both service messages of a group → supergroup upgrade carry the pair; whichever arrives first moves the contact.
   if (m.migrate_to_chat_id !== undefined) {
     return { kind: "chat_migrated", fromChatId: String(m.chat.id), toChatId: String(m.migrate_to_chat_id) };
@@ -85,9 +142,9 @@ function messageEvent(m: TgMessage): NormalizedEvent | undefined {
   if (m.migrate_from_chat_id !== undefined) {
     return { kind: "chat_migrated", fromChatId: String(m.migrate_from_chat_id), toChatId: String(m.chat.id) };
   }
-  const text = m.text ?? m.caption ?? "";
-  const attachments = attachmentsOf(m);
-  if (!text && attachments.length === 0) return undefined; // service messages (members joined, titles…)
+  const body = m.text ?? m.caption ?? "";
+  const attachments = attachmentsOf(m, t);
+  if (!body && attachments.length === 0) return undefined; // service messages (members joined, titles…)
   const kind = chatKind(m.chat);
   return {
     kind: "message",
@@ -96,7 +153,7 @@ function messageEvent(m: TgMessage): NormalizedEvent | undefined {
     contactName: contactName(m.chat, m.from),
     username: kind === "private" ? (m.chat.username ?? m.from?.username) : undefined,
     participantName: kind === "group" ? fullName(m.from) || m.from?.username || undefined : undefined,
-    text,
+    text: body,
     attachments,
     providerMessageId: `${m.chat.id}:${m.message_id}`,
     sentAt: new Date(m.date * 1000),
@@ -104,24 +161,25 @@ function messageEvent(m: TgMessage): NormalizedEvent | undefined {
   };
 }
 
-function isMessage(v: unknown): v is TgMessage {
-  return isObject(v) && typeof v.message_id === "number" && isObject(v.chat) && typeof v.chat.id === "number" && typeof v.date === "number";
-}
-
-/** Turns a Bot API Update (already verified and JSON-decoded) into neutral events. */
-export function parseTelegramUpdate(payload: unknown, botId: string): ParsedEvent {
+/**
+ * Turns a Bot API Update (already verified and JSON-decoded) into neutral events. `locale` is the
+ * language of the lines written for content the inbox cannot show as text or a file.
+ */
+export function parseTelegramUpdate(payload: unknown, botId: string, opts: { locale?: Locale } = {}): ParsedEvent {
   if (!isObject(payload) || typeof payload.update_id !== "number" || !Number.isInteger(payload.update_id)) {
     return { ok: false, reason: "an Update must be a JSON object with an integer update_id" };
   }
-  const update = payload as TgUpdate;
-  const dedupeKey = `${botId}:${update.update_id}`;
-  const type = Object.keys(update).find((k) => k !== "update_id") ?? "empty";
+  const locale = opts.locale ?? defaultLocale;
+  const t = translator(catalog(locale), locale);
+  const dedupeKey = `${botId}:${payload.update_id}`;
+  const type = Object.keys(payload).find((k) => k !== "update_id") ?? "empty";
 
   if (type === "message" || type === "edited_message") {
-    const m = update[type];
-    if (!isMessage(m)) return { ok: false, reason: `${type} is missing message_id, chat.id or date` };
+    const parsed = TgMessage.safeParse(payload[type]);
+    if (!parsed.success) return unsupportedShape(type, parsed.error);
+    const m = parsed.data;
     if (type === "edited_message") {
-      const ev = messageEvent(m);
+      const ev = messageEvent(m, t);
       if (ev?.kind !== "message") return { ok: true, dedupeKey, eventType: type, events: [], ignoredReason: "edit without text" };
       return {
         ok: true,
@@ -130,13 +188,15 @@ export function parseTelegramUpdate(payload: unknown, botId: string): ParsedEven
         events: [{ kind: "message_edited", chatId: ev.chatId, providerMessageId: ev.providerMessageId, text: ev.text, participantName: ev.participantName, editedAt: new Date((m.edit_date ?? m.date) * 1000) }],
       };
     }
-    const ev = messageEvent(m);
+    const ev = messageEvent(m, t);
     return ev ? { ok: true, dedupeKey, eventType: type, events: [ev] } : { ok: true, dedupeKey, eventType: type, events: [], ignoredReason: "service message" };
   }
 
   if (type === "callback_query") {
-    const q = update.callback_query;
-    if (!q || !isMessage(q.message)) return { ok: true, dedupeKey, eventType: type, events: [], ignoredReason: "callback without message" };
+    const parsed = TgCallbackQuery.safeParse(payload.callback_query);
+    if (!parsed.success) return unsupportedShape(type, parsed.error);
+    const q = parsed.data;
+    if (!q.message) return { ok: true, dedupeKey, eventType: type, events: [], ignoredReason: "callback without message" };
     const button = q.message.reply_markup?.inline_keyboard?.flat().find((b) => b.callback_data === q.data);
     const kind = chatKind(q.message.chat);
     return {
@@ -161,8 +221,9 @@ export function parseTelegramUpdate(payload: unknown, botId: string): ParsedEven
   }
 
   if (type === "my_chat_member") {
-    const u = update.my_chat_member;
-    if (!u || !isObject(u.chat) || !isObject(u.new_chat_member)) return { ok: false, reason: "my_chat_member is missing chat or new_chat_member" };
+    const parsed = TgChatMemberUpdated.safeParse(payload.my_chat_member);
+    if (!parsed.success) return unsupportedShape(type, parsed.error);
+    const u = parsed.data;
     const chatId = String(u.chat.id);
     const at = new Date(u.date * 1000);
     const status = u.new_chat_member.status;

@@ -185,3 +185,25 @@ describe("parseVkCallback on other shapes", () => {
     expect(vkAdapter({ externalId: "1" }).parseEvent(fixture("callback_message_new_text.json"))).toMatchObject({ ok: false });
   });
 });
+
+describe("VK events of a shape the product does not know", () => {
+  const withMessage = (patch: Record<string, unknown>) => ({ ...fixture("callback_message_new_text.json"), object: { message: { ...messageOf("callback_message_new_text.json"), ...patch }, client_info: {} } });
+  for (const [label, patch] of [
+    ["a date of 1e20", { date: 1e20 }],
+    ["null where geo belongs", { geo: null }],
+    ["a non-array where attachments belong", { attachments: { type: "photo" } }],
+    ["an object where the text belongs", { text: { value: "hi" } }],
+    ["a string where photo sizes belong", { attachments: [{ type: "photo", photo: { sizes: "big" } }] }],
+  ] as const) {
+    it(`message_new with ${label}: an unsupported shape with the path, never a crash`, () => {
+      expect(parse(withMessage(patch))).toMatchObject({ ok: false, reason: expect.stringMatching(/^unsupported shape: message_new\./) });
+    });
+  }
+
+  it("message_reply, message_edit and user events too", () => {
+    const reply = fixture("callback_message_reply.json");
+    expect(parse({ ...reply, object: { ...(reply.object as object), peer_id: "5" } })).toMatchObject({ ok: false, reason: expect.stringContaining("message_reply.peer_id") });
+    expect(parse({ ...reply, type: "message_edit", object: { ...(reply.object as object), update_time: 1e20 } })).toMatchObject({ ok: false, reason: expect.stringContaining("message_edit.update_time") });
+    expect(parse({ ...fixture("callback_message_allow.json"), object: null })).toMatchObject({ ok: false, reason: expect.stringMatching(/^unsupported shape: message_allow/) });
+  });
+});

@@ -1,3 +1,4 @@
+import { z } from "zod";
 import type { Attachment } from "../../../db/schema";
 import type { NormalizedEvent, ParsedEvent } from "../types";
 import { vkOwnMessageKey } from "./random-id";
@@ -6,32 +7,55 @@ import { vkOwnMessageKey } from "./random-id";
 export const VK_CHAT_PEER_OFFSET = 2_000_000_000;
 const INT32_MAX = 0x7fffffff;
 
-type VkPhotoSize = { type?: string; url?: string; width?: number; height?: number };
-type VkAttachment = {
-  type: string;
-  photo?: { id?: number; owner_id?: number; sizes?: VkPhotoSize[] };
-  doc?: { id?: number; owner_id?: number; title?: string; size?: number; ext?: string; url?: string };
-  audio_message?: { id?: number; owner_id?: number; link_ogg?: string; link_mp3?: string };
-  sticker?: { sticker_id?: number; images?: VkPhotoSize[] };
-  graffiti?: { url?: string };
-  video?: { id?: number; owner_id?: number; title?: string };
-  audio?: { id?: number; owner_id?: number; title?: string };
-};
-type VkMessage = {
-  id: number;
-  date: number;
-  peer_id: number;
-  from_id: number;
-  text?: string;
-  conversation_message_id?: number;
-  attachments?: VkAttachment[];
-  fwd_messages?: unknown[];
-  geo?: { coordinates?: { latitude?: number; longitude?: number }; place?: { title?: string } };
-  action?: { type?: string };
-  random_id?: number;
-  admin_author_id?: number;
-  update_time?: number;
-};
+/*
+ * Callback API shapes (dev.vk.com/api/community-events), one per event kind handled. Loose objects: VK adds
+ * fields; the ones read here are typed, so a signed event with a wrong inner type is an "unsupported shape"
+ * on that event instead of a crash while it is processed.
+ */
+const int = z.number().int();
+/** Unix seconds up to the year 2286. */
+const unixTime = int.min(0).max(1e10);
+const optString = z.string().optional();
+const VkPhotoSize = z.looseObject({ type: optString, url: optString, width: int.optional(), height: int.optional() });
+type VkPhotoSize = z.infer<typeof VkPhotoSize>;
+const VkAttachment = z.looseObject({
+  type: z.string(),
+  photo: z.looseObject({ id: int.optional(), owner_id: int.optional(), sizes: z.array(VkPhotoSize).optional() }).optional(),
+  doc: z.looseObject({ id: int.optional(), owner_id: int.optional(), title: optString, size: int.min(0).optional(), ext: optString, url: optString }).optional(),
+  audio_message: z.looseObject({ id: int.optional(), owner_id: int.optional(), link_ogg: optString, link_mp3: optString }).optional(),
+  sticker: z.looseObject({ sticker_id: int.optional(), images: z.array(VkPhotoSize).optional() }).optional(),
+  graffiti: z.looseObject({ url: optString }).optional(),
+  video: z.looseObject({ id: int.optional(), owner_id: int.optional(), title: optString }).optional(),
+  audio: z.looseObject({ id: int.optional(), owner_id: int.optional(), title: optString }).optional(),
+});
+const VkMessage = z.looseObject({
+  id: int,
+  date: unixTime,
+  peer_id: int,
+  from_id: int,
+  text: optString,
+  conversation_message_id: int.optional(),
+  attachments: z.array(VkAttachment).optional(),
+  fwd_messages: z.array(z.unknown()).optional(),
+  geo: z
+    .looseObject({
+      coordinates: z.looseObject({ latitude: z.number().optional(), longitude: z.number().optional() }).optional(),
+      place: z.looseObject({ title: optString }).optional(),
+    })
+    .optional(),
+  action: z.looseObject({ type: optString }).optional(),
+  random_id: int.optional(),
+  admin_author_id: int.optional(),
+  update_time: unixTime.optional(),
+});
+type VkMessage = z.infer<typeof VkMessage>;
+const VkMessageNew = z.union([z.looseObject({ message: VkMessage, client_info: z.looseObject({ lang_id: int.optional() }).optional() }), VkMessage]);
+const VkUserEvent = z.looseObject({ user_id: int });
+
+function unsupportedShape(kind: string, error: z.ZodError): { ok: false; reason: string } {
+  const issues = error.issues.slice(0, 3).map((issue) => `${[kind, ...issue.path.map(String)].join(".").slice(0, 120)}: ${issue.message.slice(0, 120)}`);
+  return { ok: false, reason: `unsupported shape: ${issues.join("; ")}` };
+}
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 const isInt = (v: unknown): v is number => typeof v === "number" && Number.isInteger(v);
@@ -63,7 +87,6 @@ function largestSize(sizes: VkPhotoSize[] | undefined): VkPhotoSize | undefined 
 function attachmentsOf(m: VkMessage): Attachment[] {
   const out: Attachment[] = [];
   for (const a of m.attachments ?? []) {
-    if (!isObject(a) || typeof a.type !== "string") continue;
     if (a.type === "photo" && a.photo) {
       const size = largestSize(a.photo.sizes);
       out.push({ kind: "image", providerRef: size?.url, mimeType: "image/jpeg", name: `photo${a.photo.owner_id}_${a.photo.id}` });
@@ -95,10 +118,6 @@ function attachmentsOf(m: VkMessage): Attachment[] {
     out.push({ kind: "other", name: `forwarded messages (${m.fwd_messages.length})` });
   }
   return out;
-}
-
-function isMessage(v: unknown): v is VkMessage {
-  return isObject(v) && isInt(v.id) && isInt(v.date) && isInt(v.peer_id) && isInt(v.from_id);
 }
 
 // client_info.lang_id → IETF tag (VK's language ids: 0 ru, 1 uk, 2 be, 3 en, 4 es, 5 fi, 6 de, 7 it).
@@ -154,50 +173,59 @@ export function parseVkCallback(payload: unknown, groupId: string): ParsedEvent 
   switch (type) {
     case "message_new": {
       // API ≥ 5.103 wraps the message as { message, client_info }; older versions send the bare message.
-      const m = isObject(object) && isObject(object.message) ? object.message : object;
-      if (!isMessage(m)) return { ok: false, reason: "message_new is missing id, date, peer_id or from_id" };
+      const parsed = VkMessageNew.safeParse(object);
+      if (!parsed.success) {
+        const wrapped = isObject(object) && object.message !== undefined;
+        return unsupportedShape(type, (wrapped ? z.looseObject({ message: VkMessage }) : VkMessage).safeParse(object).error ?? parsed.error);
+      }
+      const m = "message" in parsed.data && isObject(parsed.data.message) ? (parsed.data.message as VkMessage) : (parsed.data as VkMessage);
       const key = messageKey(m);
       if (!key) return { ok: false, reason: "message_new has neither conversation_message_id nor id" };
-      const langId = isObject(object) && isObject(object.client_info) ? object.client_info.lang_id : undefined;
+      const langId = "client_info" in parsed.data && isObject(parsed.data.client_info) ? parsed.data.client_info.lang_id : undefined;
       const ev = messageEvent(m, key, langId);
       return ev ? events(ev) : ignored("service message");
     }
     case "message_reply": {
       // The outgoing message itself, not wrapped: from_id = −group_id, out = 1.
-      if (!isMessage(object)) return { ok: false, reason: "message_reply is missing id, date, peer_id or from_id" };
-      const source = echoSource(object);
+      const parsed = VkMessage.safeParse(object);
+      if (!parsed.success) return unsupportedShape(type, parsed.error);
+      const message = parsed.data;
+      const source = echoSource(message);
       // Our own sends were stored under peer + random_id (vkOwnMessageKey); anything else under the chat key.
-      const key = source === "us" ? vkOwnMessageKey(object.peer_id, object.random_id!) : messageKey(object);
+      const key = source === "us" ? vkOwnMessageKey(message.peer_id, message.random_id!) : messageKey(message);
       if (!key) return { ok: false, reason: "message_reply has neither conversation_message_id nor id" };
       return events({
         kind: "echo",
-        chatId: String(object.peer_id),
+        chatId: String(message.peer_id),
         providerMessageId: key,
-        text: typeof object.text === "string" ? object.text : "",
-        attachments: attachmentsOf(object),
-        sentAt: new Date(object.date * 1000),
+        text: typeof message.text === "string" ? message.text : "",
+        attachments: attachmentsOf(message),
+        sentAt: new Date(message.date * 1000),
         source,
       });
     }
     case "message_edit": {
-      if (!isMessage(object)) return { ok: false, reason: "message_edit is missing id, date, peer_id or from_id" };
-      const key = messageKey(object);
+      const parsed = VkMessage.safeParse(object);
+      if (!parsed.success) return unsupportedShape(type, parsed.error);
+      const message = parsed.data;
+      const key = messageKey(message);
       if (!key) return ignored("edit without a message key");
       return events({
         kind: "message_edited",
-        chatId: String(object.peer_id),
+        chatId: String(message.peer_id),
         providerMessageId: key,
-        text: typeof object.text === "string" ? object.text : "",
-        participantName: isChat(object.peer_id) ? senderHandle(object.from_id) : undefined,
-        editedAt: new Date((isInt(object.update_time) ? object.update_time : object.date) * 1000),
+        text: typeof message.text === "string" ? message.text : "",
+        participantName: isChat(message.peer_id) ? senderHandle(message.from_id) : undefined,
+        editedAt: new Date((isInt(message.update_time) ? message.update_time : message.date) * 1000),
       });
     }
     case "message_allow":
     case "message_deny":
     case "group_leave": {
-      if (!isObject(object) || !isInt(object.user_id)) return { ok: false, reason: `${type} is missing user_id` };
+      const parsed = VkUserEvent.safeParse(object);
+      if (!parsed.success) return unsupportedShape(type, parsed.error);
       // These carry no timestamp; the time of processing is the closest we have.
-      const chatId = String(object.user_id);
+      const chatId = String(parsed.data.user_id);
       const at = new Date();
       if (type === "message_allow") return events({ kind: "contact_unblocked_us", chatId, at });
       if (type === "message_deny") return events({ kind: "contact_blocked_us", chatId, at });

@@ -1,7 +1,10 @@
 import { and, eq, inArray, lt, sql } from "drizzle-orm";
 import { db } from "../../../db";
-import { channels, inboundEvents } from "../../../db/schema";
+import { channels, companies, inboundEvents } from "../../../db/schema";
 import { adapterFor } from "../../channels/registry";
+import { isLocale } from "../../i18n";
+import { sqlState } from "../../webhooks/db-errors";
+import { storableText } from "../../webhooks/json-safety";
 import { logger } from "../../log";
 import { publishToCompany } from "../../realtime/publish";
 import type { RealtimeEvent } from "../../realtime/channels";
@@ -23,23 +26,32 @@ export async function processInboundEvent(eventId: string): Promise<void> {
     await db.transaction(async (tx) => {
       const [event] = await tx.select().from(inboundEvents).where(and(eq(inboundEvents.id, eventId), eq(inboundEvents.status, "received"))).for("update", { skipLocked: true });
       if (!event) return;
-      const [channel] = event.channelId ? await tx.select().from(channels).where(eq(channels.id, event.channelId)) : [];
+      const [found] = event.channelId
+        ? await tx.select({ channel: channels, locale: companies.locale }).from(channels).innerJoin(companies, eq(companies.id, channels.companyId)).where(eq(channels.id, event.channelId))
+        : [];
+      const channel = found?.channel;
       const resolved = channel ? adapterFor(channel) : undefined;
       if (!channel || !resolved) {
         await tx.update(inboundEvents).set({ status: "ignored", note: "no channel or adapter", processedAt: new Date() }).where(eq(inboundEvents.id, event.id));
         return;
       }
+      if (event.payload === null) {
+        // Kept as raw bytes only (jsonb could not hold it): nothing to parse.
+        await tx.update(inboundEvents).set({ status: "failed", note: event.note ?? "unsupported content: kept as raw bytes", processedAt: new Date() }).where(eq(inboundEvents.id, event.id));
+        return;
+      }
       companyId = channel.companyId;
-      const parsed = resolved.adapter.parseEvent(event.payload);
+      const parsed = resolved.adapter.parseEvent(event.payload, { locale: isLocale(found.locale) ? found.locale : undefined });
       if (!parsed.ok) {
-        await tx.update(inboundEvents).set({ status: "failed", note: parsed.reason, processedAt: new Date() }).where(eq(inboundEvents.id, event.id));
+        // An event of a shape the product does not know: failed with the reason, never retried.
+        await tx.update(inboundEvents).set({ status: "failed", note: storableText(parsed.reason), processedAt: new Date() }).where(eq(inboundEvents.id, event.id));
         return;
       }
       realtime = await applyNormalizedEvents(tx, channel, parsed.events);
       const ignored = parsed.events.length === 0;
       await tx
         .update(inboundEvents)
-        .set({ status: ignored ? "ignored" : "processed", note: parsed.ignoredReason ?? null, processedAt: new Date(), attempts: sql`${inboundEvents.attempts} + 1` })
+        .set({ status: ignored ? "ignored" : "processed", note: parsed.ignoredReason ? storableText(parsed.ignoredReason) : null, processedAt: new Date(), attempts: sql`${inboundEvents.attempts} + 1` })
         .where(eq(inboundEvents.id, event.id));
     });
   } catch (error) {
@@ -50,7 +62,8 @@ export async function processInboundEvent(eventId: string): Promise<void> {
       .set({
         attempts: sql`${inboundEvents.attempts} + 1`,
         status: sql`case when ${inboundEvents.attempts} + 1 >= ${MAX_ATTEMPTS} then 'failed'::inbound_event_status else 'received'::inbound_event_status end`,
-        note: error instanceof Error ? error.message.slice(0, 500) : "processing failed",
+        // The code only: a database error's message can quote the customer's text.
+        note: `processing failed (${sqlState(error) ?? (error instanceof Error ? error.name : "error")})`,
       })
       .where(eq(inboundEvents.id, eventId));
     return;
