@@ -9,8 +9,10 @@ import type postgres from "postgres";
  */
 export function createBoss(client: postgres.Sql, opts: { schema?: string; singleConnection: boolean }): PgBoss {
   const executeSql = async (text: string, values?: unknown[]) => {
-    // postgres.js refuses undefined parameters; pg (pg-boss's own driver) sends them as null.
-    const params = (values ?? []).map((v) => (v === undefined ? null : v)) as postgres.ParameterOrJSON<never>[];
+    // Parameters as pg (pg-boss's own driver) sends them: undefined as null, plain objects as JSON text.
+    const params = (values ?? []).map((v) =>
+      v === undefined ? null : v !== null && typeof v === "object" && !Array.isArray(v) && !(v instanceof Date) && !Buffer.isBuffer(v) ? JSON.stringify(v) : v,
+    ) as postgres.ParameterOrJSON<never>[];
     if (!opts.singleConnection && /^\s*begin\b/i.test(text)) {
       const reserved = await client.reserve();
       try {

@@ -20,7 +20,12 @@ export function jitteredSeconds(intervalSeconds: number, random: () => number = 
  * the next. A sweep on start and every interval gives a job to channels that have none (new ones, or after an
  * outage); stopped channels are not probed, and a probe of a deleted channel simply ends its chain.
  */
-export async function startProbeScheduler(boss: PgBoss, db: Database, intervalSeconds: number): Promise<() => void> {
+export async function startProbeScheduler(
+  boss: PgBoss,
+  db: Database,
+  intervalSeconds: number,
+  opts: { sweep?: boolean } = {},
+): Promise<{ schedule(channelId: string, afterSeconds: number): Promise<void>; stop(): void }> {
   await boss.createQueue(PROBE_QUEUE, { name: PROBE_QUEUE, policy: "stately", retryLimit: 0, expireInSeconds: 120 });
 
   const schedule = async (channelId: string, afterSeconds: number) => {
@@ -51,8 +56,9 @@ export async function startProbeScheduler(boss: PgBoss, db: Database, intervalSe
       logger.warn("probe.sweep_failed", { error: error instanceof Error ? error.name : "unknown" });
     }
   };
+  if (opts.sweep === false) return { schedule, stop: () => {} };
   await sweep();
   const timer = setInterval(() => void sweep(), intervalSeconds * 1000);
   timer.unref?.();
-  return () => clearInterval(timer);
+  return { schedule, stop: () => clearInterval(timer) };
 }
