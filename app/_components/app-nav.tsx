@@ -37,7 +37,7 @@ export function AppNav({ user, initialNeedsAttention, sandbox }: { user: { name:
               {attention.data && (
                 <span data-testid="settings-alert" className="ml-2 inline-flex items-center gap-1" title={t("nav.settingsNeedsAttention")}>
                   <span aria-hidden className="inline-block h-2.5 w-2.5 rounded-full bg-red-600" />
-                  <span className="sr-only">{t("nav.settingsNeedsAttention")}</span>
+                  <span className="sr-only lg:not-sr-only lg:text-xs">{t("nav.settingsNeedsAttention")}</span>
                 </span>
               )}
             </Link>

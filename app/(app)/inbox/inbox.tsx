@@ -193,8 +193,15 @@ function Thread({ conversationId, backHref }: { conversationId: string; backHref
                   {formatTime(m.createdAt, locale)}
                   {out && (
                     <span data-testid="delivery-status" className="ml-2">
-                      {t(`delivery.${m.deliveryStatus}` as MessageKey)}
-                      {m.failureReason && ` — ${t(reasonKey(m.failureReason))}`}
+                      {m.deliveryStatus === "pending" && (m.failureReason === "connection_lost" || channel.status === "disconnected") ? (
+                        // Held for the reconnect, not "Sending": nothing goes out until an admin reconnects the channel.
+                        t("delivery.waitingReconnect")
+                      ) : (
+                        <>
+                          {t(`delivery.${m.deliveryStatus}` as MessageKey)}
+                          {m.failureReason && ` — ${t(reasonKey(m.failureReason))}`}
+                        </>
+                      )}
                     </span>
                   )}
                 </p>

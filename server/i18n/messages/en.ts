@@ -73,6 +73,7 @@ export const en = {
   "delivery.sent": "Sent",
   "delivery.delivered": "Delivered",
   "delivery.read": "Read",
+  "delivery.waitingReconnect": "Waiting for the reconnect",
   "delivery.failed": "Not delivered",
 
   "reason.blocked_by_user": "The customer blocked the bot.",

@@ -74,6 +74,7 @@ export const ru: Catalog = {
   "delivery.sent": "Отправлено",
   "delivery.delivered": "Доставлено",
   "delivery.read": "Прочитано",
+  "delivery.waitingReconnect": "Ждёт переподключения канала",
   "delivery.failed": "Не доставлено",
 
   "reason.blocked_by_user": "Клиент заблокировал бота.",

@@ -74,6 +74,7 @@ export const uk: Catalog = {
   "delivery.sent": "Надіслано",
   "delivery.delivered": "Доставлено",
   "delivery.read": "Прочитано",
+  "delivery.waitingReconnect": "Чекає на перепідключення каналу",
   "delivery.failed": "Не доставлено",
 
   "reason.blocked_by_user": "Клієнт заблокував бота.",
