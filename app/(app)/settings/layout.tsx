@@ -1,6 +1,7 @@
 import type { ReactNode } from "react";
 import { getSessionUser } from "~/server/auth/options";
 import { getT } from "../../_lib/i18n";
+import { SettingsNav } from "./settings-nav";
 
 /** Settings are for admins (seed 003): operators get an explanation, not the page. */
 export default async function SettingsLayout({ children }: { children: ReactNode }) {
@@ -15,8 +16,9 @@ export default async function SettingsLayout({ children }: { children: ReactNode
     );
   }
   return (
-    <div>
-      <h1 className="mb-4 text-xl font-semibold">{t("settings.title")}</h1>
+    <div className="min-w-0">
+      <h1 className="mb-3 text-xl font-semibold">{t("settings.title")}</h1>
+      <SettingsNav />
       {children}
     </div>
   );
