@@ -119,6 +119,10 @@ const schema = z
     for (const name of required) {
       if (!env[name]) ctx.addIssue({ code: "custom", path: [name], message: `${name} is required in production` });
     }
+    // The development value is in the source: sessions (and the embedded realtime secret derived from it) would be forgeable.
+    if (env.NEXTAUTH_SECRET === DEV_AUTH_SECRET) {
+      ctx.addIssue({ code: "custom", path: ["NEXTAUTH_SECRET"], message: "NEXTAUTH_SECRET must not be the development value in production" });
+    }
     if (env.NEXTAUTH_SECRET && env.NEXTAUTH_SECRET.length < 32) {
       ctx.addIssue({ code: "custom", path: ["NEXTAUTH_SECRET"], message: "NEXTAUTH_SECRET must be at least 32 characters" });
     }

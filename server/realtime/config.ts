@@ -1,18 +1,40 @@
-import { env } from "../env.js";
+import { createHmac } from "node:crypto";
+import { env, type Env } from "../env.js";
 
-/** Development-only credentials for the embedded Pusher-protocol server (never used when PUSHER_* is set). */
-const EMBEDDED = { appId: "switchboard", key: "switchboard-local-key", secret: "switchboard-local-secret" } as const;
+/**
+ * Development credentials for the embedded Pusher-protocol server. They are in the source, so they are
+ * never used in production: there the secret is derived from NEXTAUTH_SECRET (see embeddedCredentials).
+ */
+export const DEVELOPMENT_EMBEDDED_CREDENTIALS = { appId: "switchboard", key: "switchboard-local-key", secret: "switchboard-local-secret" } as const;
 
 export type ServerRealtimeConfig = { appId: string; key: string; secret: string; host?: string; port?: number; useTLS: boolean; cluster: string };
 /** What the browser needs; no secret. */
 export type ClientRealtimeConfig = { key: string; cluster: string; wsHost?: string; wsPort?: number; forceTLS: boolean };
 
-export function serverRealtimeConfig(): ServerRealtimeConfig {
+/**
+ * The embedded server's credentials. In production the secret is an HMAC of NEXTAUTH_SECRET: the launcher
+ * (which starts the server) and the app (which signs subscriptions and triggers) derive the same value
+ * without passing it around, every instance on one configuration agrees, and it appears nowhere in the
+ * source. Anyone who could compute it already holds the session secret.
+ */
+export function embeddedCredentials(e: Pick<Env, "NEXTAUTH_SECRET">, production: boolean): { appId: string; key: string; secret: string } {
+  if (!production) return DEVELOPMENT_EMBEDDED_CREDENTIALS;
+  if (!e.NEXTAUTH_SECRET) throw new Error("NEXTAUTH_SECRET is required in production: the embedded realtime server's secret is derived from it");
+  const secret = createHmac("sha256", e.NEXTAUTH_SECRET).update("switchboard embedded pusher secret v1").digest("base64url");
+  return { appId: "switchboard", key: "switchboard-key", secret };
+}
+
+/**
+ * `production`: whether the app runs as `npm start` does. The launcher passes it (its own NODE_ENV is not
+ * production; the app process it spawns is); everywhere else it is the app's NODE_ENV.
+ */
+export function serverRealtimeConfig(opts: { production?: boolean } = {}): ServerRealtimeConfig {
   const e = env();
   if (e.pusherConfigured) {
     return { appId: e.PUSHER_APP_ID!, key: e.PUSHER_KEY!, secret: e.PUSHER_SECRET!, host: e.PUSHER_HOST, port: e.PUSHER_PORT, useTLS: e.PUSHER_USE_TLS, cluster: e.PUSHER_CLUSTER };
   }
-  return { ...EMBEDDED, host: "127.0.0.1", port: e.EMBEDDED_PUSHER_PORT, useTLS: false, cluster: e.PUSHER_CLUSTER };
+  const production = opts.production ?? e.NODE_ENV === "production";
+  return { ...embeddedCredentials(e, production), host: "127.0.0.1", port: e.EMBEDDED_PUSHER_PORT, useTLS: false, cluster: e.PUSHER_CLUSTER };
 }
 
 export function clientRealtimeConfig(): ClientRealtimeConfig {

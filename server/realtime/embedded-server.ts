@@ -478,10 +478,10 @@ export async function startEmbeddedPusher(opts: EmbeddedPusherOptions): Promise<
           if (err.status === 413 && !req.complete) {
             // Oversized body still streaming in: answer, then drop the connection.
             res.setHeader("connection", "close");
-            respond(res, err.status, { error: err }, () => req.destroy());
+            respond(res, err.status, { error: err.message }, () => req.destroy());
             return;
           }
-          respond(res, err.status, { error: err });
+          respond(res, err.status, { error: err.message });
           return;
         }
         logger.error("realtime.embedded_request_failed", { error: err });
