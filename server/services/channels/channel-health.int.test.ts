@@ -9,7 +9,7 @@ import { open } from "../../crypto/secret-box";
 import { deliverDueEmails } from "../../email/deliver-due-emails";
 import { transportFromEnv } from "../../email/resend-transport";
 import { parseEnv, processEnvironment } from "../../env.js";
-import { callerFor, seedTestCompany } from "../../testing/factories";
+import { callerFor, postTelegramUpdate, seedTestCompany } from "../../testing/factories";
 import { telegramFake } from "../../testing/setup";
 import { deliverDueSends } from "../sends/deliver-due-sends";
 import { markChannelDisconnected } from "./mark-channel-disconnected";
@@ -201,5 +201,42 @@ describe("channel health", () => {
     expect(await incidentsOf(channelId)).toHaveLength(0);
     expect(await probeChannel(channelId)).toEqual({ outcome: "healthy", restored: false });
     expect((await channelRow(channelId)).warningReason).toBeNull();
+  });
+});
+
+describe("recovery after a reconnect", () => {
+  it("counts the messages Telegram delivers from its queue once the webhook is back, and shows the outage on the timeline", async () => {
+    const co = await seedTestCompany("Recovered");
+    const channelId = co.telegram.channelId;
+    const admin = callerFor({ id: co.admin.id, companyId: co.companyId, role: "admin" });
+    await db.transaction((tx) => markChannelDisconnected(tx, channelId, authError));
+    const [incident] = await incidentsOf(channelId);
+    await admin.channels.reconnect({ channelId });
+    const { webhookSecret } = open<TelegramCredentials>((await channelRow(channelId)).credentials);
+
+    // What customers wrote while the bot was down arrives now, with the times they wrote it.
+    const during = Math.floor(incident!.openedAt.getTime() / 1000);
+    for (const [i, text] of ["are you there?", "hello?"].entries()) {
+      const res = await postTelegramUpdate(channelId, webhookSecret, {
+        update_id: 900_000 + i,
+        message: { message_id: 70 + i, date: during, chat: { id: 5550001, type: "private", first_name: "Queued" }, from: { id: 5550001, is_bot: false, first_name: "Queued" }, text },
+      });
+      expect(res.status).toBe(200);
+    }
+    // And one written after the reconnect, which is not "recovered".
+    await postTelegramUpdate(channelId, webhookSecret, {
+      update_id: 900_010,
+      message: { message_id: 80, date: Math.floor(Date.now() / 1000) + 5, chat: { id: 5550001, type: "private", first_name: "Queued" }, from: { id: 5550001, is_bot: false, first_name: "Queued" }, text: "thanks" },
+    });
+
+    const health = await admin.channels.health({ channelId });
+    expect(health.incidents).toHaveLength(1);
+    expect(health.incidents[0]).toMatchObject({ resolution: "reconnected", recoveredCount: 2, reasonCode: "token_revoked" });
+    const today = health.timeline.at(-1)!;
+    expect(today.hours.disconnected).toBe(1);
+    expect(health.timeline).toHaveLength(30);
+    // Another company's admin cannot read it.
+    const other = await seedTestCompany("Other");
+    await expect(callerFor({ id: other.admin.id, companyId: other.companyId, role: "admin" }).channels.health({ channelId })).rejects.toMatchObject({ code: "NOT_FOUND" });
   });
 });

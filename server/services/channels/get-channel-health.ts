@@ -1,0 +1,83 @@
+import { and, desc, eq, gt, gte, inArray, lte, sql } from "drizzle-orm";
+import { channelHistory, channelIncidents, messages, users } from "../../../db/schema";
+import type { ServiceContext } from "../context";
+import { findCompanyChannel } from "./channel-records";
+import { healthTimeline, stoppedIntervals, type Interval } from "./health-timeline";
+import { decayedScore } from "./probe-channel";
+
+const DAYS = 30;
+const INCIDENT_LIMIT = 20;
+
+/**
+ * The health section of a channel's Details page: a 30-day timeline (connected / warning / disconnected /
+ * stopped hours per day), the incidents with their cause, counts, how they ended and how many messages were
+ * recovered after each (messages the customer sent while the channel was down that reached us after it came
+ * back: Telegram's queue, VK history), the current warning, and the decayed transient-error score.
+ */
+export async function getChannelHealth({ ctx, input }: { ctx: ServiceContext; input: { channelId: string } }) {
+  const channel = await findCompanyChannel(ctx.db, ctx.companyId, input.channelId);
+  const now = new Date();
+  const since = new Date(now.getTime() - DAYS * 24 * 3600_000);
+
+  const incidents = await ctx.db
+    .select({
+      id: channelIncidents.id,
+      reasonCode: channelIncidents.reasonCode,
+      errorCount: channelIncidents.errorCount,
+      openedAt: channelIncidents.openedAt,
+      lastErrorAt: channelIncidents.lastErrorAt,
+      resolvedAt: channelIncidents.resolvedAt,
+      resolution: channelIncidents.resolution,
+      detectedBy: channelIncidents.detectedBy,
+      providerCode: sql<string | null>`${channelIncidents.providerError} ->> 'code'`,
+      resolvedByName: users.name,
+    })
+    .from(channelIncidents)
+    .leftJoin(users, eq(users.id, channelIncidents.resolvedBy))
+    .where(and(eq(channelIncidents.channelId, channel.id), eq(channelIncidents.companyId, ctx.companyId)))
+    .orderBy(desc(channelIncidents.openedAt))
+    .limit(INCIDENT_LIMIT);
+
+  const recovered = new Map<string, number>();
+  for (const i of incidents) {
+    if (!i.resolvedAt) continue;
+    const [row] = await ctx.db
+      .select({ n: sql<number>`count(*)::int` })
+      .from(messages)
+      .where(
+        and(
+          eq(messages.channelId, channel.id),
+          eq(messages.companyId, ctx.companyId),
+          eq(messages.direction, "inbound"),
+          // Providers stamp messages to the second.
+          gte(messages.providerTimestamp, new Date(Math.floor(i.openedAt.getTime() / 1000) * 1000)),
+          lte(messages.providerTimestamp, i.resolvedAt),
+          gt(messages.createdAt, i.resolvedAt),
+        ),
+      );
+    recovered.set(i.id, row?.n ?? 0);
+  }
+
+  const history = await ctx.db
+    .select({ action: channelHistory.action, createdAt: channelHistory.createdAt })
+    .from(channelHistory)
+    .where(and(eq(channelHistory.channelId, channel.id), eq(channelHistory.companyId, ctx.companyId), inArray(channelHistory.action, ["stopped", "disconnected", "started", "reconnected"])));
+
+  const intervals: Interval[] = [
+    ...incidents.filter((i) => !i.resolvedAt || i.resolvedAt > since).map((i) => ({ from: i.openedAt, to: i.resolvedAt, state: "disconnected" as const })),
+    ...stoppedIntervals(history),
+    ...(channel.warningSince ? [{ from: channel.warningSince, to: null, state: "warning" as const }] : []),
+  ];
+  // A channel stopped without history (seeded, or stopped by the product) is stopped since statusSince.
+  if (channel.status === "stopped" && !intervals.some((i) => i.state === "stopped" && i.to === null)) {
+    intervals.push({ from: channel.statusSince, to: null, state: "stopped" });
+  }
+
+  return {
+    timeline: healthTimeline({ now, days: DAYS, connectedAt: channel.connectedAt, intervals }),
+    incidents: incidents.map((i) => ({ ...i, recoveredCount: recovered.get(i.id) ?? 0 })),
+    warning: channel.warningReason ? { reason: channel.warningReason, since: channel.warningSince } : null,
+    transientErrors: Math.round(decayedScore(channel.errorScore, channel.errorScoreAt, now) * 10) / 10,
+    lastProbeAt: channel.lastProbeAt,
+  };
+}

@@ -1,0 +1,46 @@
+import { describe, expect, it } from "vitest";
+import { healthTimeline, stoppedIntervals } from "./health-timeline";
+
+const at = (iso: string) => new Date(iso);
+
+describe("health timeline", () => {
+  const now = at("2026-12-06T12:00:00Z");
+
+  it("counts hours per day in each state, the worse state winning an overlapping hour", () => {
+    const days = healthTimeline({
+      now,
+      days: 3,
+      connectedAt: at("2026-11-01T00:00:00Z"),
+      intervals: [
+        { from: at("2026-12-04T22:00:00Z"), to: at("2026-12-05T02:30:00Z"), state: "disconnected" },
+        { from: at("2026-12-05T02:00:00Z"), to: at("2026-12-05T05:00:00Z"), state: "warning" },
+        { from: at("2026-12-06T10:00:00Z"), to: null, state: "stopped" },
+      ],
+    });
+    expect(days.map((d) => d.day)).toEqual(["2026-12-04", "2026-12-05", "2026-12-06"]);
+    expect(days[0]!.hours).toEqual({ connected: 22, warning: 0, disconnected: 2, stopped: 0 });
+    // 00–03 disconnected (02:00–02:30 overlaps the warning; disconnected wins), 03–05 warning.
+    expect(days[1]!.hours).toEqual({ connected: 19, warning: 2, disconnected: 3, stopped: 0 });
+    // Today up to noon only: 10 connected, 2 stopped; the future is not counted.
+    expect(days[2]!.hours).toEqual({ connected: 10, warning: 0, disconnected: 0, stopped: 2 });
+  });
+
+  it("counts nothing before the channel was connected", () => {
+    const [day] = healthTimeline({ now, days: 1, connectedAt: at("2026-12-06T09:00:00Z"), intervals: [] });
+    expect(day!.hours).toEqual({ connected: 3, warning: 0, disconnected: 0, stopped: 0 });
+  });
+
+  it("turns stop and start history into stopped periods, an unmatched stop lasting until now", () => {
+    expect(
+      stoppedIntervals([
+        { action: "started", createdAt: at("2026-12-03T00:00:00Z") },
+        { action: "stopped", createdAt: at("2026-12-01T00:00:00Z") },
+        { action: "renamed", createdAt: at("2026-12-02T00:00:00Z") },
+        { action: "disconnected", createdAt: at("2026-12-05T00:00:00Z") },
+      ]),
+    ).toEqual([
+      { from: at("2026-12-01T00:00:00Z"), to: at("2026-12-03T00:00:00Z"), state: "stopped" },
+      { from: at("2026-12-05T00:00:00Z"), to: null, state: "stopped" },
+    ]);
+  });
+});
