@@ -1,5 +1,5 @@
 "use client";
-import { useState, type ReactNode } from "react";
+import { useEffect, useRef, useState, type ReactNode } from "react";
 import type { MessageKey, Translate } from "~/server/i18n";
 import { useT } from "../../_components/providers";
 
@@ -47,9 +47,16 @@ export const inputClass = "w-full min-w-0 rounded border border-slate-300 px-3 p
 export function ConfirmAction({ label, question, confirmLabel, pending, onConfirm, tone = "danger" }: { label: string; question: ReactNode; confirmLabel: string; pending?: boolean; onConfirm: () => void; tone?: "danger" | "secondary" }) {
   const t = useT();
   const [open, setOpen] = useState(false);
+  const trigger = useRef<HTMLButtonElement>(null);
+  const wasOpen = useRef(false);
+  // Back to the button that opened the confirmation when it closes, so keyboard users keep their place.
+  useEffect(() => {
+    if (wasOpen.current && !open) trigger.current?.focus();
+    wasOpen.current = open;
+  }, [open]);
   if (!open) {
     return (
-      <button type="button" className={tone === "danger" ? buttonClass.dangerOutline : buttonClass.secondary} onClick={() => setOpen(true)} disabled={pending}>
+      <button ref={trigger} type="button" className={tone === "danger" ? buttonClass.dangerOutline : buttonClass.secondary} onClick={() => setOpen(true)} disabled={pending}>
         {label}
       </button>
     );
