@@ -7,7 +7,7 @@ import { startTelegramFake } from "../fakes/telegram-fake";
 import { freePort } from "./free-port";
 import { E2E_STATE_VAR, type E2EState } from "./state";
 
-const COMPANIES = ["inbox", "access", "locale", "people"] as const;
+const COMPANIES = ["inbox", "access", "locale", "people", "channels"] as const;
 
 /**
  * Starts what a browser test needs, all on loopback: the Telegram Bot API fake, the embedded database and
