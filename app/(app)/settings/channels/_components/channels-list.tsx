@@ -24,6 +24,8 @@ export function ChannelsList({ filter }: { filter: StatusFilter }) {
   const rows = list.data ?? [];
   const visible = rows.filter((c) => shows(filter, c.status));
   const hiddenStopped = filter === "default" ? rows.filter((c) => c.status === "stopped").length : 0;
+  // One place for action results: a channel that leaves the filter (stopped, started) still has its result read.
+  const [result, setResult] = useState<ActionResult>(null);
 
   return (
     <div className="space-y-4">
@@ -40,6 +42,7 @@ export function ChannelsList({ filter }: { filter: StatusFilter }) {
           </Link>
         ))}
       </nav>
+      <ActionResultLine result={result} onDismiss={() => setResult(null)} />
       {hiddenStopped > 0 && (
         <p className="text-sm text-slate-600">
           {t("channelsAdmin.hiddenStopped", { count: hiddenStopped })}{" "}
@@ -70,7 +73,7 @@ export function ChannelsList({ filter }: { filter: StatusFilter }) {
               </h3>
               <ul className="divide-y divide-slate-100">
                 {group.map((c) => (
-                  <ChannelCard key={c.id} channel={c} />
+                  <ChannelCard key={c.id} channel={c} onResult={setResult} />
                 ))}
               </ul>
             </section>
@@ -96,10 +99,9 @@ type Row = {
   webhookUrl: string;
 };
 
-function ChannelCard({ channel: c }: { channel: Row }) {
+function ChannelCard({ channel: c, onResult }: { channel: Row; onResult: (result: ActionResult) => void }) {
   const t = useT();
   const date = useDate();
-  const [result, setResult] = useState<ActionResult>(null);
   return (
     <li className="px-4 py-3" data-testid="channel-row">
       <div className="flex items-start justify-between gap-3">
@@ -125,14 +127,13 @@ function ChannelCard({ channel: c }: { channel: Row }) {
           <Link href={`/settings/channels/${c.id}`} className="rounded border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium hover:bg-slate-50" aria-label={t("channelsAdmin.detailsOf", { name: c.name })}>
             {t("channelsAdmin.details")}
           </Link>
-          <ChannelMenu channel={c} onResult={setResult} />
+          <ChannelMenu channel={c} onResult={onResult} />
         </div>
       </div>
       <div className="mt-2">
         <span className="text-xs font-medium text-slate-700">{t("channelsAdmin.webhookUrl")}</span>
         <CopyField value={c.webhookUrl} label={t("channelsAdmin.webhookUrl")} />
       </div>
-      <ActionResultLine result={result} onDismiss={() => setResult(null)} />
     </li>
   );
 }

@@ -114,7 +114,7 @@ export function ConnectTelegram() {
         )}
         {connect.isPending && <p className="text-sm text-slate-700">{t("channelsAdmin.tg.connecting")}</p>}
       </div>
-      <div role="alert">{error && <p className="rounded border border-red-200 bg-red-50 p-3 text-sm text-red-800">{error}</p>}</div>
+      <div role="alert" data-testid="connect-error">{error && <p className="rounded border border-red-200 bg-red-50 p-3 text-sm text-red-800">{error}</p>}</div>
 
       {bot && lineValue && choices.data && (
         <form onSubmit={onConnect} className="space-y-3">

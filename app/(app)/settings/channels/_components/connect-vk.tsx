@@ -97,7 +97,7 @@ export function ConnectVk() {
             {field("accessToken", "password")}
             {field("secret", "password")}
             {lineValue && choices.data && <LinePicker lines={choices.data.lines} value={lineValue} onChange={setLine} oneBotPerLine={false} />}
-            <div role="alert">{error && <p className="rounded border border-red-200 bg-red-50 p-3 text-sm text-red-800">{error}</p>}</div>
+            <div role="alert" data-testid="connect-error">{error && <p className="rounded border border-red-200 bg-red-50 p-3 text-sm text-red-800">{error}</p>}</div>
             <p role="status" aria-live="polite" className="text-sm text-slate-700">
               {connect.isPending ? t("channelsAdmin.vk.checking") : ""}
             </p>
