@@ -76,6 +76,7 @@ export async function getChannelHealth({ ctx, input }: { ctx: ServiceContext; in
   return {
     timeline: healthTimeline({ now, days: DAYS, connectedAt: channel.connectedAt, intervals }),
     incidents: incidents.map((i) => ({ ...i, recoveredCount: recovered.get(i.id) ?? 0 })),
+    incidentsInPeriod: incidents.filter((i) => i.openedAt > since || !i.resolvedAt || i.resolvedAt > since).length,
     warning: channel.warningReason ? { reason: channel.warningReason, since: channel.warningSince } : null,
     transientErrors: Math.round(decayedScore(channel.errorScore, channel.errorScoreAt, now) * 10) / 10,
     lastProbeAt: channel.lastProbeAt,

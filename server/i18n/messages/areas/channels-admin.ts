@@ -106,7 +106,6 @@ const en = {
 
   "channelsAdmin.actions": "Actions",
   "channelsAdmin.reconnect": "Reconnect",
-  "channelsAdmin.reconnectUnavailable": "Reconnect comes with connection health checks and is not available yet. A stopped channel starts from “⋯” → Start.",
   "channelsAdmin.menu": "More actions for {name}",
   "channelsAdmin.stop": "Stop",
   "channelsAdmin.start": "Start",
@@ -323,7 +322,6 @@ const ru = {
 
   "channelsAdmin.actions": "Действия",
   "channelsAdmin.reconnect": "Переподключить",
-  "channelsAdmin.reconnectUnavailable": "Переподключение появится вместе с проверкой состояния каналов и пока недоступно. Остановленный канал запускается через «⋯» → «Запустить».",
   "channelsAdmin.menu": "Другие действия для {name}",
   "channelsAdmin.stop": "Остановить",
   "channelsAdmin.start": "Запустить",
@@ -538,7 +536,6 @@ const uk = {
 
   "channelsAdmin.actions": "Дії",
   "channelsAdmin.reconnect": "Перепідключити",
-  "channelsAdmin.reconnectUnavailable": "Перепідключення з'явиться разом із перевіркою стану каналів і поки недоступне. Зупинений канал запускається через «⋯» → «Запустити».",
   "channelsAdmin.menu": "Інші дії для {name}",
   "channelsAdmin.stop": "Зупинити",
   "channelsAdmin.start": "Запустити",

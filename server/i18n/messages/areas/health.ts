@@ -70,6 +70,8 @@ const en = {
   "health.reconnected": "Reconnected. Replies that waited are going out now.",
   "health.reconnected.withQueue": "Reconnected. Telegram is delivering {count, plural, one {# update} other {# updates}} it kept while the bot was down.",
   "health.reconnect.vkSoon": "VK communities reconnect with “⋯” → Start after you fix the callback server in VK.",
+  "health.history.lost": "Connection lost: {reason}",
+  "health.history.recovered": "Working again: the connection came back by itself",
 } as const;
 
 type Keys = Record<keyof typeof en, string>;
@@ -144,6 +146,8 @@ export const health = {
     "health.reconnected": "Переподключено. Ожидавшие ответы отправляются.",
     "health.reconnected.withQueue": "Переподключено. Telegram доставляет {count, plural, one {# обновление} few {# обновления} many {# обновлений} other {# обновления}}, сохранённые, пока бот не работал.",
     "health.reconnect.vkSoon": "Сообщество ВКонтакте переподключается через «⋯» → «Запустить» после исправления сервера Callback API во ВКонтакте.",
+    "health.history.lost": "Подключение потеряно: {reason}",
+    "health.history.recovered": "Снова работает: подключение восстановилось само",
   } satisfies Keys,
   uk: {
     "health.fix.token_revoked": "Токен бота відкликано в BotFather: вставте новий токен {username} у «Перепідключити».",
@@ -213,5 +217,7 @@ export const health = {
     "health.reconnected": "Перепідключено. Відповіді, що чекали, надсилаються.",
     "health.reconnected.withQueue": "Перепідключено. Telegram доставляє {count, plural, one {# оновлення} few {# оновлення} many {# оновлень} other {# оновлення}}, збережені, поки бот не працював.",
     "health.reconnect.vkSoon": "Спільнота ВКонтакте перепідключається через «⋯» → «Запустити» після виправлення сервера Callback API у ВКонтакте.",
+    "health.history.lost": "Підключення втрачено: {reason}",
+    "health.history.recovered": "Знову працює: підключення відновилося саме",
   } satisfies Keys,
 };

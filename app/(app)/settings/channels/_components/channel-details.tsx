@@ -8,7 +8,8 @@ import { useT } from "../../../../_components/providers";
 import { useTRPC } from "../../../../_lib/trpc";
 import { ActionResultLine, ChannelMenu, type ActionResult } from "./channel-menu";
 import { ChannelContacts } from "./channel-contacts";
-import { buttonSecondary, cardClass, CopyField, StatusBadge, useDate, useErrorWords } from "./shared";
+import { ChannelHealth, ReconnectPanel } from "./channel-health";
+import { cardClass, CopyField, StatusBadge, useDate, useErrorWords } from "./shared";
 
 type HistoryRow = { id: string; action: string; detail: Record<string, string | number | boolean | null>; createdAt: Date; actorName: string | null };
 
@@ -48,7 +49,6 @@ export function ChannelDetails({ channelId }: { channelId: string }) {
   const date = useDate();
   const errorWords = useErrorWords();
   const [result, setResult] = useState<ActionResult>(null);
-  const reconnectHint = useId();
   const details = useQuery(trpc.channels.details.queryOptions({ channelId }, { retry: false }));
 
   if (details.isPending) return <p className="text-sm text-slate-600">{t("channelsAdmin.loading")}</p>;
@@ -69,6 +69,8 @@ export function ChannelDetails({ channelId }: { channelId: string }) {
     for (const [k, v] of Object.entries(d)) if (v !== null && typeof v !== "boolean") vars[k] = v;
     if (h.action === "moved") vars.from = typeof d.from === "string" ? d.from : t("settings.channels.noLine");
     if (h.action === "start_refused") vars.reason = t(reasonKey(typeof d.reason === "string" ? d.reason : null));
+    if (h.action === "status_changed" && d.status === "disconnected") return t("health.history.lost", { reason: t(reasonKey(typeof d.reason === "string" ? d.reason : null)) });
+    if (h.action === "recovered") return t("health.history.recovered");
     if (HISTORY_ACTIONS.includes(h.action)) return t(`channelsAdmin.history.${h.action}` as MessageKey, vars);
     return t("channelsAdmin.history.other", { action: h.action });
   };
@@ -93,10 +95,6 @@ export function ChannelDetails({ channelId }: { channelId: string }) {
             </div>
           </div>
           <div className="flex shrink-0 items-center gap-2">
-            {/* Reconnect comes with connection health (its own issue); until then it says why it is unavailable. */}
-            <button type="button" className={buttonSecondary} disabled aria-describedby={reconnectHint}>
-              {t("channelsAdmin.reconnect")}
-            </button>
             <ChannelMenu
               channel={{ id: c.id, name: c.name, status: c.status, statusReason: c.statusReason, provider: c.provider, lineId: c.line?.id ?? null }}
               onResult={setResult}
@@ -104,9 +102,11 @@ export function ChannelDetails({ channelId }: { channelId: string }) {
             />
           </div>
         </div>
-        <p id={reconnectHint} className="mt-2 text-xs text-slate-600">
-          {t("channelsAdmin.reconnectUnavailable")}
-        </p>
+        {c.status !== "stopped" && (
+          <div className="mt-3">
+            <ReconnectPanel channel={{ id: c.id, provider: c.provider, status: c.status, statusReason: c.statusReason, username: c.username, name: c.name }} />
+          </div>
+        )}
         <ActionResultLine result={result} onDismiss={() => setResult(null)} />
       </div>
 
@@ -159,6 +159,10 @@ export function ChannelDetails({ channelId }: { channelId: string }) {
         <Section title={t("channelsAdmin.webhookUrl")} className="lg:col-span-2">
           <CopyField value={c.webhookUrl} label={t("channelsAdmin.webhookUrl")} testId="channel-webhook-url" />
         </Section>
+
+        <div className="lg:col-span-2">
+          <ChannelHealth channelId={c.id} />
+        </div>
 
         <Section title={t("channelsAdmin.history")} className="lg:col-span-2">
           {c.history.length === 0 ? (

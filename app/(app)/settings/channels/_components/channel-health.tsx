@@ -122,7 +122,7 @@ export function ChannelHealth({ channelId }: { channelId: string }) {
         </p>
       )}
       <p className="text-sm text-slate-700" data-testid="health-summary">
-        {t("health.summary", { disconnected: totals.disconnected, incidents: incidents.filter((i) => Date.now() - new Date(i.openedAt).getTime() < 30 * 86_400_000).length })}
+        {t("health.summary", { disconnected: totals.disconnected, incidents: health.data.incidentsInPeriod })}
       </p>
       <div className="mt-3 h-40 w-full min-w-0" aria-hidden>
         <ResponsiveContainer width="100%" height="100%">
