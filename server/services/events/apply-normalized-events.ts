@@ -221,6 +221,12 @@ export async function applyNormalizedEvents(tx: Tx, channel: Channel, events: No
         break;
       }
       case "chat_migrated": {
+        // The supergroup's own messages were processed first and made its contact: that one stays, and the
+        // old group's contact ends (its history stays with it) instead of the move colliding with it.
+        if (await findLiveContact(tx, channel.id, ev.toChatId)) {
+          await tx.update(contacts).set({ endedAt: new Date(), updatedAt: new Date() }).where(and(eq(contacts.channelId, channel.id), eq(contacts.externalId, ev.fromChatId), isNull(contacts.endedAt)));
+          break;
+        }
         // The group became a supergroup: the same contact follows the new chat id.
         await tx.update(contacts).set({ externalId: ev.toChatId, updatedAt: new Date() }).where(and(eq(contacts.channelId, channel.id), eq(contacts.externalId, ev.fromChatId), isNull(contacts.endedAt)));
         break;
