@@ -11,5 +11,10 @@ const config = [
     },
   },
   { files: ["server/env.js"], rules: { "no-restricted-properties": "off" } },
+  {
+    // The product never depends on its browser tests: provider fakes live in server/sandbox and e2e imports them.
+    files: ["app/**", "server/**", "db/**"],
+    rules: { "no-restricted-imports": ["error", { patterns: [{ group: ["**/e2e/**", "~/e2e/**"], message: "Product code never imports from e2e/." }] }] },
+  },
 ];
 export default config;

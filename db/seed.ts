@@ -1,4 +1,4 @@
-import { randomBytes } from "node:crypto";
+import { randomBytes, randomInt } from "node:crypto";
 import { and, eq } from "drizzle-orm";
 import type { Database } from "./index";
 import { channelHistory, channels, companies, contacts, conversations, lines, messages, teamMembers, teams, users, channelIncidents } from "./schema";
@@ -31,7 +31,8 @@ export async function seedCompany(
   const metaAppConfigured = opts.metaAppConfigured ?? Boolean(env().META_APP_ID && env().META_APP_SECRET);
   const passwordHash = await hashPassword(opts.password ?? DEMO_PASSWORD);
   const email = (who: string) => `${who}@${opts.slug}.switchboard.test`;
-  const botToken = opts.botToken ?? `7000000001:${randomBytes(16).toString("hex")}`;
+  // Each company's bot has its own id, as real bots do (the sandbox's Telegram fake tells bots apart by it).
+  const botToken = opts.botToken ?? `${7_000_000_000 + randomInt(1, 999_999_999)}:${randomBytes(16).toString("hex")}`;
   const webhookSecret = opts.webhookSecret ?? randomBytes(24).toString("base64url");
   const botId = botToken.split(":")[0]!;
 

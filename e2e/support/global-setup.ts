@@ -3,7 +3,8 @@ import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { processEnvironment } from "../../server/env.js";
-import { startTelegramFake } from "../fakes/telegram-fake";
+import { prepareTelegramFake } from "../../server/sandbox/prepare-telegram";
+import { startTelegramFake } from "../../server/sandbox/telegram-fake";
 import { freePort } from "./free-port";
 import { E2E_STATE_VAR, type E2EState } from "./state";
 
@@ -59,6 +60,8 @@ export default async function globalSetup() {
           telegram: { channelId: seeded.telegram.channelId, webhookSecret: seeded.telegram.webhookSecret, botToken: seeded.telegram.botToken },
         };
       }
+      // The fake agrees with the seeded data: working bots registered, the revoked one revoked.
+      await prepareTelegramFake(db, telegram, baseURL);
     },
   });
 

@@ -2,13 +2,10 @@
  * `npm run dev` / `npm start`: starts the embedded services this machine lacks, migrates, seeds the demo
  * company on an empty database, then runs Next.js. Ctrl+C stops everything.
  */
-import { and, eq } from "drizzle-orm";
-import type { Database } from "../../db";
-import { channels } from "../../db/schema";
 import { seedDemoIfEmpty } from "../../db/seed";
-import type { TelegramCredentials } from "../channels/telegram/adapter";
-import { open } from "../crypto/secret-box";
 import { env, processEnvironment } from "../env.js";
+import { prepareTelegramFake } from "../sandbox/prepare-telegram";
+import type { TelegramFake } from "../sandbox/telegram-fake";
 import { startStack } from "./stack";
 
 const mode = process.argv[2] === "start" ? "start" : "dev";
@@ -25,11 +22,11 @@ early.NEXTAUTH_URL ??= env().APP_URL;
 const vars = processEnvironment();
 const sandbox = mode === "dev" && (env().SANDBOX === "on" || (env().SANDBOX === "auto" && !vars.TELEGRAM_API_BASE_URL));
 const appEnv: Record<string, string> = {};
-let sandboxUrl: string | undefined;
+let sandboxFake: TelegramFake | undefined;
 if (sandbox) {
-  const { startTelegramFake } = await import("../../e2e/fakes/telegram-fake");
+  const { startTelegramFake } = await import("../sandbox/telegram-fake");
   const telegram = await startTelegramFake();
-  sandboxUrl = telegram.url;
+  sandboxFake = telegram;
   appEnv.TELEGRAM_API_BASE_URL = telegram.url;
   appEnv.SANDBOX_TELEGRAM_URL = telegram.url;
   console.log(`switchboard: sandbox — Telegram Bot API fake on ${telegram.url}; write as a customer at /sandbox`);
@@ -41,22 +38,10 @@ const stack = await startStack({
   appEnv,
   prepare: async (db) => {
     if (await seedDemoIfEmpty(db)) console.log("switchboard: demo company created — sign in as admin@demo.switchboard.test / switchboard");
-    if (sandboxUrl) await registerSandboxWebhooks(db, sandboxUrl);
+    if (sandboxFake) await prepareTelegramFake(db, sandboxFake, env().APP_URL);
   },
 });
 
-/** In the sandbox, the working bots' webhooks point at this app, as connecting them for real would (setWebhook). */
-async function registerSandboxWebhooks(db: Database, telegramUrl: string) {
-  const bots = await db.select().from(channels).where(and(eq(channels.provider, "telegram"), eq(channels.status, "active")));
-  for (const bot of bots) {
-    const { botToken, webhookSecret } = open<TelegramCredentials>(bot.credentials);
-    await fetch(`${telegramUrl}/bot${botToken}/setWebhook`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ url: `${env().APP_URL}/api/webhooks/telegram/${bot.id}`, secret_token: webhookSecret }),
-    });
-  }
-}
 const shutdown = () => void stack.stop().then(() => process.exit(0));
 process.on("SIGINT", shutdown);
 process.on("SIGTERM", shutdown);

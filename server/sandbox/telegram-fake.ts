@@ -4,6 +4,7 @@
  * `enqueue` (in-process) or POST /__fake/enqueue (from another process, e.g. a Playwright worker).
  */
 import type { IncomingMessage } from "node:http";
+import { randomBytes } from "node:crypto";
 import { readRequestBody, ScriptQueue, startFakeServer } from "./fake-server";
 
 export type { RecordedFile } from "./fake-server";
@@ -27,6 +28,23 @@ export type TelegramFake = {
   /** Each bot's webhook, by token: setWebhook sets it, deleteWebhook (or setWebhook with an empty url) clears it. */
   webhooks: Map<string, TelegramFakeWebhook>;
   /**
+   * BotFather's "Revoke current token": the old token answers 401 Unauthorized to every method from now on, its
+   * webhook registration goes with it, and the bot gets a new token (same id before the colon), returned here.
+   * Other processes use POST /__fake/revoke `{token}`.
+   */
+  revoke(token: string): string;
+  /** Another program calls setWebhook for this bot (F5): updates go to it, not to us. POST /__fake/take-webhook `{token}`. */
+  takeWebhook(token: string): void;
+  /**
+   * A customer writes to the bot: Telegram posts the update to the bot's webhook, or keeps it in its queue
+   * (pending_update_count) while the webhook is missing, failing or the token revoked, and delivers the queue
+   * in order once a webhook is set again. Updates sent to another program's webhook never reach us.
+   * POST /__fake/deliver `{botId, update}`.
+   */
+  deliver(botId: string, update: unknown): Promise<"delivered" | "queued" | "elsewhere">;
+  /** Updates waiting in Telegram's queue, by bot id. */
+  pending: Map<string, unknown[]>;
+  /**
    * getMe's name and username by bot id (the number before the token's colon); bots not here are "Acme Support"
    * @AcmeSupportBot. Other processes add one with POST /__fake/bots `{id, firstName, username}`.
    */
@@ -47,6 +65,10 @@ export async function startTelegramFake(opts: { port?: number; botUsername?: str
   const files = new Map<string, Buffer>();
   const webhooks = new Map<string, TelegramFakeWebhook>();
   const bots = new Map<string, TelegramFakeBot>();
+  const revoked = new Set<string>();
+  const pending = new Map<string, unknown[]>();
+  const foreign = new Set<string>(); // tokens whose webhook another program set
+  const botIdOf = (token: string) => token.split(":")[0] ?? "";
   const fileBytes = (fileId: string) => files.get(fileId) ?? ONE_PIXEL_PNG;
   let nextMessageId = 5000;
 
@@ -70,6 +92,7 @@ export async function startTelegramFake(opts: { port?: number; botUsername?: str
       case "setWebhook": {
         // An empty url removes the webhook, like deleteWebhook (#setwebhook).
         const url = typeof params.url === "string" ? params.url : "";
+        foreign.delete(token);
         if (!url) webhooks.delete(token);
         else {
           const allowed = typeof params.allowed_updates === "string" ? (JSON.parse(params.allowed_updates) as unknown) : params.allowed_updates;
@@ -79,6 +102,8 @@ export async function startTelegramFake(opts: { port?: number; botUsername?: str
             maxConnections: Number(params.max_connections ?? 40) || 40,
             allowedUpdates: Array.isArray(allowed) ? allowed.map(String) : undefined,
           });
+          // Telegram delivers what it kept while no webhook worked, oldest first (up to 24 hours).
+          setTimeout(() => void flush(botIdOf(token)), 10);
         }
         return true;
       }
@@ -95,11 +120,12 @@ export async function startTelegramFake(opts: { port?: number; botUsername?: str
         // WebhookInfo (#webhookinfo): `url` is empty while no webhook is set (the bot would use getUpdates).
         // Nothing queues in the fake, so no backlog and no delivery errors; script those with enqueue.
         const hook = webhooks.get(token);
-        if (!hook) return { url: "", has_custom_certificate: false, pending_update_count: 0 };
+        const waiting = pending.get(botIdOf(token))?.length ?? 0;
+        if (!hook) return { url: "", has_custom_certificate: false, pending_update_count: waiting };
         return {
           url: hook.url,
           has_custom_certificate: false,
-          pending_update_count: 0,
+          pending_update_count: waiting,
           max_connections: hook.maxConnections,
           ...(hook.allowedUpdates ? { allowed_updates: hook.allowedUpdates } : {}),
         };
@@ -127,6 +153,53 @@ export async function startTelegramFake(opts: { port?: number; botUsername?: str
     files.clear();
     webhooks.clear();
     bots.clear();
+    revoked.clear();
+    pending.clear();
+    foreign.clear();
+  };
+
+  const revoke = (token: string): string => {
+    revoked.add(token);
+    webhooks.delete(token);
+    foreign.delete(token);
+    return `${botIdOf(token)}:${randomBytes(26).toString("base64url").slice(0, 35)}`;
+  };
+  const takeWebhook = (token: string) => {
+    webhooks.set(token, { url: "https://another-program.example/telegram/hook", maxConnections: 40 });
+    foreign.add(token);
+  };
+  /** The bot's working webhook: a token that is not revoked, with a webhook set. */
+  const liveHook = (botId: string) => [...webhooks.entries()].find(([token]) => botIdOf(token) === botId && !revoked.has(token));
+  const post = async (hook: TelegramFakeWebhook, update: unknown) => {
+    try {
+      const res = await fetch(hook.url, {
+        method: "POST",
+        headers: { "content-type": "application/json", ...(hook.secretToken ? { "x-telegram-bot-api-secret-token": hook.secretToken } : {}) },
+        body: JSON.stringify(update),
+        signal: AbortSignal.timeout(10_000),
+      });
+      return res.ok;
+    } catch {
+      return false;
+    }
+  };
+  const flush = async (botId: string) => {
+    const queue = pending.get(botId);
+    while (queue && queue.length > 0) {
+      const found = liveHook(botId);
+      if (!found || foreign.has(found[0]) || !(await post(found[1], queue[0]))) return;
+      queue.shift();
+    }
+  };
+  const deliver = async (botId: string, update: unknown): Promise<"delivered" | "queued" | "elsewhere"> => {
+    const found = liveHook(botId);
+    if (found && foreign.has(found[0])) return "elsewhere";
+    const queue = pending.get(botId) ?? [];
+    pending.set(botId, queue);
+    if (found && queue.length === 0 && (await post(found[1], update))) return "delivered";
+    queue.push(update);
+    if (found && queue.length > 1) void flush(botId); // an earlier failure: try the queue again, in order
+    return "queued";
   };
 
   const server = await startFakeServer({
@@ -141,6 +214,22 @@ export async function startTelegramFake(opts: { port?: number; botUsername?: str
       readBody,
     },
     handle: async (req, url, reply) => {
+      if (url.pathname === "/__fake/revoke" && req.method === "POST") {
+        const body = (await readRequestBody(req)) as { token?: unknown };
+        if (typeof body.token !== "string") throw new Error("revoke needs the token");
+        return reply.json(200, { ok: true, newToken: revoke(body.token) });
+      }
+      if (url.pathname === "/__fake/take-webhook" && req.method === "POST") {
+        const body = (await readRequestBody(req)) as { token?: unknown };
+        if (typeof body.token !== "string") throw new Error("take-webhook needs the token");
+        takeWebhook(body.token);
+        return reply.json(200, { ok: true });
+      }
+      if (url.pathname === "/__fake/deliver" && req.method === "POST") {
+        const body = (await readRequestBody(req)) as { botId?: unknown; update?: unknown };
+        if (typeof body.botId !== "string" || typeof body.update !== "object") throw new Error("deliver needs botId and update");
+        return reply.json(200, { ok: true, outcome: await deliver(body.botId, body.update) });
+      }
       if (url.pathname === "/__fake/bots" && req.method === "POST") {
         const body = (await readRequestBody(req)) as { id?: unknown; firstName?: unknown; username?: unknown };
         if (typeof body.id !== "string" || typeof body.firstName !== "string" || typeof body.username !== "string") throw new Error("a bot needs id, firstName and username");
@@ -154,6 +243,8 @@ export async function startTelegramFake(opts: { port?: number; botUsername?: str
       const [, token, method] = match as unknown as [string, string, string];
       const params = { ...Object.fromEntries(url.searchParams), ...(await readBody(req)) };
       calls.push({ token, method, params, at: Date.now() });
+      // A revoked token is refused by every method, as the Bot API does.
+      if (revoked.has(token)) return reply.json(401, { ok: false, error_code: 401, description: "Unauthorized" });
       const queued = scripted.shift(method);
       if (queued) return reply.json(queued.status, queued.body);
       const result = success(token, method, params);
@@ -164,5 +255,5 @@ export async function startTelegramFake(opts: { port?: number; botUsername?: str
       reply.json(400, { ok: false, error_code: 400, description: `Bad Request: ${error instanceof Error ? error.message : "invalid"}` }),
   });
 
-  return { ...server, calls, files, webhooks, bots, enqueue, reset };
+  return { ...server, calls, files, webhooks, bots, enqueue, reset, revoke, takeWebhook, deliver, pending };
 }

@@ -1,7 +1,7 @@
 import { afterAll, inject } from "vitest";
-import { startMetaGraphFake, type MetaGraphFake } from "../../e2e/fakes/meta-graph-fake";
-import { startTelegramFake, type TelegramFake } from "../../e2e/fakes/telegram-fake";
-import { startVkFake, type VkFake } from "../../e2e/fakes/vk-fake";
+import { startMetaGraphFake, type MetaGraphFake } from "../sandbox/meta-graph-fake";
+import { startTelegramFake, type TelegramFake } from "../sandbox/telegram-fake";
+import { startVkFake, type VkFake } from "../sandbox/vk-fake";
 import { closeDatabase } from "../../db";
 import { processEnvironment } from "../env.js";
 import { stopJobRunner } from "../jobs/runner";

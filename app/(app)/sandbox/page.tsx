@@ -3,7 +3,7 @@ import { db } from "~/db";
 import { getSessionUser } from "~/server/auth/options";
 import { listSandboxChannels, sandboxEnabled, sandboxOutbox } from "~/server/services/sandbox/telegram-sandbox";
 import { getLocale, getT } from "../../_lib/i18n";
-import { SandboxForm } from "./sandbox-form";
+import { BreakBotForm, SandboxForm } from "./sandbox-form";
 
 export default async function SandboxPage() {
   const user = await getSessionUser();
@@ -21,6 +21,15 @@ export default async function SandboxPage() {
         <p className="mt-1 text-sm text-slate-600">{t("sandbox.description")}</p>
         <SandboxForm channels={channels} />
       </section>
+      {user.role === "admin" && (
+        <section aria-labelledby="break-heading" className="rounded-lg border border-slate-200 bg-white p-4 md:col-span-2 md:order-last">
+          <h2 id="break-heading" className="font-semibold">
+            {t("sandbox.break.title")}
+          </h2>
+          <p className="mt-1 text-sm text-slate-600">{t("sandbox.break.description")}</p>
+          <BreakBotForm channels={channels} />
+        </section>
+      )}
       <section aria-labelledby="outbox-heading" className="rounded-lg border border-slate-200 bg-white p-4">
         <h2 id="outbox-heading" className="font-semibold">
           {t("sandbox.outbox")}

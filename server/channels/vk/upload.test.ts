@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startVkFake, type VkFake } from "../../../e2e/fakes/vk-fake";
+import { startVkFake, type VkFake } from "../../sandbox/vk-fake";
 import { VkApiError } from "./api";
 import { classifyVkError } from "./classify";
 import { firstOverLimit, missingFileError, postToUploadServer, tooLargeError, vkAttachmentRef, vkDocTitle, vkUploadError, vkUploadRoute } from "./upload";

@@ -240,3 +240,69 @@ describe("recovery after a reconnect", () => {
     await expect(callerFor({ id: other.admin.id, companyId: other.companyId, role: "admin" }).channels.health({ channelId })).rejects.toMatchObject({ code: "NOT_FOUND" });
   });
 });
+
+describe("the sandbox's Telegram fake breaks a bot as Telegram does", () => {
+  it("revoked token → 401 everywhere and messages queue → reconnect with the new token → the queue arrives, counted as recovered", async () => {
+    const { createServer: createHttpServer } = await import("node:http");
+    const { handleTelegramWebhook } = await import("../../webhooks/telegram");
+    // This app's webhook route, served over HTTP so the fake can post to it as Telegram would.
+    const app = createHttpServer((req, res) => {
+      let raw = "";
+      req.on("data", (c: Buffer) => (raw += c.toString("utf8")));
+      req.on("end", async () => {
+        const channelId = (req.url ?? "").split("/").pop() ?? "";
+        const outcome = await handleTelegramWebhook(channelId, new Request(`http://app${req.url}`, { method: "POST", headers: req.headers as Record<string, string>, body: raw }));
+        res.writeHead(outcome.response.status).end(await outcome.response.text());
+        await outcome.after?.();
+      });
+    });
+    await new Promise<void>((resolve) => app.listen(0, "127.0.0.1", resolve));
+    const appUrl = `http://127.0.0.1:${(app.address() as AddressInfo).port}`;
+    try {
+      const co = await seedTestCompany("Sandbox break");
+      const channelId = co.telegram.channelId;
+      const admin = callerFor({ id: co.admin.id, companyId: co.companyId, role: "admin" });
+      const token = await tokenOf(channelId);
+      const botId = token.split(":")[0]!;
+      const point = (t: string, secret: string) =>
+        fetch(`${telegramFake.url}/bot${t}/setWebhook`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ url: `${appUrl}/api/webhooks/telegram/${channelId}`, secret_token: secret }) });
+      await point(token, co.telegram.webhookSecret);
+      const update = (id: number, text: string) => ({ update_id: id, message: { message_id: id, date: Math.floor(Date.now() / 1000), chat: { id: 4242, type: "private", first_name: "Sandy" }, from: { id: 4242, is_bot: false, first_name: "Sandy" }, text } });
+      expect(await telegramFake.deliver(botId, update(1_000_001, "before"))).toBe("delivered");
+
+      const newToken = telegramFake.revoke(token);
+      expect(newToken.split(":")[0]).toBe(botId);
+      expect(newToken).not.toBe(token);
+      expect(await telegramFake.deliver(botId, update(1_000_002, "while down 1"))).toBe("queued");
+      expect(await telegramFake.deliver(botId, update(1_000_003, "while down 2"))).toBe("queued");
+
+      // Two probes in a row see 401 on getMe: the loss is noticed, the company is told once.
+      await probeChannel(channelId);
+      expect(await probeChannel(channelId)).toMatchObject({ outcome: "lost", opened: true, emailed: true });
+      expect((await channelRow(channelId)).statusReason).toBe("token_revoked");
+
+      // The revoked token cannot reconnect; the new one of the same bot can.
+      await expect(admin.channels.reconnect({ channelId })).rejects.toMatchObject({ message: "health.reconnect.tokenRevoked" });
+      await admin.channels.reconnect({ channelId, token: newToken });
+      // Reconnect registered APP_URL's webhook; point it at this test's server with the new secret, as the
+      // deployed app would receive it, and Telegram delivers its queue in order.
+      await point(newToken, open<TelegramCredentials>((await channelRow(channelId)).credentials).webhookSecret);
+      for (let i = 0; i < 50 && (telegramFake.pending.get(botId)?.length ?? 0) > 0; i++) await new Promise((r) => setTimeout(r, 50));
+      expect(telegramFake.pending.get(botId)).toEqual([]);
+      const texts = (await db.select({ text: messages.text }).from(messages).where(eq(messages.channelId, channelId)).orderBy(messages.createdAt)).map((m) => m.text);
+      expect(texts.slice(-3)).toEqual(["before", "while down 1", "while down 2"]);
+    } finally {
+      await new Promise<void>((resolve) => app.close(() => resolve()));
+    }
+  });
+
+  it("another program taking the webhook sends new messages elsewhere", async () => {
+    const co = await seedTestCompany("Taken");
+    const token = await tokenOf(co.telegram.channelId);
+    telegramFake.takeWebhook(token);
+    expect(await telegramFake.deliver(token.split(":")[0]!, { update_id: 1 })).toBe("elsewhere");
+    await probeChannel(co.telegram.channelId);
+    expect(await probeChannel(co.telegram.channelId)).toMatchObject({ outcome: "lost" });
+    expect((await channelRow(co.telegram.channelId)).statusReason).toBe("webhook_replaced");
+  });
+});

@@ -36,15 +36,25 @@ export async function listSandboxChannels({ ctx }: { ctx: ServiceContext }) {
     .sort((a, b) => Number(b.status === "active") - Number(a.status === "active") || a.name.localeCompare(b.name));
 }
 
+export type SandboxDelivery = "delivered" | "queued" | "elsewhere";
+
+async function fakeControl<T>(path: string, body: unknown): Promise<T> {
+  const res = await fetch(`${sandboxUrl()}/__fake/${path}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+  if (!res.ok) throw new DomainError("unavailable", "errors.generic", `the Telegram fake answered ${res.status}`);
+  return (await res.json()) as T;
+}
+
 /**
- * Writes as a customer: builds a Bot API Update and posts it to the channel's real webhook URL with its
- * secret, so the message takes exactly the production path (verify → store → process → live inbox).
+ * Writes as a customer: builds a Bot API Update and hands it to the Telegram fake, which posts it to the bot's
+ * webhook with its secret like Telegram — so the message takes exactly the production path (verify → store →
+ * process → live inbox) — or keeps it queued while the bot's webhook is gone or its token revoked, and delivers
+ * the queue once the bot is reconnected.
  */
-export async function sendAsTelegramCustomer({ ctx, input }: { ctx: ServiceContext; input: { channelId: string; name: string; text: string } }) {
+export async function sendAsTelegramCustomer({ ctx, input }: { ctx: ServiceContext; input: { channelId: string; name: string; text: string } }): Promise<SandboxDelivery> {
   sandboxUrl();
   const [channel] = (await companyTelegramChannels(ctx)).filter((c) => c.id === input.channelId);
   if (!channel) throw notFound("channel");
-  const { webhookSecret } = open<TelegramCredentials>(channel.credentials);
+  const { botToken } = open<TelegramCredentials>(channel.credentials);
   const chatId = chatIdFor(input.name);
   const [first, ...rest] = input.name.trim().split(/\s+/);
   const person = { id: chatId, first_name: first ?? input.name, ...(rest.length ? { last_name: rest.join(" ") } : {}) };
@@ -52,12 +62,23 @@ export async function sendAsTelegramCustomer({ ctx, input }: { ctx: ServiceConte
     update_id: randomInt(1, 2 ** 31 - 1),
     message: { message_id: randomInt(1, 2 ** 31 - 1), from: { ...person, is_bot: false }, chat: { ...person, type: "private" }, date: Math.floor(Date.now() / 1000), text: input.text },
   };
-  const res = await fetch(`${env().APP_URL}/api/webhooks/telegram/${channel.id}`, {
-    method: "POST",
-    headers: { "content-type": "application/json", "x-telegram-bot-api-secret-token": webhookSecret },
-    body: JSON.stringify(update),
-  });
-  if (!res.ok) throw new DomainError("unavailable", "errors.generic", `webhook answered ${res.status}`);
+  const { outcome } = await fakeControl<{ outcome: SandboxDelivery }>("deliver", { botId: botToken.split(":")[0], update });
+  return outcome;
+}
+
+/**
+ * Breaks a bot the way it happens for real, so loss → email → red dot → Reconnect can be walked offline:
+ * "revoke" is BotFather's "Revoke current token" (the new token is shown, as BotFather shows it, to paste in
+ * Reconnect); "take_webhook" is another program calling setWebhook for the bot (F5).
+ */
+export async function breakSandboxBot({ ctx, input }: { ctx: ServiceContext; input: { channelId: string; how: "revoke" | "take_webhook" } }): Promise<{ newToken?: string }> {
+  sandboxUrl();
+  const [channel] = (await companyTelegramChannels(ctx)).filter((c) => c.id === input.channelId);
+  if (!channel) throw notFound("channel");
+  const { botToken } = open<TelegramCredentials>(channel.credentials);
+  if (input.how === "revoke") return { newToken: (await fakeControl<{ newToken: string }>("revoke", { token: botToken })).newToken };
+  await fakeControl("take-webhook", { token: botToken });
+  return {};
 }
 
 /** What the company's bots sent to customers, as the Telegram fake recorded it (newest first). */

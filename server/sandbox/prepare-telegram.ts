@@ -1,0 +1,29 @@
+import { eq } from "drizzle-orm";
+import type { Database } from "../../db";
+import { channels } from "../../db/schema";
+import type { TelegramCredentials } from "../channels/telegram/adapter";
+import { open } from "../crypto/secret-box";
+import type { TelegramFake } from "./telegram-fake";
+
+/**
+ * Makes the Telegram fake agree with the database, as real Telegram would for real bots: working bots have
+ * their webhook pointed at this app with their secret (as connecting them did), and a bot whose token the
+ * database knows as revoked is revoked in the fake too — so health probes in the sandbox and the browser tests
+ * find the truth instead of raising alarms about bots that were never registered.
+ */
+export async function prepareTelegramFake(db: Database, fake: Pick<TelegramFake, "url" | "revoke">, appUrl: string): Promise<void> {
+  const bots = await db.select().from(channels).where(eq(channels.provider, "telegram"));
+  for (const bot of bots) {
+    const { botToken, webhookSecret } = open<TelegramCredentials>(bot.credentials);
+    if (bot.status === "disconnected" && bot.statusReason === "token_revoked") {
+      fake.revoke(botToken);
+      continue;
+    }
+    if (bot.status !== "active") continue;
+    await fetch(`${fake.url}/bot${botToken}/setWebhook`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ url: `${appUrl}/api/webhooks/telegram/${bot.id}`, secret_token: webhookSecret }),
+    });
+  }
+}
