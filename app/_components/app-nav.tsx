@@ -2,7 +2,7 @@
 import { useQuery } from "@tanstack/react-query";
 import { signOut } from "next-auth/react";
 import Link from "next/link";
-import { usePathname } from "next/navigation";
+import { usePathname, useRouter } from "next/navigation";
 import { useTRPC } from "../_lib/trpc";
 import { LanguageSwitch } from "./language-switch";
 import { useT } from "./providers";
@@ -11,6 +11,7 @@ export function AppNav({ user, initialNeedsAttention, sandbox }: { user: { name:
   const t = useT();
   const trpc = useTRPC();
   const pathname = usePathname();
+  const router = useRouter();
   const attention = useQuery({ ...trpc.channels.needsAttention.queryOptions(), initialData: initialNeedsAttention });
 
   const link = (href: string, active: boolean) =>
@@ -53,7 +54,11 @@ export function AppNav({ user, initialNeedsAttention, sandbox }: { user: { name:
           <span className="hidden text-sm text-slate-600 sm:inline">
             {user.name} · {t(user.role === "admin" ? "role.admin" : "role.operator")}
           </span>
-          <button type="button" onClick={() => void signOut({ redirect: false }).then(() => window.location.assign("/sign-in"))} className="rounded px-3 py-1.5 text-sm text-slate-700 hover:bg-slate-100">
+          <button type="button" onClick={() => void signOut({ redirect: false }).then(() => {
+                // Stay on this app's own origin whatever NEXTAUTH_URL says; refresh drops the signed-in pages.
+                router.replace("/sign-in");
+                router.refresh();
+              })} className="rounded px-3 py-1.5 text-sm text-slate-700 hover:bg-slate-100">
             {t("nav.signOut")}
           </button>
         </div>
