@@ -1,4 +1,4 @@
-import { index, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { boolean, index, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { userRole } from "./enums";
 import { companyRef, createdAt } from "./columns";
 
@@ -62,6 +62,8 @@ export const lines = pgTable(
     companyId: companyRef(),
     name: text().notNull(),
     defaultTeamId: uuid().references(() => teams.id, { onDelete: "set null" }),
+    /** When on, a new conversation on this line is assigned at once to an operator of the default team. */
+    autoRoute: boolean().notNull().default(false),
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex("lines_company_name_unique").on(t.companyId, t.name)],

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { index, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { index, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { channels } from "./channels";
 import { lines, teams, users } from "./companies";
 import { authorKind, conversationHandler, conversationStatus, deliveryStatus, errorClass, messageDirection } from "./enums";
@@ -33,6 +33,9 @@ export const contacts = pgTable(
   (t) => [
     uniqueIndex("contacts_channel_external_live_unique").on(t.channelId, t.externalId).where(sql`${t.endedAt} is null`),
     index("contacts_company_idx").on(t.companyId),
+    // Inbox search by name and handle: full text with the 'simple' configuration (no stemming, any language;
+    // built into PostgreSQL and PGlite alike, unlike pg_trgm). The query must repeat this expression exactly.
+    index("contacts_search_idx").using("gin", sql`to_tsvector('simple'::regconfig, ${t.displayName} || ' ' || coalesce(${t.username}, ''))`),
   ],
 );
 
@@ -54,13 +57,19 @@ export const conversations = pgTable(
     teamId: uuid().references(() => teams.id, { onDelete: "set null" }),
     lastMessageAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     lastInboundAt: timestamp({ withTimezone: true }),
+    /** When the current assignee got it: routing picks, among the least busy, who waited longest (round robin). */
+    assignedAt: timestamp({ withTimezone: true }),
     createdAt: createdAt(),
     closedAt: timestamp({ withTimezone: true }),
   },
   (t) => [
     // A new inbound message resumes the open conversation or starts one (F9): at most one open per contact.
     uniqueIndex("conversations_one_open_per_contact").on(t.contactId).where(sql`${t.status} <> 'closed'`),
-    index("conversations_inbox_idx").on(t.companyId, t.status, t.lastMessageAt),
+    // Keyset pages of a tab: newest activity first, id breaks ties.
+    index("conversations_inbox_idx").on(t.companyId, t.status, t.lastMessageAt.desc(), t.id.desc()),
+    // "Mine", and counting each person's open conversations for routing.
+    index("conversations_assignee_idx").on(t.assigneeId, t.status, t.lastMessageAt.desc()),
+    index("conversations_contact_idx").on(t.contactId, t.createdAt),
   ],
 );
 
@@ -75,6 +84,15 @@ export type Attachment = {
   fileId?: string;
   /** Why it was not fetched or cannot be shown (too large, unsupported). */
   note?: "too_large" | "unsupported" | "fetch_failed";
+};
+
+/**
+ * A system note in the thread ("assigned to Anna", "closed by Oleh"): a stable code and its parameters, so each
+ * reader sees it in their own language.
+ */
+export type SystemNote = {
+  code: "assigned" | "assigned_team" | "unassigned" | "taken" | "closed" | "reopened" | "banned" | "unbanned" | "routed";
+  params: Record<string, string>;
 };
 
 export const messages = pgTable(
@@ -103,6 +121,8 @@ export const messages = pgTable(
     failureClass: errorClass(),
     /** A stable reason code shown in words in the UI (blocked_by_user, outside_window, …). */
     failureReason: text(),
+    /** Set on authorKind "system" notes that are not sent to the customer (assignments, closes, bans). */
+    note: jsonb().$type<SystemNote>(),
     providerTimestamp: timestamp({ withTimezone: true }),
     editedAt: timestamp({ withTimezone: true }),
     // clock_timestamp, not now(): messages written in one transaction (a voice note and its notice) keep their order.
@@ -112,5 +132,23 @@ export const messages = pgTable(
   (t) => [
     uniqueIndex("messages_channel_provider_id_unique").on(t.channelId, t.providerMessageId),
     index("messages_conversation_idx").on(t.conversationId, t.createdAt),
+    // Inbox search by a word of a message (see contacts_search_idx): the query must repeat this expression.
+    index("messages_text_search_idx").using("gin", sql`to_tsvector('simple'::regconfig, ${t.text})`),
   ],
+);
+
+/** Read state per operator: unread counts are the customer's messages after lastReadAt. */
+export const conversationReads = pgTable(
+  "conversation_reads",
+  {
+    companyId: companyRef(),
+    userId: uuid()
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    conversationId: uuid()
+      .notNull()
+      .references(() => conversations.id, { onDelete: "cascade" }),
+    lastReadAt: timestamp({ withTimezone: true }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.conversationId] })],
 );
