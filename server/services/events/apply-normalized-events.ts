@@ -6,6 +6,7 @@ import { catalog, localeForLanguageTag, translator } from "../../i18n";
 import type { NormalizedEvent } from "../../channels/types";
 import type { RealtimeEvent } from "../../realtime/channels";
 import { markChannelDisconnected } from "../channels/mark-channel-disconnected";
+import { routeNewConversation } from "../conversations/route-conversation";
 
 type Channel = typeof channels.$inferSelect;
 
@@ -47,7 +48,8 @@ async function openConversation(tx: Tx, channel: Channel, contactId: string, at:
     .insert(conversations)
     .values({ companyId: channel.companyId, lineId: channel.lineId, channelId: channel.id, contactId, status: "new", teamId: line?.defaultTeamId ?? null, lastMessageAt: at, lastInboundAt: at })
     .returning();
-  return { conversation: created!, created: true };
+  // Routing: the line's default team, when its admin turned automatic routing on (else it waits in New).
+  return { conversation: await routeNewConversation(tx, created!), created: true };
 }
 
 async function unroutedConversation(tx: Tx, channel: Channel, contactId: string, at: Date) {

@@ -1,0 +1,51 @@
+import { and, asc, eq, inArray, isNotNull, isNull, sql } from "drizzle-orm";
+import type { Tx } from "../../../db";
+import { conversations, lines, teamMembers, teams, users } from "../../../db/schema";
+import { insertSystemNote } from "./system-note";
+
+type Conversation = typeof conversations.$inferSelect;
+
+/**
+ * Picks who in a team gets the next conversation: an active member (signed up, not deactivated) with the
+ * fewest open conversations; among equals, the one assigned longest ago (round robin). The team row is locked
+ * so two conversations routed at once never both go to the same "least busy" person.
+ */
+export async function pickTeamMember(tx: Tx, companyId: string, teamId: string) {
+  const [team] = await tx.select({ id: teams.id, name: teams.name }).from(teams).where(and(eq(teams.id, teamId), eq(teams.companyId, companyId))).for("update");
+  if (!team) return undefined;
+  const open = tx
+    .select({ assigneeId: conversations.assigneeId, open: sql<number>`count(*)::int`.as("open"), last: sql<Date | null>`max(${conversations.assignedAt})`.as("last") })
+    .from(conversations)
+    .where(and(eq(conversations.companyId, companyId), inArray(conversations.status, ["new", "in_progress"]), isNotNull(conversations.assigneeId)))
+    .groupBy(conversations.assigneeId)
+    .as("open");
+  const [member] = await tx
+    .select({ id: users.id, name: users.name })
+    .from(teamMembers)
+    .innerJoin(users, eq(users.id, teamMembers.userId))
+    .leftJoin(open, eq(open.assigneeId, users.id))
+    .where(and(eq(teamMembers.teamId, team.id), eq(users.companyId, companyId), isNull(users.deactivatedAt), isNotNull(users.passwordHash)))
+    .orderBy(sql`coalesce(${open.open}, 0)`, sql`${open.last} asc nulls first`, asc(users.id))
+    .limit(1);
+  return member ? { team, member } : undefined;
+}
+
+/**
+ * A new conversation on a line whose admin turned automatic routing on goes at once to a member of the line's
+ * default team (In progress), with a system note. Otherwise it waits in New. Runs inside the ingest transaction.
+ */
+export async function routeNewConversation(tx: Tx, conversation: Conversation): Promise<Conversation> {
+  if (!conversation.lineId || conversation.status !== "new" || conversation.handler !== "humans") return conversation;
+  const [line] = await tx.select({ autoRoute: lines.autoRoute, defaultTeamId: lines.defaultTeamId }).from(lines).where(eq(lines.id, conversation.lineId));
+  if (!line?.autoRoute || !line.defaultTeamId) return conversation;
+  const picked = await pickTeamMember(tx, conversation.companyId, line.defaultTeamId);
+  if (!picked) return conversation;
+  const [routed] = await tx
+    .update(conversations)
+    .set({ status: "in_progress", assigneeId: picked.member.id, teamId: picked.team.id, assignedAt: new Date() })
+    .where(and(eq(conversations.id, conversation.id), eq(conversations.status, "new"), isNull(conversations.assigneeId)))
+    .returning();
+  if (!routed) return conversation;
+  await insertSystemNote(tx, routed, { code: "routed", params: { name: picked.member.name, team: picked.team.name } });
+  return routed;
+}
