@@ -22,15 +22,17 @@ test("an admin sees every channel's status in words and the connection-loss dot 
   await expect(settings).toContainText("A channel lost its connection");
   await settings.click();
   const rows = page.getByTestId("channel-row");
-  await expect(rows).toHaveCount(4); // the stopped VK community is hidden by default (F4)
+  // Hidden by default (F4): the stopped VK community, and the Messenger Page that cannot work without a Meta app.
+  await expect(rows).toHaveCount(3);
   await expect(rows.filter({ hasText: "AcmeHelpBot" })).toContainText("Connection lost");
   await expect(rows.filter({ hasText: "AcmeHelpBot" })).toContainText("The bot token was revoked");
   const working = rows.filter({ hasText: "AcmeSupportBot" });
   await expect(working).toContainText(`/api/webhooks/telegram/${company.telegram.channelId}`);
   await expect(working).toContainText("Last reply out: never");
-  await page.getByRole("link", { name: "All, including stopped" }).click();
+  await page.getByRole("link", { name: "All", exact: true }).click();
   await expect(rows).toHaveCount(5);
   await expect(rows.filter({ hasText: "Acme VK" })).toContainText("Stopped");
+  await expect(rows.filter({ hasText: "Acme Store" })).toContainText("No Meta app is configured on this server");
 });
 
 test("a wrong password is refused with words, and signing out ends the session", async ({ page }) => {

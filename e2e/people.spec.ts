@@ -14,15 +14,15 @@ test("an admin invites an operator, finds the invitation in the Mailbox, and the
   const email = `nina.${Date.now()}@e2e-people.switchboard.test`;
   await page.getByLabel("Name", { exact: true }).fill("Nina Newcomer");
   await page.getByLabel("Email", { exact: true }).fill(email);
-  await page.getByLabel("Role", { exact: true }).selectOption("operator");
-  await page.getByRole("button", { name: "Send invitation" }).click();
+  await page.getByRole("combobox", { name: "Role", exact: true }).selectOption("operator");
+  await page.getByRole("button", { name: "Send invitation", exact: true }).click();
   await expect(page.getByRole("status").filter({ hasText: `${email} is invited` })).toBeVisible();
   await expect(page.getByTestId("person-row").filter({ hasText: email })).toContainText("Invited, no password yet");
 
   // The same address cannot be invited twice: said in words.
   await page.getByLabel("Name", { exact: true }).fill("Nina Again");
   await page.getByLabel("Email", { exact: true }).fill(email);
-  await page.getByRole("button", { name: "Send invitation" }).click();
+  await page.getByRole("button", { name: "Send invitation", exact: true }).click();
   await expect(page.getByRole("alert").filter({ hasText: "An email address can belong to one person only" })).toBeVisible();
 
   // Without RESEND_API_KEY the invitation is captured for the Mailbox, never dropped.
