@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { index, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { index, jsonb, numeric, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { channels } from "./channels";
 import { lines, teams, users } from "./companies";
 import { authorKind, conversationHandler, conversationStatus, deliveryStatus, errorClass, messageDirection } from "./enums";
@@ -128,9 +128,18 @@ export const messages = pgTable(
     // clock_timestamp, not now(): messages written in one transaction (a voice note and its notice) keep their order.
     createdAt: timestamp({ withTimezone: true }).notNull().default(sql`clock_timestamp()`),
     sentAt: timestamp({ withTimezone: true }),
+    /**
+     * Thread order: provider order for what came from the provider (its time in microseconds × 10¹², plus
+     * Telegram message_id / VK conversation_message_id / arrival within the same instant), the time of writing
+     * for everything else. A thread reads `order by sort_key, created_at, id`.
+     */
+    sortKey: numeric({ precision: 40, scale: 0 })
+      .notNull()
+      .default(sql`floor(extract(epoch from clock_timestamp()) * 1000000)::numeric(40, 0) * 1000000000000`),
   },
   (t) => [
     uniqueIndex("messages_channel_provider_id_unique").on(t.channelId, t.providerMessageId),
+    index("messages_thread_order_idx").on(t.conversationId, t.sortKey),
     index("messages_conversation_idx").on(t.conversationId, t.createdAt),
     // Inbox search by a word of a message (see contacts_search_idx): the query must repeat this expression.
     index("messages_text_search_idx").using("gin", sql`to_tsvector('simple'::regconfig, ${t.text})`),

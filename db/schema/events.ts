@@ -1,4 +1,5 @@
-import { index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { sql } from "drizzle-orm";
+import { bigint, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { channelIncidents, channels, type ProviderError } from "./channels";
 import { companies } from "./companies";
 import { messages } from "./conversations";
@@ -31,12 +32,79 @@ export const inboundEvents = pgTable(
     nextAttemptAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     receivedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     processedAt: timestamp({ withTimezone: true }),
+    /**
+     * The stream this event is ordered in: channel + chat ("<channel id>:<chat id>", or "<channel id>:*" for
+     * events about the account). One stream's events are processed one at a time, in provider order.
+     */
+    orderKey: text(),
+    /** Provider order within the stream: Telegram update_id, Meta timestamp (ms), VK conversation_message_id. */
+    sequence: bigint({ mode: "number" }),
+    /** Arrival order: breaks ties and orders events without a provider sequence. */
+    arrival: bigint({ mode: "number" }).generatedAlwaysAsIdentity(),
+    /** Dead letter: a stable reason code for a `failed` event (shown in words to admins). */
+    failureReason: text(),
   },
   (t) => [
     uniqueIndex("inbound_events_dedupe_unique").on(t.provider, t.dedupeKey),
     index("inbound_events_pending_idx").on(t.status, t.receivedAt),
+    // The processing queue: heads of each stream, in provider order.
+    index("inbound_events_queue_idx").on(t.orderKey, t.sequence, t.arrival).where(sql`${t.status} = 'received'`),
+    index("inbound_events_dead_letter_idx").on(t.companyId, t.receivedAt).where(sql`${t.status} = 'failed'`),
   ],
 );
+
+/**
+ * An effect (edit, receipt) whose target message has not been stored yet: kept here, keyed by channel and the
+ * provider's message key (or "watermark:<chat id>" for read / delivery watermarks), and applied when the
+ * message arrives, so an event processed before the message it refers to is never lost.
+ */
+export const pendingEffects = pgTable(
+  "pending_effects",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    companyId: companyRef(),
+    channelId: uuid()
+      .notNull()
+      .references(() => channels.id, { onDelete: "cascade" }),
+    target: text().notNull(),
+    effect: jsonb().$type<PendingEffect>().notNull(),
+    /** Provider order of the event that carried it: several pending edits apply in order. */
+    sequence: bigint({ mode: "number" }),
+    createdAt: createdAt(),
+  },
+  (t) => [index("pending_effects_target_idx").on(t.channelId, t.target)],
+);
+
+export type PendingEffect =
+  | { kind: "edit"; text: string; editedAt: string }
+  | { kind: "receipt"; status: "delivered" | "read" }
+  | { kind: "watermark"; chatId: string; status: "delivered" | "read"; watermark: string };
+
+/**
+ * Work after a message is committed (attachment fetch, profile lookup, realtime publish), written in the same
+ * transaction as the message so it survives a crash; run right after the commit, retried with backoff, idempotent.
+ * A finished job is deleted.
+ */
+export const postCommitJobs = pgTable(
+  "post_commit_jobs",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    companyId: companyRef(),
+    name: text().$type<PostCommitJobName>().notNull(),
+    /** Ids only. */
+    payload: jsonb().$type<{ messageIds?: string[]; events?: { name: string; data: Record<string, unknown> }[] }>().notNull(),
+    attempts: integer().notNull().default(0),
+    nextAttemptAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    lockedUntil: timestamp({ withTimezone: true }),
+    /** The last failure's code (never a payload). */
+    lastError: text(),
+    failedAt: timestamp({ withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (t) => [index("post_commit_jobs_due_idx").on(t.nextAttemptAt).where(sql`${t.failedAt} is null`)],
+);
+
+export type PostCommitJobName = "fetch-attachments" | "fill-contact-profiles" | "publish-realtime";
 
 /** One outbound message's trip to the provider: the durable send job and its outcome. */
 export const outboundSends = pgTable(
