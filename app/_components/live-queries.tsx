@@ -1,20 +1,76 @@
 "use client";
-import { useQueryClient } from "@tanstack/react-query";
+import { useQueryClient, type Query } from "@tanstack/react-query";
+import { useEffect, useRef } from "react";
 import { useTRPC } from "../_lib/trpc";
-import { useRealtime } from "./realtime";
+import { useRealtime, type LiveSignal } from "./realtime";
+
+/** The conversation a cached inbox query is about, if any (tRPC keys are [path, { input, type }]). */
+function conversationOf(query: Query): string | undefined {
+  const input = (query.queryKey[1] as { input?: { conversationId?: unknown } } | undefined)?.input;
+  return typeof input?.conversationId === "string" ? input.conversationId : undefined;
+}
 
 /**
- * Keeps every cached inbox and channel query fresh from the company's realtime channel, on every page: an
- * event that arrives while the inbox is not on screen still marks its data stale for when it returns.
+ * Keeps cached inbox and channel queries fresh from the company's realtime channel, on every page: an event
+ * marks exactly the affected queries stale (a thread refetches only when it is the one that changed; lists
+ * and counts at most a few times a second however fast messages arrive). Nothing reloads the page. After a
+ * reconnect everything refetches, since what happened meanwhile is in the database.
  */
 export function LiveQueries() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  useRealtime((e) => {
-    void queryClient.invalidateQueries({ queryKey: trpc.inbox.pathKey() });
-    if (e.name === "channel.status_changed" || e.data.conversationId === "*") {
+  const pending = useRef<{ lists: boolean; channels: boolean; threads: Set<string>; all: boolean }>({ lists: false, channels: false, threads: new Set(), all: false });
+  const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
+
+  useEffect(
+    () => () => {
+      if (timer.current) clearTimeout(timer.current);
+    },
+    [],
+  );
+
+  const flush = () => {
+    timer.current = null;
+    const p = pending.current;
+    pending.current = { lists: false, channels: false, threads: new Set(), all: false };
+    if (p.all) {
+      void queryClient.invalidateQueries({ queryKey: trpc.inbox.pathKey() });
       void queryClient.invalidateQueries({ queryKey: trpc.channels.pathKey() });
+      return;
     }
+    if (p.lists) {
+      void queryClient.invalidateQueries({ queryKey: trpc.inbox.list.pathKey() });
+      void queryClient.invalidateQueries({ queryKey: trpc.inbox.counts.pathKey() });
+    }
+    if (p.threads.size > 0) {
+      void queryClient.invalidateQueries({ queryKey: trpc.inbox.thread.pathKey(), predicate: (q) => p.threads.has(conversationOf(q) ?? "") });
+    }
+    if (p.channels) {
+      void queryClient.invalidateQueries({ queryKey: trpc.channels.pathKey() });
+      void queryClient.invalidateQueries({ queryKey: trpc.inbox.thread.pathKey() });
+    }
+  };
+
+  useRealtime((e: LiveSignal) => {
+    const p = pending.current;
+    switch (e.name) {
+      case "resync":
+        p.all = true;
+        break;
+      case "channel.status_changed":
+        p.channels = true;
+        p.lists = true;
+        break;
+      case "contact.updated":
+        p.lists = true;
+        e.data.conversationIds.forEach((id) => p.threads.add(id));
+        break;
+      default:
+        p.lists = true;
+        p.threads.add(e.data.conversationId);
+    }
+    // A thread being read updates at once; bursts are folded into one refetch per query.
+    if (!timer.current) timer.current = setTimeout(flush, p.threads.size > 0 && !p.all ? 50 : 250);
   });
   return null;
 }

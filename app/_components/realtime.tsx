@@ -4,43 +4,79 @@ import { createContext, useCallback, useContext, useEffect, useMemo, useRef, use
 import type { RealtimeEvent } from "~/server/realtime/channels";
 import type { ClientRealtimeConfig } from "~/server/realtime/config";
 
-type Listener = (event: RealtimeEvent) => void;
+/** A realtime event, or "resync": the socket (re)connected, so whatever happened meanwhile must be refetched. */
+export type LiveSignal = RealtimeEvent | { name: "resync" };
+type Listener = (event: LiveSignal) => void;
 type Live = "connecting" | "connected" | "offline";
 type RealtimeValue = { subscribe(listener: Listener): () => void; state: Live };
 
 const RealtimeContext = createContext<RealtimeValue | null>(null);
-const EVENT_NAMES: RealtimeEvent["name"][] = ["message.created", "message.updated", "conversation.updated", "channel.status_changed"];
+const EVENT_NAMES: RealtimeEvent["name"][] = [
+  "message.created",
+  "message.updated",
+  "conversation.updated",
+  "conversation.assigned",
+  "conversation.status_changed",
+  "contact.updated",
+  "channel.status_changed",
+];
 
-/** One Pusher connection per tab, subscribed to the company's private channel (F12). */
+/**
+ * One Pusher connection per tab, subscribed to the company's private channel (F12).
+ *
+ * The connection depends on the configuration's values, not on the object: the app layout renders again on
+ * every navigation and hands over an equal but new object, which used to close a socket that was still
+ * opening ("WebSocket is closed before the connection is established"). The socket also opens a tick after
+ * mounting, so React's development double mount never starts one only to close it at once; and a socket that
+ * is still opening when the provider goes away is closed once it has opened.
+ */
 export function RealtimeProvider({ config, channel, children }: { config: ClientRealtimeConfig; channel: string; children: ReactNode }) {
   const listeners = useRef(new Set<Listener>());
   const [state, setState] = useState<Live>("connecting");
+  const { key, cluster, wsHost, wsPort, forceTLS } = config;
 
   useEffect(() => {
-    const client = new PusherClient(config.key, {
-      cluster: config.cluster,
-      wsHost: config.wsHost,
-      wsPort: config.wsPort,
-      wssPort: config.wsPort,
-      forceTLS: config.forceTLS,
-      enabledTransports: ["ws", "wss"],
-      disableStats: true,
-      channelAuthorization: { endpoint: "/api/realtime/auth", transport: "ajax" },
-    });
-    client.connection.bind("state_change", ({ current }: { current: string }) => {
-      setState(current === "connected" ? "connected" : current === "connecting" || current === "initialized" ? "connecting" : "offline");
-      // After a reconnect, listeners refetch: whatever happened while offline is in the database.
-      if (current === "connected") listeners.current.forEach((l) => l({ name: "conversation.updated", data: { conversationId: "*" } }));
-    });
-    const sub = client.subscribe(channel);
-    for (const name of EVENT_NAMES) {
-      sub.bind(name, (data: unknown) => listeners.current.forEach((l) => l({ name, data } as RealtimeEvent)));
-    }
+    let client: PusherClient | null = null;
+    let connectedOnce = false;
+    const timer = setTimeout(() => {
+      client = new PusherClient(key, {
+        cluster,
+        wsHost,
+        wsPort,
+        wssPort: wsPort,
+        forceTLS,
+        enabledTransports: ["ws", "wss"],
+        disableStats: true,
+        channelAuthorization: { endpoint: "/api/realtime/auth", transport: "ajax" },
+      });
+      client.connection.bind("state_change", ({ current }: { current: string }) => {
+        setState(current === "connected" ? "connected" : current === "connecting" || current === "initialized" ? "connecting" : "offline");
+      });
+      const sub = client.subscribe(channel);
+      // Subscribed (first time or after a reconnect): listeners refetch, since what happened offline is in the database.
+      sub.bind("pusher:subscription_succeeded", () => {
+        if (connectedOnce) listeners.current.forEach((l) => l({ name: "resync" }));
+        connectedOnce = true;
+      });
+      for (const name of EVENT_NAMES) {
+        sub.bind(name, (data: unknown) => listeners.current.forEach((l) => l({ name, data } as RealtimeEvent)));
+      }
+    }, 0);
     return () => {
-      client.unsubscribe(channel);
-      client.disconnect();
+      clearTimeout(timer);
+      const c = client;
+      if (!c) return;
+      c.unbind_all();
+      c.connection.unbind_all();
+      if (c.connection.state === "connecting" || c.connection.state === "initialized") {
+        c.connection.bind("connected", () => c.disconnect());
+        setTimeout(() => c.disconnect(), 15_000); // never opened: stop retrying in the background
+      } else {
+        c.unsubscribe(channel);
+        c.disconnect();
+      }
     };
-  }, [config, channel]);
+  }, [key, cluster, wsHost, wsPort, forceTLS, channel]);
 
   const subscribe = useCallback((listener: Listener) => {
     listeners.current.add(listener);

@@ -8,4 +8,10 @@ export type RealtimeEvent =
   | { name: "message.created"; data: { conversationId: string; messageId: string } }
   | { name: "message.updated"; data: { conversationId: string; messageId: string } }
   | { name: "conversation.updated"; data: { conversationId: string } }
+  /** Taken, assigned to a person or routed through a team. */
+  | { name: "conversation.assigned"; data: { conversationId: string; assigneeId: string } }
+  /** Closed or reopened (a new session in New arrives as message.created with its conversation's id). */
+  | { name: "conversation.status_changed"; data: { conversationId: string; status: "new" | "in_progress" | "closed" } }
+  /** Banned or unbanned: every conversation of the contact shows it. */
+  | { name: "contact.updated"; data: { contactId: string; conversationIds: string[] } }
   | { name: "channel.status_changed"; data: { channelId: string; status: string } };

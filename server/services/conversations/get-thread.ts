@@ -1,39 +1,122 @@
-import { and, asc, eq } from "drizzle-orm";
-import { channels, contacts, conversations, messages, users } from "../../../db/schema";
+import { aliasedTable, and, desc, eq, inArray, sql } from "drizzle-orm";
+import { channels, contacts, conversations, lines, messages, teams, users } from "../../../db/schema";
 import { notFound } from "../../errors";
 import type { ServiceContext } from "../context";
+import { composerState } from "./composer-state";
+import { parseCursor } from "./inbox-filters";
 
-/** One conversation with its contact, channel (health included, no credentials) and messages. */
-export async function getThread({ ctx, input }: { ctx: ServiceContext; input: { conversationId: string } }) {
+export type ThreadInput = { conversationId: string; before?: string | null; limit?: number };
+
+/** Sessions shown at most (each a conversation of the same contact, F9): older ones are rarely read. */
+const MAX_SESSIONS = 200;
+
+/**
+ * One conversation with its contact, channel (health included, no credentials), line, assignee, what the composer
+ * may do, and one keyset page of the contact's history across all their sessions: the newest page first, then
+ * older pages by `before` (the page's `olderCursor`). Messages in a page run oldest to newest.
+ */
+export async function getThread({ ctx, input }: { ctx: ServiceContext; input: ThreadInput }) {
+  const assignee = aliasedTable(users, "assignee");
   const [row] = await ctx.db
     .select({
       conversation: conversations,
-      contact: { id: contacts.id, displayName: contacts.displayName, username: contacts.username, chatKind: contacts.chatKind, blockedUsAt: contacts.blockedUsAt },
-      channel: { id: channels.id, name: channels.name, provider: channels.provider, status: channels.status, statusReason: channels.statusReason },
+      contact: {
+        id: contacts.id,
+        displayName: contacts.displayName,
+        username: contacts.username,
+        chatKind: contacts.chatKind,
+        bannedAt: contacts.bannedAt,
+        blockedUsAt: contacts.blockedUsAt,
+      },
+      channel: { id: channels.id, name: channels.name, provider: channels.provider, status: channels.status, statusReason: channels.statusReason, settings: channels.settings },
+      line: { id: lines.id, name: lines.name },
+      assignee: { id: assignee.id, name: assignee.name },
+      team: { id: teams.id, name: teams.name },
     })
     .from(conversations)
     .innerJoin(contacts, eq(contacts.id, conversations.contactId))
     .innerJoin(channels, eq(channels.id, conversations.channelId))
+    .leftJoin(lines, eq(lines.id, conversations.lineId))
+    .leftJoin(assignee, eq(assignee.id, conversations.assigneeId))
+    .leftJoin(teams, eq(teams.id, conversations.teamId))
     .where(and(eq(conversations.id, input.conversationId), eq(conversations.companyId, ctx.companyId)));
   if (!row) throw notFound("conversation");
 
-  const items = await ctx.db
-    .select({
-      id: messages.id,
-      direction: messages.direction,
-      authorKind: messages.authorKind,
-      authorName: messages.authorName,
-      authorUserName: users.name,
-      text: messages.text,
-      attachments: messages.attachments,
-      deliveryStatus: messages.deliveryStatus,
-      failureReason: messages.failureReason,
-      createdAt: messages.createdAt,
-      editedAt: messages.editedAt,
-    })
-    .from(messages)
-    .leftJoin(users, eq(users.id, messages.authorUserId))
-    .where(and(eq(messages.conversationId, input.conversationId), eq(messages.companyId, ctx.companyId)))
-    .orderBy(asc(messages.createdAt));
-  return { ...row, messages: items };
+  const sessions = await ctx.db
+    .select({ id: conversations.id, status: conversations.status, createdAt: conversations.createdAt, closedAt: conversations.closedAt, lineName: lines.name })
+    .from(conversations)
+    .leftJoin(lines, eq(lines.id, conversations.lineId))
+    .where(and(eq(conversations.contactId, row.contact.id), eq(conversations.companyId, ctx.companyId)))
+    .orderBy(desc(conversations.createdAt))
+    .limit(MAX_SESSIONS);
+  if (!sessions.some((s) => s.id === row.conversation.id)) sessions.push({ id: row.conversation.id, status: row.conversation.status, createdAt: row.conversation.createdAt, closedAt: row.conversation.closedAt, lineName: row.line?.name ?? null });
+
+  const limit = Math.min(Math.max(input.limit ?? 50, 1), 200);
+  const before = parseCursor(input.before);
+  const ids = sessions.map((s) => s.id);
+  // Newest first from each session through its (conversation_id, created_at) index, then merged: a page costs
+  // at most `limit` rows per session however long the history is.
+  const page = (await ctx.db.execute(sql`
+    select m.id, to_char(m.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') || '|' || m.id as cursor
+    from unnest(array[${sql.join(ids.map((id) => sql`${id}`), sql`, `)}]::uuid[]) as s(id)
+    cross join lateral (
+      select x.id, x.created_at from ${messages} x
+      where x.conversation_id = s.id and x.company_id = ${ctx.companyId}
+      ${before ? sql`and (x.created_at, x.id) < (${before.at}::timestamptz, ${before.id}::uuid)` : sql``}
+      order by x.created_at desc, x.id desc
+      limit ${limit + 1}
+    ) m
+    order by m.created_at desc, m.id desc
+    limit ${limit + 1}
+  `)) as unknown as { id: string; cursor: string }[];
+  const hasOlder = page.length > limit;
+  const shown = page.slice(0, limit);
+
+  const items = shown.length
+    ? await ctx.db
+        .select({
+          id: messages.id,
+          conversationId: messages.conversationId,
+          direction: messages.direction,
+          authorKind: messages.authorKind,
+          authorName: messages.authorName,
+          authorUserName: users.name,
+          text: messages.text,
+          attachments: messages.attachments,
+          note: messages.note,
+          deliveryStatus: messages.deliveryStatus,
+          failureClass: messages.failureClass,
+          failureReason: messages.failureReason,
+          createdAt: messages.createdAt,
+          editedAt: messages.editedAt,
+        })
+        .from(messages)
+        .leftJoin(users, eq(users.id, messages.authorUserId))
+        .where(and(inArray(messages.id, shown.map((m) => m.id)), eq(messages.companyId, ctx.companyId)))
+    : [];
+  const order = new Map(shown.map((m, i) => [m.id, i]));
+  items.sort((a, b) => order.get(b.id)! - order.get(a.id)!);
+
+  const { settings, ...channel } = row.channel;
+  return {
+    conversation: row.conversation,
+    contact: row.contact,
+    channel,
+    line: row.line?.id ? row.line : null,
+    assignee: row.assignee?.id ? row.assignee : null,
+    team: row.team?.id ? row.team : null,
+    sessions: sessions.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime()),
+    messages: items,
+    olderCursor: hasOlder ? shown[shown.length - 1]!.cursor : null,
+    composer: composerState({
+      provider: channel.provider,
+      channelStatus: channel.status,
+      channelSettings: settings as Record<string, unknown>,
+      handler: row.conversation.handler,
+      status: row.conversation.status,
+      lastInboundAt: row.conversation.lastInboundAt,
+      bannedAt: row.contact.bannedAt,
+      blockedUsAt: row.contact.blockedUsAt,
+    }),
+  };
 }

@@ -1,11 +1,12 @@
 import { randomUUID } from "node:crypto";
 import { and, eq, ne } from "drizzle-orm";
 import type { Database } from "../../../db";
-import { conversations, messages, outboundSends } from "../../../db/schema";
+import { channels, contacts, conversations, messages, outboundSends } from "../../../db/schema";
 import { DomainError, notFound } from "../../errors";
 import type { RealtimeEvent } from "../../realtime/channels";
 import type { ServiceContext } from "../context";
 import { attachmentsFromFiles } from "../files/store-file";
+import { composerState, REFUSALS } from "../conversations/composer-state";
 
 export type ReplyInput = { conversationId: string; text: string; fileIds?: string[] };
 
@@ -29,6 +30,18 @@ export async function replyToConversation({ ctx, input }: { ctx: ServiceContext 
       .where(and(eq(conversations.id, input.conversationId), eq(conversations.companyId, ctx.companyId)))
       .for("update");
     if (!conversation) throw notFound("conversation");
+
+    // Refused before anything is stored when it could never go: banned, blocked, Meta's window, VK answer-only.
+    const [facts] = await tx
+      .select({ provider: channels.provider, channelStatus: channels.status, channelSettings: channels.settings, bannedAt: contacts.bannedAt, blockedUsAt: contacts.blockedUsAt })
+      .from(channels)
+      .innerJoin(contacts, eq(contacts.id, conversation.contactId))
+      .where(eq(channels.id, conversation.channelId));
+    if (facts) {
+      const state = composerState({ ...facts, channelSettings: facts.channelSettings as Record<string, unknown>, handler: conversation.handler, status: conversation.status, lastInboundAt: conversation.lastInboundAt });
+      const refusal = REFUSALS[state.state];
+      if (refusal) throw new DomainError("precondition_failed", refusal);
+    }
 
     if (conversation.status === "closed") {
       const [other] = await tx
@@ -60,7 +73,7 @@ export async function replyToConversation({ ctx, input }: { ctx: ServiceContext 
       .update(conversations)
       .set({
         lastMessageAt: now,
-        ...(takeOver ? { status: "in_progress" as const, assigneeId: conversation.assigneeId ?? userId, closedAt: null } : {}),
+        ...(takeOver ? { status: "in_progress" as const, assigneeId: conversation.assigneeId ?? userId, assignedAt: conversation.assigneeId ? conversation.assignedAt : now, closedAt: null } : {}),
       })
       .where(eq(conversations.id, conversation.id));
     const realtime: RealtimeEvent[] = [{ name: "message.created", data: { conversationId: conversation.id, messageId: message!.id } }];

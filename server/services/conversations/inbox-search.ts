@@ -1,0 +1,26 @@
+import { sql, type SQL } from "drizzle-orm";
+import { contacts, messages } from "../../../db/schema";
+
+/**
+ * Inbox search uses PostgreSQL full text with the 'simple' configuration: it lower-cases and splits words in
+ * any language (Russian, Ukrainian, English alike) without stemming, it is built into PostgreSQL and the
+ * embedded PGlite (pg_trgm is an extension PGlite would have to load), and GIN indexes on the very same
+ * expressions (db/schema/conversations.ts) keep it fast at a million messages. Each word typed matches as a
+ * prefix ("замов" finds "замовлення"); every word must match.
+ */
+export function toSearchQuery(input: string | undefined): string | null {
+  if (!input) return null;
+  const words = (input.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).slice(0, 8);
+  if (words.length === 0) return null;
+  // Only letters and digits remain, so quoting cannot be broken out of.
+  return words.map((w) => `'${w}':*`).join(" & ");
+}
+
+/** The contact's name and handle, exactly as contacts_search_idx indexes them. */
+export const contactSearchVector = sql`to_tsvector('simple'::regconfig, ${contacts.displayName} || ' ' || coalesce(${contacts.username}, ''))`;
+
+/** A conversation matches by its contact, or by a word of one of its messages (messages_text_search_idx). */
+export function conversationMatches(companyId: string, conversationId: SQL | unknown, query: string): SQL {
+  const q = sql`to_tsquery('simple'::regconfig, ${query})`;
+  return sql`(${contactSearchVector} @@ ${q} or ${conversationId} in (select sm.conversation_id from ${messages} sm where sm.company_id = ${companyId} and to_tsvector('simple'::regconfig, sm.text) @@ ${q}))`;
+}
