@@ -22,7 +22,8 @@ export const users = pgTable(
     /** Null until an invited user sets a password through the emailed link. */
     passwordHash: text(),
     role: userRole().notNull().default("operator"),
-    locale: text().notNull().default("en"),
+    /** The language this person chose with the switch; null until they choose (the browser's language applies). */
+    locale: text(),
     /** Deactivated users cannot sign in, and their open sessions end at once (every request re-reads the user). */
     deactivatedAt: timestamp({ withTimezone: true }),
     createdAt: createdAt(),

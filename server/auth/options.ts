@@ -99,5 +99,5 @@ export async function getSessionUser(): Promise<SessionUser | null> {
   if (!id) return null;
   const [user] = await db.select().from(users).where(eq(users.id, id)).limit(1);
   if (!user || user.deactivatedAt) return null;
-  return { id: user.id, companyId: user.companyId, role: user.role, name: user.name, email: user.email, locale: user.locale };
+  return { id: user.id, companyId: user.companyId, role: user.role, name: user.name, email: user.email, locale: user.locale ?? undefined };
 }
