@@ -2,6 +2,7 @@ import { ingest } from "./areas/ingest";
 import { channelsAdmin } from "./areas/channels-admin";
 import { people } from "./areas/people";
 import { health } from "./areas/health";
+import { inbox } from "./areas/inbox";
 /** English: the source catalog. ru.ts and uk.ts must carry every key (the type checker enforces it). */
 export const en = {
   "app.name": "Switchboard",
@@ -172,6 +173,7 @@ export const en = {
   ...channelsAdmin.en,
   ...people.en,
   ...health.en,
+  ...inbox.en,
 } as const;
 
 export type MessageKey = keyof typeof en;

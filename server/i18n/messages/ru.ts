@@ -3,6 +3,7 @@ import { ingest } from "./areas/ingest";
 import { channelsAdmin } from "./areas/channels-admin";
 import { people } from "./areas/people";
 import { health } from "./areas/health";
+import { inbox } from "./areas/inbox";
 
 export const ru: Catalog = {
   "app.name": "Switchboard",
@@ -173,4 +174,5 @@ export const ru: Catalog = {
   ...channelsAdmin.ru,
   ...people.ru,
   ...health.ru,
+  ...inbox.ru,
 };

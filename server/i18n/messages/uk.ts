@@ -3,6 +3,7 @@ import { ingest } from "./areas/ingest";
 import { channelsAdmin } from "./areas/channels-admin";
 import { people } from "./areas/people";
 import { health } from "./areas/health";
+import { inbox } from "./areas/inbox";
 
 export const uk: Catalog = {
   "app.name": "Switchboard",
@@ -173,4 +174,5 @@ export const uk: Catalog = {
   ...channelsAdmin.uk,
   ...people.uk,
   ...health.uk,
+  ...inbox.uk,
 };

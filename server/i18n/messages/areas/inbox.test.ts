@@ -1,0 +1,23 @@
+import { describe, expect, it } from "vitest";
+import { catalog, translator } from "../../index";
+
+describe("inbox area: plural forms and words in each language", () => {
+  it("counts waiting time and unread messages with Russian and Ukrainian plural rules", () => {
+    const ru = translator(catalog("ru"), "ru");
+    const uk = translator(catalog("uk"), "uk");
+    const en = translator(catalog("en"), "en");
+    expect([1, 3, 5, 21].map((count) => ru("inbox.waiting.minutes", { count }))).toEqual(["Ждёт 1 минуту", "Ждёт 3 минуты", "Ждёт 5 минут", "Ждёт 21 минуту"]);
+    expect([1, 2, 11].map((count) => uk("inbox.waiting.hours", { count }))).toEqual(["Чекає 1 годину", "Чекає 2 години", "Чекає 11 годин"]);
+    expect([1, 4, 7].map((count) => ru("inbox.row.unread", { count }))).toEqual(["1 непрочитанное сообщение", "4 непрочитанных сообщения", "7 непрочитанных сообщений"]);
+    expect([1, 2, 5].map((count) => uk("inbox.thread.newMessages", { count }))).toEqual(["1 нове повідомлення", "2 нові повідомлення", "5 нових повідомлень"]);
+    expect([1, 2].map((count) => en("inbox.waiting.days", { count }))).toEqual(["Waiting 1 day", "Waiting 2 days"]);
+  });
+
+  it("renders system notes and refusals with their names", () => {
+    const en = translator(catalog("en"), "en");
+    const uk = translator(catalog("uk"), "uk");
+    expect(en("inbox.note.assigned", { by: "Oleh", name: "Anna" })).toBe("Oleh assigned this conversation to Anna");
+    expect(en("inbox.note.closed", { name: "Oleh" })).toBe("Closed by Oleh");
+    expect(uk("inbox.outcome.taken_by", { name: "Анна" })).toBe("Уже взяв(ла) Анна.");
+  });
+});
