@@ -9,8 +9,13 @@
  * like VK's upload servers — `{server, photo, hash}` for photos, `{file}` for documents — with tokens that
  * photos.saveMessagesPhoto / docs.save then check. Names for users.get and messages.getConversationsById
  * come from the `users` and `chats` maps tests fill; groups.getCallbackServers lists `callbackServers`.
+ *
+ * Callback servers are managed as VK does (protocols/telegram-vk.md §2.6): addCallbackServer / editCallbackServer
+ * put the server in `wait` and post VK's `confirmation` request to its url; the server turns `ok` only if the
+ * answer is the community's confirmation code (groups.getCallbackConfirmationCode), `failed` otherwise. A
+ * community's conversations (messages.getConversations, messages.getHistory) come from `history`.
  */
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import type { IncomingMessage } from "node:http";
 import { readParams, readRawBody, readRequestBody, ScriptQueue, startFakeServer, type FakeReply, type RecordedFile } from "./fake-server";
 
@@ -29,7 +34,22 @@ export type VkFakeUser = { first_name: string; last_name: string; screen_name?: 
  * groups_callback_server (VKCOM/vk-api-schema groups/objects.json). The status enum is documented, its meanings
  * are not: "failed" read as "VK stopped sending after errors" is an inference (protocols/telegram-vk.md §2.2).
  */
-export type VkFakeCallbackServer = { id: number; title: string; creator_id: number; url: string; secret_key: string; status: "unconfigured" | "failed" | "wait" | "ok" };
+export type VkFakeCallbackServer = {
+  id: number;
+  title: string;
+  creator_id: number;
+  url: string;
+  secret_key: string;
+  status: "unconfigured" | "failed" | "wait" | "ok";
+  /** The community the server belongs to; absent: any community (never sent to the app). */
+  group_id?: number;
+};
+
+/** A message of a community's conversation (messages_message, the fields the app reads). `out` 1: the community wrote it. */
+export type VkFakeMessage = { id: number; date: number; peer_id: number; from_id: number; text: string; out: 0 | 1; conversation_message_id: number; attachments?: unknown[] };
+
+/** How the fake reaches a callback server's url (VK's confirmation request): fetch unless a test routes it in-process. */
+export type VkFakeCallbackPost = (url: string, body: string) => Promise<{ status: number; text: string }>;
 
 export type VkFakeCommunity = { id: number; name: string; screenName: string };
 
@@ -54,6 +74,16 @@ export type VkFake = {
   communities: Map<string, VkFakeCommunity>;
   /** groups.getTokenPermissions by access token; keys not here have every right (messages, photos, docs, manage). */
   tokenRights: Map<string, VkFakeRight[]>;
+  /** groups.getCallbackConfirmationCode by community id; communities not here get a code derived from their id. */
+  confirmationCodes: Map<number, string>;
+  /** Each community's messages, by community id: messages.getConversations and messages.getHistory read them. */
+  history: Map<number, VkFakeMessage[]>;
+  /** groups.setCallbackSettings as last called, by server id (the parameters without group_id and server_id). */
+  callbackSettings: Map<number, Record<string, string>>;
+  /** How VK's confirmation request reaches a server's url; tests may route it to the webhook handler in-process. */
+  postCallback: VkFakeCallbackPost;
+  /** Resolves when every confirmation request sent so far was answered. */
+  confirmationsSettled(): Promise<void>;
   /**
    * The next call of `method` answers with `body` (HTTP `status`, 200 like VK unless a transport failure is
    * wanted). The upload server's answers are scripted the same way under "upload:photo" / "upload:doc".
@@ -75,6 +105,18 @@ const vkError = (code: number, msg: string, method: string, params: Record<strin
 type Upload = { kind: "photo" | "doc"; file: RecordedFile; server: number; hash: string };
 
 const isPeer = (v: string | undefined): v is string => !!v && /^-?\d+$/.test(v);
+/** A stable confirmation code per community, like the 8 hex characters VK hands out. */
+const defaultConfirmationCode = (groupId: number) => createHash("sha256").update(`confirm:${groupId}`).digest("hex").slice(0, 8);
+const fetchPost: VkFakeCallbackPost = async (url, body) => {
+  try {
+    const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body, signal: AbortSignal.timeout(10_000) });
+    return { status: res.status, text: await res.text() };
+  } catch {
+    return { status: 0, text: "" };
+  }
+};
+const CALLBACK_SERVER_LIMIT = 10;
+const CALLBACK_EVENTS = ["message_new", "message_reply", "message_edit", "message_allow", "message_deny", "group_leave", "message_event"];
 const extOf = (name: string) => (/\.([A-Za-z0-9]{1,10})$/.exec(name)?.[1] ?? "").toLowerCase();
 
 export async function startVkFake(opts: { port?: number; groupId?: number; screenName?: string } = {}): Promise<VkFake> {
@@ -89,6 +131,11 @@ export async function startVkFake(opts: { port?: number; groupId?: number; scree
   const tokenRights = new Map<string, VkFakeRight[]>();
   // Upload tokens (the `photo` / `file` strings the upload server answers) → what was uploaded.
   const uploads = new Map<string, Upload>();
+  const confirmationCodes = new Map<number, string>();
+  const history = new Map<number, VkFakeMessage[]>();
+  const callbackSettings = new Map<number, Record<string, string>>();
+  const confirmations = new Set<Promise<void>>();
+  let nextServerId = 1;
   let nextMessageId = 2052;
   let nextMediaId = 457239100;
   const groupId = opts.groupId ?? 229876543;
@@ -97,8 +144,139 @@ export async function startVkFake(opts: { port?: number; groupId?: number; scree
 
   const uploadUrl = (kind: "photo" | "doc", peerId: string) => `${baseUrl}/upload/${kind}?peer_id=${peerId}&upload_id=${randomBytes(8).toString("hex")}`;
 
+  /** The community a key belongs to (groups.getById): a registered one, else the fake's own. */
+  const communityOf = (token: string) => communities.get(token)?.id ?? groupId;
+  /** A community key reaches only its own community's settings (the exact code VK uses here is a guess). */
+  const denied = (token: string, method: string, params: Record<string, string>) => {
+    if (!params.group_id) return vkError(100, "One of the parameters specified was missing or invalid: group_id is undefined", method, params);
+    if (params.group_id !== String(communityOf(token))) return vkError(15, "Access denied: no access to this group", method, params);
+    return undefined;
+  };
+  const serversOf = (community: number) => callbackServers.filter((server) => server.group_id === undefined || server.group_id === community);
+  const codeOf = (community: number) => confirmationCodes.get(community) ?? defaultConfirmationCode(community);
+  const publicServer = (server: VkFakeCallbackServer) => {
+    const copy: Partial<VkFakeCallbackServer> = { ...server };
+    delete copy.group_id;
+    return copy;
+  };
+
+  /** VK's confirmation request after a server is added or edited: `ok` only if the answer is the community's code. */
+  const confirm = (server: VkFakeCallbackServer, community: number) => {
+    server.status = "wait";
+    const body = JSON.stringify({ type: "confirmation", group_id: community, ...(server.secret_key ? { secret: server.secret_key } : {}) });
+    const done = (async () => {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      const answer = await fake.postCallback(server.url, body).catch(() => ({ status: 0, text: "" }));
+      // Edited again meanwhile: the newer request decides.
+      if (server.status !== "wait") return;
+      server.status = answer.status === 200 && answer.text === codeOf(community) ? "ok" : "failed";
+    })();
+    confirmations.add(done);
+    void done.finally(() => confirmations.delete(done));
+  };
+
+  /** messages_message as getHistory / getConversations return it. */
+  const messageOut = (m: VkFakeMessage) => ({
+    id: m.id,
+    date: m.date,
+    peer_id: m.peer_id,
+    from_id: m.from_id,
+    text: m.text,
+    out: m.out,
+    conversation_message_id: m.conversation_message_id,
+    attachments: m.attachments ?? [],
+    fwd_messages: [],
+    important: false,
+    is_hidden: false,
+    version: m.id,
+  });
+  const peerOf = (peer: number) =>
+    peer >= 2_000_000_000 ? { id: peer, type: "chat", local_id: peer - 2_000_000_000 } : peer < 0 ? { id: peer, type: "group", local_id: -peer } : { id: peer, type: "user", local_id: peer };
+  const paging = (params: Record<string, string>, fallback: number) => ({
+    offset: Math.max(0, Number(params.offset ?? 0) || 0),
+    count: Math.min(200, Math.max(0, Number(params.count ?? fallback) || fallback)),
+  });
+
   const success = (token: string, method: string, params: Record<string, string>): unknown => {
     switch (method) {
+      case "groups.getCallbackConfirmationCode": {
+        const refused = denied(token, method, params);
+        if (refused) return refused;
+        return { response: { code: codeOf(communityOf(token)) } };
+      }
+      case "groups.addCallbackServer": {
+        const refused = denied(token, method, params);
+        if (refused) return refused;
+        if (!params.url) return vkError(100, "One of the parameters specified was missing or invalid: url is undefined", method, params);
+        if (!params.title) return vkError(100, "One of the parameters specified was missing or invalid: title is undefined", method, params);
+        const community = communityOf(token);
+        if (serversOf(community).length >= CALLBACK_SERVER_LIMIT) return vkError(2000, "Servers number limit is reached", method, params);
+        const server: VkFakeCallbackServer = { id: nextServerId++, title: params.title.slice(0, 14), creator_id: 1, url: params.url, secret_key: params.secret_key ?? "", status: "unconfigured", group_id: community };
+        callbackServers.push(server);
+        confirm(server, community);
+        return { response: { server_id: server.id } };
+      }
+      case "groups.editCallbackServer": {
+        const refused = denied(token, method, params);
+        if (refused) return refused;
+        const community = communityOf(token);
+        const server = serversOf(community).find((s) => String(s.id) === params.server_id);
+        if (!server) return vkError(100, "One of the parameters specified was missing or invalid: server_id is invalid", method, params);
+        if (!params.url || !params.title) return vkError(100, "One of the parameters specified was missing or invalid: url and title are required", method, params);
+        Object.assign(server, { url: params.url, title: params.title.slice(0, 14), secret_key: params.secret_key ?? "" });
+        confirm(server, community);
+        return { response: 1 };
+      }
+      case "groups.setCallbackSettings": {
+        const refused = denied(token, method, params);
+        if (refused) return refused;
+        const server = serversOf(communityOf(token)).find((s) => String(s.id) === params.server_id);
+        if (!server) return vkError(100, "One of the parameters specified was missing or invalid: server_id is invalid", method, params);
+        const settings = Object.fromEntries(Object.entries(params).filter(([key]) => !["group_id", "server_id", "v"].includes(key)));
+        for (const [key, value] of Object.entries(settings)) {
+          if (CALLBACK_EVENTS.includes(key) && value !== "0" && value !== "1") return vkError(100, `One of the parameters specified was missing or invalid: ${key} must be 0 or 1`, method, params);
+        }
+        callbackSettings.set(server.id, settings);
+        return { response: 1 };
+      }
+      case "messages.getConversations": {
+        // messages_getConversations_response: {count, items: [{conversation, last_message}], profiles?, groups?}, newest first.
+        const refused = params.group_id ? denied(token, method, params) : undefined;
+        if (refused) return refused;
+        if (params.filter && !["all", "archive", "important", "sorted_chats", "unanswered", "unread"].includes(params.filter)) {
+          return vkError(100, "One of the parameters specified was missing or invalid: filter is invalid", method, params);
+        }
+        const last = new Map<number, VkFakeMessage>();
+        for (const m of history.get(communityOf(token)) ?? []) {
+          const seen = last.get(m.peer_id);
+          if (!seen || m.conversation_message_id > seen.conversation_message_id) last.set(m.peer_id, m);
+        }
+        const all = [...last.values()].sort((a, b) => b.date - a.date || b.id - a.id);
+        const { offset, count } = paging(params, 20);
+        const items = all.slice(offset, offset + count).map((m) => ({
+          conversation: {
+            peer: peerOf(m.peer_id),
+            last_message_id: m.id,
+            last_conversation_message_id: m.conversation_message_id,
+            in_read: m.conversation_message_id,
+            out_read: m.conversation_message_id,
+            can_write: { allowed: true },
+          },
+          last_message: messageOut(m),
+        }));
+        return { response: { count: all.length, items, ...(params.extended === "1" ? { profiles: [], groups: [] } : {}) } };
+      }
+      case "messages.getHistory": {
+        // messages_getHistory_response: {count, items}; newest first unless rev=1.
+        const refused = params.group_id ? denied(token, method, params) : undefined;
+        if (refused) return refused;
+        if (!isPeer(params.peer_id)) return vkError(100, "One of the parameters specified was missing or invalid: peer_id is undefined", method, params);
+        const peer = Number(params.peer_id);
+        const list = (history.get(communityOf(token)) ?? []).filter((m) => m.peer_id === peer).sort((a, b) => a.conversation_message_id - b.conversation_message_id);
+        if (params.rev !== "1") list.reverse();
+        const { offset, count } = paging(params, 20);
+        return { response: { count: list.length, items: list.slice(offset, offset + count).map(messageOut) } };
+      }
       case "photos.getMessagesUploadServer": {
         // photos_photo_upload: {album_id, upload_url, user_id, group_id}. Messages photos go to a system album.
         if (!isPeer(params.peer_id)) return vkError(100, "One of the parameters specified was missing or invalid: peer_id is undefined", method, params);
@@ -212,11 +390,12 @@ export async function startVkFake(opts: { port?: number; groupId?: number; scree
       }
       case "groups.getCallbackServers": {
         // groups_getCallbackServers_response: {count, items}; `server_ids` (comma-separated) narrows the list.
-        if (!params.group_id) return vkError(100, "One of the parameters specified was missing or invalid: group_id is undefined", method, params);
-        // A community key reaches only its own community's settings (the exact code VK uses here is a guess).
-        if (params.group_id !== String(communities.get(token)?.id ?? groupId)) return vkError(15, "Access denied: no access to this group", method, params);
+        const refused = denied(token, method, params);
+        if (refused) return refused;
         const wanted = params.server_ids ? new Set(params.server_ids.split(",").map((id) => id.trim())) : undefined;
-        const items = callbackServers.filter((server) => !wanted || wanted.has(String(server.id))).map((server) => ({ ...server }));
+        const items = serversOf(communityOf(token))
+          .filter((server) => !wanted || wanted.has(String(server.id)))
+          .map(publicServer);
         return { response: { count: items.length, items } };
       }
       default:
@@ -235,6 +414,11 @@ export async function startVkFake(opts: { port?: number; groupId?: number; scree
     communities.clear();
     tokenRights.clear();
     uploads.clear();
+    confirmationCodes.clear();
+    history.clear();
+    callbackSettings.clear();
+    nextServerId = 1;
+    fake.postCallback = fetchPost;
   };
 
   /** An upload server: records the multipart file, then answers like VK's (its own JSON, not the API envelope). */
@@ -300,5 +484,24 @@ export async function startVkFake(opts: { port?: number; groupId?: number; scree
   });
 
   baseUrl = server.url;
-  return { ...server, calls, users, chats, callbackServers, communities, tokenRights, enqueue, reset };
+  const confirmationsSettled = async () => {
+    while (confirmations.size > 0) await Promise.all([...confirmations]);
+  };
+  const fake: VkFake = {
+    ...server,
+    calls,
+    users,
+    chats,
+    callbackServers,
+    communities,
+    tokenRights,
+    confirmationCodes,
+    history,
+    callbackSettings,
+    postCallback: fetchPost,
+    confirmationsSettled,
+    enqueue,
+    reset,
+  };
+  return fake;
 }

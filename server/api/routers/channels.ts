@@ -65,7 +65,8 @@ export const channelsRouter = createTRPCRouter({
   delete: adminProcedure.input(channelId).mutation(({ ctx, input }) => deleteChannel({ ctx: ctx.service, input })),
   /** Details → Reconnect (F2): Telegram re-registers its webhook; a revoked bot takes a new token of the same bot. */
   reconnect: adminProcedure
-    .input(channelId.extend({ token: secret(200).optional() }))
+    // Replacement credentials are optional, never echoed back and never logged.
+    .input(channelId.extend({ token: secret(200).optional(), accessToken: secret(400).optional(), confirmationCode: z.string().max(64).optional(), secret: secret(60).optional() }))
     .mutation(({ ctx, input }) => reconnectChannel({ ctx: ctx.service, input })),
 
   contacts: adminProcedure

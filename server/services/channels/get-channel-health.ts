@@ -30,6 +30,7 @@ export async function getChannelHealth({ ctx, input }: { ctx: ServiceContext; in
       resolution: channelIncidents.resolution,
       detectedBy: channelIncidents.detectedBy,
       providerCode: sql<string | null>`${channelIncidents.providerError} ->> 'code'`,
+      recordedRecovered: channelIncidents.recoveredCount,
       resolvedByName: users.name,
     })
     .from(channelIncidents)
@@ -75,7 +76,8 @@ export async function getChannelHealth({ ctx, input }: { ctx: ServiceContext; in
 
   return {
     timeline: healthTimeline({ now, days: DAYS, connectedAt: channel.connectedAt, intervals }),
-    incidents: incidents.map((i) => ({ ...i, recoveredCount: recovered.get(i.id) ?? 0 })),
+    // A VK reconnect records what it recovered from history, including messages from just before the incident opened.
+    incidents: incidents.map(({ recordedRecovered, ...i }) => ({ ...i, recoveredCount: Math.max(recovered.get(i.id) ?? 0, recordedRecovered) })),
     incidentsInPeriod: incidents.filter((i) => i.openedAt > since || !i.resolvedAt || i.resolvedAt > since).length,
     warning: channel.warningReason ? { reason: channel.warningReason, since: channel.warningSince } : null,
     transientErrors: Math.round(decayedScore(channel.errorScore, channel.errorScoreAt, now) * 10) / 10,

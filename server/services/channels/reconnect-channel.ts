@@ -12,9 +12,21 @@ import { logger } from "../../log";
 import type { ServiceContext } from "../context";
 import { actorUserId, announceChannel, findCompanyChannel, webhookUrlFor } from "./channel-records";
 import { markChannelRestored } from "./mark-channel-restored";
+import { reconnectVkCommunity, type ReconnectVkInput } from "./reconnect-vk-community";
 
-export type ReconnectInput = { channelId: string; /** Telegram: a new BotFather token of the same bot, when the old one was revoked. */ token?: string };
-export type ReconnectResult = { status: "active"; reconnectedAt: Date; /** Updates waiting in Telegram's queue, delivered now. */ pendingUpdates: number | null };
+export type ReconnectInput = {
+  channelId: string;
+  /** Telegram: a new BotFather token of the same bot, when the old one was revoked. */
+  token?: string;
+} & ReconnectVkInput;
+export type ReconnectResult = {
+  status: "active";
+  reconnectedAt: Date;
+  /** Updates waiting in Telegram's queue, delivered now. */
+  pendingUpdates: number | null;
+  /** VK: messages recovered from the community's history (F13); Telegram counts its queue in pendingUpdates. */
+  recoveredCount?: number;
+};
 
 const refused = (key: string) => new DomainError("precondition_failed", key);
 
@@ -23,11 +35,12 @@ const refused = (key: string) => new DomainError("precondition_failed", key);
  * secret and verified with getWebhookInfo; if the token was revoked the admin pastes a new one, accepted only
  * for the same bot (the numeric id before the colon, confirmed by getMe). Pending updates are never dropped:
  * Telegram delivers what it queued while the bot was down (up to 24 hours). On success the channel is active,
- * reconnectedAt moves, the incident is resolved, and held replies go out in order.
+ * reconnectedAt moves, the incident is resolved, and held replies go out in order. VK: reconnect-vk-community.ts.
  */
 export async function reconnectChannel({ ctx, input }: { ctx: ServiceContext & { db: Database }; input: ReconnectInput }): Promise<ReconnectResult> {
   const channel = await findCompanyChannel(ctx.db, ctx.companyId, input.channelId);
   if (channel.status === "stopped") throw refused("health.reconnect.stopped");
+  if (channel.provider === "vk") return reconnectVkCommunity(ctx, channel, input);
   if (channel.provider !== "telegram") throw refused("health.reconnect.notSupported");
 
   const current = open<TelegramCredentials>(channel.credentials);

@@ -19,10 +19,15 @@ function useKnown() {
   return (key: string, fallback: MessageKey) => (t(key as MessageKey) === key ? fallback : (key as MessageKey));
 }
 
+type VkFields = { accessToken: string; confirmationCode: string; secret: string };
+const NO_VK_FIELDS: VkFields = { accessToken: "", confirmationCode: "", secret: "" };
+
 /**
  * Reconnect (F2) on the Details page: the cause in words with its fix, then the action. Telegram re-registers
- * the webhook; a revoked token asks for the new token of the same bot. Messenger and Instagram reconnect
- * through "Update permissions" (the Meta re-authorization), so their button stays greyed out with the reason.
+ * the webhook; a revoked token asks for the new token of the same bot. VK checks the key and the callback
+ * server (adding or re-saving it), optionally with a replaced key, confirmation string or secret, and says how
+ * many missed messages it recovered. Messenger and Instagram reconnect through "Update permissions" (the Meta
+ * re-authorization), so their button stays greyed out with the reason.
  */
 export function ReconnectPanel({ channel }: { channel: Channel }) {
   const t = useT();
@@ -32,28 +37,53 @@ export function ReconnectPanel({ channel }: { channel: Channel }) {
   const errorWords = useErrorWords();
   const tokenId = useId();
   const resultId = useId();
+  const vkFieldsId = useId();
+  const vk = channel.provider === "vk";
   const [token, setToken] = useState("");
-  const [askToken, setAskToken] = useState(channel.statusReason === "token_revoked" || channel.statusReason === "session_expired");
+  // VK: whether the fields to replace the key, confirmation string or secret are shown.
+  const [askToken, setAskToken] = useState(channel.statusReason === "token_revoked" || channel.statusReason === "session_expired" || (vk && channel.statusReason === "permission_missing"));
+  const [vkFields, setVkFields] = useState<VkFields>(NO_VK_FIELDS);
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
   const username = channel.username ? `@${channel.username.replace(/^@/, "")}` : channel.name;
 
   const reconnect = useMutation(
     trpc.channels.reconnect.mutationOptions({
       onSuccess: (r) => {
-        setMessage({ ok: true, text: r.pendingUpdates ? t("health.reconnected.withQueue", { count: r.pendingUpdates }) : t("health.reconnected") });
+        setMessage({
+          ok: true,
+          text: vk ? t("health.reconnected.vk", { count: r.recoveredCount ?? 0 }) : r.pendingUpdates ? t("health.reconnected.withQueue", { count: r.pendingUpdates }) : t("health.reconnected"),
+        });
         setToken("");
+        setVkFields(NO_VK_FIELDS);
         void queryClient.invalidateQueries({ queryKey: trpc.channels.pathKey() });
       },
       onError: (error) => {
         const key = (error as { data?: { messageKey?: string | null } }).data?.messageKey;
-        if (key === "health.reconnect.tokenRevoked") setAskToken(true);
+        if (key === "health.reconnect.tokenRevoked" || key === "health.reconnect.vkTokenInvalid" || key === "health.reconnect.vkMissingRights") setAskToken(true);
         setMessage({ ok: false, text: errorWords(error, { username }) });
       },
     }),
   );
 
   const meta = channel.provider === "messenger" || channel.provider === "instagram";
-  const supported = channel.provider === "telegram";
+  const supported = channel.provider === "telegram" || vk;
+  // Only what the admin typed is sent; an empty field keeps the saved value.
+  const vkInput = (): Partial<VkFields> => (askToken ? Object.fromEntries(Object.entries(vkFields).flatMap(([k, v]) => (v.trim() ? [[k, v.trim()]] : []))) : {});
+  const vkField = (name: keyof VkFields, label: MessageKey, type: "password" | "text") => (
+    <label key={name} htmlFor={`${vkFieldsId}-${name}`} className="flex min-w-0 flex-col gap-1 text-sm font-medium">
+      {t(label)}
+      <input
+        id={`${vkFieldsId}-${name}`}
+        name={name}
+        type={type}
+        autoComplete="off"
+        spellCheck={false}
+        className={inputClass}
+        value={vkFields[name]}
+        onChange={(e) => setVkFields((f) => ({ ...f, [name]: e.target.value }))}
+      />
+    </label>
+  );
   return (
     <div className="space-y-3">
       {channel.status === "disconnected" && (
@@ -64,20 +94,41 @@ export function ReconnectPanel({ channel }: { channel: Channel }) {
       )}
       {supported ? (
         <form
-          className="flex flex-col gap-2 sm:flex-row sm:items-end"
+          className={vk ? "flex flex-col gap-2" : "flex flex-col gap-2 sm:flex-row sm:items-end"}
           onSubmit={(e) => {
             e.preventDefault();
             setMessage(null);
-            reconnect.mutate({ channelId: channel.id, ...(askToken && token.trim() ? { token: token.trim() } : {}) });
+            if (vk) reconnect.mutate({ channelId: channel.id, ...vkInput() });
+            else reconnect.mutate({ channelId: channel.id, ...(askToken && token.trim() ? { token: token.trim() } : {}) });
           }}
         >
-          {askToken && (
+          {vk && (
+            <div>
+              <button type="button" className="text-sm text-blue-700 underline" aria-expanded={askToken} aria-controls={vkFieldsId} onClick={() => setAskToken((v) => !v)}>
+                {t("health.vk.replace")}
+              </button>
+            </div>
+          )}
+          {vk && askToken && (
+            <fieldset id={vkFieldsId} className="grid gap-2 sm:grid-cols-3" data-testid="vk-replace">
+              <legend className="mb-1 text-xs text-slate-600">{t("health.vk.replaceHint")}</legend>
+              {vkField("accessToken", "health.vk.accessToken", "password")}
+              {vkField("confirmationCode", "health.vk.confirmationCode", "text")}
+              {vkField("secret", "health.vk.secret", "password")}
+            </fieldset>
+          )}
+          {!vk && askToken && (
             <label htmlFor={tokenId} className="flex min-w-0 flex-1 flex-col gap-1 text-sm font-medium">
               {t("health.newToken", { username })}
               <input id={tokenId} name="token" type="password" autoComplete="off" spellCheck={false} className={inputClass} value={token} onChange={(e) => setToken(e.target.value)} />
             </label>
           )}
-          <button type="submit" className={channel.status === "disconnected" ? buttonPrimary : buttonSecondary} disabled={reconnect.isPending || channel.status === "stopped"} aria-describedby={resultId}>
+          <button
+            type="submit"
+            className={`${channel.status === "disconnected" ? buttonPrimary : buttonSecondary}${vk ? " self-start" : ""}`}
+            disabled={reconnect.isPending || channel.status === "stopped"}
+            aria-describedby={resultId}
+          >
             {reconnect.isPending ? t("health.reconnecting") : t("channelsAdmin.reconnect")}
           </button>
         </form>
@@ -86,7 +137,7 @@ export function ReconnectPanel({ channel }: { channel: Channel }) {
           <button type="button" className={buttonSecondary} disabled aria-describedby={resultId}>
             {t("channelsAdmin.reconnect")}
           </button>
-          <p className="mt-1 text-xs text-slate-600">{meta ? t("health.reconnect.notSupported") : t("health.reconnect.vkSoon")}</p>
+          {meta && <p className="mt-1 text-xs text-slate-600">{t("health.reconnect.notSupported")}</p>}
         </div>
       )}
       <p id={resultId} role="status" aria-live="polite" className={`text-sm ${message?.ok ? "text-green-800" : "text-red-700"}`}>
