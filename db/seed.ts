@@ -149,8 +149,12 @@ export async function seedCompany(
     }
     // Each channel's history agrees with its dates: who connected it, and what happened since.
     const history: (typeof channelHistory.$inferInsert)[] = [];
+    const lineName = new Map([
+      [sales!.id, sales!.name],
+      [support!.id, support!.name],
+    ]);
     for (const c of [tg!, helpBot!, fb!, ig!, vk!]) {
-      history.push({ companyId, channelId: c.id, actorUserId: admin!.id, action: "connected", createdAt: c.connectedAt });
+      history.push({ companyId, channelId: c.id, actorUserId: admin!.id, action: "connected", detail: { line: lineName.get(c.lineId ?? "") ?? null }, createdAt: c.connectedAt });
       if (c.status === "disconnected") history.push({ companyId, channelId: c.id, action: "status_changed", detail: { status: "disconnected", reason: c.statusReason }, createdAt: c.statusSince });
       if (c.status === "stopped") {
         history.push({ companyId, channelId: c.id, actorUserId: c.statusReason === "stopped_by_admin" ? admin!.id : null, action: "stopped", detail: { reason: c.statusReason }, createdAt: c.statusSince });

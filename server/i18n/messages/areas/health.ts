@@ -85,6 +85,7 @@ const en = {
   "health.reconnected.vk": "Reconnected. {count, plural, =0 {No messages were missed in the last 24 hours.} one {# message recovered.} other {# messages recovered.}}",
   "health.history.lost": "Connection lost: {reason}",
   "health.history.recovered": "Working again: the connection came back by itself",
+  "health.incidentLabel": "Incident",
 } as const;
 
 type Keys = Record<keyof typeof en, string>;
@@ -174,6 +175,7 @@ export const health = {
     "health.reconnected.vk": "Переподключено. {count, plural, =0 {За последние 24 часа пропущенных сообщений нет.} one {# сообщение восстановлено.} few {# сообщения восстановлено.} many {# сообщений восстановлено.} other {# сообщения восстановлено.}}",
     "health.history.lost": "Подключение потеряно: {reason}",
     "health.history.recovered": "Снова работает: подключение восстановилось само",
+    "health.incidentLabel": "Инцидент",
   } satisfies Keys,
   uk: {
     "health.fix.token_revoked": "Токен бота відкликано в BotFather: вставте новий токен {username} у «Перепідключити».",
@@ -258,5 +260,6 @@ export const health = {
     "health.reconnected.vk": "Перепідключено. {count, plural, =0 {За останні 24 години пропущених повідомлень немає.} one {# повідомлення відновлено.} few {# повідомлення відновлено.} many {# повідомлень відновлено.} other {# повідомлення відновлено.}}",
     "health.history.lost": "Підключення втрачено: {reason}",
     "health.history.recovered": "Знову працює: підключення відновилося саме",
+    "health.incidentLabel": "Інцидент",
   } satisfies Keys,
 };

@@ -110,7 +110,7 @@ export function ChannelDetails({ channelId }: { channelId: string }) {
         <ActionResultLine result={result} onDismiss={() => setResult(null)} />
       </div>
 
-      <div className="grid gap-4 lg:grid-cols-2">
+      <div className="grid grid-cols-1 gap-4 lg:grid-cols-2 [&>*]:min-w-0">
         <Section title={t("channelsAdmin.identity")}>
           <dl>
             <Field label={t(`channelsAdmin.identity.${c.provider}` as MessageKey)}>
@@ -143,7 +143,7 @@ export function ChannelDetails({ channelId }: { channelId: string }) {
               <StatusBadge status={c.status} /> <span className="text-slate-700">{t("channelsAdmin.since", { time: date(c.statusSince) })}</span>
             </Field>
             {c.status !== "active" && <Field label={t("channelsAdmin.reason")}>{t(reasonKey(c.statusReason))}</Field>}
-            {c.openIncident && <Field label={t("channelsAdmin.reason")}>{t("channelsAdmin.incident", { time: date(c.openIncident.openedAt), count: c.openIncident.errorCount })}</Field>}
+            {c.openIncident && <Field label={t("health.incidentLabel")}>{t("channelsAdmin.incident", { time: date(c.openIncident.openedAt), count: c.openIncident.errorCount })}</Field>}
             {c.providerError?.description && c.status !== "active" && (
               <Field label="">
                 <span className="text-xs text-slate-600">{t("channelsAdmin.providerSaid", { text: `${c.providerError.code ?? ""} ${c.providerError.description}`.trim() })}</span>
