@@ -1,48 +1,102 @@
 "use client";
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import Link from "next/link";
+import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
-import { useState } from "react";
-import type { Attachment } from "~/db/schema";
-import { reasonKey, type Locale, type MessageKey } from "~/server/i18n";
-import { useLocale, useT } from "../../_components/providers";
+import { useEffect, useRef, useState, type KeyboardEvent } from "react";
+import type { MessageKey } from "~/server/i18n";
+import { useT } from "../../_components/providers";
 import { useRealtimeState } from "../../_components/realtime";
 import { useTRPC } from "../../_lib/trpc";
+import { ConversationRow } from "./conversation-row";
+import { Thread } from "./thread";
 
-type Filter = "open" | "new" | "in_progress" | "closed";
-const FILTERS: Filter[] = ["open", "new", "in_progress", "closed"];
+const TABS = ["new", "in_progress", "closed", "mine"] as const;
+type Tab = (typeof TABS)[number];
+const PAGE = 30;
+const FILTER_KEYS = ["lineId", "channelId", "provider", "assigneeId", "teamId"] as const;
+type FilterKey = (typeof FILTER_KEYS)[number];
+const PROVIDERS = ["telegram", "messenger", "instagram", "vk"] as const;
 
-/** In the chosen language, whatever the browser's own locale is. */
-function formatTime(d: Date, locale: Locale) {
-  return d.toLocaleString(locale, { dateStyle: "short", timeStyle: "short" });
-}
-
+/** The operator's inbox: tabs with live counts, filters and search (all in the URL), the list and the thread. */
 export function Inbox() {
   const t = useT();
-  const locale = useLocale();
   const trpc = useTRPC();
   const params = useSearchParams();
   const router = useRouter();
   const pathname = usePathname();
-  const selected = params.get("c");
-  const filter = (FILTERS as string[]).includes(params.get("f") ?? "") ? (params.get("f") as Filter) : "open";
   const live = useRealtimeState();
+  const selected = params.get("c");
+  const tab: Tab = (TABS as readonly string[]).includes(params.get("tab") ?? "") ? (params.get("tab") as Tab) : "new";
+  const q = params.get("q") ?? "";
+  const filters: Partial<Record<FilterKey, string>> = {};
+  for (const k of FILTER_KEYS) {
+    const v = params.get(k);
+    if (v) filters[k] = v;
+  }
+  const query = { ...filters, provider: filters.provider as (typeof PROVIDERS)[number] | undefined, q: q || undefined };
 
-  const list = useQuery(trpc.inbox.list.queryOptions({ filter }));
+  const counts = useQuery(trpc.inbox.counts.queryOptions(query));
+  const options = useQuery(trpc.inbox.options.queryOptions());
+  const list = useInfiniteQuery(
+    trpc.inbox.list.infiniteQueryOptions(
+      { ...query, tab, limit: PAGE },
+      { getNextPageParam: (last) => (last.length === PAGE ? last[last.length - 1]!.cursor : undefined) },
+    ),
+  );
+  const rows = list.data?.pages.flat() ?? [];
 
-
-  const href = (next: { c?: string | null; f?: Filter }) => {
-    const q = new URLSearchParams(params.toString());
-    if (next.c) q.set("c", next.c);
-    else if (next.c === null) q.delete("c");
-    if (next.f) q.set("f", next.f);
-    return `${pathname}?${q.toString()}`;
+  const href = (next: Record<string, string | null>) => {
+    const p = new URLSearchParams(params.toString());
+    for (const [k, v] of Object.entries(next)) {
+      if (v) p.set(k, v);
+      else p.delete(k);
+    }
+    return `${pathname}?${p.toString()}`;
   };
 
+  // Search as you type, written to the URL a moment after the last key.
+  const [search, setSearch] = useState(q);
+  useEffect(() => setSearch(q), [q]);
+  useEffect(() => {
+    if (search === q) return;
+    const id = setTimeout(() => router.replace(href({ q: search.trim() || null })), 300);
+    return () => clearTimeout(id);
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- only the typed text restarts the wait
+  }, [search]);
+
+  const [showFilters, setShowFilters] = useState(FILTER_KEYS.some((k) => params.get(k)));
+  const tabRefs = useRef<(HTMLButtonElement | null)[]>([]);
+  const onTabKey = (e: KeyboardEvent, i: number) => {
+    const step = e.key === "ArrowRight" ? 1 : e.key === "ArrowLeft" ? -1 : 0;
+    const to = e.key === "Home" ? 0 : e.key === "End" ? TABS.length - 1 : step ? (i + step + TABS.length) % TABS.length : -1;
+    if (to < 0) return;
+    e.preventDefault();
+    tabRefs.current[to]?.focus();
+    router.replace(href({ tab: TABS[to]!, c: null }));
+  };
+
+  const o = options.data;
+  const select = (key: FilterKey, label: MessageKey, choices: { value: string; label: string }[]) => (
+    <label className="flex min-w-0 flex-col gap-0.5 text-xs text-slate-700">
+      {t(label)}
+      <select
+        value={filters[key] ?? ""}
+        onChange={(e) => router.replace(href({ [key]: e.target.value || null }))}
+        className="w-full min-w-0 rounded border border-slate-300 bg-white px-2 py-1 text-sm"
+      >
+        <option value="">{t("inbox.filters.any")}</option>
+        {choices.map((c) => (
+          <option key={c.value} value={c.value}>
+            {c.label}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+
   return (
-    <div className="grid gap-4 md:grid-cols-[22rem_1fr]">
-      <section aria-labelledby="conversations-heading" className={`${selected ? "hidden md:block" : ""} rounded-lg border border-slate-200 bg-white`}>
-        <div className="flex items-center justify-between border-b border-slate-200 px-3 py-2">
+    <div className="grid min-w-0 gap-4 md:grid-cols-[minmax(0,24rem)_minmax(0,1fr)]">
+      <section aria-labelledby="conversations-heading" className={`${selected ? "hidden md:block" : ""} min-w-0 rounded-lg border border-slate-200 bg-white`}>
+        <div className="flex items-center justify-between gap-2 border-b border-slate-200 px-3 py-2">
           <h1 id="conversations-heading" className="font-semibold">
             {t("inbox.conversations")}
           </h1>
@@ -51,254 +105,114 @@ export function Inbox() {
             {t(`inbox.live.${live}`)}
           </span>
         </div>
-        <div role="group" aria-label={t("inbox.conversations")} className="flex gap-1 overflow-x-auto border-b border-slate-200 px-2 py-2">
-          {FILTERS.map((f) => (
+
+        <div className="space-y-2 border-b border-slate-200 px-3 py-2">
+          <div className="flex items-end gap-2">
+            <label className="flex min-w-0 flex-1 flex-col gap-0.5 text-xs text-slate-700">
+              {t("inbox.search.label")}
+              <input
+                type="search"
+                value={search}
+                onChange={(e) => setSearch(e.target.value)}
+                placeholder={t("inbox.search.placeholder")}
+                className="w-full min-w-0 rounded border border-slate-300 px-2 py-1 text-sm"
+              />
+            </label>
             <button
-              key={f}
               type="button"
-              aria-pressed={filter === f}
-              onClick={() => router.replace(href({ f, c: null }))}
-              className={`whitespace-nowrap rounded px-2 py-1 text-sm ${filter === f ? "bg-slate-900 text-white" : "text-slate-700 hover:bg-slate-100"}`}
+              aria-expanded={showFilters}
+              aria-controls="inbox-filters"
+              onClick={() => setShowFilters((v) => !v)}
+              className="shrink-0 rounded border border-slate-300 px-2 py-1 text-sm text-slate-700 hover:bg-slate-50"
             >
-              {t(`inbox.filter.${f}`)}
+              {t("inbox.filters.show")}
+              {FILTER_KEYS.some((k) => filters[k]) ? ` (${FILTER_KEYS.filter((k) => filters[k]).length})` : ""}
+            </button>
+          </div>
+          {showFilters && (
+            <fieldset id="inbox-filters" className="grid grid-cols-2 gap-2">
+              <legend className="sr-only">{t("inbox.filters.label")}</legend>
+              {select("lineId", "inbox.filters.line", (o?.lines ?? []).map((l) => ({ value: l.id, label: l.name })))}
+              {select("channelId", "inbox.filters.channel", (o?.channels ?? []).map((c) => ({ value: c.id, label: `${c.name} (${t(`provider.${c.provider}` as MessageKey)})` })))}
+              {select("provider", "inbox.filters.messenger", PROVIDERS.map((p) => ({ value: p, label: t(`provider.${p}` as MessageKey) })))}
+              {select("assigneeId", "inbox.filters.assignee", [{ value: "none", label: t("inbox.filters.unassigned") }, ...(o?.people ?? []).map((p) => ({ value: p.id, label: p.name }))])}
+              {select("teamId", "inbox.filters.team", (o?.teams ?? []).map((tm) => ({ value: tm.id, label: tm.name })))}
+              <div className="flex items-end">
+                <button
+                  type="button"
+                  onClick={() => router.replace(href(Object.fromEntries(FILTER_KEYS.map((k) => [k, null]))))}
+                  className="rounded px-2 py-1 text-sm text-brand-700 underline hover:bg-slate-50"
+                >
+                  {t("inbox.filters.clear")}
+                </button>
+              </div>
+            </fieldset>
+          )}
+        </div>
+
+        <div role="tablist" aria-label={t("inbox.tabs.label")} className="flex gap-1 overflow-x-auto border-b border-slate-200 px-2 py-2">
+          {TABS.map((name, i) => (
+            <button
+              key={name}
+              ref={(el) => {
+                tabRefs.current[i] = el;
+              }}
+              id={`tab-${name}`}
+              type="button"
+              role="tab"
+              aria-selected={tab === name}
+              aria-controls="conversation-panel"
+              tabIndex={tab === name ? 0 : -1}
+              onKeyDown={(e) => onTabKey(e, i)}
+              onClick={() => router.replace(href({ tab: name, c: null }))}
+              className={`flex shrink-0 items-center gap-1 whitespace-nowrap rounded px-2 py-1 text-sm ${tab === name ? "bg-slate-900 text-white" : "text-slate-700 hover:bg-slate-100"}`}
+            >
+              {t(`inbox.tab.${name}`)}
+              <span data-testid={`count-${name}`} className={`rounded-full px-1.5 text-xs ${tab === name ? "bg-white/20" : "bg-slate-200"}`}>
+                {counts.data?.[name] ?? "·"}
+              </span>
             </button>
           ))}
         </div>
-        {list.data && list.data.length === 0 && <p className="p-4 text-sm text-slate-600">{t("inbox.empty")}</p>}
-        <ul aria-label={t("inbox.conversations")} data-testid="conversation-list">
-          {list.data?.map((c) => (
-            <li key={c.id}>
-              <Link
-                href={href({ c: c.id })}
-                aria-current={selected === c.id ? "true" : undefined}
-                className={`block border-b border-slate-100 px-3 py-2 hover:bg-slate-50 ${selected === c.id ? "bg-blue-50" : ""}`}
-              >
-                <span className="flex items-center justify-between gap-2">
-                  <span className="truncate font-medium">{c.contactName}</span>
-                  <span className="shrink-0 text-xs text-slate-500">{formatTime(c.lastMessageAt, locale)}</span>
-                </span>
-                <span className="block truncate text-sm text-slate-600">{c.preview}</span>
-                <span className="mt-1 flex gap-2 text-xs text-slate-500">
-                  <span>{t(`provider.${c.provider}` as MessageKey)}</span>
-                  <span>·</span>
-                  <span>{t(`conversation.status.${c.status}` as MessageKey)}</span>
-                </span>
-              </Link>
-            </li>
-          ))}
-        </ul>
-      </section>
-      <section aria-label={t("inbox.title")} className={`${selected ? "" : "hidden md:block"} rounded-lg border border-slate-200 bg-white`}>
-        {selected ? <Thread conversationId={selected} backHref={href({ c: null })} /> : <p className="p-6 text-sm text-slate-600">{t("inbox.selectConversation")}</p>}
-      </section>
-    </div>
-  );
-}
+        <p aria-live="polite" className="sr-only">
+          {counts.data ? t("inbox.counts.live", counts.data) : ""}
+        </p>
 
-function Thread({ conversationId, backHref }: { conversationId: string; backHref: string }) {
-  const t = useT();
-  const locale = useLocale();
-  const trpc = useTRPC();
-  const queryClient = useQueryClient();
-  const thread = useQuery(trpc.inbox.thread.queryOptions({ conversationId }));
-  const [text, setText] = useState("");
-  const [files, setFiles] = useState<Uploaded[]>([]);
-  const [uploading, setUploading] = useState<string | null>(null);
-  const [formError, setFormError] = useState<string | null>(null);
-  const reply = useMutation(
-    trpc.inbox.reply.mutationOptions({
-      onSuccess: () => {
-        setText("");
-        setFiles([]);
-        void queryClient.invalidateQueries({ queryKey: trpc.inbox.thread.queryKey({ conversationId }) });
-        void queryClient.invalidateQueries({ queryKey: trpc.inbox.list.queryKey() });
-      },
-      onError: () => setFormError(t("inbox.reply.failed")),
-    }),
-  );
-
-  if (thread.isError) return <p className="p-6 text-sm text-red-700">{t("errors.notFound")}</p>;
-  if (!thread.data) return <p className="p-6 text-sm text-slate-600" aria-busy="true">…</p>;
-  const { conversation, contact, channel, messages } = thread.data;
-
-  const submit = () => {
-    if (!text.trim() && files.length === 0) {
-      setFormError(t("inbox.reply.empty"));
-      return;
-    }
-    setFormError(null);
-    reply.mutate({ conversationId, text, fileIds: files.map((f) => f.id) });
-  };
-
-  const upload = async (list: FileList | null) => {
-    for (const file of Array.from(list ?? [])) {
-      setUploading(file.name);
-      setFormError(null);
-      const body = new FormData();
-      body.set("file", file);
-      try {
-        const res = await fetch("/api/uploads", { method: "POST", body });
-        const json = (await res.json()) as Uploaded & { error?: string };
-        if (!res.ok) {
-          setFormError(res.status === 413 ? t("inbox.upload.tooLarge") : json.error === "inbox.upload.empty" ? t("inbox.upload.empty") : t("inbox.upload.failed"));
-          continue;
-        }
-        setFiles((prev) => [...prev, json]);
-      } catch {
-        setFormError(t("inbox.upload.failed"));
-      } finally {
-        setUploading(null);
-      }
-    }
-  };
-
-  return (
-    <div className="flex h-[calc(100vh-9rem)] min-h-96 flex-col">
-      <header className="flex flex-col items-start gap-1 border-b border-slate-200 px-4 py-2 md:flex-row md:items-center md:gap-3">
-        <Link href={backHref} className="text-sm text-brand-600 underline md:hidden">
-          {t("inbox.back")}
-        </Link>
-        <div>
-          <h2 className="font-semibold">{contact.displayName}</h2>
-          <p className="text-xs text-slate-600">
-            {t("inbox.via", { channel: `${t(`provider.${channel.provider}` as MessageKey)} · ${channel.name}` })} · {t(`conversation.status.${conversation.status}` as MessageKey)}
-          </p>
-        </div>
-      </header>
-      {(conversation.handler === "bot" || channel.status !== "active" || contact.blockedUsAt) && (
-        <div className="space-y-1 border-b border-amber-200 bg-amber-50 px-4 py-2 text-sm text-amber-900" role="status">
-          {conversation.handler === "bot" && <p>{t("inbox.botHandling")}</p>}
-          {channel.status !== "active" && <p>{t("inbox.channelDown", { channel: channel.name })}</p>}
-          {contact.blockedUsAt && <p>{t("inbox.contactBlocked")}</p>}
-        </div>
-      )}
-      <ol className="flex-1 space-y-3 overflow-y-auto p-4" aria-label={contact.displayName} data-testid="thread">
-        {messages.length === 0 && <li className="text-sm text-slate-600">{t("inbox.noMessages")}</li>}
-        {messages.map((m) => {
-          const out = m.direction === "outbound";
-          return (
-            <li key={m.id} className={`flex ${out ? "justify-end" : "justify-start"}`}>
-              <div className={`max-w-[80%] rounded-lg px-3 py-2 text-sm ${out ? "bg-brand-600 text-white" : "bg-slate-100"}`}>
-                <p className={`mb-1 text-xs ${out ? "text-blue-100" : "text-slate-500"}`}>
-                  {m.authorKind === "operator"
-                    ? (m.authorUserName ?? t("inbox.author.providerInbox", { provider: t(`provider.${channel.provider}` as MessageKey) }))
-                    : (m.authorName ?? t(`inbox.author.${m.authorKind}`))}
-                  {m.authorKind === "bot" && <span className="ml-1 rounded bg-amber-200 px-1 text-amber-900">{t("inbox.author.bot")}</span>}
-                </p>
-                {m.text && <p className="whitespace-pre-wrap break-words">{m.text}</p>}
-                {m.attachments.map((a, i) => (
-                  <AttachmentView key={i} attachment={a} outbound={out} />
-                ))}
-                <p className={`mt-1 text-right text-xs ${out ? "text-blue-100" : "text-slate-500"}`}>
-                  {formatTime(m.createdAt, locale)}
-                  {out && (
-                    <span data-testid="delivery-status" className="ml-2">
-                      {m.deliveryStatus === "pending" && (m.failureReason === "connection_lost" || channel.status === "disconnected") ? (
-                        // Held for the reconnect, not "Sending": nothing goes out until an admin reconnects the channel.
-                        t("delivery.waitingReconnect")
-                      ) : (
-                        <>
-                          {t(`delivery.${m.deliveryStatus}` as MessageKey)}
-                          {m.failureReason && ` — ${t(reasonKey(m.failureReason))}`}
-                        </>
-                      )}
-                    </span>
-                  )}
-                </p>
-              </div>
-            </li>
-          );
-        })}
-      </ol>
-      <form
-        className="border-t border-slate-200 p-3"
-        onSubmit={(e) => {
-          e.preventDefault();
-          submit();
-        }}
-      >
-        <label htmlFor="reply" className="sr-only">
-          {t("inbox.reply.label")}
-        </label>
-        <textarea
-          id="reply"
-          value={text}
-          onChange={(e) => setText(e.target.value)}
-          onKeyDown={(e) => {
-            if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) {
-              e.preventDefault();
-              submit();
-            }
-          }}
-          rows={3}
-          maxLength={4096}
-          placeholder={t("inbox.reply.placeholder")}
-          aria-describedby="reply-hint reply-error"
-          className="w-full resize-y rounded border border-slate-300 px-3 py-2 text-sm"
-        />
-        {files.length > 0 && (
-          <ul className="mt-2 flex flex-wrap gap-2" aria-label={t("inbox.attach")}>
-            {files.map((f) => (
-              <li key={f.id} className="flex items-center gap-1 rounded bg-slate-100 px-2 py-1 text-xs">
-                📎 {f.name}
-                <button
-                  type="button"
-                  className="ml-1 rounded px-1 text-slate-600 hover:bg-slate-200"
-                  aria-label={t("inbox.attach.remove", { name: f.name })}
-                  onClick={() => setFiles((prev) => prev.filter((x) => x.id !== f.id))}
-                >
-                  ×
-                </button>
+        <div id="conversation-panel" role="tabpanel" aria-labelledby={`tab-${tab}`}>
+          {list.isPending && (
+            <p className="p-4 text-sm text-slate-600" aria-busy="true">
+              {t("inbox.list.loading")}
+            </p>
+          )}
+          {list.data && rows.length === 0 && (
+            <p className="p-4 text-sm text-slate-600">{q || Object.keys(filters).length ? t("inbox.list.noMatches") : t("inbox.empty")}</p>
+          )}
+          <ul aria-label={t(`inbox.tab.${tab}`)} data-testid="conversation-list">
+            {rows.map((c) => (
+              <li key={c.id}>
+                <ConversationRow row={c} href={href({ c: c.id })} selected={selected === c.id} />
               </li>
             ))}
           </ul>
-        )}
-        <div className="mt-2 flex flex-wrap items-center justify-between gap-2">
-          <label className="cursor-pointer rounded border border-slate-300 px-3 py-1.5 text-sm text-slate-700 focus-within:ring-2 focus-within:ring-brand-600 hover:bg-slate-50">
-            {t("inbox.attach")}
-            <input type="file" multiple className="sr-only" onChange={(e) => void upload(e.target.files).then(() => (e.target.value = ""))} />
-          </label>
-          {uploading && (
-            <span role="status" className="text-xs text-slate-600">
-              {t("inbox.upload.uploading", { name: uploading })}
-            </span>
+          {list.hasNextPage && (
+            <button
+              type="button"
+              onClick={() => void list.fetchNextPage()}
+              disabled={list.isFetchingNextPage}
+              className="m-2 rounded border border-slate-300 px-3 py-1.5 text-sm text-slate-700 hover:bg-slate-50 disabled:opacity-60"
+            >
+              {list.isFetchingNextPage ? t("inbox.list.loading") : t("inbox.list.more")}
+            </button>
           )}
-          <span id="reply-hint" className="text-xs text-slate-500">
-            {t("inbox.reply.hint")}
-          </span>
-          <span id="reply-error" role="alert" className="text-xs text-red-700">
-            {formError}
-          </span>
-          <button type="submit" disabled={reply.isPending || uploading !== null} className="rounded bg-brand-600 px-4 py-2 text-sm font-medium text-white hover:bg-brand-700 disabled:opacity-60">
-            {reply.isPending ? t("inbox.reply.sending") : t("inbox.reply.send")}
-          </button>
         </div>
-      </form>
+      </section>
+      <section aria-label={t("inbox.title")} className={`${selected ? "" : "hidden md:block"} min-w-0 rounded-lg border border-slate-200 bg-white`}>
+        {selected ? (
+          <Thread key={selected} conversationId={selected} backHref={href({ c: null })} options={o} />
+        ) : (
+          <p className="p-6 text-sm text-slate-600">{t("inbox.selectConversation")}</p>
+        )}
+      </section>
     </div>
-  );
-}
-
-type Uploaded = { id: string; name: string; mimeType: string; sizeBytes: number; kind: "image" | "file" };
-
-function AttachmentView({ attachment: a, outbound }: { attachment: Attachment; outbound: boolean }) {
-  const t = useT();
-  const name = a.name ?? t("inbox.attachment");
-  if (a.note) {
-    return <p className="mt-1 text-xs italic">{t(`inbox.attachment.${a.note}`, { name })}</p>;
-  }
-  if (!a.fileId) return <p className="mt-1 text-xs italic">📎 {name}</p>;
-  const href = `/api/files/${a.fileId}`;
-  if (a.kind === "image") {
-    return (
-      <a href={href} target="_blank" rel="noreferrer" className="mt-1 block" aria-label={t("inbox.attachment.open", { name })}>
-        {/* eslint-disable-next-line @next/next/no-img-element -- a private, session-scoped file, not a static asset */}
-        <img src={href} alt={name} className="max-h-48 rounded" loading="lazy" />
-      </a>
-    );
-  }
-  return (
-    <a href={href} className={`mt-1 block text-xs underline ${outbound ? "text-white" : "text-brand-700"}`}>
-      📎 {name}
-    </a>
   );
 }

@@ -2,7 +2,7 @@ import { and, asc, eq, isNotNull, isNull } from "drizzle-orm";
 import { channels, lines, teams, users } from "../../../db/schema";
 import type { ServiceContext } from "../context";
 
-/** What the inbox filters and the Assign menu offer: the company's lines, channels, teams and active people. */
+/** What the inbox filters and the Assign menu offer: the company's lines, channels, teams and active people; and who asks. */
 export async function listInboxOptions({ ctx }: { ctx: ServiceContext }) {
   const [lineRows, channelRows, teamRows, people] = await Promise.all([
     ctx.db.select({ id: lines.id, name: lines.name, autoRoute: lines.autoRoute }).from(lines).where(eq(lines.companyId, ctx.companyId)).orderBy(asc(lines.name)),
@@ -18,5 +18,6 @@ export async function listInboxOptions({ ctx }: { ctx: ServiceContext }) {
       .where(and(eq(users.companyId, ctx.companyId), isNull(users.deactivatedAt), isNotNull(users.passwordHash)))
       .orderBy(asc(users.name)),
   ]);
-  return { lines: lineRows, channels: channelRows, teams: teamRows, people };
+  const me = ctx.actor.kind === "user" ? { id: ctx.actor.userId, role: ctx.actor.role } : null;
+  return { me, lines: lineRows, channels: channelRows, teams: teamRows, people };
 }

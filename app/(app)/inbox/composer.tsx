@@ -1,0 +1,191 @@
+"use client";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import type { inferRouterOutputs } from "@trpc/server";
+import Link from "next/link";
+import { useEffect, useState } from "react";
+import type { AppRouter } from "~/server/api/root";
+import type { MessageKey } from "~/server/i18n";
+import { useT } from "../../_components/providers";
+import { useTRPC } from "../../_lib/trpc";
+import { errorText } from "./words";
+
+type ThreadPage = inferRouterOutputs<AppRouter>["inbox"]["thread"];
+type Uploaded = { id: string; name: string; mimeType: string; sizeBytes: number; kind: "image" | "file" };
+
+const draftKey = (conversationId: string) => `switchboard:draft:${conversationId}`;
+
+/** States that refuse before sending: the composer says why instead of offering Send. */
+const REFUSED: Partial<Record<ThreadPage["composer"]["state"], MessageKey>> = {
+  banned: "inbox.composer.banned",
+  blocked: "inbox.composer.blocked",
+  window_closed: "inbox.composer.windowClosed",
+  vk_answer_only: "inbox.composer.vkAnswerOnly",
+};
+
+/**
+ * The reply box. Enter sends, Shift+Enter starts a new line; the draft is kept per conversation in this
+ * browser (localStorage) and survives a reload. What the channel allows is said in words above it.
+ */
+export function Composer({ thread, isAdmin }: { thread: ThreadPage; isAdmin: boolean }) {
+  const t = useT();
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const { conversation, channel, composer } = thread;
+  const conversationId = conversation.id;
+  // The composer mounts in the browser only (the thread loads client-side), so reading storage here is safe.
+  const [text, setText] = useState(() => {
+    try {
+      return window.localStorage.getItem(draftKey(conversationId)) ?? "";
+    } catch {
+      return ""; // storage unavailable (private mode): drafts simply are not kept
+    }
+  });
+  const [files, setFiles] = useState<Uploaded[]>([]);
+  const [uploading, setUploading] = useState<string | null>(null);
+  const [formError, setFormError] = useState<string | null>(null);
+
+  useEffect(() => {
+    try {
+      if (text) window.localStorage.setItem(draftKey(conversationId), text);
+      else window.localStorage.removeItem(draftKey(conversationId));
+    } catch {
+      // see above
+    }
+  }, [text, conversationId]);
+
+  const reply = useMutation(
+    trpc.inbox.reply.mutationOptions({
+      onSuccess: () => {
+        setText("");
+        setFiles([]);
+        void queryClient.invalidateQueries({ queryKey: trpc.inbox.thread.pathKey() });
+        void queryClient.invalidateQueries({ queryKey: trpc.inbox.list.pathKey() });
+        void queryClient.invalidateQueries({ queryKey: trpc.inbox.counts.pathKey() });
+      },
+      onError: (e) => setFormError(errorText(t, e, "inbox.reply.failed")),
+    }),
+  );
+
+  const refusal = REFUSED[composer.state];
+  const submit = () => {
+    if (refusal || reply.isPending) return;
+    if (!text.trim() && files.length === 0) {
+      setFormError(t("inbox.reply.empty"));
+      return;
+    }
+    setFormError(null);
+    reply.mutate({ conversationId, text, fileIds: files.map((f) => f.id) });
+  };
+
+  const upload = async (list: FileList | null) => {
+    for (const file of Array.from(list ?? [])) {
+      setUploading(file.name);
+      setFormError(null);
+      const body = new FormData();
+      body.set("file", file);
+      try {
+        const res = await fetch("/api/uploads", { method: "POST", body });
+        const json = (await res.json()) as Uploaded & { error?: string };
+        if (!res.ok) {
+          setFormError(res.status === 413 ? t("inbox.upload.tooLarge") : json.error === "inbox.upload.empty" ? t("inbox.upload.empty") : t("inbox.upload.failed"));
+          continue;
+        }
+        setFiles((prev) => [...prev, json]);
+      } catch {
+        setFormError(t("inbox.upload.failed"));
+      } finally {
+        setUploading(null);
+      }
+    }
+  };
+
+  return (
+    <form
+      className="border-t border-slate-200 p-3"
+      onSubmit={(e) => {
+        e.preventDefault();
+        submit();
+      }}
+    >
+      <div id="composer-state" data-testid="composer-state" data-state={composer.state} role="status" className="mb-2 space-y-1 text-sm empty:hidden">
+        {refusal && <p className="rounded bg-red-50 px-2 py-1 text-red-900">{t(refusal)}</p>}
+        {composer.state === "channel_down" && (
+          <p className="rounded bg-amber-50 px-2 py-1 text-amber-900">
+            {t(composer.channelStatus === "stopped" ? "inbox.composer.stopped" : "inbox.composer.disconnected", { channel: channel.name })}
+            {isAdmin && (
+              <>
+                {" "}
+                <Link href={`/settings/channels/${channel.id}`} className="underline">
+                  {t("inbox.composer.reconnectLink", { channel: channel.name })}
+                </Link>
+              </>
+            )}
+          </p>
+        )}
+        {composer.state === "bot_handling" && <p className="rounded bg-violet-50 px-2 py-1 text-violet-900">{t("inbox.composer.botHandling")}</p>}
+        {composer.state === "ready" && composer.humanAgent && <p className="text-xs text-slate-600">{t("inbox.composer.humanAgent")}</p>}
+        {composer.state === "ready" && composer.vkAnswerOnly && <p className="text-xs text-slate-600">{t("inbox.composer.vkHint")}</p>}
+      </div>
+      <label htmlFor="reply" className="sr-only">
+        {t("inbox.reply.label")}
+      </label>
+      <textarea
+        id="reply"
+        value={text}
+        onChange={(e) => setText(e.target.value)}
+        onKeyDown={(e) => {
+          if (e.key === "Enter" && !e.shiftKey && !e.nativeEvent.isComposing) {
+            e.preventDefault();
+            submit();
+          }
+        }}
+        rows={3}
+        maxLength={4096}
+        placeholder={t("inbox.reply.placeholder")}
+        aria-describedby="composer-state reply-hint reply-error"
+        className="w-full resize-y rounded border border-slate-300 px-3 py-2 text-sm"
+      />
+      {files.length > 0 && (
+        <ul className="mt-2 flex flex-wrap gap-2" aria-label={t("inbox.attach")}>
+          {files.map((f) => (
+            <li key={f.id} className="flex max-w-full items-center gap-1 break-all rounded bg-slate-100 px-2 py-1 text-xs">
+              📎 {f.name}
+              <button
+                type="button"
+                className="ml-1 rounded px-1 text-slate-600 hover:bg-slate-200"
+                aria-label={t("inbox.attach.remove", { name: f.name })}
+                onClick={() => setFiles((prev) => prev.filter((x) => x.id !== f.id))}
+              >
+                ×
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+      <div className="mt-2 flex flex-wrap items-center justify-between gap-2">
+        <label className="cursor-pointer rounded border border-slate-300 px-3 py-1.5 text-sm text-slate-700 focus-within:ring-2 focus-within:ring-brand-600 hover:bg-slate-50">
+          {t("inbox.attach")}
+          <input type="file" multiple className="sr-only" onChange={(e) => void upload(e.target.files).then(() => (e.target.value = ""))} />
+        </label>
+        {uploading && (
+          <span role="status" className="text-xs text-slate-600">
+            {t("inbox.upload.uploading", { name: uploading })}
+          </span>
+        )}
+        <span id="reply-hint" className="min-w-0 flex-1 text-xs text-slate-500">
+          {t("inbox.composer.hint")}
+        </span>
+        <span id="reply-error" role="alert" className="text-xs text-red-700">
+          {formError}
+        </span>
+        <button
+          type="submit"
+          disabled={reply.isPending || uploading !== null || Boolean(refusal)}
+          className="rounded bg-brand-600 px-4 py-2 text-sm font-medium text-white hover:bg-brand-700 disabled:opacity-60"
+        >
+          {reply.isPending ? t("inbox.reply.sending") : composer.state === "bot_handling" ? t("inbox.composer.replyAnyway") : t("inbox.reply.send")}
+        </button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,343 @@
+"use client";
+import { useInfiniteQuery, useMutation, useQueryClient } from "@tanstack/react-query";
+import type { inferRouterOutputs } from "@trpc/server";
+import Link from "next/link";
+import { Fragment, useEffect, useLayoutEffect, useRef, useState } from "react";
+import type { Attachment } from "~/db/schema";
+import type { AppRouter } from "~/server/api/root";
+import { formatDateTime, reasonKey, type MessageKey } from "~/server/i18n";
+import { useLocale, useT } from "../../_components/providers";
+import { useTRPC } from "../../_lib/trpc";
+import { Composer } from "./composer";
+import { ProviderIcon } from "./conversation-row";
+import { errorText, noteText, outcomeText, type Outcome } from "./words";
+
+type Outputs = inferRouterOutputs<AppRouter>["inbox"];
+type Options = Outputs["options"];
+type ThreadPage = Outputs["thread"];
+const PAGE = 50;
+
+/** One conversation: header with actions, the contact's whole history page by page, and the composer. */
+export function Thread({ conversationId, backHref, options }: { conversationId: string; backHref: string; options: Options | undefined }) {
+  const t = useT();
+  const locale = useLocale();
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const thread = useInfiniteQuery(
+    trpc.inbox.thread.infiniteQueryOptions({ conversationId, limit: PAGE }, { getNextPageParam: (page) => page.olderCursor ?? undefined }),
+  );
+  const pages = thread.data?.pages ?? [];
+  const head = pages[0];
+  const messages = pages
+    .slice()
+    .reverse()
+    .flatMap((p) => p.messages);
+
+  // Read state: what is on screen is read (the list's unread count drops for this reader only).
+  const markRead = useMutation(trpc.inbox.markRead.mutationOptions({ onSuccess: () => void queryClient.invalidateQueries({ queryKey: trpc.inbox.list.pathKey() }) }));
+  const newest = messages.at(-1)?.id;
+  useEffect(() => {
+    if (newest) markRead.mutate({ conversationId });
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- once per newest message
+  }, [newest, conversationId]);
+
+  // New messages are announced (aria-live) and scrolled into view; loading older ones keeps the reader's place.
+  const scroller = useRef<HTMLOListElement>(null);
+  const [announced, setAnnounced] = useState("");
+  const seen = useRef<{ newest?: string; oldest?: string; count: number; height: number }>({ count: 0, height: 0 });
+  useLayoutEffect(() => {
+    const el = scroller.current;
+    if (!el) return;
+    const s = seen.current;
+    const oldest = messages[0]?.id;
+    if (s.newest === undefined) el.scrollTop = el.scrollHeight;
+    else if (oldest !== s.oldest && newest === s.newest) el.scrollTop += el.scrollHeight - s.height;
+    else if (newest !== s.newest) {
+      const added = messages.length - s.count;
+      if (added > 0 && s.newest) setAnnounced(t("inbox.thread.newMessages", { count: added }));
+      if (el.scrollHeight - el.scrollTop - el.clientHeight < 200 + (el.scrollHeight - s.height)) el.scrollTop = el.scrollHeight;
+    }
+    seen.current = { newest, oldest, count: messages.length, height: el.scrollHeight };
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- runs when the first or last message changes, not on every render
+  }, [newest, messages[0]?.id, messages.length]);
+
+  if (thread.isError) return <p className="p-6 text-sm text-red-700">{t("errors.notFound")}</p>;
+  if (!head) return <p className="p-6 text-sm text-slate-600" aria-busy="true">…</p>;
+  const { conversation, contact, channel, line, assignee, sessions } = head;
+  const sessionOf = new Map(sessions.map((s) => [s.id, s]));
+
+  return (
+    <div className="flex h-[calc(100dvh-9rem)] min-h-96 min-w-0 flex-col">
+      <header className="space-y-2 border-b border-slate-200 px-4 py-2">
+        <Link href={backHref} className="text-sm text-brand-600 underline md:hidden">
+          {t("inbox.back")}
+        </Link>
+        <div className="min-w-0">
+          <h2 className="truncate font-semibold">
+            {contact.displayName}
+            {contact.username && <span className="ml-2 text-sm font-normal text-slate-500">@{contact.username}</span>}
+          </h2>
+          <p className="text-xs text-slate-600">
+            <ProviderIcon provider={channel.provider} /> {t("inbox.via", { channel: `${t(`provider.${channel.provider}` as MessageKey)} · ${channel.name}` })}
+            {line && <> · {t("inbox.thread.line", { line: line.name })}</>} · {t(`conversation.status.${conversation.status}` as MessageKey)} ·{" "}
+            {assignee ? t("inbox.row.assignee", { name: assignee.name }) : t("inbox.row.unassigned")}
+          </p>
+        </div>
+        <Actions thread={head} options={options} />
+      </header>
+      {(conversation.handler === "bot" || channel.status !== "active" || contact.blockedUsAt || contact.bannedAt) && (
+        <div className="space-y-1 border-b border-amber-200 bg-amber-50 px-4 py-2 text-sm text-amber-900" role="status">
+          {conversation.handler === "bot" && <p>{t("inbox.botHandling")}</p>}
+          {channel.status !== "active" && <p>{t("inbox.channelDown", { channel: channel.name })}</p>}
+          {contact.blockedUsAt && <p>{t("inbox.contactBlocked")}</p>}
+          {contact.bannedAt && <p>{t("inbox.composer.banned")}</p>}
+        </div>
+      )}
+      <ol ref={scroller} className="min-w-0 flex-1 space-y-3 overflow-y-auto overflow-x-hidden p-4" aria-label={contact.displayName} data-testid="thread">
+        <li className="text-center">
+          {thread.hasNextPage ? (
+            <button
+              type="button"
+              onClick={() => void thread.fetchNextPage()}
+              disabled={thread.isFetchingNextPage}
+              className="rounded border border-slate-300 px-3 py-1 text-xs text-slate-700 hover:bg-slate-50 disabled:opacity-60"
+            >
+              {thread.isFetchingNextPage ? t("inbox.thread.loadingOlder") : t("inbox.thread.loadOlder")}
+            </button>
+          ) : (
+            <span className="text-xs text-slate-500">{messages.length ? t("inbox.thread.beginning") : t("inbox.noMessages")}</span>
+          )}
+        </li>
+        {messages.map((m, i) => {
+          const session = sessionOf.get(m.conversationId);
+          // A separator where a session begins (the first loaded message begins one only if nothing older is left).
+          const newSession = session && (i === 0 ? !thread.hasNextPage : messages[i - 1]!.conversationId !== m.conversationId);
+          return (
+            <Fragment key={m.id}>
+              {newSession && (
+                <li role="separator" className="flex items-center gap-2 text-xs text-slate-500">
+                  <span aria-hidden className="h-px flex-1 bg-slate-200" />
+                  <span>
+                    {t("inbox.session.started", { date: formatDateTime(locale, session.createdAt, "short") })}
+                    {session.lineName && ` · ${session.lineName}`}
+                    {session.closedAt && ` · ${t("inbox.session.closed", { date: formatDateTime(locale, session.closedAt, "short") })}`}
+                  </span>
+                  <span aria-hidden className="h-px flex-1 bg-slate-200" />
+                </li>
+              )}
+              <MessageItem message={m} provider={channel.provider} channelStatus={channel.status} />
+            </Fragment>
+          );
+        })}
+      </ol>
+      <p aria-live="polite" className="sr-only">
+        {announced}
+      </p>
+      <Composer key={conversationId} thread={head} isAdmin={options?.me?.role === "admin"} />
+    </div>
+  );
+}
+
+function MessageItem({ message: m, provider, channelStatus }: { message: ThreadPage["messages"][number]; provider: ThreadPage["channel"]["provider"]; channelStatus: string }) {
+  const t = useT();
+  const locale = useLocale();
+  if (m.note) {
+    return (
+      <li className="text-center text-xs text-slate-600" data-testid="system-note">
+        <span className="rounded bg-slate-100 px-2 py-0.5">
+          {noteText(t, m.note)} · {formatDateTime(locale, m.createdAt, "short")}
+        </span>
+      </li>
+    );
+  }
+  const out = m.direction === "outbound";
+  const author =
+    m.authorKind === "operator"
+      ? (m.authorUserName ?? t("inbox.author.providerInbox", { provider: t(`provider.${provider}` as MessageKey) }))
+      : m.authorKind === "bot"
+        ? (m.authorName ?? t("inbox.author.bot"))
+        : (m.authorName ?? t(`inbox.author.${m.authorKind}`));
+  return (
+    <li className={`flex min-w-0 ${out ? "justify-end" : "justify-start"}`}>
+      <div className={`min-w-0 max-w-[85%] rounded-lg px-3 py-2 text-sm ${out ? (m.authorKind === "bot" ? "bg-violet-700 text-white" : "bg-brand-600 text-white") : "bg-slate-100"}`}>
+        <p className={`mb-1 text-xs ${out ? "text-blue-100" : "text-slate-500"}`}>
+          {author}
+          {m.authorKind === "customer" && <span className="sr-only"> ({t("inbox.author.customer")})</span>}
+          {m.authorKind === "bot" && <span className="ml-1 rounded bg-amber-200 px-1 text-amber-900">{t("inbox.author.bot")}</span>}
+          {m.authorKind === "system" && <span className="ml-1 rounded bg-slate-200 px-1 text-slate-800">{t("inbox.author.system")}</span>}
+        </p>
+        {m.text && <p className="whitespace-pre-wrap break-words">{m.text}</p>}
+        {m.attachments.map((a, i) => (
+          <AttachmentView key={i} attachment={a} outbound={out} />
+        ))}
+        <p className={`mt-1 text-right text-xs ${out ? "text-blue-100" : "text-slate-500"}`}>
+          {formatDateTime(locale, m.createdAt, "short")}
+          {out && (
+            <span data-testid="delivery-status" className="ml-2">
+              {m.deliveryStatus === "pending" && (m.failureReason === "connection_lost" || channelStatus !== "active") ? (
+                // Held for the reconnect, not "Sending": nothing goes out until the channel is back.
+                t("delivery.waitingReconnect")
+              ) : (
+                <>
+                  {t(`delivery.${m.deliveryStatus}` as MessageKey)}
+                  {m.failureReason && ` — ${t(reasonKey(m.failureReason))}`}
+                </>
+              )}
+            </span>
+          )}
+        </p>
+      </div>
+    </li>
+  );
+}
+
+/** Take, Assign (a person or a team), Close / Reopen, and for admins Ban / Unban; each answer said in words. */
+function Actions({ thread, options }: { thread: ThreadPage; options: Options | undefined }) {
+  const t = useT();
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const [message, setMessage] = useState<{ text: string; error: boolean } | null>(null);
+  const [assignOpen, setAssignOpen] = useState(false);
+  const [target, setTarget] = useState("");
+  const [confirmBan, setConfirmBan] = useState(false);
+  const { conversation, contact } = thread;
+  const me = options?.me;
+  const refresh = () => {
+    void queryClient.invalidateQueries({ queryKey: trpc.inbox.pathKey() });
+  };
+  const answered = (done: MessageKey) => (o: Outcome) => {
+    setMessage(o.ok ? { text: t(done), error: false } : { text: outcomeText(t, o), error: true });
+    refresh();
+  };
+  const failed = (e: { message: string }) => setMessage({ text: errorText(t, e, "errors.generic"), error: true });
+  const take = useMutation(trpc.inbox.take.mutationOptions({ onSuccess: answered("inbox.done.taken"), onError: failed }));
+  const assign = useMutation(trpc.inbox.assign.mutationOptions({ onSuccess: (o) => (answered("inbox.done.assigned")(o), setAssignOpen(false)), onError: failed }));
+  const close = useMutation(trpc.inbox.close.mutationOptions({ onSuccess: answered("inbox.done.closed"), onError: failed }));
+  const reopen = useMutation(trpc.inbox.reopen.mutationOptions({ onSuccess: answered("inbox.done.reopened"), onError: failed }));
+  const ban = useMutation(
+    trpc.inbox.setBanned.mutationOptions({
+      onSuccess: (r) => {
+        setMessage({ text: t(r.banned ? "inbox.done.banned" : "inbox.done.unbanned"), error: false });
+        setConfirmBan(false);
+        refresh();
+      },
+      onError: failed,
+    }),
+  );
+  const busy = take.isPending || assign.isPending || close.isPending || reopen.isPending || ban.isPending;
+  const open = conversation.status !== "closed";
+  const button = "rounded border px-2.5 py-1 text-sm disabled:opacity-60";
+
+  return (
+    <div role="group" aria-label={t("inbox.actions.label")} className="space-y-2">
+      <div className="flex flex-wrap items-center gap-2">
+        {open && conversation.assigneeId !== me?.id && (
+          <button type="button" disabled={busy} onClick={() => take.mutate({ conversationId: conversation.id })} className={`${button} border-brand-600 bg-brand-600 text-white hover:bg-brand-700`}>
+            {t("inbox.action.take")}
+          </button>
+        )}
+        {open && (
+          <button type="button" disabled={busy} aria-expanded={assignOpen} aria-controls="assign-form" onClick={() => setAssignOpen((v) => !v)} className={`${button} border-slate-300 text-slate-800 hover:bg-slate-50`}>
+            {t("inbox.action.assign")}
+          </button>
+        )}
+        {open ? (
+          <button type="button" disabled={busy} onClick={() => close.mutate({ conversationId: conversation.id })} className={`${button} border-slate-300 text-slate-800 hover:bg-slate-50`}>
+            {t("inbox.action.close")}
+          </button>
+        ) : (
+          <button type="button" disabled={busy} onClick={() => reopen.mutate({ conversationId: conversation.id })} className={`${button} border-slate-300 text-slate-800 hover:bg-slate-50`}>
+            {t("inbox.action.reopen")}
+          </button>
+        )}
+        {me?.role === "admin" &&
+          (contact.bannedAt ? (
+            <button type="button" disabled={busy} onClick={() => ban.mutate({ conversationId: conversation.id, banned: false })} className={`${button} border-slate-300 text-slate-800 hover:bg-slate-50`}>
+              {t("inbox.action.unban")}
+            </button>
+          ) : (
+            <button type="button" disabled={busy} onClick={() => setConfirmBan(true)} className={`${button} border-red-300 text-red-800 hover:bg-red-50`}>
+              {t("inbox.action.ban")}
+            </button>
+          ))}
+      </div>
+      {assignOpen && (
+        <form
+          id="assign-form"
+          className="flex flex-wrap items-end gap-2"
+          onSubmit={(e) => {
+            e.preventDefault();
+            const [kind, id] = target.split(":");
+            if (!id || (kind !== "user" && kind !== "team")) return;
+            assign.mutate({ conversationId: conversation.id, to: { kind, id }, expectedAssigneeId: conversation.assigneeId });
+          }}
+        >
+          <label className="flex min-w-0 flex-col gap-0.5 text-xs text-slate-700">
+            {t("inbox.action.assignLabel")}
+            <select value={target} onChange={(e) => setTarget(e.target.value)} required className="min-w-0 max-w-full rounded border border-slate-300 bg-white px-2 py-1 text-sm">
+              <option value="" disabled>
+                —
+              </option>
+              <optgroup label={t("inbox.action.assignPeople")}>
+                {(options?.people ?? []).map((p) => (
+                  <option key={p.id} value={`user:${p.id}`}>
+                    {p.name}
+                  </option>
+                ))}
+              </optgroup>
+              <optgroup label={t("inbox.action.assignTeams")}>
+                {(options?.teams ?? []).map((tm) => (
+                  <option key={tm.id} value={`team:${tm.id}`}>
+                    {tm.name}
+                  </option>
+                ))}
+              </optgroup>
+            </select>
+          </label>
+          <button type="submit" disabled={busy || !target} className={`${button} border-brand-600 bg-brand-600 text-white hover:bg-brand-700`}>
+            {t("inbox.action.assignSubmit")}
+          </button>
+        </form>
+      )}
+      {confirmBan && (
+        <div role="alertdialog" aria-labelledby="ban-question" className="rounded border border-red-200 bg-red-50 p-2 text-sm text-red-900">
+          <p id="ban-question">{t("inbox.action.banConfirm", { name: contact.displayName })}</p>
+          <div className="mt-2 flex gap-2">
+            <button type="button" autoFocus disabled={busy} onClick={() => ban.mutate({ conversationId: conversation.id, banned: true })} className={`${button} border-red-700 bg-red-700 text-white`}>
+              {t("inbox.action.confirm")}
+            </button>
+            <button type="button" onClick={() => setConfirmBan(false)} className={`${button} border-slate-300 bg-white text-slate-800`}>
+              {t("inbox.action.cancel")}
+            </button>
+          </div>
+        </div>
+      )}
+      <p role="status" className={`text-xs ${message?.error ? "text-red-700" : "text-green-800"}`}>
+        {busy ? t("inbox.action.working") : message?.text}
+      </p>
+    </div>
+  );
+}
+
+function AttachmentView({ attachment: a, outbound }: { attachment: Attachment; outbound: boolean }) {
+  const t = useT();
+  const name = a.name ?? t("inbox.attachment");
+  if (a.note) {
+    return <p className="mt-1 text-xs italic">{t(`inbox.attachment.${a.note}`, { name })}</p>;
+  }
+  if (!a.fileId) return <p className="mt-1 text-xs italic">📎 {name}</p>;
+  const href = `/api/files/${a.fileId}`;
+  if (a.kind === "image") {
+    return (
+      <a href={href} target="_blank" rel="noreferrer" className="mt-1 block" aria-label={t("inbox.attachment.open", { name })}>
+        {/* eslint-disable-next-line @next/next/no-img-element -- a private, session-scoped file, not a static asset */}
+        <img src={href} alt={name} className="max-h-48 max-w-full rounded" loading="lazy" />
+      </a>
+    );
+  }
+  return (
+    <a href={href} className={`mt-1 block break-all text-xs underline ${outbound ? "text-white" : "text-brand-700"}`}>
+      📎 {name}
+    </a>
+  );
+}

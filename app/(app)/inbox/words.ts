@@ -1,0 +1,38 @@
+import type { SystemNote } from "~/db/schema";
+import type { MessageKey, Translate } from "~/server/i18n";
+
+/** "Waiting 5 minutes": since the customer's first message after our last answer, in the reader's language. */
+export function waitingText(t: Translate, since: Date, now: number): string {
+  const minutes = Math.floor((now - since.getTime()) / 60_000);
+  if (minutes < 1) return t("inbox.waiting.now");
+  if (minutes < 60) return t("inbox.waiting.minutes", { count: minutes });
+  const hours = Math.floor(minutes / 60);
+  if (hours < 24) return t("inbox.waiting.hours", { count: hours });
+  return t("inbox.waiting.days", { count: Math.floor(hours / 24) });
+}
+
+/** A system note ("assigned to Anna", "closed by Oleh") in the reader's language. */
+export function noteText(t: Translate, note: SystemNote): string {
+  return t(`inbox.note.${note.code}` as MessageKey, note.params);
+}
+
+export type Outcome =
+  | { ok: true; changed: boolean }
+  | { ok: false; reason: "taken_by" | "assigned_to" | "already_closed" | "already_open" | "newer_open" | "closed" | "team_empty" | "banned"; by: string | null };
+
+/** Why an action did not happen: someone else was first, and who. */
+export function outcomeText(t: Translate, outcome: Extract<Outcome, { ok: false }>): string {
+  const name = outcome.by ?? t("inbox.outcome.nobody");
+  if (outcome.reason === "already_closed" && !outcome.by) return t("inbox.outcome.already_closed_anon");
+  return t(`inbox.outcome.${outcome.reason}` as MessageKey, { name });
+}
+
+/** A refusal's words: the server names a catalog key (DomainError) or it is a generic failure. */
+export function errorText(t: Translate, error: { message: string } | null | undefined, fallback: MessageKey): string {
+  const key = error?.message;
+  if (key && /^[a-zA-Z]+(\.[a-zA-Z_]+)+$/.test(key)) {
+    const text = t(key as MessageKey);
+    if (text !== key) return text;
+  }
+  return t(fallback);
+}
