@@ -54,6 +54,8 @@ test("an operator sends a photo and sees the customer's photo", async ({ page, r
   expect(res.status()).toBe(200);
 
   await signIn(page, company.operatorEmail, company.password);
+  // The first test answered this chat, which took it: its next message waits in In progress.
+  await page.getByRole("tab", { name: /In progress/ }).click();
   await page.getByTestId("conversation-list").getByText(caption).click();
   const thread = page.getByTestId("thread");
   const image = thread.getByRole("img", { name: /photo/i });

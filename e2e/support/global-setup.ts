@@ -2,13 +2,15 @@ import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import path from "node:path";
+import { and, eq } from "drizzle-orm";
+import { channelIncidents, channels } from "../../db/schema";
 import { processEnvironment } from "../../server/env.js";
 import { prepareTelegramFake } from "../../server/sandbox/prepare-telegram";
 import { startTelegramFake } from "../../server/sandbox/telegram-fake";
 import { freePort } from "./free-port";
 import { E2E_STATE_VAR, type E2EState } from "./state";
 
-const COMPANIES = ["inbox", "access", "locale", "people", "channels"] as const;
+const COMPANIES = ["inbox", "access", "locale", "people", "channels", "workflow", "health"] as const;
 
 /**
  * Starts what a browser test needs, all on loopback: the Telegram Bot API fake, the embedded database and
@@ -59,6 +61,16 @@ export default async function globalSetup() {
           password: DEMO_PASSWORD,
           telegram: { channelId: seeded.telegram.channelId, webhookSecret: seeded.telegram.webhookSecret, botToken: seeded.telegram.botToken },
         };
+      }
+      // The health walk starts from a company whose channels all work (its lost ones are stopped instead).
+      const health = companies.health;
+      if (health) {
+        const [row] = await db.select({ companyId: channels.companyId }).from(channels).where(eq(channels.id, health.telegram.channelId));
+        await db.delete(channelIncidents).where(eq(channelIncidents.companyId, row!.companyId));
+        await db
+          .update(channels)
+          .set({ status: "stopped", statusReason: "stopped_by_admin" })
+          .where(and(eq(channels.companyId, row!.companyId), eq(channels.status, "disconnected")));
       }
       // The fake agrees with the seeded data: working bots registered, the revoked one revoked.
       await prepareTelegramFake(db, telegram, baseURL);
