@@ -107,8 +107,8 @@ export const uk: Catalog = {
   "reason.not_configured": "Канал налаштовано не повністю.",
   "reason.webhook_removed": "Вебхук бота видалено: можливо, цього бота використовує інша програма.",
   "reason.webhook_failing": "Telegram не може доставити повідомлення на вебхук Switchboard; вони чекають у черзі Telegram.",
-  "reason.callback_failed": "VK позначив сервер Callback API як несправний і перестав надсилати події.",
-  "reason.callback_missing": "Сервер Callback API Switchboard не налаштовано у спільноті VK.",
+  "reason.callback_failed": "ВКонтакте позначив сервер Callback API як несправний і перестав надсилати події.",
+  "reason.callback_missing": "Сервер Callback API Switchboard не налаштовано у спільноті ВКонтакте.",
   "reason.meta_app_not_configured": "На цьому сервері не налаштовано застосунок Meta: Messenger та Instagram не працюватимуть, доки не задано META_APP_ID і META_APP_SECRET.",
   "reason.unknown": "Причина невідома.",
 
