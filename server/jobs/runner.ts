@@ -1,11 +1,10 @@
 import { deliverDueEmails } from "../email/deliver-due-emails";
 import { logger } from "../log";
-import { sweepInboundEvents } from "../services/events/process-inbound-event";
 import { deliverDueSends } from "../services/sends/deliver-due-sends";
 
 /**
- * Background work on Postgres, in the app process: the durable send queue (outbound_sends), the
- * sweeper for webhook events a crash left unprocessed, and the email queue (email_deliveries). State
+ * Background work on Postgres, in the app process: the durable send queue (outbound_sends) and the email
+ * queue (email_deliveries). Webhook events have their own worker (ingest-worker.ts). State
  * lives in the tables, so a restart loses nothing and several processes can share the queues (SKIP LOCKED).
  */
 const IDLE_MS = 1000;
@@ -23,7 +22,6 @@ async function tick(state: RunnerState): Promise<void> {
     do {
       state.again = false;
       const sent = await deliverDueSends();
-      await sweepInboundEvents();
       const emailed = await deliverDueEmails();
       if (sent > 0 || emailed > 0) state.again = true;
     } while (state.again && !state.stopped);

@@ -2,19 +2,22 @@ import { databaseClient, db } from "../../db";
 import { env } from "../env.js";
 import { logger } from "../log";
 import { createBoss } from "./boss";
+import { startIngestWorker } from "./ingest-worker";
 import { startProbeScheduler } from "./probes";
 import { startJobRunner } from "./runner";
 
 const globalForBoss = globalThis as unknown as { switchboardBoss?: Promise<void> };
 
 /**
- * Background work in the app process: the queue runner (sends, emails, the inbound sweeper) and pg-boss for
- * scheduled, durable jobs (channel health probes). Started once per process, also across dev reloads.
+ * Background work in the app process: the ingest worker (webhook events in provider order), the queue runner
+ * (sends, emails) and pg-boss for scheduled, durable jobs (channel health probes). Started once per process,
+ * also across dev reloads.
  */
 export function startJobRunnerIfEnabled(): void {
   const e = env();
   if (!e.JOBS_ENABLED) return;
   startJobRunner();
+  void startIngestWorker(e.DATABASE_POOL_MAX).catch((error: unknown) => logger.error("ingest.start_failed", { error }));
   globalForBoss.switchboardBoss ??= (async () => {
     const boss = createBoss(databaseClient(), { singleConnection: e.DATABASE_POOL_MAX === 1 });
     boss.on("error", (error: Error) => logger.warn("boss.error", { error: error.name }));

@@ -7,9 +7,10 @@ import { META_SIGNATURE_HEADER, verifyMetaSignature } from "../channels/meta/sig
 import { safeEqual } from "../crypto/compare";
 import { env } from "../env.js";
 import { logger } from "../log";
-import { processInboundEvent } from "../services/events/process-inbound-event";
+import { processStoredEvents } from "../services/events/process-inbound-event";
 import { isValueRefused, sqlState } from "./db-errors";
 import { jsonbProblem, storableKey, storableText } from "./json-safety";
+import { accountStream, metaOrder } from "./order-keys";
 import { failedRawRow, jsonResponse, parseJson, problem, readBody, storageUnavailable, type WebhookOutcome } from "./read-body";
 
 type Channel = typeof channels.$inferSelect;
@@ -80,13 +81,16 @@ function rowsFor(items: MetaSplitItem[], found: Channel[], raw: Buffer): Row[] {
       if (targets.length === 0) rows.push(unrouted(i, "unknown page"));
       for (const c of targets) {
         const stored: MetaStoredItem = { ...i.stored, accountId: c.externalId };
-        rows.push({ provider: c.provider, companyId: c.companyId, channelId: c.id, dedupeKey: `${i.dedupeKey}:${c.externalId}`, eventType: i.eventType, payload: stored });
+        rows.push({ provider: c.provider, companyId: c.companyId, channelId: c.id, dedupeKey: `${i.dedupeKey}:${c.externalId}`, eventType: i.eventType, payload: stored, orderKey: accountStream(c.id), sequence: i.timestamp > 0 ? i.timestamp : null });
       }
       continue;
     }
     const channel = found.find((c) => c.provider === i.provider && c.externalId === i.stored.entryId);
     if (!channel) rows.push(unrouted(i, "unknown page"));
-    else rows.push({ provider: channel.provider, companyId: channel.companyId, channelId: channel.id, dedupeKey: i.dedupeKey, eventType: i.eventType, payload: i.stored });
+    else {
+      const order = metaOrder(channel.id, channel.externalId, i.stored.item, i.timestamp);
+      rows.push({ provider: channel.provider, companyId: channel.companyId, channelId: channel.id, dedupeKey: i.dedupeKey, eventType: i.eventType, payload: i.stored, orderKey: storableKey(order.orderKey), sequence: order.sequence });
+    }
   }
   // A batch can carry the same item twice (a retried entry); the first one stands.
   const seen = new Set<string>();
@@ -144,7 +148,8 @@ async function storeRows(rows: Row[], raw: Buffer): Promise<Stored[]> {
 /**
  * Meta webhook for every Page and Instagram account (one callback URL per app): check the signature over
  * the raw bytes → read at most WEBHOOK_MAX_BODY_BYTES → parse → store every item (deduped on mid or item
- * hash) → acknowledge; processing runs after the acknowledgement, in timestamp order.
+ * hash) → acknowledge; the ingest worker processes them after the acknowledgement, in timestamp order per
+ * customer.
  *
  * Failures answer so that Meta retries exactly when we have kept nothing: 5xx only when storing fails or
  * META_APP_SECRET is unset (503: failing closed; Meta keeps retrying while the operator fixes the config,
@@ -197,8 +202,7 @@ export async function handleMetaWebhook(request: Request): Promise<WebhookOutcom
       });
     }
     if (rows.length > 0) stored = await storeRows(rows, read.raw);
-    const touched = [...new Set(rows.map((r) => r.channelId).filter((id): id is string => typeof id === "string"))];
-    if (touched.length) await db.update(channels).set({ lastWebhookAt: sql`now()` }).where(inArray(channels.id, touched));
+    // channels.last_webhook_at is written by the ingest worker once per batch.
   } catch (error) {
     logger.error("webhook.store_failed", { provider: "meta", object: split.object, items: split.items.length, bytes: read.raw.length, error });
     return { response: storageUnavailable() };
@@ -216,10 +220,6 @@ export async function handleMetaWebhook(request: Request): Promise<WebhookOutcom
   const duplicates = rows.length - stored.length;
   return {
     response: jsonResponse(200, { ok: true, stored: stored.length, duplicates }),
-    after: toProcess.length
-      ? async () => {
-          for (const id of toProcess) await processInboundEvent(id);
-        }
-      : undefined,
+    after: toProcess.length ? () => processStoredEvents(toProcess) : undefined,
   };
 }

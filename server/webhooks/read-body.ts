@@ -1,11 +1,13 @@
-import { and, eq, lt, sql } from "drizzle-orm";
+import { and, eq, lt } from "drizzle-orm";
 import { db } from "../../db";
 import { channels, inboundEvents } from "../../db/schema";
 import { BodyTooLargeError, readBodyWithLimit } from "../http-body";
 import { isUuid } from "../ids";
 import { logger } from "../log";
+import { forgetWebhookChannel } from "./channel-cache";
 import { isValueRefused, sqlState } from "./db-errors";
 import { jsonbProblem, storableKey, storableText } from "./json-safety";
+import { accountStream, telegramOrder, vkOrder, type EventOrder } from "./order-keys";
 
 export type WebhookOutcome = { response: Response; after?: () => Promise<void> };
 type Step<T> = ({ ok: true } & T) | { ok: false; response: Response };
@@ -68,8 +70,18 @@ export async function findWebhookChannel(channelId: string, provider: "telegram"
   return channel?.provider === provider ? channel : undefined;
 }
 
-/** What is kept of one accepted event. `payload` is the parsed item; `raw` the bytes as the provider signed them. */
-export type AcceptedEvent = { dedupeKey: string; eventType: string; payload: unknown; raw: Buffer };
+/**
+ * What is kept of one accepted event. `payload` is the parsed item; `raw` the bytes as the provider signed them;
+ * `order` its stream and provider sequence (derived from the payload when not given).
+ */
+export type AcceptedEvent = { dedupeKey: string; eventType: string; payload: unknown; raw: Buffer; order?: EventOrder };
+
+function defaultOrder(channel: { provider: Channel["provider"]; id: string | null }, payload: unknown): EventOrder | undefined {
+  if (!channel.id) return undefined;
+  if (channel.provider === "telegram") return telegramOrder(channel.id, payload);
+  if (channel.provider === "vk") return vkOrder(channel.id, payload);
+  return { orderKey: accountStream(channel.id), sequence: null };
+}
 
 /**
  * The row for an accepted event. A payload jsonb cannot hold (a `\u0000` or a lone surrogate in a string,
@@ -77,14 +89,23 @@ export type AcceptedEvent = { dedupeKey: string; eventType: string; payload: unk
  * provider gets its acknowledgement and the event stays inspectable.
  */
 export function inboundRow(channel: Pick<Channel, "provider" | "companyId" | "id"> | { provider: Channel["provider"]; companyId: null; id: null }, event: AcceptedEvent) {
-  const base = { provider: channel.provider, companyId: channel.companyId, channelId: channel.id, dedupeKey: storableKey(event.dedupeKey), eventType: storableText(event.eventType, 100) };
+  const order = event.order ?? defaultOrder(channel, event.payload);
+  const base = {
+    provider: channel.provider,
+    companyId: channel.companyId,
+    channelId: channel.id,
+    dedupeKey: storableKey(event.dedupeKey),
+    eventType: storableText(event.eventType, 100),
+    orderKey: order ? storableKey(order.orderKey) : null,
+    sequence: order?.sequence ?? null,
+  };
   const refused = jsonbProblem(event.payload);
   if (!refused) return { ...base, payload: event.payload };
   return failedRawRow(base, event.raw, `unsupported content: ${refused}; kept as raw bytes`);
 }
 
 export function failedRawRow<T extends object>(base: T, raw: Buffer, note: string) {
-  return { ...base, payload: null, rawBody: raw, status: "failed" as const, note: storableText(note), processedAt: new Date() };
+  return { ...base, payload: null, rawBody: raw, status: "failed" as const, failureReason: "unsupported_content", note: storableText(note), processedAt: new Date() };
 }
 
 /** Telegram restarts update_id at a random value after a week without updates; its redelivery window is 24 h. */
@@ -129,15 +150,21 @@ export async function storeInboundEvent(channel: Channel, event: AcceptedEvent, 
     try {
       id = await insertRow(row);
     } catch (error) {
-      if (!isValueRefused(error)) throw error;
+      if (!isValueRefused(error) || sqlState(error) === "23503") throw error;
       logger.warn("webhook.value_refused", { provider: channel.provider, channelId: channel.id, code: sqlState(error), bytes: event.raw.length });
       Object.assign(row, failedRawRow({}, event.raw, `unsupported content: the database refused it (${sqlState(error)}); kept as raw bytes`));
       id = await insertRow(row);
     }
     if (!id && opts.reuseKeyAfterMs) id = await insertReusingStaleKey(row, opts.reuseKeyAfterMs);
-    await db.update(channels).set({ lastWebhookAt: sql`now()` }).where(eq(channels.id, channel.id));
+    // channels.last_webhook_at is written by the worker once per batch, not here: it was a hot row under load.
     return { ok: true, id, status: row.status ?? "received" };
   } catch (error) {
+    if (sqlState(error) === "23503") {
+      // The channel was deleted after it was looked up (a cached lookup): the URL names no channel any more.
+      logger.warn("webhook.store_failed", { provider: channel.provider, channelId: channel.id, bytes: event.raw.length, reason: "channel deleted", error });
+      forgetWebhookChannel(channel.id);
+      return { ok: false, response: problem(404, "unknown channel") };
+    }
     logger.error("webhook.store_failed", { provider: channel.provider, channelId: channel.id, bytes: event.raw.length, error });
     return { ok: false, response: storageUnavailable() };
   }

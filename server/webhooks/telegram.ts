@@ -1,10 +1,11 @@
 import type { TelegramCredentials } from "../channels/telegram/adapter";
 import { safeEqual } from "../crypto/compare";
-import { open } from "../crypto/secret-box";
 import { env } from "../env.js";
 import { logger } from "../log";
-import { processInboundEvent } from "../services/events/process-inbound-event";
-import { TELEGRAM_KEY_REUSE_AFTER_MS, findWebhookChannel, jsonResponse, parseJson, problem, readBody, storageUnavailable, storeInboundEvent, type WebhookOutcome } from "./read-body";
+import { processStoredEvents } from "../services/events/process-inbound-event";
+import { webhookChannel } from "./channel-cache";
+import { telegramOrder } from "./order-keys";
+import { TELEGRAM_KEY_REUSE_AFTER_MS, jsonResponse, parseJson, problem, readBody, storageUnavailable, storeInboundEvent, type WebhookOutcome } from "./read-body";
 
 export const TELEGRAM_SECRET_HEADER = "x-telegram-bot-api-secret-token";
 
@@ -18,21 +19,24 @@ function updateKind(payload: Record<string, unknown>): string {
  * Telegram Bot API webhook for one channel: find the channel → check the secret header (constant time)
  * → read at most WEBHOOK_MAX_BODY_BYTES → parse → store the raw Update (deduped on bot id + update_id;
  * a key older than a week is reused, since Telegram restarts update_id after a week of silence)
- * → acknowledge. Processing runs after the acknowledgement.
+ * → acknowledge. The ingest worker processes it after the acknowledgement, in update_id order per chat.
  */
 export async function handleTelegramWebhook(channelId: string, request: Request): Promise<WebhookOutcome> {
-  let channel;
+  let found;
   try {
-    channel = await findWebhookChannel(channelId, "telegram");
+    found = await webhookChannel<TelegramCredentials>(channelId, "telegram");
+    const presented = request.headers.get(TELEGRAM_SECRET_HEADER);
+    // A cached entry that does not match may predate a new secret: ask the database before refusing.
+    if (found?.cached && (!presented || !safeEqual(presented, found.credentials.webhookSecret))) found = await webhookChannel<TelegramCredentials>(channelId, "telegram", { fresh: true });
   } catch (error) {
     logger.error("webhook.channel_lookup_failed", { provider: "telegram", error });
     return { response: storageUnavailable() };
   }
-  if (!channel) return { response: problem(404, "unknown channel") };
+  if (!found) return { response: problem(404, "unknown channel") };
+  const { channel, credentials } = found;
 
   const presented = request.headers.get(TELEGRAM_SECRET_HEADER);
-  const { webhookSecret } = open<TelegramCredentials>(channel.credentials);
-  if (!presented || !safeEqual(presented, webhookSecret)) {
+  if (!presented || !safeEqual(presented, credentials.webhookSecret)) {
     logger.warn("webhook.rejected", { provider: "telegram", channelId, reason: presented ? "wrong secret" : "missing secret" });
     return { response: problem(401, "secret token is wrong") };
   }
@@ -48,7 +52,8 @@ export async function handleTelegramWebhook(channelId: string, request: Request)
   }
   const eventType = updateKind(payload as Record<string, unknown>);
 
-  const stored = await storeInboundEvent(channel, { dedupeKey: `${channel.externalId}:${updateId}`, eventType, payload, raw: body.raw }, { reuseKeyAfterMs: TELEGRAM_KEY_REUSE_AFTER_MS });
+  const order = telegramOrder(channel.id, payload);
+  const stored = await storeInboundEvent(channel, { dedupeKey: `${channel.externalId}:${updateId}`, eventType, payload, raw: body.raw, order }, { reuseKeyAfterMs: TELEGRAM_KEY_REUSE_AFTER_MS });
   if (!stored.ok) return { response: stored.response };
   // A redelivery (same update_id) is acknowledged and not processed again.
   const id = stored.id;
@@ -56,5 +61,5 @@ export async function handleTelegramWebhook(channelId: string, request: Request)
   // A button press must be answered or the customer's client keeps spinning; the webhook reply carries
   // answerCallbackQuery without another round trip (Bot API "Making requests when getting updates").
   const reply = typeof callbackId === "string" && callbackId.length <= 256 ? { method: "answerCallbackQuery", callback_query_id: callbackId } : { ok: true, duplicate: !id };
-  return { response: jsonResponse(200, reply), after: id && stored.status === "received" ? () => processInboundEvent(id) : undefined };
+  return { response: jsonResponse(200, reply), after: id && stored.status === "received" ? () => processStoredEvents([id]) : undefined };
 }

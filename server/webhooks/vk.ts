@@ -2,12 +2,13 @@ import { db } from "../../db";
 import type { VkCredentials } from "../channels/vk/adapter";
 import { vkDedupeKey } from "../channels/vk/parse";
 import { safeEqual } from "../crypto/compare";
-import { open } from "../crypto/secret-box";
 import { env } from "../env.js";
 import { logger } from "../log";
 import { recordVkConfirmation } from "../services/channels/record-vk-confirmation";
-import { processInboundEvent } from "../services/events/process-inbound-event";
-import { findWebhookChannel, parseJson, problem, readBody, storageUnavailable, storeInboundEvent, type WebhookOutcome } from "./read-body";
+import { processStoredEvents } from "../services/events/process-inbound-event";
+import { webhookChannel } from "./channel-cache";
+import { vkOrder } from "./order-keys";
+import { parseJson, problem, readBody, storageUnavailable, storeInboundEvent, type WebhookOutcome } from "./read-body";
 
 export const VK_RETRY_HEADER = "x-retry-counter";
 
@@ -23,14 +24,14 @@ const text = (body: string) => new Response(body, { status: 200, headers: { "con
  * Never answers "remove" or "version …": VK would delete the server or change its API version.
  */
 export async function handleVkWebhook(channelId: string, request: Request): Promise<WebhookOutcome> {
-  let channel;
+  let found;
   try {
-    channel = await findWebhookChannel(channelId, "vk");
+    found = await webhookChannel<VkCredentials>(channelId, "vk");
   } catch (error) {
     logger.error("webhook.channel_lookup_failed", { provider: "vk", error });
     return { response: storageUnavailable() };
   }
-  if (!channel) return { response: problem(404, "unknown channel") };
+  if (!found) return { response: problem(404, "unknown channel") };
 
   const read = await readBody(request, env().WEBHOOK_MAX_BODY_BYTES);
   if (!read.ok) return { response: read.response };
@@ -45,9 +46,21 @@ export async function handleVkWebhook(channelId: string, request: Request): Prom
 
   // The secret comes before anything else the body claims. Without a configured secret only the
   // confirmation handshake is answered: events would otherwise be accepted from anyone who knows the URL.
-  const { secret: expected } = open<VkCredentials>(channel.credentials);
   const presented = typeof body.secret === "string" ? body.secret : undefined;
-  const secretOk = expected ? presented !== undefined && safeEqual(presented, expected) : type === "confirmation";
+  const matches = (expected: string | undefined) => (expected ? presented !== undefined && safeEqual(presented, expected) : type === "confirmation");
+  // A cached entry that does not match (or a confirmation, which needs the current code) is read afresh.
+  if (found.cached && (type === "confirmation" || !matches(found.credentials.secret))) {
+    try {
+      found = await webhookChannel<VkCredentials>(channelId, "vk", { fresh: true });
+    } catch (error) {
+      logger.error("webhook.channel_lookup_failed", { provider: "vk", error });
+      return { response: storageUnavailable() };
+    }
+    if (!found) return { response: problem(404, "unknown channel") };
+  }
+  const { channel } = found;
+  const expected = found.credentials.secret;
+  const secretOk = matches(expected);
   if (!secretOk) {
     logger.warn("webhook.rejected", { provider: "vk", channelId, reason: !expected ? "no secret configured" : presented === undefined ? "missing secret" : "wrong secret" });
     return { response: problem(401, "secret is wrong") };
@@ -80,9 +93,9 @@ export async function handleVkWebhook(channelId: string, request: Request): Prom
   delete stored.secret;
   const raw = Buffer.from(read.raw.toString("utf8").split(JSON.stringify(presented)).join('"[secret]"'), "utf8");
   const eventType = /^[a-z_]{1,64}$/.test(type) ? type : "unknown";
-  const saved = await storeInboundEvent(channel, { dedupeKey: vkDedupeKey(channel.externalId, eventId), eventType, payload: stored, raw });
+  const saved = await storeInboundEvent(channel, { dedupeKey: vkDedupeKey(channel.externalId, eventId), eventType, payload: stored, raw, order: vkOrder(channel.id, stored) });
   if (!saved.ok) return { response: saved.response };
   // A redelivery (same event_id) is acknowledged and not processed again.
   const id = saved.id;
-  return { response: text("ok"), after: id && saved.status === "received" ? () => processInboundEvent(id) : undefined };
+  return { response: text("ok"), after: id && saved.status === "received" ? () => processStoredEvents([id]) : undefined };
 }

@@ -7,6 +7,8 @@ import type { NormalizedEvent } from "../../channels/types";
 import type { RealtimeEvent } from "../../realtime/channels";
 import { markChannelDisconnected } from "../channels/mark-channel-disconnected";
 import { routeNewConversation } from "../conversations/route-conversation";
+import { keepPendingEffect, settlePendingEffects, type StoredMessage } from "./pending-effects";
+import { sortKeyFor } from "./sort-key";
 
 type Channel = typeof channels.$inferSelect;
 
@@ -67,10 +69,20 @@ async function unroutedConversation(tx: Tx, channel: Channel, contactId: string,
 }
 
 /**
- * Applies one webhook's normalized events inside the caller's transaction. Returns the realtime events to
- * publish after commit. Idempotent: a message already stored (same provider id) is not stored again.
+ * Where the events being applied sit in provider order (the thread sort key's tie-break within one instant),
+ * and the messages stored so far in this transaction: effects that arrived before their message settle against
+ * them once the batch is applied (settlePendingEffects).
  */
-export async function applyNormalizedEvents(tx: Tx, channel: Channel, events: NormalizedEvent[]): Promise<RealtimeEvent[]> {
+export type ApplyContext = { tiebreak: number; stored: StoredMessage[] };
+
+/**
+ * Applies one webhook's normalized events inside the caller's transaction. Returns the realtime events to
+ * publish after commit. Idempotent: a message already stored (same provider id) is not stored again. An edit or
+ * receipt whose message is not stored yet is kept (pending_effects) and applied when the message arrives.
+ * Without a context, pending effects settle before it returns.
+ */
+export async function applyNormalizedEvents(tx: Tx, channel: Channel, events: NormalizedEvent[], context?: ApplyContext): Promise<RealtimeEvent[]> {
+  const ctx: ApplyContext = context ?? { tiebreak: 0, stored: [] };
   const out: RealtimeEvent[] = [];
   for (const ev of events) {
     switch (ev.kind) {
@@ -96,10 +108,12 @@ export async function applyNormalizedEvents(tx: Tx, channel: Channel, events: No
             providerMessageId: ev.providerMessageId,
             deliveryStatus: "delivered",
             providerTimestamp: ev.sentAt,
+            sortKey: sortKeyFor(ev.sentAt, ctx.tiebreak),
           })
           .onConflictDoNothing({ target: [messages.channelId, messages.providerMessageId] })
           .returning({ id: messages.id });
         if (!message) continue;
+        ctx.stored.push({ channelId: channel.id, messageId: message.id, conversationId: conversation.id, keys: [ev.providerMessageId], direction: "inbound", chatId: ev.chatId, sentAt: null, fetchable: ev.attachments.some((a) => Boolean(a.providerRef) && !a.fileId && !a.note && (a.kind === "image" || a.kind === "file")) });
         if (contact.bannedAt) continue;
         // Meta's reply windows count from when the customer wrote, not from when we processed it.
         await tx.update(conversations).set({ lastMessageAt: received, lastInboundAt: ev.sentAt }).where(eq(conversations.id, conversation.id));
@@ -118,12 +132,21 @@ export async function applyNormalizedEvents(tx: Tx, channel: Channel, events: No
         break;
       }
       case "message_edited": {
-        const updated = await tx
-          .update(messages)
-          .set({ text: ev.participantName ? `${ev.participantName}: ${ev.text}` : ev.text, editedAt: ev.editedAt })
+        const text = ev.participantName ? `${ev.participantName}: ${ev.text}` : ev.text;
+        const [target] = await tx
+          .select({ id: messages.id, conversationId: messages.conversationId, editedAt: messages.editedAt })
+          .from(messages)
           .where(and(eq(messages.channelId, channel.id), eq(messages.providerMessageId, ev.providerMessageId)))
-          .returning({ id: messages.id, conversationId: messages.conversationId });
-        for (const m of updated) out.push({ name: "message.updated", data: { conversationId: m.conversationId, messageId: m.id } });
+          .limit(1);
+        if (!target) {
+          // The edit came before its message (Telegram's parallel connections, Meta and VK retries): kept for it.
+          await keepPendingEffect(tx, channel, ev.providerMessageId, { kind: "edit", text, editedAt: ev.editedAt.toISOString() }, ctx.tiebreak);
+          break;
+        }
+        // Edits apply in the order they were made, whatever order they are processed in.
+        if (target.editedAt && target.editedAt > ev.editedAt) break;
+        await tx.update(messages).set({ text, editedAt: ev.editedAt }).where(eq(messages.id, target.id));
+        out.push({ name: "message.updated", data: { conversationId: target.conversationId, messageId: target.id } });
         break;
       }
       case "contact_blocked_us":
@@ -166,10 +189,14 @@ export async function applyNormalizedEvents(tx: Tx, channel: Channel, events: No
             deliveryStatus: "sent",
             providerTimestamp: ev.sentAt,
             sentAt: ev.sentAt,
+            sortKey: sortKeyFor(ev.sentAt, ctx.tiebreak),
           })
           .onConflictDoNothing({ target: [messages.channelId, messages.providerMessageId] })
           .returning({ id: messages.id });
-        if (message) out.push({ name: "message.created", data: { conversationId: conversation.id, messageId: message.id } });
+        if (message) {
+          out.push({ name: "message.created", data: { conversationId: conversation.id, messageId: message.id } });
+          ctx.stored.push({ channelId: channel.id, messageId: message.id, conversationId: conversation.id, keys: [ev.providerMessageId], direction: "outbound", chatId: ev.chatId, sentAt: ev.sentAt });
+        }
         break;
       }
       case "receipt": {
@@ -197,6 +224,18 @@ export async function applyNormalizedEvents(tx: Tx, channel: Channel, events: No
           )
           .returning({ id: messages.id, conversationId: messages.conversationId });
         for (const m of updated) out.push({ name: "message.updated", data: { conversationId: m.conversationId, messageId: m.id } });
+        // A watermark also covers replies whose echo or send result is recorded later; ids not stored yet wait.
+        if (ev.watermark) {
+          await keepPendingEffect(tx, channel, `watermark:${ev.chatId}`, { kind: "watermark", chatId: ev.chatId, status: ev.status, watermark: ev.watermark.toISOString() }, ctx.tiebreak);
+        }
+        if (ids.length) {
+          const known = await tx
+            .select({ id: messages.providerMessageId, parts: messages.providerPartIds })
+            .from(messages)
+            .where(and(eq(messages.channelId, channel.id), byIds!));
+          const seen = new Set(known.flatMap((k) => [k.id, ...k.parts]));
+          for (const id of ids) if (!seen.has(id)) await keepPendingEffect(tx, channel, id, { kind: "receipt", status: ev.status }, ctx.tiebreak);
+        }
         break;
       }
       case "reaction":
@@ -223,17 +262,49 @@ export async function applyNormalizedEvents(tx: Tx, channel: Channel, events: No
         break;
       }
       case "chat_migrated": {
-        // The supergroup's own messages were processed first and made its contact: that one stays, and the
-        // old group's contact ends (its history stays with it) instead of the move colliding with it.
-        if (await findLiveContact(tx, channel.id, ev.toChatId)) {
-          await tx.update(contacts).set({ endedAt: new Date(), updatedAt: new Date() }).where(and(eq(contacts.channelId, channel.id), eq(contacts.externalId, ev.fromChatId), isNull(contacts.endedAt)));
-          break;
+        // The group became a supergroup: the same contact follows the new chat id. Telegram says so twice (in
+        // the old group and in the supergroup); the second finds the move done.
+        const group = await findLiveContact(tx, channel.id, ev.fromChatId);
+        if (!group) break;
+        const supergroup = await findLiveContact(tx, channel.id, ev.toChatId);
+        if (supergroup && supergroup.id !== group.id) {
+          // The supergroup's first messages were processed before the move and made a contact of their own:
+          // fold it into the group's contact, so the result is the same as if the move had come first.
+          const merged = await foldContactInto(tx, supergroup.id, group.id);
+          for (const conversationId of merged) out.push({ name: "conversation.updated", data: { conversationId } });
         }
-        // The group became a supergroup: the same contact follows the new chat id.
-        await tx.update(contacts).set({ externalId: ev.toChatId, updatedAt: new Date() }).where(and(eq(contacts.channelId, channel.id), eq(contacts.externalId, ev.fromChatId), isNull(contacts.endedAt)));
+        await tx.update(contacts).set({ externalId: ev.toChatId, updatedAt: new Date() }).where(eq(contacts.id, group.id));
         break;
       }
     }
   }
+  if (!context) out.push(...(await settlePendingEffects(tx, ctx.stored)));
   return out;
+}
+
+/**
+ * Moves one contact's conversations to another and deletes it: an open conversation's messages join the
+ * target's open conversation (the thread sort key keeps them in provider order), anything else changes owner.
+ * Returns the conversations that changed.
+ */
+async function foldContactInto(tx: Tx, fromContactId: string, intoContactId: string): Promise<string[]> {
+  const [intoOpen] = await tx.select().from(conversations).where(and(eq(conversations.contactId, intoContactId), ne(conversations.status, "closed"))).limit(1);
+  const moving = await tx.select().from(conversations).where(eq(conversations.contactId, fromContactId));
+  const changed: string[] = [];
+  for (const c of moving) {
+    if (intoOpen && c.status !== "closed") {
+      await tx.update(messages).set({ conversationId: intoOpen.id }).where(eq(messages.conversationId, c.id));
+      await tx
+        .update(conversations)
+        .set({ lastMessageAt: sql`greatest(${conversations.lastMessageAt}, ${c.lastMessageAt})`, lastInboundAt: sql`greatest(${conversations.lastInboundAt}, ${c.lastInboundAt})` })
+        .where(eq(conversations.id, intoOpen.id));
+      await tx.delete(conversations).where(eq(conversations.id, c.id));
+      changed.push(intoOpen.id);
+    } else {
+      await tx.update(conversations).set({ contactId: intoContactId }).where(eq(conversations.id, c.id));
+      changed.push(c.id);
+    }
+  }
+  await tx.delete(contacts).where(eq(contacts.id, fromContactId));
+  return [...new Set(changed)];
 }

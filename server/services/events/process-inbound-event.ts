@@ -1,98 +1,298 @@
-import { and, eq, inArray, lt, sql } from "drizzle-orm";
-import { db } from "../../../db";
+import { and, asc, eq, inArray, or, sql } from "drizzle-orm";
+import { db, type Tx } from "../../../db";
 import { channels, companies, inboundEvents } from "../../../db/schema";
 import { adapterFor } from "../../channels/registry";
 import { isLocale } from "../../i18n";
 import { sqlState } from "../../webhooks/db-errors";
 import { storableText } from "../../webhooks/json-safety";
 import { logger } from "../../log";
-import { publishToCompany } from "../../realtime/publish";
 import type { RealtimeEvent } from "../../realtime/channels";
-import { fillContactProfiles } from "../contacts/fill-contact-profiles";
-import { fetchInboundAttachments } from "../files/fetch-inbound-attachments";
-import { applyNormalizedEvents } from "./apply-normalized-events";
+import { applyNormalizedEvents, type ApplyContext } from "./apply-normalized-events";
+import { settlePendingEffects } from "./pending-effects";
+import { enqueuePostCommitJobs, runPostCommitJobs, type QueuedJob } from "./post-commit-jobs";
 
-const MAX_ATTEMPTS = 5;
+/** Attempts before an event lands in the dead letter (status failed, reason processing_error). */
+export const MAX_PROCESS_ATTEMPTS = 8;
+const BACKOFF_CAP_SECONDS = 300;
+/** Events per transaction, across the streams of one batch. */
+const DEFAULT_BATCH_EVENTS = 200;
+
+/** Exponential backoff with a cap: 1 s, 2 s, 4 s … 5 min. */
+export function processRetryDelaySeconds(attempts: number): number {
+  return Math.min(2 ** Math.max(attempts - 1, 0), BACKOFF_CAP_SECONDS);
+}
+
+type Event = typeof inboundEvents.$inferSelect;
+type Channel = typeof channels.$inferSelect;
+
+/** An event's stream: its order key (channel + chat), or the event alone for rows stored without one. */
+const LEGACY = "event:";
+const streamOf = (e: { orderKey: string | null; id: string }) => e.orderKey ?? `${LEGACY}${e.id}`;
+const textArray = (values: string[]) => sql`array[${sql.join(values.map((v) => sql`${v}`), sql`, `)}]::text[]`;
 
 /**
- * Turns one stored webhook event into contacts, conversations and messages. Runs after the webhook was
- * acknowledged; the row lock makes concurrent runs (the route's after-hook and the sweeper) safe, and a
- * crash leaves the row `received` for the sweeper.
+ * Streams with work that is due, oldest first: a stream whose head is waiting out a retry waits as a whole, so
+ * one chat's events never overtake each other.
  */
-export async function processInboundEvent(eventId: string): Promise<void> {
-  let companyId: string | undefined;
-  let realtime: RealtimeEvent[] = [];
-  try {
-    await db.transaction(async (tx) => {
-      const [event] = await tx.select().from(inboundEvents).where(and(eq(inboundEvents.id, eventId), eq(inboundEvents.status, "received"))).for("update", { skipLocked: true });
-      if (!event) return;
-      const [found] = event.channelId
-        ? await tx.select({ channel: channels, locale: companies.locale }).from(channels).innerJoin(companies, eq(companies.id, channels.companyId)).where(eq(channels.id, event.channelId))
-        : [];
-      const channel = found?.channel;
-      const resolved = channel ? adapterFor(channel) : undefined;
-      if (!channel || !resolved) {
-        await tx.update(inboundEvents).set({ status: "ignored", note: "no channel or adapter", processedAt: new Date() }).where(eq(inboundEvents.id, event.id));
-        return;
-      }
-      if (event.payload === null) {
-        // Kept as raw bytes only (jsonb could not hold it): nothing to parse.
-        await tx.update(inboundEvents).set({ status: "failed", note: event.note ?? "unsupported content: kept as raw bytes", processedAt: new Date() }).where(eq(inboundEvents.id, event.id));
-        return;
-      }
-      companyId = channel.companyId;
-      const parsed = resolved.adapter.parseEvent(event.payload, { locale: isLocale(found.locale) ? found.locale : undefined });
-      if (!parsed.ok) {
-        // An event of a shape the product does not know: failed with the reason, never retried.
-        await tx.update(inboundEvents).set({ status: "failed", note: storableText(parsed.reason), processedAt: new Date() }).where(eq(inboundEvents.id, event.id));
-        return;
-      }
-      realtime = await applyNormalizedEvents(tx, channel, parsed.events);
-      const ignored = parsed.events.length === 0;
-      await tx
-        .update(inboundEvents)
-        .set({ status: ignored ? "ignored" : "processed", note: parsed.ignoredReason ? storableText(parsed.ignoredReason) : null, processedAt: new Date(), attempts: sql`${inboundEvents.attempts} + 1` })
-        .where(eq(inboundEvents.id, event.id));
-    });
-  } catch (error) {
-    logger.error("inbound.process_failed", { eventId, error });
-    // Count the attempt outside the failed transaction; give up (status failed, kept for inspection) after a few.
-    await db
-      .update(inboundEvents)
-      .set({
-        attempts: sql`${inboundEvents.attempts} + 1`,
-        status: sql`case when ${inboundEvents.attempts} + 1 >= ${MAX_ATTEMPTS} then 'failed'::inbound_event_status else 'received'::inbound_event_status end`,
-        // The code only: a database error's message can quote the customer's text.
-        note: `processing failed (${sqlState(error) ?? (error instanceof Error ? error.name : "error")})`,
-      })
-      .where(eq(inboundEvents.id, eventId));
-    return;
+export async function dueStreams(limit: number, exclude: ReadonlySet<string> = new Set()): Promise<string[]> {
+  const rows = await db.execute<{ key: string }>(sql`
+    select coalesce(order_key, ${LEGACY} || id::text) as key
+    from ${inboundEvents}
+    where status = 'received'
+    group by 1
+    having bool_and(next_attempt_at <= now())
+    order by min(arrival)
+    limit ${limit + exclude.size}`);
+  return rows.map((r) => r.key).filter((k) => !exclude.has(k)).slice(0, limit);
+}
+
+type BatchResult = {
+  processed: number;
+  realtime: Map<string, RealtimeEvent[]>;
+  jobs: QueuedJob[];
+  /** Channels that received webhooks, for last_webhook_at. */
+  channels: Map<string, Date>;
+};
+
+/** The streams this transaction holds: a transaction-scoped advisory lock per stream, skipped when another holds it. */
+async function lockStreams(tx: Tx, keys: string[]): Promise<string[]> {
+  const rows = await tx.execute<{ key: string }>(sql`
+    select k as key from unnest(${textArray(keys)}) as k where pg_try_advisory_xact_lock(hashtextextended(k, 0))`);
+  return rows.map((r) => r.key);
+}
+
+/**
+ * One batch in one transaction: the held streams' waiting events in provider order (sequence, then arrival),
+ * each applied in turn; effects that waited for the messages stored here settle; statuses are written in one
+ * statement; post-commit work is queued in the same transaction. Any error rolls the whole batch back.
+ */
+async function runBatch(tx: Tx, keys: string[], maxEvents: number): Promise<BatchResult> {
+  const result: BatchResult = { processed: 0, realtime: new Map(), jobs: [], channels: new Map() };
+  const held = await lockStreams(tx, keys);
+  if (held.length === 0) return result;
+  const legacyIds = held.filter((k) => k.startsWith(LEGACY)).map((k) => k.slice(LEGACY.length));
+  const ordered = held.filter((k) => !k.startsWith(LEGACY));
+  const events = await tx
+    .select()
+    .from(inboundEvents)
+    .where(
+      and(
+        eq(inboundEvents.status, "received"),
+        or(ordered.length ? inArray(inboundEvents.orderKey, ordered) : undefined, legacyIds.length ? inArray(inboundEvents.id, legacyIds) : undefined),
+      ),
+    )
+    .orderBy(asc(inboundEvents.orderKey), sql`${inboundEvents.sequence} asc nulls last`, asc(inboundEvents.arrival))
+    .limit(maxEvents);
+  if (events.length === 0) return result;
+
+  // A stream whose head waits out a retry is left alone: nothing of that chat may overtake it.
+  const now = Date.now();
+  const blocked = new Set<string>();
+  const runnable: Event[] = [];
+  for (const e of events) {
+    const key = streamOf(e);
+    if (blocked.has(key)) continue;
+    if (e.nextAttemptAt.getTime() > now + 50) {
+      blocked.add(key);
+      continue;
+    }
+    runnable.push(e);
   }
-  if (!companyId) return;
-  await publishToCompany(companyId, realtime);
-  const created = realtime.flatMap((e) => (e.name === "message.created" ? [e.data.messageId] : []));
-  // Enrichment after commit: the message is already stored; a failure here only leaves a placeholder
-  // name or an attachment that shows as not fetched.
-  for (const [name, enrich] of [
-    ["contact.profile", fillContactProfiles],
-    ["attachment.fetch", fetchInboundAttachments],
-  ] as const) {
+  if (runnable.length === 0) return result;
+
+  const channelIds = [...new Set(runnable.map((e) => e.channelId).filter((id): id is string => id !== null))];
+  const found = channelIds.length
+    ? await tx.select({ channel: channels, locale: companies.locale }).from(channels).innerJoin(companies, eq(companies.id, channels.companyId)).where(inArray(channels.id, channelIds))
+    : [];
+  const byId = new Map(found.map((f) => [f.channel.id, f]));
+
+  const outcomes: { id: string; status: "processed" | "ignored" | "failed"; note: string | null; reason: string | null }[] = [];
+  const ctx: ApplyContext = { tiebreak: 0, stored: [] };
+  const realtimeOf = (companyId: string) => {
+    let list = result.realtime.get(companyId);
+    if (!list) result.realtime.set(companyId, (list = []));
+    return list;
+  };
+  const storedBefore = new Map<string, number>();
+  for (const event of runnable) {
+    const f = event.channelId ? byId.get(event.channelId) : undefined;
+    const channel: Channel | undefined = f?.channel;
+    const resolved = channel ? adapterFor(channel) : undefined;
+    if (channel) result.channels.set(channel.id, maxDate(result.channels.get(channel.id), event.receivedAt));
+    if (!channel || !resolved) {
+      outcomes.push({ id: event.id, status: "ignored", note: "no channel or adapter", reason: null });
+      continue;
+    }
+    if (event.payload === null) {
+      // Kept as raw bytes only (jsonb could not hold it): nothing to parse.
+      outcomes.push({ id: event.id, status: "failed", note: event.note ?? "unsupported content: kept as raw bytes", reason: "unsupported_content" });
+      continue;
+    }
+    const parsed = resolved.adapter.parseEvent(event.payload, { locale: isLocale(f!.locale) ? f!.locale : undefined });
+    if (!parsed.ok) {
+      // An event of a shape the product does not know: failed with the reason, never retried.
+      outcomes.push({ id: event.id, status: "failed", note: storableText(parsed.reason), reason: "unsupported_shape" });
+      continue;
+    }
+    // Meta's sequence is its timestamp, already in the sort key: arrival orders within the millisecond.
+    ctx.tiebreak = channel.provider === "messenger" || channel.provider === "instagram" ? event.arrival : (event.sequence ?? event.arrival);
+    storedBefore.set(event.id, ctx.stored.length);
+    realtimeOf(channel.companyId).push(...(await applyNormalizedEvents(tx, channel, parsed.events, ctx)));
+    outcomes.push({ id: event.id, status: parsed.events.length === 0 ? "ignored" : "processed", note: parsed.ignoredReason ? storableText(parsed.ignoredReason) : null, reason: null });
+  }
+  const settled = await settlePendingEffects(tx, ctx.stored);
+  for (const e of settled) {
+    const m = ctx.stored.find((s) => s.messageId === (e.data as { messageId?: string }).messageId);
+    const companyId = m ? byId.get(m.channelId)?.channel.companyId : undefined;
+    if (companyId) realtimeOf(companyId).push(e);
+  }
+
+  await tx.execute(sql`
+    update ${inboundEvents} as e set
+      status = v.status::inbound_event_status, note = v.note, failure_reason = v.reason,
+      processed_at = now(), attempts = e.attempts + 1
+    from (values ${sql.join(
+      outcomes.map((o) => sql`(${o.id}::uuid, ${o.status}, ${o.note}, ${o.reason})`),
+      sql`, `,
+    )}) as v(id, status, note, reason)
+    where e.id = v.id`);
+  result.processed = outcomes.length;
+
+  // Attachment fetch, profile lookup and publish: durable jobs written with the messages they are about.
+  const created = new Map<string, string[]>();
+  for (const m of ctx.stored) {
+    const companyId = byId.get(m.channelId)?.channel.companyId;
+    if (!companyId || m.direction !== "inbound") continue;
+    created.set(companyId, [...(created.get(companyId) ?? []), m.messageId]);
+  }
+  result.jobs = await enqueuePostCommitJobs(tx, result.realtime, created, new Map(found.map((f) => [f.channel.id, f.channel.provider])), ctx.stored);
+  return result;
+}
+
+const maxDate = (a: Date | undefined, b: Date) => (a && a > b ? a : b);
+
+/** last_webhook_at once per batch and channel (it was a hot row when written on every webhook). */
+async function touchChannels(seen: Map<string, Date>): Promise<void> {
+  for (const [id, at] of seen) {
+    await db
+      .update(channels)
+      .set({ lastWebhookAt: sql`greatest(${channels.lastWebhookAt}, ${at.toISOString()}::timestamptz)` })
+      .where(eq(channels.id, id));
+  }
+}
+
+async function afterCommit(result: BatchResult): Promise<void> {
+  if (result.processed === 0) return;
+  try {
+    await touchChannels(result.channels);
+  } catch (error) {
+    logger.warn("inbound.touch_failed", { error });
+  }
+  await runPostCommitJobs(result.jobs);
+}
+
+/** Records a failed attempt on one event: retried with backoff, or failed for good (dead letter) after the cap. */
+async function recordFailure(event: Pick<Event, "id" | "attempts">, error: unknown): Promise<void> {
+  const attempts = event.attempts + 1;
+  const code = sqlState(error) ?? (error instanceof Error ? error.name : "error");
+  const dead = attempts >= MAX_PROCESS_ATTEMPTS;
+  logger.error("inbound.process_failed", { eventId: event.id, attempt: attempts, dead, error });
+  await db
+    .update(inboundEvents)
+    .set({
+      attempts,
+      status: dead ? "failed" : "received",
+      failureReason: dead ? "processing_error" : null,
+      processedAt: dead ? new Date() : null,
+      nextAttemptAt: sql`now() + make_interval(secs => ${processRetryDelaySeconds(attempts)})`,
+      // The code only: a database error's message can quote the customer's text.
+      note: `processing failed (${code})`,
+    })
+    .where(and(eq(inboundEvents.id, event.id), eq(inboundEvents.status, "received")));
+}
+
+/**
+ * One stream, one event per transaction: after a batch failed, this finds the event that fails, records its
+ * attempt (the stream then waits for its retry) and lets every event before it through.
+ */
+async function processStreamAlone(key: string, maxEvents: number): Promise<number> {
+  let done = 0;
+  while (done < maxEvents) {
+    let head: Pick<Event, "id" | "attempts"> | undefined;
     try {
-      await publishToCompany(companyId, await enrich(created));
+      const result = await db.transaction(async (tx) => {
+        if ((await lockStreams(tx, [key])).length === 0) return undefined;
+        const where = key.startsWith(LEGACY) ? eq(inboundEvents.id, key.slice(LEGACY.length)) : eq(inboundEvents.orderKey, key);
+        [head] = await tx
+          .select({ id: inboundEvents.id, attempts: inboundEvents.attempts })
+          .from(inboundEvents)
+          .where(and(where, eq(inboundEvents.status, "received")))
+          .orderBy(sql`${inboundEvents.sequence} asc nulls last`, asc(inboundEvents.arrival))
+          .limit(1);
+        return runBatch(tx, [key], 1);
+      });
+      if (!result || result.processed === 0) return done;
+      await afterCommit(result);
+      done += result.processed;
     } catch (error) {
-      logger.error(`${name}_crashed`, { eventId, error });
+      if (head) await recordFailure(head, error);
+      return done;
+    }
+  }
+  return done;
+}
+
+/**
+ * Processes these streams: all of them in one transaction when that works, else each alone. Returns how many
+ * events reached a final state.
+ */
+export async function processStreams(keys: string[], opts: { maxEvents?: number } = {}): Promise<number> {
+  if (keys.length === 0) return 0;
+  const maxEvents = opts.maxEvents ?? DEFAULT_BATCH_EVENTS;
+  let result: BatchResult;
+  try {
+    result = await db.transaction((tx) => runBatch(tx, keys, maxEvents));
+  } catch (error) {
+    logger.warn("inbound.batch_failed", { streams: keys.length, code: sqlState(error) ?? (error instanceof Error ? error.name : "error") });
+    let n = 0;
+    for (const key of keys) n += await processStreamAlone(key, maxEvents);
+    return n;
+  }
+  await afterCommit(result);
+  return result.processed;
+}
+
+/**
+ * Processes the streams of these stored events until none of them waits any more (or is waiting out a retry).
+ * What a caller without a running worker does right after the acknowledgement, and what tests await.
+ */
+export async function processStoredEvents(ids: string[], timeoutMs = 10_000): Promise<void> {
+  if (ids.length === 0) return;
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const waiting = await db
+      .select({ id: inboundEvents.id, orderKey: inboundEvents.orderKey })
+      .from(inboundEvents)
+      .where(and(inArray(inboundEvents.id, ids), eq(inboundEvents.status, "received"), sql`${inboundEvents.nextAttemptAt} <= now()`));
+    if (waiting.length === 0) return;
+    const n = await processStreams([...new Set(waiting.map(streamOf))]);
+    if (n === 0) {
+      // Another worker holds the stream: it will finish it.
+      if (Date.now() > deadline) return;
+      await new Promise((resolve) => setTimeout(resolve, 20));
     }
   }
 }
 
-/** The sweeper: events a crash (or a failed attempt) left in `received` for longer than `olderThanMs`. */
-export async function sweepInboundEvents(olderThanMs = 10_000, limit = 50): Promise<number> {
-  const stale = await db
-    .select({ id: inboundEvents.id })
-    .from(inboundEvents)
-    .where(and(inArray(inboundEvents.status, ["received"]), lt(inboundEvents.receivedAt, new Date(Date.now() - olderThanMs))))
-    .orderBy(inboundEvents.receivedAt)
-    .limit(limit);
-  for (const { id } of stale) await processInboundEvent(id);
-  return stale.length;
+/** Processes one stored event (and whatever of its chat comes before it). */
+export async function processInboundEvent(eventId: string): Promise<void> {
+  await processStoredEvents([eventId]);
+}
+
+/** A pass over everything due (events a crash left behind, retries whose time came). Returns events finished. */
+export async function sweepInboundEvents(limit = 50): Promise<number> {
+  let total = 0;
+  const keys = await dueStreams(limit);
+  for (let i = 0; i < keys.length; i += 16) total += await processStreams(keys.slice(i, i + 16));
+  return total;
 }

@@ -1,5 +1,6 @@
 // Meta webhook (Messenger object "page", Instagram object "instagram", "permissions" changes) for every connected Page and Instagram account.
 import { after } from "next/server";
+import { wakeIngestWorker } from "~/server/jobs/ingest-wake";
 import { handleMetaVerification, handleMetaWebhook } from "~/server/webhooks/meta";
 
 export function GET(request: Request) {
@@ -8,6 +9,7 @@ export function GET(request: Request) {
 
 export async function POST(request: Request) {
   const outcome = await handleMetaWebhook(request);
-  if (outcome.after) after(outcome.after);
+  // The ingest worker takes stored events at once; only a process without one processes them itself.
+  if (outcome.after && !wakeIngestWorker()) after(outcome.after);
   return outcome.response;
 }

@@ -1,5 +1,6 @@
 // VK Callback API (confirmation handshake and every community event) for one connected community.
 import { after } from "next/server";
+import { wakeIngestWorker } from "~/server/jobs/ingest-wake";
 import { handleVkWebhook } from "~/server/webhooks/vk";
 import { problem, routeChannelId } from "~/server/webhooks/read-body";
 
@@ -7,6 +8,7 @@ export async function POST(request: Request, { params }: { params: Promise<{ cha
   const channelId = await routeChannelId(params);
   if (!channelId) return problem(404, "unknown channel");
   const outcome = await handleVkWebhook(channelId, request);
-  if (outcome.after) after(outcome.after);
+  // The ingest worker takes stored events at once; only a process without one processes them itself.
+  if (outcome.after && !wakeIngestWorker()) after(outcome.after);
   return outcome.response;
 }

@@ -1,0 +1,179 @@
+import { randomUUID } from "node:crypto";
+import { sql } from "drizzle-orm";
+import { databaseClient, db } from "../../db";
+import { logger } from "../log";
+import { expirePendingEffects } from "../services/events/pending-effects";
+import { sweepPostCommitJobs } from "../services/events/post-commit-jobs";
+import { dueStreams, processStreams } from "../services/events/process-inbound-event";
+import { setIngestWake } from "./ingest-wake";
+
+/**
+ * The ingest worker: turns stored webhook events into messages, strictly in provider order per chat and
+ * different chats in parallel, woken the moment a webhook stores something.
+ *
+ * - A stream is one chat of one channel (inbound_events.order_key). A batch takes up to `streamsPerBatch` due
+ *   streams and processes their waiting events, in provider order, in one transaction.
+ * - A stream is held by a transaction-scoped advisory lock on its key (pg_try_advisory_xact_lock): another worker
+ *   (this process's other lanes, or another app instance on the same database) skips it instead of waiting, and
+ *   a crash releases it with the connection. Processing commits with the events' statuses, so there is no lease.
+ * - Woken in process by the webhook routes (setIngestWake); on PostgreSQL with a pool of more than one connection
+ *   also by LISTEN/NOTIFY, so instances on one database wake each other; and by a short poll for retries that
+ *   come due (PGlite has one connection and no second session to LISTEN on: in-process wake plus the poll).
+ */
+const CHANNEL = "switchboard_ingest";
+
+export type IngestWorkerOptions = { concurrency: number; streamsPerBatch: number; maxEvents: number; pollMs: number; listen: boolean };
+
+export function ingestWorkerOptions(poolMax: number): IngestWorkerOptions {
+  // One connection: short transactions, so acknowledgements queued behind a batch wait little.
+  if (poolMax <= 1) return { concurrency: 1, streamsPerBatch: 8, maxEvents: 40, pollMs: 250, listen: false };
+  // Leave most of the pool to acknowledgements; two lanes keep the database busy without starving them.
+  return { concurrency: Math.max(1, Math.min(4, Math.floor(poolMax / 4))), streamsPerBatch: 32, maxEvents: 256, pollMs: 1000, listen: true };
+}
+
+const HOUSEKEEPING_MS = 5_000;
+const EXPIRE_EFFECTS_MS = 60 * 60 * 1000;
+
+class IngestWorker {
+  private readonly id = randomUUID();
+  private readonly active = new Set<string>();
+  private running = false;
+  private again = false;
+  private stopped = false;
+  private timer?: NodeJS.Timeout;
+  private unlisten?: () => Promise<void>;
+  private notifying = false;
+  private notifyPending = false;
+  private lastHousekeeping = 0;
+  private lastExpiry = 0;
+
+  constructor(private readonly o: IngestWorkerOptions) {}
+
+  async start(): Promise<void> {
+    setIngestWake(() => this.wake());
+    this.timer = setInterval(() => this.kick(), this.o.pollMs);
+    this.timer.unref?.();
+    if (this.o.listen) {
+      try {
+        const sub = await databaseClient().listen(CHANNEL, (payload) => {
+          if (payload !== this.id) this.kick();
+        });
+        this.unlisten = () => sub.unlisten();
+      } catch (error) {
+        logger.warn("ingest.listen_failed", { error });
+      }
+    }
+    this.kick();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    setIngestWake(undefined);
+    clearInterval(this.timer);
+    await this.unlisten?.().catch(() => undefined);
+  }
+
+  /** A webhook stored events: process now, and tell the other instances. */
+  wake(): void {
+    this.notify();
+    this.kick();
+  }
+
+  private notify(): void {
+    if (!this.o.listen || this.stopped) return;
+    if (this.notifying) {
+      this.notifyPending = true;
+      return;
+    }
+    this.notifying = true;
+    // Coalesced: at most one NOTIFY in flight, whatever the webhook rate.
+    void db
+      .execute(sql`select pg_notify(${CHANNEL}, ${this.id})`)
+      .catch((error: unknown) => logger.warn("ingest.notify_failed", { error }))
+      .finally(() => {
+        this.notifying = false;
+        if (this.notifyPending) {
+          this.notifyPending = false;
+          setTimeout(() => this.notify(), 20).unref?.();
+        }
+      });
+  }
+
+  kick(): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    void this.loop();
+  }
+
+  private async loop(): Promise<void> {
+    this.running = true;
+    try {
+      do {
+        this.again = false;
+        await this.drain();
+      } while (this.again && !this.stopped);
+      await this.housekeeping();
+    } catch (error) {
+      logger.error("ingest.pass_failed", { error });
+    } finally {
+      this.running = false;
+    }
+  }
+
+  /** Lanes take batches of streams from a shared list, refilled from the database until nothing is due. */
+  private async drain(): Promise<void> {
+    const queue: string[] = [];
+    let refilling: Promise<number> | undefined;
+    const refill = () =>
+      (refilling ??= dueStreams(this.o.streamsPerBatch * this.o.concurrency * 2, new Set([...this.active, ...queue]))
+        .then((keys) => {
+          queue.push(...keys);
+          return keys.length;
+        })
+        .finally(() => (refilling = undefined)));
+    const lane = async () => {
+      while (!this.stopped) {
+        if (queue.length === 0 && (await refill()) === 0 && queue.length === 0) return;
+        const batch = queue.splice(0, this.o.streamsPerBatch);
+        if (batch.length === 0) continue;
+        for (const k of batch) this.active.add(k);
+        try {
+          await processStreams(batch, { maxEvents: this.o.maxEvents });
+        } finally {
+          for (const k of batch) this.active.delete(k);
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: this.o.concurrency }, lane));
+  }
+
+  private async housekeeping(): Promise<void> {
+    const now = Date.now();
+    if (now - this.lastHousekeeping < HOUSEKEEPING_MS) return;
+    this.lastHousekeeping = now;
+    await sweepPostCommitJobs();
+    if (now - this.lastExpiry > EXPIRE_EFFECTS_MS) {
+      this.lastExpiry = now;
+      await expirePendingEffects(db);
+    }
+  }
+}
+
+const globalForIngest = globalThis as unknown as { switchboardIngest?: IngestWorker };
+
+export async function startIngestWorker(poolMax: number, overrides: Partial<IngestWorkerOptions> = {}): Promise<void> {
+  if (globalForIngest.switchboardIngest) return;
+  const worker = new IngestWorker({ ...ingestWorkerOptions(poolMax), ...overrides });
+  globalForIngest.switchboardIngest = worker;
+  await worker.start();
+  logger.info("ingest.started", { poolMax });
+}
+
+export async function stopIngestWorker(): Promise<void> {
+  const worker = globalForIngest.switchboardIngest;
+  globalForIngest.switchboardIngest = undefined;
+  await worker?.stop();
+}
