@@ -69,6 +69,16 @@ test.describe.serial("channels admin", () => {
     await page.goto(`${e2eState().baseURL}/settings/channels`);
     const row = page.getByTestId("channel-group-telegram").getByTestId("channel-row").filter({ hasText: bot.firstName });
     await expect(row.getByTestId("channel-status")).toHaveText("Active");
+
+    // A customer writes to the new bot: Telegram posts it to the webhook we registered, with its secret, and it
+    // reaches the inbox.
+    const text = `Is the kettle in stock? ${Date.now()}`;
+    const chat = { id: 6100300, type: "private", first_name: "Petro" };
+    const update = { update_id: 940001, message: { message_id: 1, date: Math.floor(Date.now() / 1000), chat, from: { ...chat, is_bot: false }, text } };
+    const delivered = await request.post(`${e2eState().telegramFakeUrl}/__fake/deliver`, { data: { botId: bot.token.split(":")[0], update } });
+    expect(((await delivered.json()) as { outcome: string }).outcome).toBe("delivered");
+    await page.goto(`${e2eState().baseURL}/inbox`);
+    await expect(page.getByTestId("conversation-list").getByText(text)).toBeVisible();
   });
 
   test("a bot already connected, and a sixth bot, are refused in words", async ({ page }) => {
@@ -111,5 +121,22 @@ test.describe.serial("channels admin", () => {
     await expect(row).toHaveCount(0);
     await page.getByRole("link", { name: "Working and lost", exact: true }).click();
     await expect(page.getByTestId("channel-row").filter({ hasText: bot.firstName }).getByTestId("channel-status")).toHaveText("Active");
+  });
+
+  test("a VK community is connected and the page shows Confirmed when VK's confirmation request arrives", async ({ page, request }) => {
+    await page.goto(`${e2eState().baseURL}/settings/channels/connect/vk`);
+    await page.getByLabel("Community ID").fill("229876543");
+    await page.getByLabel("Confirmation string").fill("e2e-confirm-7f3a");
+    await page.getByLabel("Access token").fill(`vk1.a.${randomBytes(24).toString("base64url")}`);
+    await page.getByLabel("Secret key").fill("e2eSecretKey42");
+    await page.getByRole("button", { name: "Check and connect" }).click();
+    await expect(page.getByText("Waiting for VK's confirmation request", { exact: false })).toBeVisible();
+    const address = (await page.getByTestId("vk-webhook-url").textContent())!.trim();
+    expect(address).toMatch(new RegExp(`^${e2eState().baseURL}/api/webhooks/vk/[0-9a-f-]{36}$`));
+
+    // VK presses "Confirm": it posts the confirmation event and expects the community's string back.
+    const res = await request.post(address, { data: { type: "confirmation", group_id: 229876543, secret: "e2eSecretKey42" } });
+    expect(await res.text()).toBe("e2e-confirm-7f3a");
+    await expect(page.getByText("Confirmed: VK reached Switchboard", { exact: false })).toBeVisible();
   });
 });

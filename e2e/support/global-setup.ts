@@ -7,6 +7,7 @@ import { channelIncidents, channels } from "../../db/schema";
 import { processEnvironment } from "../../server/env.js";
 import { prepareTelegramFake } from "../../server/sandbox/prepare-telegram";
 import { startTelegramFake } from "../../server/sandbox/telegram-fake";
+import { startVkFake } from "../../server/sandbox/vk-fake";
 import { freePort } from "./free-port";
 import { E2E_STATE_VAR, type E2EState } from "./state";
 
@@ -21,6 +22,7 @@ export default async function globalSetup() {
   const port = await freePort();
   const baseURL = `http://localhost:${port}`;
   const telegram = await startTelegramFake();
+  const vk = await startVkFake();
 
   // Configuration for this process (which seals the seeded tokens) and the app alike.
   const appEnv: Record<string, string> = {
@@ -29,6 +31,7 @@ export default async function globalSetup() {
     NEXTAUTH_SECRET: randomBytes(32).toString("base64url"),
     ENCRYPTION_KEY: randomBytes(32).toString("base64"),
     TELEGRAM_API_BASE_URL: telegram.url,
+    VK_API_BASE_URL: vk.url,
     EMBEDDED_PUSHER_PORT: String(await freePort()),
     META_MEDIA_HOSTS: "127.0.0.1",
     VK_MEDIA_HOSTS: "127.0.0.1",
@@ -89,11 +92,12 @@ export default async function globalSetup() {
     await new Promise((r) => setTimeout(r, 250));
   }
 
-  const state: E2EState = { baseURL, telegramFakeUrl: telegram.url, companies };
+  const state: E2EState = { baseURL, telegramFakeUrl: telegram.url, vkFakeUrl: vk.url, companies };
   vars[E2E_STATE_VAR] = JSON.stringify(state);
 
   return async () => {
     await stack.stop();
     await telegram.close();
+    await vk.close();
   };
 }

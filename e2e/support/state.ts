@@ -4,6 +4,7 @@ import { processEnvironment } from "../../server/env.js";
 export type E2EState = {
   baseURL: string;
   telegramFakeUrl: string;
+  vkFakeUrl: string;
   companies: Record<
     string,
     { adminEmail: string; operatorEmail: string; password: string; telegram: { channelId: string; webhookSecret: string; botToken: string } }
