@@ -296,7 +296,10 @@ async function foldContactInto(tx: Tx, fromContactId: string, intoContactId: str
       await tx.update(messages).set({ conversationId: intoOpen.id }).where(eq(messages.conversationId, c.id));
       await tx
         .update(conversations)
-        .set({ lastMessageAt: sql`greatest(${conversations.lastMessageAt}, ${c.lastMessageAt})`, lastInboundAt: sql`greatest(${conversations.lastInboundAt}, ${c.lastInboundAt})` })
+        .set({
+          lastMessageAt: sql`greatest(${conversations.lastMessageAt}, ${c.lastMessageAt.toISOString()}::timestamptz)`,
+          lastInboundAt: sql`greatest(${conversations.lastInboundAt}, ${c.lastInboundAt?.toISOString() ?? null}::timestamptz)`,
+        })
         .where(eq(conversations.id, intoOpen.id));
       await tx.delete(conversations).where(eq(conversations.id, c.id));
       changed.push(intoOpen.id);
