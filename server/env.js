@@ -91,6 +91,8 @@ const schema = z
     META_APP_ID: optionalString,
     META_APP_SECRET: optionalString,
     META_VERIFY_TOKEN: optionalString,
+    // Facebook Login for Business: the login configuration's id, sent instead of `scope` when set.
+    META_LOGIN_CONFIG_ID: optionalString,
     // Attachments are downloaded only from these hosts (and their subdomains): the providers' CDNs.
     META_MEDIA_HOSTS: hostList("fbcdn.net,fbsbx.com,cdninstagram.com"),
     VK_MEDIA_HOSTS: hostList("userapi.com,vk.com,vk.me,vkuser.net"),
@@ -101,6 +103,8 @@ const schema = z
     SANDBOX: z.enum(["auto", "on", "off"]).default("auto"),
     /** Set by the dev launcher when the sandbox runs: where the Telegram fake listens. */
     SANDBOX_TELEGRAM_URL: optionalString,
+    /** Set by the dev launcher when the Meta sandbox runs (no Meta app configured): where the Graph API fake listens. */
+    SANDBOX_META_URL: optionalString,
     TELEGRAM_BOTS_PER_COMPANY: int(5, 1),
     // Parallel webhook deliveries Telegram may open per bot (setWebhook max_connections, 1–100). Updates of one
     // chat arrive in order whatever the value; a low one spares the database, Telegram's default is 40.
@@ -115,6 +119,7 @@ const schema = z
   .superRefine((env, ctx) => {
     if (env.NODE_ENV !== "production") return;
     if (env.SANDBOX_TELEGRAM_URL) ctx.addIssue({ code: "custom", path: ["SANDBOX_TELEGRAM_URL"], message: "the sandbox is for development only" });
+    if (env.SANDBOX_META_URL) ctx.addIssue({ code: "custom", path: ["SANDBOX_META_URL"], message: "the sandbox is for development only" });
     const required = /** @type {const} */ (["NEXTAUTH_SECRET", "ENCRYPTION_KEY"]);
     for (const name of required) {
       if (!env[name]) ctx.addIssue({ code: "custom", path: [name], message: `${name} is required in production` });

@@ -1,7 +1,9 @@
 import { channelsRouter } from "./routers/channels";
 import { inboxRouter } from "./routers/inbox";
+import { ingestRouter } from "./routers/ingest";
 import { linesRouter } from "./routers/lines";
 import { mailboxRouter } from "./routers/mailbox";
+import { metaWizardRouter } from "./routers/metaWizard";
 import { peopleRouter } from "./routers/people";
 import { teamsRouter } from "./routers/teams";
 import { createCallerFactory, createTRPCRouter } from "./trpc";
@@ -13,6 +15,8 @@ export const appRouter = createTRPCRouter({
   people: peopleRouter,
   teams: teamsRouter,
   mailbox: mailboxRouter,
+  metaWizard: metaWizardRouter,
+  ingest: ingestRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -41,6 +41,9 @@ export async function reconnectChannel({ ctx, input }: { ctx: ServiceContext & {
   const channel = await findCompanyChannel(ctx.db, ctx.companyId, input.channelId);
   if (channel.status === "stopped") throw refused("health.reconnect.stopped");
   if (channel.provider === "vk") return reconnectVkCommunity(ctx, channel, input);
+  // Messenger and Instagram reconnect through the re-authorization wizard ("Update permissions"): a Page
+  // token can only be renewed from a fresh Facebook sign-in.
+  if (channel.provider === "messenger" || channel.provider === "instagram") throw refused("metaWizard.reconnect.useWizard");
   if (channel.provider !== "telegram") throw refused("health.reconnect.notSupported");
 
   const current = open<TelegramCredentials>(channel.credentials);

@@ -6,6 +6,10 @@ import { setTelegramWebhook } from "../../channels/telegram/webhook";
 import type { VkCredentials } from "../../channels/vk/adapter";
 import { probeVkHealth } from "../../channels/vk/health";
 import { open } from "../../crypto/secret-box";
+import type { MetaCredentials } from "../../channels/meta/adapter";
+import { env } from "../../env.js";
+import { getSubscribedApps } from "../../reauth/graph";
+import { metaAppConfigured } from "../../reauth/oauth";
 import { webhookUrlFor, type Channel } from "./channel-records";
 
 export type Verification =
@@ -48,7 +52,25 @@ export async function verifyChannelConnection(channel: Channel, now = new Date()
     }
     case "vk":
       return verdict(await probeVkHealth(open<VkCredentials>(channel.credentials), target));
-    default:
-      return { ok: false, reason: "meta_needs_wizard" };
+    case "messenger":
+    case "instagram":
+      return verifyMetaChannel(channel);
+  }
+}
+
+/**
+ * Messenger / Instagram: the stored Page token must still work and the Page must list our app among its
+ * subscribed apps (GET /{page-id}/subscribed_apps). Anything else needs the re-authorization wizard.
+ */
+async function verifyMetaChannel(channel: Channel): Promise<Verification> {
+  if (!metaAppConfigured()) return { ok: false, reason: "meta_app_not_configured" };
+  const pageId = channel.provider === "messenger" ? channel.externalId : channel.settings.linkedPageId;
+  if (!pageId) return { ok: false, reason: "meta_needs_wizard" };
+  try {
+    const { pageToken } = open<MetaCredentials>(channel.credentials);
+    const apps = await getSubscribedApps(pageToken, pageId);
+    return apps.some((a) => a.id === env().META_APP_ID) ? { ok: true } : { ok: false, reason: "meta_needs_wizard" };
+  } catch {
+    return { ok: false, reason: "meta_needs_wizard" };
   }
 }
