@@ -150,7 +150,7 @@ export function Inbox() {
           )}
         </div>
 
-        <div role="tablist" aria-label={t("inbox.tabs.label")} className="flex gap-1 overflow-x-auto border-b border-slate-200 px-2 py-2">
+        <div role="tablist" aria-label={t("inbox.tabs.label")} className="flex flex-wrap gap-1 border-b border-slate-200 px-2 py-2">
           {TABS.map((name, i) => (
             <button
               key={name}
