@@ -10,7 +10,7 @@ export async function setLineAutoRoute({ ctx, input }: { ctx: ServiceContext; in
     .update(lines)
     .set({ autoRoute: input.autoRoute })
     .where(and(eq(lines.id, input.lineId), eq(lines.companyId, ctx.companyId)))
-    .returning({ id: lines.id, autoRoute: lines.autoRoute, defaultTeamId: lines.defaultTeamId });
+    .returning({ id: lines.id, name: lines.name, autoRoute: lines.autoRoute, defaultTeamId: lines.defaultTeamId });
   if (!line) throw new DomainError("not_found", "errors.notFound");
   return line;
 }

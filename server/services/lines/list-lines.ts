@@ -8,7 +8,7 @@ import type { ServiceContext } from "../context";
  */
 export async function listLines({ ctx }: { ctx: ServiceContext }) {
   const rows = await ctx.db
-    .select({ id: lines.id, name: lines.name, defaultTeamId: lines.defaultTeamId, defaultTeamName: teams.name, createdAt: lines.createdAt })
+    .select({ id: lines.id, name: lines.name, defaultTeamId: lines.defaultTeamId, defaultTeamName: teams.name, autoRoute: lines.autoRoute, createdAt: lines.createdAt })
     .from(lines)
     .leftJoin(teams, and(eq(teams.id, lines.defaultTeamId), eq(teams.companyId, ctx.companyId)))
     .where(eq(lines.companyId, ctx.companyId))

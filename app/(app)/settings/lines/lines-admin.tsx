@@ -38,7 +38,13 @@ export function LinesAdmin() {
       onError: (e) => (fail(e), refresh()),
     }),
   );
-  const busy = create.isPending || rename.isPending || remove.isPending || setTeam.isPending;
+  const setAutoRoute = useMutation(
+    trpc.inbox.setLineAutoRoute.mutationOptions({
+      onSuccess: (r) => ok(t(r.autoRoute ? "people.lines.autoRouteOn" : "people.lines.autoRouteOff", { line: r.name })),
+      onError: (e) => (fail(e), refresh()),
+    }),
+  );
+  const busy = create.isPending || rename.isPending || remove.isPending || setTeam.isPending || setAutoRoute.isPending;
 
   return (
     <section aria-labelledby="lines-heading" className="rounded-lg border border-slate-200 bg-white">
@@ -149,6 +155,19 @@ export function LinesAdmin() {
                     </option>
                   ))}
                 </select>
+              </label>
+              <label className="mt-2 flex items-start gap-2 text-sm">
+                <input
+                  type="checkbox"
+                  className="mt-0.5"
+                  checked={line.autoRoute}
+                  disabled={busy || !line.defaultTeamId}
+                  onChange={(e) => (setNotice(null), setAutoRoute.mutate({ lineId: line.id, autoRoute: e.target.checked }))}
+                />
+                <span>
+                  {t("people.lines.autoRoute")}
+                  {!line.defaultTeamId && <span className="block text-xs text-slate-600">{t("people.lines.autoRouteNeedsTeam")}</span>}
+                </span>
               </label>
             </li>
           ))}

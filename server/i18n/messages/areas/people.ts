@@ -6,6 +6,10 @@
  * the public set-password page and the invitation email.
  */
 const en = {
+  "people.lines.autoRoute": "Route new conversations to the default team automatically (to its least busy operator)",
+  "people.lines.autoRouteNeedsTeam": "Choose a default team first.",
+  "people.lines.autoRouteOn": "New conversations on {line} now go to its default team automatically.",
+  "people.lines.autoRouteOff": "New conversations on {line} wait in New for someone to take them.",
   "people.nav.label": "Settings sections",
   "people.nav.channels": "Channels",
   "people.nav.lines": "Lines",
@@ -154,6 +158,10 @@ const en = {
 type Keys = Record<keyof typeof en, string>;
 
 const ru = {
+  "people.lines.autoRoute": "Автоматически передавать новые диалоги команде по умолчанию (наименее загруженному оператору)",
+  "people.lines.autoRouteNeedsTeam": "Сначала выберите команду по умолчанию.",
+  "people.lines.autoRouteOn": "Новые диалоги линии {line} теперь автоматически передаются её команде по умолчанию.",
+  "people.lines.autoRouteOff": "Новые диалоги линии {line} ждут во «Новых», пока их не возьмут.",
   "people.nav.label": "Разделы настроек",
   "people.nav.channels": "Каналы",
   "people.nav.lines": "Линии",
@@ -300,6 +308,10 @@ const ru = {
 } satisfies Keys;
 
 const uk = {
+  "people.lines.autoRoute": "Автоматично передавати нові діалоги команді за замовчуванням (найменш завантаженому операторові)",
+  "people.lines.autoRouteNeedsTeam": "Спершу виберіть команду за замовчуванням.",
+  "people.lines.autoRouteOn": "Нові діалоги лінії {line} тепер автоматично передаються її команді за замовчуванням.",
+  "people.lines.autoRouteOff": "Нові діалоги лінії {line} чекають у «Нових», доки їх не візьмуть.",
   "people.nav.label": "Розділи налаштувань",
   "people.nav.channels": "Канали",
   "people.nav.lines": "Лінії",
