@@ -275,7 +275,18 @@ export async function processStoredEvents(ids: string[], timeoutMs = 10_000): Pr
       .from(inboundEvents)
       .where(and(inArray(inboundEvents.id, ids), eq(inboundEvents.status, "received"), sql`${inboundEvents.nextAttemptAt} <= now()`));
     if (waiting.length === 0) return;
-    const n = await processStreams([...new Set(waiting.map(streamOf))]);
+    // A stream whose head waits out a retry is not due: its events go when the retry does (worker or sweep).
+    const keys = [...new Set(waiting.map((w) => w.orderKey).filter((k): k is string => k !== null))];
+    const held = keys.length
+      ? await db
+          .selectDistinct({ key: inboundEvents.orderKey })
+          .from(inboundEvents)
+          .where(and(inArray(inboundEvents.orderKey, keys), eq(inboundEvents.status, "received"), sql`${inboundEvents.nextAttemptAt} > now()`))
+      : [];
+    const blocked = new Set(held.map((h) => h.key));
+    const due = [...new Set(waiting.map(streamOf))].filter((k) => !blocked.has(k));
+    if (due.length === 0) return;
+    const n = await processStreams(due);
     if (n === 0) {
       // Another worker holds the stream: it will finish it.
       if (Date.now() > deadline) return;

@@ -1,6 +1,7 @@
 import Link from "next/link";
 import { getT } from "../../../_lib/i18n";
 import { ChannelsList } from "./_components/channels-list";
+import { DeadLetters } from "./_components/dead-letters";
 import { statusFilterFrom } from "./_components/status-filter";
 
 export default async function ChannelsPage({ searchParams }: { searchParams: Promise<{ status?: string }> }) {
@@ -29,6 +30,7 @@ export default async function ChannelsPage({ searchParams }: { searchParams: Pro
           {t("channelsAdmin.connect.meta")} <span className="text-slate-500">({t("channelsAdmin.connect.metaHint")})</span>
         </Link>
       </nav>
+      <DeadLetters />
       <ChannelsList filter={filter} />
     </section>
   );
