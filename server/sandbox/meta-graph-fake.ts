@@ -5,8 +5,16 @@
  * recorded with the bytes' sha256). GET /{version}/{psid|igsid}?fields=… answers from `profiles` (the User
  * Profile API). Tests script failures with `enqueue` (in-process) or POST /__fake/enqueue (from another
  * process, e.g. a Playwright worker), and profiles with `profiles.set` or POST /__fake/enqueue {profile:{id,fields}}.
+ *
+ * Facebook Login and the re-authorization wizard run against `world` (meta-world.ts): the OAuth dialog
+ * (meta-oauth-dialog.ts), the code exchange, /me, /me/accounts, /me/permissions, /debug_token, a Page's
+ * fields and its subscribed_apps (meta-graph-routes.ts). A token the world revoked answers 190 with its
+ * subcode on the Send API too.
  */
 import { readRequestBody, startFakeServer, type RecordedFile } from "./fake-server";
+import { handleWorldRequest } from "./meta-graph-routes";
+import { handleOAuthDialog } from "./meta-oauth-dialog";
+import { MetaWorld } from "./meta-world";
 
 export type { RecordedFile } from "./fake-server";
 
@@ -38,6 +46,8 @@ export type MetaGraphFake = {
   enqueue(status: number, body: unknown, headers?: Record<string, string>): void;
   /** User Profile API answers by PSID / IGSID (e.g. `{first_name, last_name}` or `{name, username}`); other ids get Graph's 100/33. */
   profiles: Map<string, Record<string, unknown>>;
+  /** People, Pages, grants, tokens and subscriptions for Facebook Login and the wizard. */
+  world: MetaWorld;
   reset(): void;
   close(): Promise<void>;
 };
@@ -73,8 +83,9 @@ function attachmentProblem(body: Record<string, unknown>): string | undefined {
   return undefined;
 }
 
-export async function startMetaGraphFake(opts: { port?: number } = {}): Promise<MetaGraphFake> {
+export async function startMetaGraphFake(opts: { port?: number; appId?: string; appSecret?: string } = {}): Promise<MetaGraphFake> {
   const calls: RecordedGraphCall[] = [];
+  const world = new MetaWorld(opts.appId ?? "900000000000001", opts.appSecret ?? null);
   const scripted: Scripted[] = [];
   const profiles = new Map<string, Record<string, unknown>>();
   let nextMessageId = 1;
@@ -86,6 +97,7 @@ export async function startMetaGraphFake(opts: { port?: number } = {}): Promise<
     calls.length = 0;
     scripted.length = 0;
     profiles.clear();
+    world.clear();
   };
 
   const server = await startFakeServer({
@@ -106,6 +118,10 @@ export async function startMetaGraphFake(opts: { port?: number } = {}): Promise<
       },
     },
     handle: async (req, url, reply) => {
+      if (await handleOAuthDialog(world, req, url, reply)) return;
+      const record = (c: { method: string; version: string; node: string; edge: string; token: string | null; fields?: string[]; body: Record<string, unknown> }) =>
+        calls.push({ ...c, tokenIn: c.token ? (req.headers.authorization ? "header" : "query") : null, at: Date.now() });
+      if (await handleWorldRequest(world, req, url, reply, record)) return;
       const bearer = /^(?:Bearer|OAuth) (.+)$/.exec(req.headers.authorization ?? "")?.[1];
       const read = /^\/(v\d+\.\d+)\/([^/]+)$/.exec(url.pathname);
       if (read && req.method === "GET") {
@@ -135,6 +151,8 @@ export async function startMetaGraphFake(opts: { port?: number } = {}): Promise<
       const call: RecordedGraphCall = { method: "POST", version, node: decodeURIComponent(node), edge, token, tokenIn, body, at: Date.now() };
       calls.push(call);
       if (!token) return reply.json(400, graphError("An access token is required to request this resource.", 104));
+      const revoked = world.revoked.get(token);
+      if (revoked !== undefined) return reply.json(400, graphError("Error validating access token: The session has been invalidated because the user changed their password.", 190, revoked));
       if (edge !== "messages") return reply.json(400, graphError(`Unsupported post request (fake supports only /messages, not /${edge})`, 100, 33));
       const queued = scripted.shift();
       if (queued) return reply.json(queued.status, queued.body, queued.headers);
@@ -149,5 +167,5 @@ export async function startMetaGraphFake(opts: { port?: number } = {}): Promise<
     onError: (error, reply) => reply.json(400, graphError(`(#100) ${error instanceof Error ? error.message : "Invalid parameter"}`, 100)),
   });
 
-  return { ...server, calls, profiles, enqueue, reset };
+  return { ...server, calls, profiles, world, enqueue, reset };
 }
