@@ -9,9 +9,9 @@
  * Facebook Login and the re-authorization wizard run against `world` (meta-world.ts): the OAuth dialog
  * (meta-oauth-dialog.ts), the code exchange, /me, /me/accounts, /me/permissions, /debug_token, a Page's
  * fields and its subscribed_apps (meta-graph-routes.ts). A token the world revoked answers 190 with its
- * subcode on the Send API too.
+ * subcode on the Send API too. POST /{version}/{page-id}/pass_thread_control hands a thread to another app.
  */
-import { readRequestBody, startFakeServer, type RecordedFile } from "./fake-server";
+import { readRequestBody, startFakeServer, type FakeReply, type RecordedFile } from "./fake-server";
 import { handleWorldRequest } from "./meta-graph-routes";
 import { handleOAuthDialog } from "./meta-oauth-dialog";
 import { MetaWorld } from "./meta-world";
@@ -100,6 +100,22 @@ export async function startMetaGraphFake(opts: { port?: number; appId?: string; 
     world.clear();
   };
 
+  /**
+   * Handover Protocol / Conversation Routing (protocols/meta.md §3.3): POST /{page-id}/pass_thread_control with
+   * `recipient={id:PSID}`, `target_app_id` and an optional `metadata` answers `{"success":true}`; a scripted
+   * answer (`enqueue`) takes its place like on the Send API.
+   */
+  const passThreadControl = (body: Record<string, unknown>, reply: FakeReply) => {
+    const queued = scripted.shift();
+    if (queued) return reply.json(queued.status, queued.body, queued.headers);
+    const recipient = (body.recipient ?? {}) as { id?: unknown };
+    if (typeof recipient.id !== "string" || !recipient.id) return reply.json(400, graphError("(#100) The parameter recipient is required", 100));
+    const target = typeof body.target_app_id === "number" ? String(body.target_app_id) : body.target_app_id;
+    if (typeof target !== "string" || !/^\d+$/.test(target)) return reply.json(400, graphError("(#100) The parameter target_app_id is required", 100));
+    if (body.metadata !== undefined && (typeof body.metadata !== "string" || body.metadata.length > 1000)) return reply.json(400, graphError("(#100) Param metadata must be a string of at most 1000 characters", 100));
+    return reply.json(200, { success: true });
+  };
+
   const server = await startFakeServer({
     port: opts.port,
     control: {
@@ -153,7 +169,8 @@ export async function startMetaGraphFake(opts: { port?: number; appId?: string; 
       if (!token) return reply.json(400, graphError("An access token is required to request this resource.", 104));
       const revoked = world.revoked.get(token);
       if (revoked !== undefined) return reply.json(400, graphError("Error validating access token: The session has been invalidated because the user changed their password.", 190, revoked));
-      if (edge !== "messages") return reply.json(400, graphError(`Unsupported post request (fake supports only /messages, not /${edge})`, 100, 33));
+      if (edge === "pass_thread_control") return passThreadControl(body, reply);
+      if (edge !== "messages") return reply.json(400, graphError(`Unsupported post request (fake supports only /messages and /pass_thread_control, not /${edge})`, 100, 33));
       const queued = scripted.shift();
       if (queued) return reply.json(queued.status, queued.body, queued.headers);
       const recipient = (body.recipient ?? {}) as { id?: string; user_ref?: string };
