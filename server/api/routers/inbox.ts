@@ -12,6 +12,7 @@ import { reopenConversation } from "../../services/conversations/reopen-conversa
 import { setLineAutoRoute } from "../../services/conversations/set-line-auto-route";
 import { takeConversation } from "../../services/conversations/take-conversation";
 import { replyToConversation } from "../../services/messages/reply-to-conversation";
+import { sendAgain } from "../../services/sends/send-again";
 import { kickJobs } from "../../jobs/runner";
 import { publishToCompany } from "../../realtime/publish";
 import { adminProcedure, companyProcedure, createTRPCRouter } from "../trpc";
@@ -56,6 +57,14 @@ export const inboxRouter = createTRPCRouter({
       kickJobs();
       return { id: message.id, deliveryStatus: message.deliveryStatus };
     }),
+
+  /** "Send again" on a reply that may not have been delivered (its send was interrupted). */
+  sendAgain: companyProcedure.input(z.object({ messageId: z.uuid() })).mutation(async ({ ctx, input }) => {
+    const { realtime, ...result } = await sendAgain({ ctx: ctx.service, input });
+    await publishToCompany(ctx.service.companyId, realtime);
+    kickJobs();
+    return result;
+  }),
 
   take: companyProcedure.input(byId).mutation(async ({ ctx, input }) => {
     const { outcome, realtime } = await takeConversation({ ctx: ctx.service, input });

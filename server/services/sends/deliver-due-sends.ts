@@ -7,6 +7,7 @@ import type { ClassifiedError } from "../../channels/types";
 import { logger } from "../../log";
 import { publishToCompany } from "../../realtime/publish";
 import { markChannelDisconnected } from "../channels/mark-channel-disconnected";
+import { settlePendingEffects } from "../events/pending-effects";
 import { readFile } from "../files/store-file";
 
 export const MAX_SEND_ATTEMPTS = 8;
@@ -24,8 +25,30 @@ type Claimed = typeof outboundSends.$inferSelect;
 const limiter = new SlidingWindowLimiter();
 
 /**
- * Claims due sends (queued and due, or `sending` with an expired lease after a crash) on active channels.
- * SKIP LOCKED lets several workers share the queue; a disconnected channel's sends wait for its reconnect.
+ * A `sending` row whose lease expired: the worker died between the provider call and recording its answer, so
+ * the message may have reached the customer. Telegram and Meta take no idempotency key, so sending it again
+ * could deliver it twice: it is marked "may not have been delivered" (failed, reason maybe_delivered) and the
+ * operator decides (inbox.sendAgain). VK dedupes on random_id (the send's idempotency key), so VK retries.
+ */
+async function markMaybeDelivered(): Promise<void> {
+  const marked = await db.execute<{ id: string; conversation_id: string; company_id: string }>(sql`
+    with stale as (
+      update ${outboundSends} s set status = 'failed', locked_until = null, last_error_class = null, last_error = null
+      from ${channels} c
+      where c.id = s.channel_id and c.provider <> 'vk' and s.status = 'sending' and s.locked_until < now()
+      returning s.message_id)
+    update ${messages} m set delivery_status = 'failed', failure_class = null, failure_reason = 'maybe_delivered'
+    from stale where m.id = stale.message_id
+    returning m.id, m.conversation_id, m.company_id`);
+  for (const m of marked) {
+    logger.warn("send.maybe_delivered", { messageId: m.id });
+    await publishToCompany(m.company_id, [{ name: "message.updated", data: { conversationId: m.conversation_id, messageId: m.id } }]);
+  }
+}
+
+/**
+ * Claims due sends (queued and due, or — VK only — `sending` with an expired lease after a crash) on active
+ * channels. SKIP LOCKED lets several workers share the queue; a disconnected channel's sends wait for its reconnect.
  */
 async function claimDueSends(limit: number): Promise<Claimed[]> {
   const rows = await db.execute<{ id: string }>(sql`
@@ -34,7 +57,7 @@ async function claimDueSends(limit: number): Promise<Claimed[]> {
     where ${outboundSends.id} in (
       select s.id from ${outboundSends} s join ${channels} c on c.id = s.channel_id join ${messages} m on m.id = s.message_id
       where c.status = 'active'
-        and ((s.status = 'queued' and s.next_attempt_at <= now()) or (s.status = 'sending' and s.locked_until < now()))
+        and ((s.status = 'queued' and s.next_attempt_at <= now()) or (s.status = 'sending' and s.locked_until < now() and c.provider = 'vk'))
         -- Head of line per conversation: a reply never overtakes an earlier one still waiting (paced, held
         -- for a reconnect, or retrying), so customers read replies in the order they were written.
         and not exists (
@@ -104,6 +127,11 @@ async function deliverOne(send: Claimed): Promise<void> {
         .set({ deliveryStatus: "sent", sentAt: now, providerMessageId: result.providerMessageId, providerPartIds: partIds, failureClass: null, failureReason: null })
         .where(eq(messages.id, message.id));
       await tx.update(channels).set({ lastSendAt: now, authFailureCount: 0 }).where(eq(channels.id, channel.id));
+      // Receipts (by id or watermark) that came before this answer was recorded apply now.
+      // (the message.updated below covers what they change)
+      await settlePendingEffects(tx, [
+        { channelId: channel.id, messageId: message.id, conversationId: message.conversationId, keys: partIds, direction: "outbound", chatId: contact.externalId, sentAt: now },
+      ]);
     });
   } else {
     await recordFailure(send, message.id, channel.id, contact.id, result.error);
@@ -142,6 +170,7 @@ async function recordFailure(send: Claimed, messageId: string, channelId: string
 
 /** One pass of the send worker. Returns how many sends it handled. */
 export async function deliverDueSends(limit = 20): Promise<number> {
+  await markMaybeDelivered();
   const claimed = await claimDueSends(limit);
   if (claimed.length === 0) return 0;
   // Uploads can take longer than a lease: while this worker lives, it keeps renewing the leases of the

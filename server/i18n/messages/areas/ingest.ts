@@ -28,6 +28,7 @@ const en = {
   "ingest.reason.no_channel": "The channel it came for no longer exists.",
   "ingest.send.maybeDelivered": "May not have been delivered: the connection broke while it was being sent. Check the chat, or send it again.",
   "ingest.send.sendAgain": "Send again",
+  "ingest.send.notInterrupted": "Only a reply whose sending was interrupted can be sent again.",
 } as const;
 
 type Keys = Record<keyof typeof en, string>;
@@ -57,6 +58,7 @@ export const ingest = {
     "ingest.reason.no_channel": "Канала, для которого оно пришло, больше нет.",
     "ingest.send.maybeDelivered": "Возможно, не доставлено: связь оборвалась во время отправки. Проверьте чат или отправьте ещё раз.",
     "ingest.send.sendAgain": "Отправить ещё раз",
+    "ingest.send.notInterrupted": "Отправить ещё раз можно только ответ, отправка которого прервалась.",
   } satisfies Keys,
   uk: {
     "ingest.location": "📍 Місцезнаходження: {link}",
@@ -81,5 +83,6 @@ export const ingest = {
     "ingest.reason.no_channel": "Каналу, для якого вона прийшла, більше немає.",
     "ingest.send.maybeDelivered": "Можливо, не доставлено: зв'язок обірвався під час надсилання. Перевірте чат або надішліть ще раз.",
     "ingest.send.sendAgain": "Надіслати ще раз",
+    "ingest.send.notInterrupted": "Надіслати ще раз можна лише відповідь, надсилання якої перервалося.",
   } satisfies Keys,
 };
