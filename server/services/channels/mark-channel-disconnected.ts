@@ -1,10 +1,9 @@
 import { and, eq, gt, inArray, isNull, sql } from "drizzle-orm";
 import type { Tx } from "../../../db";
-import { channelHistory, channelIncidents, channels, companies, emailDeliveries } from "../../../db/schema";
+import { channelHistory, channelIncidents, channels, emailDeliveries } from "../../../db/schema";
 import type { ClassifiedError } from "../../channels/types";
 import { queueEmail } from "../../email/queue-email";
-import { env } from "../../env.js";
-import { isLocale } from "../../i18n";
+import { channelEmailTarget } from "./channel-email";
 
 /** A flapping channel sends no storm: a new incident within this long of the last emailed one sends no email. */
 export const INCIDENT_EMAIL_COOLDOWN_MS = 30 * 60 * 1000;
@@ -76,29 +75,17 @@ async function emailIncident(tx: Tx, channel: Channel, incidentId: string, reaso
     )
     .limit(1);
   if (recent.length > 0) return false;
-  const [company] = await tx.select().from(companies).where(eq(companies.id, channel.companyId));
-  if (!company) return false;
+  const target = await channelEmailTarget(tx, channel);
+  if (!target) return false;
   await queueEmail({
     db: tx,
     companyId: channel.companyId,
     kind: "connection_lost",
     dedupeKey: `connection_lost:${incidentId}`,
     incidentId,
-    to: company.registrationEmail,
-    locale: isLocale(company.locale) ? company.locale : "en",
-    template: {
-      name: "connection_lost",
-      props: {
-        channelName: channel.name,
-        provider: channel.provider,
-        username: channel.settings.username ?? null,
-        detailsUrl: `${env().APP_URL}/settings/channels/${channel.id}`,
-        companyName: company.name,
-        registrationEmail: company.registrationEmail,
-        reasonCode,
-        since,
-      },
-    },
+    to: target.to,
+    locale: target.locale,
+    template: { name: "connection_lost", props: { ...target.channel, reasonCode, since } },
   });
   return true;
 }

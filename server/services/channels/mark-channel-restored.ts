@@ -1,9 +1,8 @@
 import { and, eq, isNull } from "drizzle-orm";
 import type { Tx } from "../../../db";
-import { channelHistory, channelIncidents, channels, companies, emailDeliveries } from "../../../db/schema";
+import { channelHistory, channelIncidents, channels, emailDeliveries } from "../../../db/schema";
 import { queueEmail } from "../../email/queue-email";
-import { env } from "../../env.js";
-import { isLocale } from "../../i18n";
+import { channelEmailTarget } from "./channel-email";
 
 export type Resolution = "reconnected" | "recovered" | "started";
 
@@ -57,28 +56,17 @@ export async function markChannelRestored(
     .select({ id: emailDeliveries.id })
     .from(emailDeliveries)
     .where(and(eq(emailDeliveries.dedupeKey, `connection_lost:${incident.id}`), eq(emailDeliveries.companyId, channel.companyId)));
-  const [company] = await tx.select().from(companies).where(eq(companies.id, channel.companyId));
-  if (lostEmail && company) {
+  const target = lostEmail ? await channelEmailTarget(tx, channel) : undefined;
+  if (target) {
     await queueEmail({
       db: tx,
       companyId: channel.companyId,
       kind: "connection_restored",
       dedupeKey: `connection_restored:${incident.id}`,
       incidentId: incident.id,
-      to: company.registrationEmail,
-      locale: isLocale(company.locale) ? company.locale : "en",
-      template: {
-        name: "connection_restored",
-        props: {
-          channelName: channel.name,
-          provider: channel.provider,
-          username: channel.settings.username ?? null,
-          detailsUrl: `${env().APP_URL}/settings/channels/${channel.id}`,
-          companyName: company.name,
-          registrationEmail: company.registrationEmail,
-          at: now,
-        },
-      },
+      to: target.to,
+      locale: target.locale,
+      template: { name: "connection_restored", props: { ...target.channel, at: now } },
     });
   }
   return { incidentId: incident.id };

@@ -1,16 +1,15 @@
 import { eq } from "drizzle-orm";
 import { db as appDb, type Database } from "../../../db";
-import { channels, companies } from "../../../db/schema";
+import { channels } from "../../../db/schema";
 import { adapterFor } from "../../channels/registry";
 import type { HealthReport } from "../../channels/types";
 import { queueEmail } from "../../email/queue-email";
-import { env } from "../../env.js";
-import { isLocale } from "../../i18n";
 import { logger } from "../../log";
 import { publishToCompany } from "../../realtime/publish";
 import { markChannelDisconnected } from "./mark-channel-disconnected";
 import { markChannelRestored } from "./mark-channel-restored";
 import { webhookUrlFor } from "./channel-records";
+import { channelEmailTarget } from "./channel-email";
 
 /** Probes in a row that must find the connection lost before an incident opens: one may be a blip. */
 export const PROBE_FAILURES_TO_OPEN = 2;
@@ -117,27 +116,16 @@ export async function probeChannel(channelId: string, opts: { db?: Database; now
 type Tx = Parameters<Parameters<Database["transaction"]>[0]>[0];
 
 async function emailWarning(tx: Tx, channel: typeof channels.$inferSelect, warningCode: string, since: Date): Promise<boolean> {
-  const [company] = await tx.select().from(companies).where(eq(companies.id, channel.companyId));
-  if (!company) return false;
+  const target = await channelEmailTarget(tx, channel);
+  if (!target) return false;
   const { queued } = await queueEmail({
     db: tx,
     companyId: channel.companyId,
     kind: "channel_warning",
     dedupeKey: `channel_warning:${channel.id}:${warningCode}:${since.toISOString()}`,
-    to: company.registrationEmail,
-    locale: isLocale(company.locale) ? company.locale : "en",
-    template: {
-      name: "channel_warning",
-      props: {
-        channelName: channel.name,
-        provider: channel.provider,
-        username: channel.settings.username ?? null,
-        detailsUrl: `${env().APP_URL}/settings/channels/${channel.id}`,
-        companyName: company.name,
-        registrationEmail: company.registrationEmail,
-        warningCode,
-      },
-    },
+    to: target.to,
+    locale: target.locale,
+    template: { name: "channel_warning", props: { ...target.channel, warningCode } },
   });
   return queued;
 }
