@@ -84,3 +84,54 @@ export function ConfirmAction({ label, question, confirmLabel, pending, onConfir
     </div>
   );
 }
+
+/**
+ * The head of a named-things list (lines, teams): its title with a count, what it is for, and a one-field form to
+ * create one.
+ */
+export function NamedListHead(props: {
+  headingId: string;
+  title: string;
+  count?: string;
+  description: string;
+  createLabel: string;
+  submitLabel: string;
+  value: string;
+  onChange: (value: string) => void;
+  onCreate: () => void;
+  busy: boolean;
+}) {
+  return (
+    <div className="border-b border-slate-200 p-4">
+      <h2 id={props.headingId} className="font-semibold">
+        {props.title}
+        {props.count && <span className="ml-2 text-sm font-normal text-slate-600">{props.count}</span>}
+      </h2>
+      <p className="text-sm text-slate-600">{props.description}</p>
+      <form
+        className="mt-3 flex flex-col gap-2 sm:flex-row sm:items-end"
+        onSubmit={(e) => {
+          e.preventDefault();
+          props.onCreate();
+        }}
+      >
+        <label className="flex min-w-0 flex-1 flex-col gap-1 text-sm font-medium">
+          {props.createLabel}
+          <input className={inputClass} required maxLength={100} value={props.value} onChange={(e) => props.onChange(e.target.value)} />
+        </label>
+        <button type="submit" className={buttonClass.primary} disabled={props.busy}>
+          {props.submitLabel}
+        </button>
+      </form>
+    </div>
+  );
+}
+
+/** Loading, a refusal in words, or nothing yet — else the list itself. */
+export function QueryState<T>({ query, empty, children }: { query: { isPending: boolean; isError: boolean; error: unknown; data: T[] | undefined }; empty: string; children: (rows: T[]) => ReactNode }) {
+  const t = useT();
+  if (query.isPending) return <p className="p-4 text-sm text-slate-600">{t("people.common.loading")}</p>;
+  if (query.isError || !query.data) return <p role="alert" className="p-4 text-sm text-red-800">{errorText(t, query.error)}</p>;
+  if (query.data.length === 0) return <p className="p-4 text-sm text-slate-600">{empty}</p>;
+  return <>{children(query.data)}</>;
+}

@@ -4,7 +4,7 @@ import { useState } from "react";
 import type { MessageKey } from "~/server/i18n";
 import { useT } from "../../../_components/providers";
 import { useTRPC } from "../../../_lib/trpc";
-import { buttonClass, ConfirmAction, errorText, inputClass, NoticeLine, type Notice } from "../settings-ui";
+import { buttonClass, ConfirmAction, errorText, inputClass, NamedListHead, NoticeLine, QueryState, type Notice } from "../settings-ui";
 
 const statusBadge: Record<string, string> = {
   active: "bg-green-100 text-green-900",
@@ -48,41 +48,25 @@ export function LinesAdmin() {
 
   return (
     <section aria-labelledby="lines-heading" className="rounded-lg border border-slate-200 bg-white">
-      <div className="border-b border-slate-200 p-4">
-        <h2 id="lines-heading" className="font-semibold">
-          {t("people.lines.title")}
-          {lines.data && <span className="ml-2 text-sm font-normal text-slate-600">{t("people.lines.count", { count: lines.data.length })}</span>}
-        </h2>
-        <p className="text-sm text-slate-600">{t("people.lines.description")}</p>
-        <form
-          className="mt-3 flex flex-col gap-2 sm:flex-row sm:items-end"
-          onSubmit={(e) => {
-            e.preventDefault();
-            setNotice(null);
-            create.mutate({ name: newName });
-          }}
-        >
-          <label className="flex min-w-0 flex-1 flex-col gap-1 text-sm font-medium">
-            {t("people.lines.create.label")}
-            <input className={inputClass} required maxLength={100} value={newName} onChange={(e) => setNewName(e.target.value)} />
-          </label>
-          <button type="submit" className={buttonClass.primary} disabled={busy}>
-            {t("people.lines.create.submit")}
-          </button>
-        </form>
-      </div>
+      <NamedListHead
+        headingId="lines-heading"
+        title={t("people.lines.title")}
+        count={lines.data ? t("people.lines.count", { count: lines.data.length }) : undefined}
+        description={t("people.lines.description")}
+        createLabel={t("people.lines.create.label")}
+        submitLabel={t("people.lines.create.submit")}
+        value={newName}
+        onChange={setNewName}
+        onCreate={() => (setNotice(null), create.mutate({ name: newName }))}
+        busy={busy}
+      />
       <div className="p-4 pb-0">
         <NoticeLine notice={notice} />
       </div>
-      {lines.isPending ? (
-        <p className="p-4 text-sm text-slate-600">{t("people.common.loading")}</p>
-      ) : lines.isError ? (
-        <p role="alert" className="p-4 text-sm text-red-800">{errorText(t, lines.error)}</p>
-      ) : lines.data.length === 0 ? (
-        <p className="p-4 text-sm text-slate-600">{t("people.lines.empty")}</p>
-      ) : (
+      <QueryState query={lines} empty={t("people.lines.empty")}>
+        {(rows) => (
         <ul className="divide-y divide-slate-100">
-          {lines.data.map((line) => (
+          {rows.map((line) => (
             <li key={line.id} data-testid="line-row" className="flex flex-col gap-3 p-4">
               {renaming?.id === line.id ? (
                 <form
@@ -172,7 +156,8 @@ export function LinesAdmin() {
             </li>
           ))}
         </ul>
-      )}
+        )}
+      </QueryState>
     </section>
   );
 }

@@ -4,7 +4,7 @@ import { useState } from "react";
 import type { MessageKey } from "~/server/i18n";
 import { useT } from "../../../_components/providers";
 import { useTRPC } from "../../../_lib/trpc";
-import { buttonClass, ConfirmAction, errorText, inputClass, NoticeLine, type Notice } from "../settings-ui";
+import { buttonClass, ConfirmAction, errorText, inputClass, NamedListHead, NoticeLine, QueryState, type Notice } from "../settings-ui";
 
 export function TeamsAdmin() {
   const t = useT();
@@ -40,41 +40,25 @@ export function TeamsAdmin() {
   return (
     <div className="flex flex-col gap-4">
       <section aria-labelledby="teams-heading" className="rounded-lg border border-slate-200 bg-white">
-        <div className="border-b border-slate-200 p-4">
-          <h2 id="teams-heading" className="font-semibold">
-            {t("people.teams.title")}
-            {teams.data && <span className="ml-2 text-sm font-normal text-slate-600">{t("people.teams.count", { count: teams.data.length })}</span>}
-          </h2>
-          <p className="text-sm text-slate-600">{t("people.teams.description")}</p>
-          <form
-            className="mt-3 flex flex-col gap-2 sm:flex-row sm:items-end"
-            onSubmit={(e) => {
-              e.preventDefault();
-              setNotice(null);
-              create.mutate({ name: newName });
-            }}
-          >
-            <label className="flex min-w-0 flex-1 flex-col gap-1 text-sm font-medium">
-              {t("people.teams.create.label")}
-              <input className={inputClass} required maxLength={100} value={newName} onChange={(e) => setNewName(e.target.value)} />
-            </label>
-            <button type="submit" className={buttonClass.primary} disabled={busy}>
-              {t("people.teams.create.submit")}
-            </button>
-          </form>
-        </div>
+        <NamedListHead
+          headingId="teams-heading"
+          title={t("people.teams.title")}
+          count={teams.data ? t("people.teams.count", { count: teams.data.length }) : undefined}
+          description={t("people.teams.description")}
+          createLabel={t("people.teams.create.label")}
+          submitLabel={t("people.teams.create.submit")}
+          value={newName}
+          onChange={setNewName}
+          onCreate={() => (setNotice(null), create.mutate({ name: newName }))}
+          busy={busy}
+        />
         <div className="p-4 pb-0">
           <NoticeLine notice={notice} />
         </div>
-        {teams.isPending ? (
-          <p className="p-4 text-sm text-slate-600">{t("people.common.loading")}</p>
-        ) : teams.isError ? (
-          <p role="alert" className="p-4 text-sm text-red-800">{errorText(t, teams.error)}</p>
-        ) : teams.data.length === 0 ? (
-          <p className="p-4 text-sm text-slate-600">{t("people.teams.empty")}</p>
-        ) : (
+        <QueryState query={teams} empty={t("people.teams.empty")}>
+          {(rows) => (
           <ul className="divide-y divide-slate-100">
-            {teams.data.map((team) => {
+            {rows.map((team) => {
               const memberIds = new Set(team.members.map((m) => m.id));
               const available = candidates.filter((p) => !memberIds.has(p.id));
               return (
@@ -177,7 +161,8 @@ export function TeamsAdmin() {
               );
             })}
           </ul>
-        )}
+          )}
+        </QueryState>
       </section>
     </div>
   );
