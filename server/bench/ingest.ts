@@ -1,97 +1,182 @@
 /**
- * `npm run bench:ingest`: how fast webhooks become messages. Posts N Telegram updates (distinct chats and
- * redeliveries) through the real webhook handler and processing on the embedded database, and on
- * PostgreSQL too when TEST_DATABASE_URL is set. Prints throughput, latency percentiles and memory; it
- * asserts nothing (targets live here, not in tests).
+ * `npm run bench:ingest`: webhook-to-message throughput and latency of the production build on PostgreSQL, side
+ * by side in one run with the bare-stack baseline (baseline-server.ts: node:http + postgres.js, the whole ingest
+ * in one transaction per request). 32 keep-alive connections post unique Telegram updates from 1,000 chats.
+ * Prints baseline req/s, the app's acknowledgements/s, messages/s from load start until the backlog is drained,
+ * ack p50/p99 of both, the ratio and events retried, with the core count; writes them to .data/bench/ingest.json.
+ * Asserts nothing (figures, never timed tests) and is not part of CI. Loopback only, bounded in count and time.
+ *
+ * Needs PostgreSQL: TEST_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test); a throwaway database is
+ * created beside it and dropped at the end. `next build` runs once (BENCH_REBUILD=1 builds again).
+ * BENCH_SECONDS (default 20) sets the load time of each side.
  */
-import { performance } from "node:perf_hooks";
+import { fork, spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import os from "node:os";
+import path from "node:path";
 import postgres from "postgres";
-import { startEmbeddedDatabase } from "../../db/embedded";
-import { migrateDatabase } from "../../db/migrate";
 import { processEnvironment } from "../env.js";
+import { runLoad, type LoadResult } from "./load";
 
 const vars = processEnvironment();
-const N = Number(vars.BENCH_UPDATES ?? 500);
+const SECONDS = Number(vars.BENCH_SECONDS ?? 20);
+const CONNECTIONS = 32;
+const CHATS = 1000;
+const MAX_REQUESTS = 200_000;
+const DRAIN_TIMEOUT_MS = 120_000;
 
-async function target(kind: string): Promise<{ url: string; poolMax: number; stop(): Promise<void> }> {
-  if (kind === "pglite") {
-    const embedded = await startEmbeddedDatabase();
-    return { url: embedded.url, poolMax: 1, stop: () => embedded.stop() };
-  }
-  const admin = postgres(vars.TEST_DATABASE_URL!, { max: 1, onnotice: () => {} });
+const freePort = () =>
+  new Promise<number>((resolve, reject) => {
+    const s = createServer();
+    s.listen(0, "127.0.0.1", () => {
+      const a = s.address();
+      s.close(() => (typeof a === "object" && a ? resolve(a.port) : reject(new Error("no port"))));
+    });
+  });
+
+const updateBody = (updateId: number) => {
+  const chat = 500_000_000 + (updateId % CHATS);
+  return JSON.stringify({ update_id: updateId, message: { message_id: updateId, date: Math.floor(Date.now() / 1000), chat: { id: chat, type: "private", first_name: "C" }, from: { id: chat, is_bot: false, first_name: "C" }, text: `hello ${updateId}` } });
+};
+
+async function main() {
+  const adminUrl = vars.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
+  const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
   const name = `switchboard_bench_${process.pid}`;
   await admin.unsafe(`drop database if exists ${name} with (force)`);
   await admin.unsafe(`create database ${name}`);
-  const url = new URL(vars.TEST_DATABASE_URL!);
+  const url = new URL(adminUrl);
   url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    poolMax: 10,
-    stop: async () => {
-      await admin.unsafe(`drop database if exists ${name} with (force)`);
-      await admin.end();
-    },
-  };
-}
+  const databaseUrl = url.toString();
 
-const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+  // Configuration of the app under test, set before any app module reads it. Provider APIs point at a closed
+  // loopback port: nothing leaves the machine (health probes fail fast, sends are not part of the run).
+  const dead = "http://127.0.0.1:9";
+  Object.assign(vars, {
+    DATABASE_URL: databaseUrl,
+    DATABASE_POOL_MAX: "10",
+    NEXTAUTH_SECRET: vars.NEXTAUTH_SECRET ?? "bench-secret-bench-secret-bench-secret-0001",
+    ENCRYPTION_KEY: vars.ENCRYPTION_KEY ?? Buffer.alloc(32, 7).toString("base64"),
+    LOG_LEVEL: "warn",
+    TELEGRAM_API_BASE_URL: dead,
+    META_GRAPH_API_BASE_URL: dead,
+    VK_API_BASE_URL: dead,
+    RESEND_BASE_URL: dead,
+    CHANNEL_PROBE_INTERVAL_SECONDS: "3600",
+    SANDBOX: "off",
+  });
+  vars.EMBEDDED_PUSHER_PORT = String(await freePort());
 
-async function run(kind: string) {
-  const t = await target(kind);
-  await migrateDatabase(t.url);
-  vars.DATABASE_URL = t.url;
-  vars.DATABASE_POOL_MAX = String(t.poolMax);
-  vars.LOG_LEVEL = "silent";
-  vars.PUSHER_APP_ID = "bench";
-  vars.PUSHER_KEY = "bench";
-  vars.PUSHER_SECRET = "bench";
-  vars.PUSHER_HOST = "127.0.0.1";
-  vars.PUSHER_PORT = "9";
-  vars.PUSHER_USE_TLS = "false";
-  const { db, closeDatabase } = await import("../../db");
+  const { migrateDatabase } = await import("../../db/migrate");
+  const { createDatabase } = await import("../../db");
   const { seedCompany } = await import("../../db/seed");
-  const { handleTelegramWebhook, TELEGRAM_SECRET_HEADER } = await import("../webhooks/telegram");
-  const co = await seedCompany(db, { slug: `bench-${kind}`, name: "Bench" });
+  await migrateDatabase(databaseUrl);
+  const { db, client } = createDatabase(databaseUrl, 2);
+  const app = await seedCompany(db, { slug: "bench-app", name: "Bench app" });
+  const base = await seedCompany(db, { slug: "bench-baseline", name: "Bench baseline" });
 
-  const post = async (updateId: number, chat: number) => {
-    const body = JSON.stringify({
-      update_id: updateId,
-      message: { message_id: updateId, from: { id: chat, is_bot: false, first_name: "C" }, chat: { id: chat, type: "private", first_name: "C" }, date: 1767225600, text: `hello ${updateId}` },
+  let baseline: LoadResult | undefined;
+  let acks: LoadResult | undefined;
+  let messagesPerSecond = 0;
+  let drainedSeconds = 0;
+  let made = 0;
+  let retried = 0;
+  const stop: (() => Promise<void>)[] = [];
+  try {
+    // 1. The baseline, alone on the machine.
+    const child = fork(path.join(import.meta.dirname, "baseline-server.ts"), [], {
+      execArgv: ["--import", "tsx"],
+      env: { ...vars, BASELINE_DATABASE_URL: databaseUrl, BASELINE_COMPANY_ID: base.companyId, BASELINE_CHANNEL_ID: base.telegram.channelId },
+      stdio: ["ignore", "inherit", "inherit", "ipc"],
     });
-    const request = new Request(`http://localhost/api/webhooks/telegram/${co.telegram.channelId}`, {
-      method: "POST",
-      headers: { "content-type": "application/json", [TELEGRAM_SECRET_HEADER]: co.telegram.webhookSecret },
-      body,
-    });
-    const started = performance.now();
-    const outcome = await handleTelegramWebhook(co.telegram.channelId, request);
-    const acked = performance.now();
-    await outcome.after?.();
-    return { ack: acked - started, total: performance.now() - started };
-  };
+    stop.push(async () => void child.kill("SIGTERM"));
+    const basePort = await new Promise<number>((resolve) => child.once("message", (m: { port: number }) => resolve(m.port)));
+    const baseUrl = `http://127.0.0.1:${basePort}`;
+    await runLoad({ url: baseUrl, connections: 4, durationMs: 1000, maxRequests: 200, next: (i) => ({ path: "/", headers: { "content-type": "application/json" }, body: updateBody(900_000_000 + i) }) });
+    baseline = await runLoad({ url: baseUrl, connections: CONNECTIONS, durationMs: SECONDS * 1000, maxRequests: MAX_REQUESTS, next: (i) => ({ path: "/", headers: { "content-type": "application/json" }, body: updateBody(i + 1) }) });
+    child.kill("SIGTERM");
 
-  const acks: number[] = [];
-  const totals: number[] = [];
-  const started = performance.now();
-  for (let i = 1; i <= N; i++) {
-    const r = await post(i, 1000 + (i % 50));
-    acks.push(r.ack);
-    totals.push(r.total);
+    // 2. The app: a production build, `next start` through the launcher's stack, PostgreSQL with a pool of 10.
+    if (vars.BENCH_REBUILD === "1" || !existsSync(path.join(process.cwd(), ".next", "BUILD_ID"))) {
+      console.log("bench: next build …");
+      const built = spawnSync(process.execPath, [path.join(process.cwd(), "node_modules", "next", "dist", "bin", "next"), "build"], { stdio: "inherit", env: { ...vars, NODE_ENV: "production" } });
+      if (built.status !== 0) throw new Error("next build failed");
+    }
+    const { startStack } = await import("../launcher/stack");
+    const port = await freePort();
+    const stack = await startStack({ mode: "start", port, log: () => {} });
+    stop.push(() => stack.stop());
+    const appUrl = `http://127.0.0.1:${port}`;
+    const hook = `/api/webhooks/telegram/${app.telegram.channelId}`;
+    const headers = { "content-type": "application/json", "x-telegram-bot-api-secret-token": app.telegram.webhookSecret };
+    for (let i = 0; i < 100; i++) {
+      const up = await fetch(`${appUrl}/api/health`).then((r) => r.ok, () => false);
+      if (up) break;
+      await new Promise((r) => setTimeout(r, 300));
+    }
+    // Warm the route (compiled chunks, pool, caches) before measuring.
+    await runLoad({ url: appUrl, connections: 4, durationMs: 2000, maxRequests: 300, next: (i) => ({ path: hook, headers, body: updateBody(800_000_000 + i) }) });
+    const countMessages = async () => (await client<{ n: number }[]>`select count(*)::int as n from messages where channel_id = ${app.telegram.channelId} and direction = 'inbound'`)[0]!.n;
+    const before = await countMessages();
+    for (let i = 0; i < 200; i++) {
+      const [w] = await client<{ n: number }[]>`select count(*)::int as n from inbound_events where channel_id = ${app.telegram.channelId} and status = 'received'`;
+      if (w!.n === 0) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const warmed = await countMessages();
+    acks = await runLoad({ url: appUrl, connections: CONNECTIONS, durationMs: SECONDS * 1000, maxRequests: MAX_REQUESTS, next: (i) => ({ path: hook, headers, body: updateBody(i + 1) }) });
+    const deadline = Date.now() + DRAIN_TIMEOUT_MS;
+    for (;;) {
+      const [w] = await client<{ n: number }[]>`select count(*)::int as n from inbound_events where channel_id = ${app.telegram.channelId} and status = 'received'`;
+      if (w!.n === 0 || Date.now() > deadline) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    drainedSeconds = (Date.now() - acks.startedAt) / 1000;
+    made = (await countMessages()) - Math.max(before, warmed);
+    messagesPerSecond = made / drainedSeconds;
+    const [r] = await client<{ n: number }[]>`select count(*)::int as n from inbound_events where channel_id = ${app.telegram.channelId} and attempts > 1`;
+    retried = r!.n;
+  } finally {
+    for (const s of stop.reverse()) await s().catch(() => undefined);
+    await client.end({ timeout: 5 });
+    await admin.unsafe(`drop database if exists ${name} with (force)`).catch(() => undefined);
+    await admin.end();
   }
-  const elapsed = (performance.now() - started) / 1000;
-  // Redeliveries of the first 100: acknowledged, deduplicated, nothing processed.
-  const dupStarted = performance.now();
-  for (let i = 1; i <= Math.min(100, N); i++) await post(i, 1000 + (i % 50));
-  const dupMs = (performance.now() - dupStarted) / Math.min(100, N);
 
-  acks.sort((a, b) => a - b);
-  totals.sort((a, b) => a - b);
-  const mem = process.memoryUsage();
+  const result = {
+    cores: os.cpus().length,
+    connections: CONNECTIONS,
+    chats: CHATS,
+    seconds: SECONDS,
+    baseline: { reqPerSecond: baseline!.ok / baseline!.seconds, p50Ms: baseline!.p50, p99Ms: baseline!.p99, errors: baseline!.errors },
+    app: {
+      acksPerSecond: acks!.ok / acks!.seconds,
+      ackP50Ms: acks!.p50,
+      ackP99Ms: acks!.p99,
+      errors: acks!.errors,
+      messages: made,
+      messagesPerSecond,
+      drainedAfterSeconds: drainedSeconds,
+      eventsRetried: retried,
+    },
+    ratio: { messages: messagesPerSecond / (baseline!.ok / baseline!.seconds), ackP99: acks!.p99 / baseline!.p99 },
+    measuredAt: new Date().toISOString(),
+  };
+  const f = (n: number, d = 0) => n.toFixed(d);
   console.log(
-    `${kind.padEnd(8)} ${N} updates in ${elapsed.toFixed(2)} s = ${(N / elapsed).toFixed(0)} updates/s | ack p50 ${pct(acks, 50).toFixed(1)} ms p95 ${pct(acks, 95).toFixed(1)} ms | stored+processed p50 ${pct(totals, 50).toFixed(1)} ms p95 ${pct(totals, 95).toFixed(1)} ms | redelivery ${dupMs.toFixed(1)} ms | rss ${(mem.rss / 2 ** 20).toFixed(0)} MiB heap ${(mem.heapUsed / 2 ** 20).toFixed(0)} MiB`,
+    [
+      `cores ${result.cores} · ${CONNECTIONS} connections · ${CHATS} chats · ${SECONDS} s of load each`,
+      `baseline  ${f(result.baseline.reqPerSecond)} req/s   p50 ${f(result.baseline.p50Ms, 1)} ms  p99 ${f(result.baseline.p99Ms, 1)} ms  errors ${result.baseline.errors}`,
+      `app       ${f(result.app.acksPerSecond)} acks/s  p50 ${f(result.app.ackP50Ms, 1)} ms  p99 ${f(result.app.ackP99Ms, 1)} ms  errors ${result.app.errors}`,
+      `app       ${f(result.app.messagesPerSecond)} messages/s (${made} messages, load start → backlog drained in ${f(drainedSeconds, 1)} s), events retried ${retried}`,
+      `ratio     messages/s ÷ baseline req/s = ${f(result.ratio.messages, 2)} (target ≥ 0.8) · ack p99 ÷ baseline p99 = ${f(result.ratio.ackP99, 2)} (target ≤ 2)`,
+    ].join("\n"),
   );
-  await closeDatabase();
-  await t.stop();
+  const out = path.join(vars.DATA_DIR ?? ".data", "bench");
+  mkdirSync(out, { recursive: true });
+  writeFileSync(path.join(out, "ingest.json"), `${JSON.stringify(result, null, 2)}\n`);
 }
 
-await run(vars.BENCH_DB ?? "pglite");
+await main();
+process.exit(0);
