@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { diagnoseHandover } from "../../reauth/handover";
 import { cancelWizard, completeWizard, getWizard, startWizard, submitStep, verifyStep } from "../../reauth/wizard";
 import { STEPS } from "../../reauth/machine";
 import { adminProcedure, createTRPCRouter } from "../trpc";
@@ -37,4 +38,6 @@ export const metaWizardRouter = createTRPCRouter({
   verify: adminProcedure.input(attempt).mutation(({ ctx, input }) => verifyStep({ ctx: ctx.service, input })),
   complete: adminProcedure.input(attempt).mutation(({ ctx, input }) => completeWizard({ ctx: ctx.service, input })),
   cancel: adminProcedure.input(attempt).mutation(({ ctx, input }) => cancelWizard({ ctx: ctx.service, input })),
+  /** A Messenger Page's handover diagnostics (F11): who controls its threads, which apps share it. */
+  handover: adminProcedure.input(z.object({ channelId: id })).query(({ ctx, input }) => diagnoseHandover({ ctx: ctx.service, input })),
 });

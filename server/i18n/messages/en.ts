@@ -3,6 +3,7 @@ import { channelsAdmin } from "./areas/channels-admin";
 import { people } from "./areas/people";
 import { health } from "./areas/health";
 import { inbox } from "./areas/inbox";
+import { metaWizard } from "./areas/meta-wizard";
 /** English: the source catalog. ru.ts and uk.ts must carry every key (the type checker enforces it). */
 export const en = {
   "app.name": "Switchboard",
@@ -174,6 +175,7 @@ export const en = {
   ...people.en,
   ...health.en,
   ...inbox.en,
+  ...metaWizard.en,
 } as const;
 
 export type MessageKey = keyof typeof en;

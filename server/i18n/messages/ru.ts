@@ -4,6 +4,7 @@ import { channelsAdmin } from "./areas/channels-admin";
 import { people } from "./areas/people";
 import { health } from "./areas/health";
 import { inbox } from "./areas/inbox";
+import { metaWizard } from "./areas/meta-wizard";
 
 export const ru: Catalog = {
   "app.name": "Switchboard",
@@ -175,4 +176,5 @@ export const ru: Catalog = {
   ...people.ru,
   ...health.ru,
   ...inbox.ru,
+  ...metaWizard.ru,
 };

@@ -8,6 +8,7 @@ import { useT } from "../../../../_components/providers";
 import { useTRPC } from "../../../../_lib/trpc";
 import { ActionResultLine, ChannelMenu, type ActionResult } from "./channel-menu";
 import { ChannelContacts } from "./channel-contacts";
+import { HandoverDiagnostics } from "../reauthorize/_components/handover-diagnostics";
 import { ChannelHealth, ReconnectPanel } from "./channel-health";
 import { cardClass, CopyField, StatusBadge, useDate, useErrorWords } from "./shared";
 
@@ -163,6 +164,12 @@ export function ChannelDetails({ channelId }: { channelId: string }) {
         <div className="lg:col-span-2">
           <ChannelHealth channelId={c.id} />
         </div>
+
+        {c.provider === "messenger" && (
+          <div className="lg:col-span-2">
+            <HandoverDiagnostics channelId={c.id} sawError10={c.statusReason === "thread_owned_elsewhere"} />
+          </div>
+        )}
 
         <Section title={t("channelsAdmin.history")} className="lg:col-span-2">
           {c.history.length === 0 ? (

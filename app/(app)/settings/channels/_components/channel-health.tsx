@@ -5,6 +5,7 @@ import { Bar, BarChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recha
 import { formatDateTime, reasonKey, type MessageKey } from "~/server/i18n";
 import { useLocale, useT } from "../../../../_components/providers";
 import { useTRPC } from "../../../../_lib/trpc";
+import { UpdatePermissions } from "../reauthorize/_components/update-permissions";
 import { buttonPrimary, buttonSecondary, cardClass, inputClass, useErrorWords, type ChannelStatus, type Provider } from "./shared";
 
 type Channel = { id: string; provider: Provider; status: ChannelStatus; statusReason: string | null; username: string | null; name: string };
@@ -132,12 +133,13 @@ export function ReconnectPanel({ channel }: { channel: Channel }) {
             {reconnect.isPending ? t("health.reconnecting") : t("channelsAdmin.reconnect")}
           </button>
         </form>
+      ) : meta ? (
+        <UpdatePermissions channelId={channel.id} disconnected={channel.status === "disconnected"} resultId={resultId} />
       ) : (
         <div>
           <button type="button" className={buttonSecondary} disabled aria-describedby={resultId}>
             {t("channelsAdmin.reconnect")}
           </button>
-          {meta && <p className="mt-1 text-xs text-slate-600">{t("health.reconnect.notSupported")}</p>}
         </div>
       )}
       <p id={resultId} role="status" aria-live="polite" className={`text-sm ${message?.ok ? "text-green-800" : "text-red-700"}`}>

@@ -1,14 +1,17 @@
 import Link from "next/link";
 import { env } from "~/server/env.js";
+import { metaAppConfigured } from "~/server/reauth/oauth";
 import { getT } from "../../../../../_lib/i18n";
+import { StartMetaConnect } from "./start-connect";
 
 /**
- * "Connect with Facebook" for Messenger and Instagram: says what will happen. The re-authorization wizard behind
- * it is built separately (F3); without META_APP_ID this server cannot connect Facebook at all, and says so.
+ * "Connect with Facebook" for Messenger and Instagram: says what will happen, then opens the re-authorization
+ * wizard in its connect mode (F3): the Pages and Instagram accounts ticked there become channels on a line.
+ * Without a Meta app this server cannot connect Facebook at all, and says so.
  */
 export default async function ConnectMetaPage() {
   const t = await getT();
-  const configured = Boolean(env().META_APP_ID);
+  const sandbox = Boolean(env().SANDBOX_META_URL);
   return (
     <section aria-labelledby="connect-meta-heading" className="max-w-2xl space-y-4 rounded-lg border border-slate-200 bg-white p-4">
       <Link href="/settings/channels" className="inline-block text-sm text-brand-600 underline">
@@ -18,15 +21,12 @@ export default async function ConnectMetaPage() {
         {t("channelsAdmin.meta.title")}
       </h2>
       <p className="text-sm text-slate-700">{t("channelsAdmin.meta.body")}</p>
-      <p role="note" className="rounded border border-amber-200 bg-amber-50 p-3 text-sm text-amber-900" data-testid="meta-availability">
-        {configured ? t("channelsAdmin.meta.notYet") : t("channelsAdmin.meta.notConfigured")}
-      </p>
-      <button type="button" disabled aria-describedby="meta-unavailable" className="rounded bg-brand-600 px-4 py-2 text-sm font-medium text-white opacity-60">
-        {t("channelsAdmin.connect.meta")}
-      </button>
-      <span id="meta-unavailable" className="sr-only">
-        {configured ? t("channelsAdmin.meta.notYet") : t("channelsAdmin.meta.notConfigured")}
-      </span>
+      {sandbox && (
+        <p role="note" className="rounded border border-amber-300 bg-amber-50 p-2 text-sm text-amber-900">
+          {t("metaWizard.connectPage.sandbox")}
+        </p>
+      )}
+      <StartMetaConnect configured={metaAppConfigured()} />
     </section>
   );
 }

@@ -1,0 +1,40 @@
+"use client";
+import { useMutation } from "@tanstack/react-query";
+import { useRouter } from "next/navigation";
+import { useId, useState } from "react";
+import { useT } from "../../../../../_components/providers";
+import { useTRPC } from "../../../../../_lib/trpc";
+import { buttonPrimary, useErrorWords } from "../../_components/shared";
+
+/** "Connect with Facebook": a first connection goes through the same wizard as a re-authorization. */
+export function StartMetaConnect({ configured }: { configured: boolean }) {
+  const t = useT();
+  const trpc = useTRPC();
+  const router = useRouter();
+  const errorWords = useErrorWords();
+  const noteId = useId();
+  const [error, setError] = useState<string | null>(null);
+  const start = useMutation(
+    trpc.metaWizard.start.mutationOptions({
+      onSuccess: (r) => router.push(`/settings/channels/reauthorize/${r.attemptId}`),
+      onError: (e) => setError(errorWords(e)),
+    }),
+  );
+  return (
+    <div className="space-y-2">
+      {!configured && (
+        <p id={noteId} role="note" className="rounded border border-amber-200 bg-amber-50 p-3 text-sm text-amber-900" data-testid="meta-availability">
+          {t("channelsAdmin.meta.notConfigured")}
+        </p>
+      )}
+      <button type="button" className={buttonPrimary} disabled={!configured || start.isPending} aria-describedby={configured ? undefined : noteId} onClick={() => start.mutate({ mode: "connect" })}>
+        {t("metaWizard.connectPage.start")}
+      </button>
+      {error && (
+        <p role="alert" className="text-sm text-red-700">
+          {error}
+        </p>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,54 @@
+"use client";
+import { useMutation } from "@tanstack/react-query";
+import { useRouter } from "next/navigation";
+import { useId, useState } from "react";
+import { useT } from "../../../../../_components/providers";
+import { useTRPC } from "../../../../../_lib/trpc";
+import { buttonPrimary, buttonSecondary, useErrorWords } from "../../_components/shared";
+
+/**
+ * Messenger / Instagram on the Details page (seed 000): "Reconnect" stays greyed out with the reason, and
+ * "Update permissions" opens the re-authorization wizard (resuming an unfinished one).
+ */
+export function UpdatePermissions({ channelId, disconnected, resultId }: { channelId: string; disconnected: boolean; resultId: string }) {
+  const t = useT();
+  const trpc = useTRPC();
+  const router = useRouter();
+  const errorWords = useErrorWords();
+  const reasonId = useId();
+  const [error, setError] = useState<string | null>(null);
+  const start = useMutation(
+    trpc.metaWizard.start.mutationOptions({
+      onSuccess: (r) => router.push(`/settings/channels/reauthorize/${r.attemptId}`),
+      onError: (e) => setError(errorWords(e)),
+    }),
+  );
+  return (
+    <div className="space-y-1">
+      <div className="flex flex-wrap items-center gap-2">
+        <button
+          type="button"
+          className={disconnected ? buttonPrimary : buttonSecondary}
+          disabled={start.isPending}
+          onClick={() => {
+            setError(null);
+            start.mutate({ mode: "reauthorize", channelId });
+          }}
+        >
+          {t("metaWizard.details.update")}
+        </button>
+        <button type="button" className={buttonSecondary} disabled aria-describedby={`${reasonId} ${resultId}`}>
+          {t("channelsAdmin.reconnect")}
+        </button>
+      </div>
+      <p id={reasonId} className="text-xs text-slate-600">
+        {t("metaWizard.details.reconnectDisabled")}
+      </p>
+      {error && (
+        <p role="alert" className="text-sm text-red-700">
+          {error}
+        </p>
+      )}
+    </div>
+  );
+}
