@@ -28,7 +28,8 @@ export async function seedCompany(
   db: Database,
   opts: { slug: string; name: string; password?: string; botToken?: string; webhookSecret?: string; metaAppConfigured?: boolean },
 ): Promise<SeededCompany> {
-  const metaAppConfigured = opts.metaAppConfigured ?? Boolean(env().META_APP_ID && env().META_APP_SECRET);
+  // The dev sandbox's Meta fake counts as a configured app: the demo's Messenger Page works against it.
+  const metaAppConfigured = opts.metaAppConfigured ?? Boolean((env().META_APP_ID && env().META_APP_SECRET) || env().SANDBOX_META_URL);
   const passwordHash = await hashPassword(opts.password ?? DEMO_PASSWORD);
   const email = (who: string) => `${who}@${opts.slug}.switchboard.test`;
   // Each company's bot has its own id, as real bots do (the sandbox's Telegram fake tells bots apart by it).

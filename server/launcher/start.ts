@@ -2,8 +2,11 @@
  * `npm run dev` / `npm start`: starts the embedded services this machine lacks, migrates, seeds the demo
  * company on an empty database, then runs Next.js. Ctrl+C stops everything.
  */
+import { randomBytes } from "node:crypto";
 import { seedDemoIfEmpty } from "../../db/seed";
 import { env, processEnvironment } from "../env.js";
+import type { MetaGraphFake } from "../sandbox/meta-graph-fake";
+import { prepareMetaFake } from "../sandbox/prepare-meta";
 import { prepareTelegramFake } from "../sandbox/prepare-telegram";
 import type { TelegramFake } from "../sandbox/telegram-fake";
 import { startStack } from "./stack";
@@ -13,6 +16,32 @@ const mode = process.argv[2] === "start" ? "start" : "dev";
 // out, and posts sandbox messages on :3540. APP_URL, when set, is the public origin and wins.
 const early = processEnvironment();
 if (!early.APP_URL && early.PORT) early.APP_URL = `http://localhost:${early.PORT}`;
+
+// The Meta sandbox: in development with no Meta app configured, Facebook Login and the Graph API are a loopback
+// fake, so the re-authorization wizard, Messenger and Instagram work offline. Off when real Meta settings are
+// present; never in `npm start`. Decided before configuration is first read, so that this process (which seeds
+// the demo) and the app agree that a Meta app is configured.
+const metaSandbox =
+  mode === "dev" && early.SANDBOX !== "off" && !early.META_APP_ID && !early.META_APP_SECRET && !early.META_GRAPH_API_BASE_URL && !early.META_OAUTH_DIALOG_URL;
+const appEnv: Record<string, string> = {};
+let metaFake: MetaGraphFake | undefined;
+if (metaSandbox) {
+  const { startMetaGraphFake } = await import("../sandbox/meta-graph-fake");
+  const appId = "100000000000999";
+  const appSecret = randomBytes(24).toString("hex");
+  metaFake = await startMetaGraphFake({ appId, appSecret });
+  Object.assign(appEnv, {
+    META_GRAPH_API_BASE_URL: metaFake.url,
+    META_OAUTH_DIALOG_URL: metaFake.url,
+    META_APP_ID: appId,
+    META_APP_SECRET: appSecret,
+    META_VERIFY_TOKEN: randomBytes(12).toString("hex"),
+    SANDBOX_META_URL: metaFake.url,
+  });
+  Object.assign(early, appEnv);
+  console.log(`switchboard: sandbox — Facebook Login and Graph API fake on ${metaFake.url} (no Meta app configured)`);
+}
+
 const port = Number(early.PORT ?? new URL(env().APP_URL).port) || 3000;
 // next-auth builds its redirects from NEXTAUTH_URL and falls back to localhost:3000 without it.
 early.NEXTAUTH_URL ??= env().APP_URL;
@@ -21,7 +50,6 @@ early.NEXTAUTH_URL ??= env().APP_URL;
 // demo works offline and a fake token never reaches the real API. Never in `npm start`.
 const vars = processEnvironment();
 const sandbox = mode === "dev" && (env().SANDBOX === "on" || (env().SANDBOX === "auto" && !vars.TELEGRAM_API_BASE_URL));
-const appEnv: Record<string, string> = {};
 let sandboxFake: TelegramFake | undefined;
 if (sandbox) {
   const { startTelegramFake } = await import("../sandbox/telegram-fake");
@@ -39,6 +67,7 @@ const stack = await startStack({
   prepare: async (db) => {
     if (await seedDemoIfEmpty(db)) console.log("switchboard: demo company created — sign in as admin@demo.switchboard.test / switchboard");
     if (sandboxFake) await prepareTelegramFake(db, sandboxFake, env().APP_URL);
+    if (metaFake) await prepareMetaFake(db, metaFake.world);
   },
 });
 
