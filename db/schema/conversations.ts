@@ -91,7 +91,21 @@ export type Attachment = {
  * reader sees it in their own language.
  */
 export type SystemNote = {
-  code: "assigned" | "assigned_team" | "unassigned" | "taken" | "closed" | "reopened" | "banned" | "unbanned" | "routed";
+  code:
+    | "assigned"
+    | "assigned_team"
+    | "unassigned"
+    | "taken"
+    | "closed"
+    | "reopened"
+    | "banned"
+    | "unbanned"
+    | "routed"
+    // F10 handover: another app (the Page's bot, or the provider's own inbox) took the thread (`owner`, `app`);
+    // it came back to us ("bot handling is off"); an operator passed it back to the bot (`name`, `app`).
+    | "bot_handling"
+    | "bot_off"
+    | "passed_to_bot";
   params: Record<string, string>;
 };
 

@@ -229,7 +229,7 @@ describe("Meta webhook: Messenger fixtures", () => {
     expect(await messageRow(messageId)).toMatchObject({ deliveryStatus: "sent", providerMessageId: "m_FAKE-ECHO-0005" });
 
     expect((await postFixture("fb-message-echo-our-app.json")).status).toBe(200);
-    const outbound = (await messagesOn(page1.id)).filter((m) => m.direction === "outbound");
+    const outbound = (await messagesOn(page1.id)).filter((m) => m.direction === "outbound" && m.authorKind !== "system");
     expect(outbound).toHaveLength(1);
     expect(outbound[0]).toMatchObject({ id: messageId, authorKind: "operator" });
     expect((await eventsOn(page1.id)).find((e) => e.eventType === "message_echo")).toMatchObject({ status: "processed", dedupeKey: "mid:m_FAKE-ECHO-0005" });
@@ -239,7 +239,7 @@ describe("Meta webhook: Messenger fixtures", () => {
     const { page1 } = await metaCompany();
     await postFixture("fb-message-text.json");
     await postFixture("fb-message-echo-page-inbox.json");
-    const outbound = (await messagesOn(page1.id)).filter((m) => m.direction === "outbound");
+    const outbound = (await messagesOn(page1.id)).filter((m) => m.direction === "outbound" && m.authorKind !== "system");
     expect(outbound).toHaveLength(1);
     expect(outbound[0]).toMatchObject({
       authorKind: "operator",
@@ -294,7 +294,7 @@ describe("Meta webhook: Messenger fixtures", () => {
     const { page1 } = await metaCompany();
     await postFixture("fb-message-text.json");
     await postFixture("fb-standby-echo-other-app.json");
-    const outbound = (await messagesOn(page1.id)).filter((m) => m.direction === "outbound");
+    const outbound = (await messagesOn(page1.id)).filter((m) => m.direction === "outbound" && m.authorKind !== "system");
     expect(outbound).toMatchObject([{ authorKind: "bot", text: "Automated reply from another app", providerMessageId: "m_FAKE-STANDBY-ECHO-0008" }]);
     expect((await conversationWith(page1.id, PSID))!.handler).toBe("bot");
   });

@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, isNotNull, isNull, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, isNotNull, isNull, ne, sql } from "drizzle-orm";
 import type { Tx } from "../../../db";
 import { conversations, lines, teamMembers, teams, users } from "../../../db/schema";
 import { insertSystemNote } from "./system-note";
@@ -36,16 +36,28 @@ export async function pickTeamMember(tx: Tx, companyId: string, teamId: string) 
  */
 export async function routeNewConversation(tx: Tx, conversation: Conversation): Promise<Conversation> {
   if (!conversation.lineId || conversation.status !== "new" || conversation.handler !== "humans") return conversation;
-  const [line] = await tx.select({ autoRoute: lines.autoRoute, defaultTeamId: lines.defaultTeamId }).from(lines).where(eq(lines.id, conversation.lineId));
-  if (!line?.autoRoute || !line.defaultTeamId) return conversation;
+  const [line] = await tx.select({ autoRoute: lines.autoRoute }).from(lines).where(eq(lines.id, conversation.lineId));
+  if (!line?.autoRoute) return conversation;
+  return (await routeToLineTeam(tx, conversation))?.conversation ?? conversation;
+}
+
+/**
+ * Routes an unassigned open conversation to a member of its line's default team (In progress), with a system
+ * note: the routing rule itself, whoever triggers it (a new conversation on an auto-routed line, a bot handing
+ * the thread over, F10). Undefined when there is no default team, nobody in it can answer, or someone was first.
+ */
+export async function routeToLineTeam(tx: Tx, conversation: Conversation): Promise<{ conversation: Conversation; noteId: string; assigneeId: string } | undefined> {
+  if (!conversation.lineId || conversation.status === "closed" || conversation.assigneeId) return undefined;
+  const [line] = await tx.select({ defaultTeamId: lines.defaultTeamId }).from(lines).where(eq(lines.id, conversation.lineId));
+  if (!line?.defaultTeamId) return undefined;
   const picked = await pickTeamMember(tx, conversation.companyId, line.defaultTeamId);
-  if (!picked) return conversation;
+  if (!picked) return undefined;
   const [routed] = await tx
     .update(conversations)
     .set({ status: "in_progress", assigneeId: picked.member.id, teamId: picked.team.id, assignedAt: new Date() })
-    .where(and(eq(conversations.id, conversation.id), eq(conversations.status, "new"), isNull(conversations.assigneeId)))
+    .where(and(eq(conversations.id, conversation.id), ne(conversations.status, "closed"), isNull(conversations.assigneeId)))
     .returning();
-  if (!routed) return conversation;
-  await insertSystemNote(tx, routed, { code: "routed", params: { name: picked.member.name, team: picked.team.name } });
-  return routed;
+  if (!routed) return undefined;
+  const noteId = await insertSystemNote(tx, routed, { code: "routed", params: { name: picked.member.name, team: picked.team.name } });
+  return { conversation: routed, noteId, assigneeId: picked.member.id };
 }

@@ -6,6 +6,7 @@ import { catalog, localeForLanguageTag, translator } from "../../i18n";
 import type { NormalizedEvent } from "../../channels/types";
 import type { RealtimeEvent } from "../../realtime/channels";
 import { markChannelDisconnected } from "../channels/mark-channel-disconnected";
+import { applyThreadControl } from "../conversations/apply-thread-control";
 import { routeNewConversation } from "../conversations/route-conversation";
 import { keepPendingEffect, settlePendingEffects, type StoredMessage } from "./pending-effects";
 import { sortKeyFor } from "./sort-key";
@@ -247,13 +248,8 @@ export async function applyNormalizedEvents(tx: Tx, channel: Channel, events: No
         if (!contact) break;
         const [open] = await tx.select().from(conversations).where(and(eq(conversations.contactId, contact.id), ne(conversations.status, "closed"))).limit(1);
         if (!open || ev.requestedBy) break;
-        // F10: a thread the bot owns waits in New, unassigned; when it comes back to us, humans handle it.
-        const handler = ev.owner === "other_app" ? "bot" : "humans";
-        await tx
-          .update(conversations)
-          .set(handler === "bot" ? { handler, status: "new", assigneeId: null } : { handler })
-          .where(eq(conversations.id, open.id));
-        out.push({ name: "conversation.updated", data: { conversationId: open.id } });
+        // F10: a thread the bot owns waits in New, unassigned; when it comes back to us, humans handle it (routed).
+        out.push(...(await applyThreadControl(tx, open, { owner: ev.owner, ...(ev.appId ? { appId: ev.appId } : {}) })));
         break;
       }
       case "connection_lost": {
