@@ -85,9 +85,19 @@ export function Thread({ conversationId, backHref, options }: { conversationId: 
         </div>
         <Actions thread={head} options={options} />
       </header>
-      {(conversation.handler === "bot" || channel.status !== "active" || contact.blockedUsAt || contact.bannedAt) && (
-        <div className="space-y-1 border-b border-amber-200 bg-amber-50 px-4 py-2 text-sm text-amber-900" role="status">
-          {conversation.handler === "bot" && <p>{t("inbox.botHandling")}</p>}
+      {(conversation.handler === "bot" || head.handover?.botOff || channel.status !== "active" || contact.blockedUsAt || contact.bannedAt) && (
+        <div className="space-y-1 border-b border-amber-200 bg-amber-50 px-4 py-2 text-sm text-amber-900" role="status" data-testid="thread-banner">
+          {conversation.handler === "bot" && (
+            <p>
+              {t("inbox.botHandling")}
+              {head.handover?.owner && (
+                <span className="ml-1 text-xs" data-testid="thread-owner">
+                  {t("inbox.handover.owner", { owner: head.handover.owner.kind, app: head.handover.owner.appId ?? "" })}
+                </span>
+              )}
+            </p>
+          )}
+          {conversation.handler === "humans" && head.handover?.botOff && <p data-testid="bot-off">{t("inbox.handover.botOff")}</p>}
           {channel.status !== "active" && <p>{t("inbox.channelDown", { channel: channel.name })}</p>}
           {contact.blockedUsAt && <p>{t("inbox.contactBlocked")}</p>}
           {contact.bannedAt && <p>{t("inbox.composer.banned")}</p>}
@@ -214,6 +224,7 @@ function Actions({ thread, options }: { thread: ThreadPage; options: Options | u
   const assign = useMutation(trpc.inbox.assign.mutationOptions({ onSuccess: (o) => (answered("inbox.done.assigned")(o), setAssignOpen(false)), onError: failed }));
   const close = useMutation(trpc.inbox.close.mutationOptions({ onSuccess: answered("inbox.done.closed"), onError: failed }));
   const reopen = useMutation(trpc.inbox.reopen.mutationOptions({ onSuccess: answered("inbox.done.reopened"), onError: failed }));
+  const passToBot = useMutation(trpc.inbox.passToBot.mutationOptions({ onSuccess: answered("inbox.done.passedToBot"), onError: failed }));
   const ban = useMutation(
     trpc.inbox.setBanned.mutationOptions({
       onSuccess: (r) => {
@@ -224,8 +235,11 @@ function Actions({ thread, options }: { thread: ThreadPage; options: Options | u
       onError: failed,
     }),
   );
-  const busy = take.isPending || assign.isPending || close.isPending || reopen.isPending || ban.isPending;
+  const busy = take.isPending || assign.isPending || close.isPending || reopen.isPending || ban.isPending || passToBot.isPending;
   const open = conversation.status !== "closed";
+  // F10: once a bot was seen on this customer's thread (or it handed the thread over), it can be passed back.
+  const handover = thread.handover;
+  const canPassToBot = open && conversation.handler === "humans" && handover !== null && (handover.botOff || handover.botAppId !== null);
   const button = "rounded border px-2.5 py-1 text-sm disabled:opacity-60";
 
   return (
@@ -248,6 +262,17 @@ function Actions({ thread, options }: { thread: ThreadPage; options: Options | u
         ) : (
           <button type="button" disabled={busy} onClick={() => reopen.mutate({ conversationId: conversation.id })} className={`${button} border-slate-300 text-slate-800 hover:bg-slate-50`}>
             {t("inbox.action.reopen")}
+          </button>
+        )}
+        {canPassToBot && (
+          <button
+            type="button"
+            disabled={busy || !handover.botAppId}
+            title={handover.botAppId ? t("inbox.action.passToBotHint", { app: handover.botAppId }) : t("inbox.handover.botUnknown")}
+            onClick={() => passToBot.mutate({ conversationId: conversation.id })}
+            className={`${button} border-violet-700 text-violet-800 hover:bg-violet-50`}
+          >
+            {t("inbox.action.passToBot")}
           </button>
         )}
         {me?.role === "admin" &&

@@ -8,6 +8,7 @@ import { CURSOR_RE, PROVIDERS } from "../../services/conversations/inbox-filters
 import { listInbox } from "../../services/conversations/list-inbox";
 import { listInboxOptions } from "../../services/conversations/list-inbox-options";
 import { markConversationRead } from "../../services/conversations/mark-conversation-read";
+import { passToBot } from "../../services/conversations/pass-to-bot";
 import { reopenConversation } from "../../services/conversations/reopen-conversation";
 import { setLineAutoRoute } from "../../services/conversations/set-line-auto-route";
 import { takeConversation } from "../../services/conversations/take-conversation";
@@ -94,6 +95,13 @@ export const inboxRouter = createTRPCRouter({
 
   reopen: companyProcedure.input(byId).mutation(async ({ ctx, input }) => {
     const { outcome, realtime } = await reopenConversation({ ctx: ctx.service, input });
+    await publishToCompany(ctx.service.companyId, realtime);
+    return outcome;
+  }),
+
+  /** F10: hand the customer's Meta thread back to the Page's bot (Graph pass_thread_control). */
+  passToBot: companyProcedure.input(byId).mutation(async ({ ctx, input }) => {
+    const { outcome, realtime } = await passToBot({ ctx: ctx.service, input });
     await publishToCompany(ctx.service.companyId, realtime);
     return outcome;
   }),

@@ -129,3 +129,16 @@ export async function getGraphObject(pageToken: string, id: string, fields: read
   if (response.ok && parsed && parsed.error === undefined) return parsed;
   throw graphFailure(response, parsed);
 }
+
+/**
+ * POST {base}/{version}/{page-id}/pass_thread_control (Handover Protocol / Conversation Routing,
+ * protocols/meta.md §3.3): hands the customer's thread to another app (the Page's bot). Graph answers
+ * `{"success":true}`; anything else throws MetaApiError.
+ */
+export async function passThreadControl(pageToken: string, node: string, input: { psid: string; targetAppId: string; metadata?: string }, timeoutMs = 15_000): Promise<void> {
+  const body = { recipient: { id: input.psid }, target_app_id: input.targetAppId, ...(input.metadata !== undefined ? { metadata: input.metadata } : {}) };
+  const response = await graphFetch(`${encodeURIComponent(node)}/pass_thread_control`, pageToken, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) }, timeoutMs);
+  const parsed = await readJson(response);
+  if (response.ok && parsed?.success === true) return;
+  throw graphFailure(response, parsed);
+}

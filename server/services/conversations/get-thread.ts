@@ -3,6 +3,7 @@ import { channels, contacts, conversations, lines, messages, teams, users } from
 import { notFound } from "../../errors";
 import type { ServiceContext } from "../context";
 import { composerState } from "./composer-state";
+import { handoverState } from "./handover";
 import { parseCursor } from "./inbox-filters";
 
 export type ThreadInput = { conversationId: string; before?: string | null; limit?: number };
@@ -97,8 +98,13 @@ export async function getThread({ ctx, input }: { ctx: ServiceContext; input: Th
   const order = new Map(shown.map((m, i) => [m.id, i]));
   items.sort((a, b) => order.get(b.id)! - order.get(a.id)!);
 
+  // F10: who owns a Meta thread, whether the bot was turned off, and the app "Pass to bot" hands it to.
+  const handover =
+    row.channel.provider === "messenger" || row.channel.provider === "instagram" ? await handoverState(ctx.db, ctx.companyId, row.conversation, ids) : null;
+
   const { settings, ...channel } = row.channel;
   return {
+    handover,
     conversation: row.conversation,
     contact: row.contact,
     channel,
