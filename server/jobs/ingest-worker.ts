@@ -28,7 +28,7 @@ export function ingestWorkerOptions(poolMax: number): IngestWorkerOptions {
   // One connection: short transactions, so acknowledgements queued behind a batch wait little.
   if (poolMax <= 1) return { concurrency: 1, streamsPerBatch: 8, maxEvents: 40, pollMs: 250, listen: false };
   // Leave most of the pool to acknowledgements; two lanes keep the database busy without starving them.
-  return { concurrency: Math.max(1, Math.min(4, Math.floor(poolMax / 4))), streamsPerBatch: 32, maxEvents: 256, pollMs: 1000, listen: true };
+  return { concurrency: Math.max(1, Math.min(4, Math.floor(poolMax / 4))), streamsPerBatch: 64, maxEvents: 256, pollMs: 1000, listen: true };
 }
 
 const HOUSEKEEPING_MS = 5_000;

@@ -20,10 +20,10 @@ describe("post-commit work is a durable job", () => {
     expect(job!.nextAttemptAt.getTime()).toBeGreaterThan(Date.now());
 
     await db.update(postCommitJobs).set({ nextAttemptAt: sql`now()` }).where(eq(postCommitJobs.id, job!.id));
-    expect(await sweepPostCommitJobs()).toBeGreaterThanOrEqual(1);
+    expect(await sweepPostCommitJobs(10_000)).toBeGreaterThanOrEqual(1);
     expect((await jobs())[0]).toMatchObject({ attempts: 2 });
     await db.update(postCommitJobs).set({ nextAttemptAt: sql`now()` }).where(eq(postCommitJobs.id, job!.id));
-    await sweepPostCommitJobs();
+    await sweepPostCommitJobs(10_000);
     expect(await jobs()).toHaveLength(0);
   });
 });

@@ -31,19 +31,21 @@ const streamOf = (e: { orderKey: string | null; id: string }) => e.orderKey ?? `
 const textArray = (values: string[]) => sql`array[${sql.join(values.map((v) => sql`${v}`), sql`, `)}]::text[]`;
 
 /**
- * Streams with work that is due, oldest first: a stream whose head is waiting out a retry waits as a whole, so
- * one chat's events never overtake each other.
+ * Streams with work that is due, oldest first. Reads only the oldest waiting events through the pending index
+ * (a bounded scan, whatever the backlog: grouping the whole backlog per claim cost more than the work under
+ * load). A stream whose head waits out a retry is skipped by the batch itself, so one chat's events never
+ * overtake each other.
  */
 export async function dueStreams(limit: number, exclude: ReadonlySet<string> = new Set()): Promise<string[]> {
   const rows = await db.execute<{ key: string }>(sql`
     select coalesce(order_key, ${LEGACY} || id::text) as key
     from ${inboundEvents}
-    where status = 'received'
-    group by 1
-    having bool_and(next_attempt_at <= now())
-    order by min(arrival)
-    limit ${limit + exclude.size}`);
-  return rows.map((r) => r.key).filter((k) => !exclude.has(k)).slice(0, limit);
+    where status = 'received' and next_attempt_at <= now()
+    order by received_at
+    limit ${(limit + exclude.size) * 4}`);
+  const keys: string[] = [];
+  for (const { key } of rows) if (!exclude.has(key) && !keys.includes(key) && keys.length < limit) keys.push(key);
+  return keys;
 }
 
 type BatchResult = {
