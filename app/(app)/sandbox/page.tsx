@@ -3,6 +3,7 @@ import { db } from "~/db";
 import { getSessionUser } from "~/server/auth/options";
 import { listSandboxChannels, sandboxEnabled, sandboxOutbox } from "~/server/services/sandbox/telegram-sandbox";
 import { getLocale, getT } from "../../_lib/i18n";
+import { LiveOutbox } from "./live-outbox";
 import { BreakBotForm, SandboxForm } from "./sandbox-form";
 
 export default async function SandboxPage() {
@@ -34,6 +35,7 @@ export default async function SandboxPage() {
         <h2 id="outbox-heading" className="font-semibold">
           {t("sandbox.outbox")}
         </h2>
+        <LiveOutbox />
         {outbox.length === 0 ? (
           <p className="mt-2 text-sm text-slate-600">{t("sandbox.outboxEmpty")}</p>
         ) : (
