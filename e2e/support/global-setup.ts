@@ -2,16 +2,20 @@ import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import path from "node:path";
-import { and, eq } from "drizzle-orm";
+import { and, eq, inArray } from "drizzle-orm";
 import { channelIncidents, channels } from "../../db/schema";
 import { processEnvironment } from "../../server/env.js";
+import { startMetaGraphFake } from "../../server/sandbox/meta-graph-fake";
+import { prepareMetaFake } from "../../server/sandbox/prepare-meta";
 import { prepareTelegramFake } from "../../server/sandbox/prepare-telegram";
 import { startTelegramFake } from "../../server/sandbox/telegram-fake";
 import { startVkFake } from "../../server/sandbox/vk-fake";
 import { freePort } from "./free-port";
 import { E2E_STATE_VAR, type E2EState } from "./state";
 
-const COMPANIES = ["inbox", "access", "locale", "people", "channels", "workflow", "health"] as const;
+const COMPANIES = ["inbox", "access", "locale", "people", "channels", "workflow", "health", "meta-wizard"] as const;
+/** Where the Meta fake (Facebook Login dialog + Graph API) listens, for specs that read what it was sent. */
+export const E2E_META_FAKE_VAR = "SWITCHBOARD_E2E_META_FAKE_URL";
 
 /**
  * Starts what a browser test needs, all on loopback: the Telegram Bot API fake, the embedded database and
@@ -22,6 +26,8 @@ export default async function globalSetup() {
   const port = await freePort();
   const baseURL = `http://localhost:${port}`;
   const telegram = await startTelegramFake();
+  const metaApp = { appId: "100000000000777", appSecret: randomBytes(24).toString("hex") };
+  const meta = await startMetaGraphFake(metaApp);
   const vk = await startVkFake();
 
   // Configuration for this process (which seals the seeded tokens) and the app alike.
@@ -31,6 +37,12 @@ export default async function globalSetup() {
     NEXTAUTH_SECRET: randomBytes(32).toString("base64url"),
     ENCRYPTION_KEY: randomBytes(32).toString("base64"),
     TELEGRAM_API_BASE_URL: telegram.url,
+    // Facebook Login and the Graph API: the loopback Meta fake, with its own app id and secret.
+    META_GRAPH_API_BASE_URL: meta.url,
+    META_OAUTH_DIALOG_URL: meta.url,
+    META_APP_ID: metaApp.appId,
+    META_APP_SECRET: metaApp.appSecret,
+    META_VERIFY_TOKEN: randomBytes(12).toString("hex"),
     VK_API_BASE_URL: vk.url,
     EMBEDDED_PUSHER_PORT: String(await freePort()),
     META_MEDIA_HOSTS: "127.0.0.1",
@@ -57,7 +69,9 @@ export default async function globalSetup() {
     log: () => {},
     prepare: async (db) => {
       for (const slug of COMPANIES) {
-        const seeded = await seedCompany(db, { slug: `e2e-${slug}`, name: `E2E ${slug}` });
+        // Only the Meta wizard's company has a working Meta app in its demo data; the others keep the Messenger
+        // Page that says no Meta app is configured, as their specs expect.
+        const seeded = await seedCompany(db, { slug: `e2e-${slug}`, name: `E2E ${slug}`, metaAppConfigured: slug === "meta-wizard" });
         companies[slug] = {
           adminEmail: seeded.admin.email,
           operatorEmail: seeded.operators[0]!.email,
@@ -75,8 +89,32 @@ export default async function globalSetup() {
           .set({ status: "stopped", statusReason: "stopped_by_admin" })
           .where(and(eq(channels.companyId, row!.companyId), eq(channels.status, "disconnected")));
       }
-      // The fake agrees with the seeded data: working bots registered, the revoked one revoked.
+      // The Meta wizard walk: the Messenger Page lost its connection to a password change (190/460), the
+      // Instagram account is stopped, everything else works (the revoked bot is stopped instead).
+      const metaWizard = companies["meta-wizard"];
+      const metaCompanyIds: string[] = [];
+      if (metaWizard) {
+        const [row] = await db.select({ companyId: channels.companyId }).from(channels).where(eq(channels.id, metaWizard.telegram.channelId));
+        const companyId = row!.companyId;
+        metaCompanyIds.push(companyId);
+        await db.delete(channelIncidents).where(eq(channelIncidents.companyId, companyId));
+        await db
+          .update(channels)
+          .set({ status: "stopped", statusReason: "stopped_by_admin" })
+          .where(and(eq(channels.companyId, companyId), inArray(channels.provider, ["telegram", "instagram"]), eq(channels.status, "disconnected")));
+        const lostAt = new Date(Date.now() - 60 * 60_000);
+        const providerError = { code: 190, subcode: 460, description: "Error validating access token: The session has been invalidated because the user changed their password" };
+        const [page] = await db
+          .update(channels)
+          .set({ status: "disconnected", statusReason: "password_changed", providerError, statusSince: lostAt })
+          .where(and(eq(channels.companyId, companyId), eq(channels.provider, "messenger")))
+          .returning({ id: channels.id });
+        await db.insert(channelIncidents).values({ companyId, channelId: page!.id, reasonCode: "password_changed", providerError, openedAt: lostAt, lastErrorAt: lostAt });
+      }
+      // The fakes agree with the seeded data: working bots registered, the revoked one revoked; Pages, their
+      // Instagram accounts and the Facebook profiles that manage them.
       await prepareTelegramFake(db, telegram, baseURL);
+      await prepareMetaFake(db, meta.world, { companyIds: metaCompanyIds });
     },
   });
 
@@ -94,6 +132,7 @@ export default async function globalSetup() {
 
   const state: E2EState = { baseURL, telegramFakeUrl: telegram.url, vkFakeUrl: vk.url, companies };
   vars[E2E_STATE_VAR] = JSON.stringify(state);
+  vars[E2E_META_FAKE_VAR] = meta.url;
 
   return async () => {
     await stack.stop();

@@ -15,8 +15,10 @@ export const SANDBOX_BOT_APP = { id: "730000000000001", name: "Acme Shop Bot" };
  * "Sam Helper" only a Page of his own (the wrong profile to sign in with), a working Page's stored token works
  * and lists our app among its subscribed apps, and the bot app owns the thread it handles.
  */
-export async function prepareMetaFake(db: Database, world: MetaWorld): Promise<void> {
-  const rows = await db.select().from(channels).where(inArray(channels.provider, ["messenger", "instagram"]));
+export async function prepareMetaFake(db: Database, world: MetaWorld, opts: { companyIds?: string[] } = {}): Promise<void> {
+  const all = await db.select().from(channels).where(inArray(channels.provider, ["messenger", "instagram"]));
+  // Browser tests seed many companies with the same demo Page names: only the named ones exist on "Facebook".
+  const rows = opts.companyIds ? all.filter((c) => opts.companyIds!.includes(c.companyId)) : all;
   const admin: Record<string, string[]> = {};
   const byCompany = new Map<string, typeof rows>();
   for (const row of rows) byCompany.set(row.companyId, [...(byCompany.get(row.companyId) ?? []), row]);
