@@ -120,6 +120,8 @@ describe("Meta re-authorization wizard (F3)", () => {
     view = await admin.metaWizard.get({ attemptId });
     expect(view.step).toBe("permissions");
     expect(view.pages.find((p) => p.id === fb.externalId)?.ticked).toBe(true);
+    // Checked at once with the new grants: the permission turned on shows as granted.
+    expect(view.permissions.find((p) => p.permission === "pages_manage_metadata")?.status).toBe("granted");
     await admin.metaWizard.submitStep({ attemptId, step: "permissions" });
     expect((await admin.metaWizard.get({ attemptId })).step).toBe("reconnect");
 

@@ -255,7 +255,12 @@ export async function handleOAuthCallback(params: URLSearchParams, user: { id: s
     const short = await exchangeCode(code, oauthRedirectUri());
     const long = await exchangeLongLived(short);
     const found = await discover(long.token, state.broken);
-    const next = apply(spent, { type: "oauth_succeeded", at: new Date().toISOString(), ...found });
+    let next = apply(spent, { type: "oauth_succeeded", at: new Date().toISOString(), ...found });
+    if (next.step === "permissions") {
+      // Back from asking again: the permissions step opens already checked, with the new sign-in's grants.
+      const fresh = await checkPermissions(long.token, { pageIds: next.selectedPageIds, instagramIds: next.selectedInstagramIds });
+      next = fresh.valid ? apply(next, { type: "permissions_checked", permissions: fresh.permissions }) : { ...next, failure: { step: "permissions", reason: "metaWizard.error.signInAgain" } };
+    }
     await save(db, row, next, { sealedUserToken: seal({ userToken: long.token, profileId: found.profile.id } satisfies SealedToken) });
     logger.info("meta_wizard.signed_in", { ...ctxLog, pages: found.pages.length, instagram: found.instagram.length, unreachable: found.unreachable.length });
   } catch (err) {
