@@ -107,7 +107,7 @@ async function buildData(databaseUrl: string, shape: Shape) {
     const [counted] = await sql<{ count: number }[]>`select count(*)::int as count from messages`;
     const count = counted!.count;
     const [longest] = await sql<{ id: string }[]>`select conv.id from conversations conv join contacts c on c.id = conv.contact_id where c.external_id = 'bench:1' and c.channel_id = ${channelId}`;
-    return { co, messages: count, longestId: longest!.id, salesLineId: sales!, op2: op2!, buildSeconds: (performance.now() - started) / 1000 };
+    return { co, messages: count, longestId: longest!.id, salesLineId: sales!, op1: op1!, buildSeconds: (performance.now() - started) / 1000 };
   } finally {
     await sql.end({ timeout: 5 });
   }
@@ -132,7 +132,8 @@ async function runSize(shape: Shape): Promise<SizeResult> {
       { name: "list in progress", procedure: "inbox.list", input: { tab: "in_progress" } },
       { name: "list closed", procedure: "inbox.list", input: { tab: "closed" } },
       { name: "list mine", procedure: "inbox.list", input: { tab: "mine" } },
-      { name: "list filter line+assignee", procedure: "inbox.list", input: { tab: "open", lineId: data.salesLineId, assigneeId: data.op2 } },
+      // Sales holds the even conversations, and the first operator (the one signed in) is assigned the even ones.
+      { name: "list filter line+assignee", procedure: "inbox.list", input: { tab: "open", lineId: data.salesLineId, assigneeId: data.op1 } },
       { name: "list search word", procedure: "inbox.list", input: { tab: "open", q: "refund" } },
       { name: "list search name", procedure: "inbox.list", input: { tab: "closed", q: "shevchenko" } },
       { name: "thread first page (longest)", procedure: "inbox.thread", input: { conversationId: data.longestId } },
