@@ -13,6 +13,8 @@ export type ProviderError = {
   retryAfterSeconds?: number;
   /** Telegram: the group became a supergroup with this chat id. */
   migrateToChatId?: string;
+  /** Meta: when the token or the app's data access ends (a warning before the loss). */
+  expiresAt?: string;
 };
 
 /** Non-secret, provider-specific settings (shown to admins). Secrets live in `credentials` (encrypted). */

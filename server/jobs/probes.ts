@@ -1,4 +1,4 @@
-import { and, inArray, ne } from "drizzle-orm";
+import { ne } from "drizzle-orm";
 import type PgBoss from "pg-boss";
 import type { Database } from "../../db";
 import { channels } from "../../db/schema";
@@ -46,11 +46,7 @@ export async function startProbeScheduler(
 
   const sweep = async () => {
     try {
-      // The providers whose adapters can probe (Messenger and Instagram are checked by the re-authorization flow).
-      const rows = await db
-        .select({ id: channels.id })
-        .from(channels)
-        .where(and(ne(channels.status, "stopped"), inArray(channels.provider, ["telegram", "vk"])));
+      const rows = await db.select({ id: channels.id }).from(channels).where(ne(channels.status, "stopped"));
       for (const row of rows) await schedule(row.id, jitteredSeconds(intervalSeconds));
     } catch (error) {
       logger.warn("probe.sweep_failed", { error: error instanceof Error ? error.name : "unknown" });

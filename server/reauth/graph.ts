@@ -150,7 +150,20 @@ export async function getPermissions(userToken: string): Promise<{ permission: s
   return (await all("me/permissions", userToken, {})).map((p) => ({ permission: str(p.permission) ?? "", status: str(p.status) ?? "" }));
 }
 
-export type TokenDebug = { isValid: boolean; userId?: string; scopes: string[]; granularScopes: { scope: string; targetIds?: string[] }[] };
+export type TokenDebug = {
+  isValid: boolean;
+  userId?: string;
+  scopes: string[];
+  granularScopes: { scope: string; targetIds?: string[] }[];
+  /** When the token stops working (null: never, as a long-lived Page token). */
+  expiresAt: Date | null;
+  /** When the app's access to the person's data ends unless they use the app again (90 days). */
+  dataAccessExpiresAt: Date | null;
+  /** Why an invalid token is invalid: Graph's code and subcode (190 / 460 after a password change). */
+  error?: { code?: number; subcode?: number; message?: string };
+};
+
+const epoch = (v: unknown) => (typeof v === "number" && v > 0 ? new Date(v * 1000) : null);
 
 /** debug_token with the app token: validity and, per permission, which Pages / Instagram accounts it covers. */
 export async function debugToken(inputToken: string): Promise<TokenDebug> {
@@ -165,6 +178,17 @@ export async function debugToken(inputToken: string): Promise<TokenDebug> {
       scope: str(g.scope) ?? "",
       ...(Array.isArray(g.target_ids) ? { targetIds: g.target_ids.map((t) => String(t)) } : {}),
     })),
+    expiresAt: epoch(data.expires_at),
+    dataAccessExpiresAt: epoch(data.data_access_expires_at),
+    ...(typeof data.error === "object" && data.error !== null
+      ? {
+          error: {
+            ...(typeof (data.error as Json).code === "number" ? { code: (data.error as Json).code as number } : {}),
+            ...(typeof (data.error as Json).subcode === "number" ? { subcode: (data.error as Json).subcode as number } : {}),
+            ...(str((data.error as Json).message) ? { message: str((data.error as Json).message) } : {}),
+          },
+        }
+      : {}),
   };
 }
 

@@ -186,6 +186,24 @@ function debugToken(world: MetaWorld, appToken: string | null, input: string | n
   if (!input) return send(reply, 400, graphError("(#100) The parameter input_token is required", 100));
   const known = world.userTokens.get(input);
   const revoked = world.revoked.get(input);
+  const pageToken = world.pageTokens.get(input);
+  if (!known && pageToken) {
+    // A Page token: long-lived ones never expire themselves (expires_at 0); data access still ends.
+    const expiry = world.tokenExpiry.get(input);
+    return send(reply, 200, {
+      data: {
+        app_id: world.appId,
+        type: "PAGE",
+        application: "Switchboard (sandbox)",
+        expires_at: expiry ?? 0,
+        data_access_expires_at: expiry ?? Math.floor(Date.now() / 1000) + 90 * 86400,
+        is_valid: revoked === undefined,
+        ...(revoked !== undefined ? { error: { code: 190, subcode: revoked, message: "Error validating access token." } } : {}),
+        profile_id: pageToken.pageId,
+        scopes: ["pages_messaging", "pages_manage_metadata", "pages_show_list", "pages_read_engagement"],
+      },
+    });
+  }
   if (!known) return send(reply, 200, { data: { error: { code: 190, message: "Invalid OAuth access token." }, is_valid: false, scopes: [] } });
   const grant = world.grants.get(known.profileId);
   const scopes = ["public_profile", ...[...(grant?.permissions ?? new Map<string, string>())].filter(([, s]) => s === "granted").map(([p]) => p)];

@@ -29,6 +29,8 @@ export class MetaWorld {
   readonly subscriptions = new Map<string, Map<string, { name: string; fields: string[] }>>();
   /** `${pageId}:${psid}` → the app id that controls the thread. */
   readonly threadOwners = new Map<string, string>();
+  /** When a token (or the app's data access through it) ends, in seconds since the epoch; absent: never. */
+  readonly tokenExpiry = new Map<string, number>();
 
   constructor(
     public appId: string,
@@ -125,6 +127,6 @@ export class MetaWorld {
   }
 
   clear(): void {
-    for (const map of [this.profiles, this.pages, this.businesses, this.grants, this.codes, this.userTokens, this.pageTokens, this.revoked, this.subscriptions, this.threadOwners]) map.clear();
+    for (const map of [this.profiles, this.pages, this.businesses, this.grants, this.codes, this.userTokens, this.pageTokens, this.revoked, this.subscriptions, this.threadOwners, this.tokenExpiry]) map.clear();
   }
 }

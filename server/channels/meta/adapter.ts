@@ -1,17 +1,18 @@
-import type { Attachment, channels } from "../../../db/schema";
+import type { Attachment, ChannelSettings, channels } from "../../../db/schema";
 import { env } from "../../env.js";
 import { logger } from "../../log";
 import { downloadAttachment } from "../download";
 import type { ChannelAdapter, ClassifiedError, OutboundMessage, SendContext, SendResult } from "../types";
 import { callSendApi, callSendApiUpload, getGraphObject, MetaApiError, type SendApiEnvelope } from "./api";
 import { classifyMetaError } from "./classify";
+import { probeMetaHealth } from "./health";
 import { outboundLimit, PROFILE_FIELDS, profileFromGraph, refuseAttachment, SendProgress, uploadFileName } from "./outbound";
 import { parseMetaItem, type MetaProvider } from "./parse";
 import { decideMessagingType } from "./window";
 
 export type MetaCredentials = { pageToken: string };
 
-type Channel = Pick<typeof channels.$inferSelect, "provider" | "externalId">;
+type Channel = Pick<typeof channels.$inferSelect, "provider" | "externalId"> & { settings?: ChannelSettings };
 
 type Part = { kind: "text" } | { kind: "attachment"; attachment: Attachment };
 type UploadFile = { name: string; mimeType: string; data: Buffer };
@@ -108,6 +109,7 @@ export function metaAdapter(channel: Channel): ChannelAdapter<MetaCredentials> {
     classifyError: classifyMetaError,
     fetchAttachment: (_credentials, attachment) => downloadAttachment(attachment, env().META_MEDIA_HOSTS),
     lookupContact: (credentials, contact) => lookupProfile(provider, credentials, contact),
+    probeHealth: (credentials, target) => probeMetaHealth(credentials, { ...target, ...(channel.settings?.linkedPageId ? { linkedPageId: channel.settings.linkedPageId } : {}) }),
     send,
   };
 }

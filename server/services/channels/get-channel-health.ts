@@ -79,7 +79,7 @@ export async function getChannelHealth({ ctx, input }: { ctx: ServiceContext; in
     // A VK reconnect records what it recovered from history, including messages from just before the incident opened.
     incidents: incidents.map(({ recordedRecovered, ...i }) => ({ ...i, recoveredCount: Math.max(recovered.get(i.id) ?? 0, recordedRecovered) })),
     incidentsInPeriod: incidents.filter((i) => i.openedAt > since || !i.resolvedAt || i.resolvedAt > since).length,
-    warning: channel.warningReason ? { reason: channel.warningReason, since: channel.warningSince } : null,
+    warning: channel.warningReason ? { reason: channel.warningReason, since: channel.warningSince, until: channel.warningDetail?.expiresAt ? new Date(channel.warningDetail.expiresAt) : null } : null,
     transientErrors: Math.round(decayedScore(channel.errorScore, channel.errorScoreAt, now) * 10) / 10,
     lastProbeAt: channel.lastProbeAt,
   };

@@ -17,7 +17,7 @@ export const PROBE_FAILURES_TO_OPEN = 2;
 export const ERROR_SCORE_HALF_LIFE_MS = 10 * 60 * 1000;
 
 /** Warning reasons a probe raises and clears (a token expiry warning comes from a different probe). */
-const PROBE_WARNINGS = new Set(["webhook_failing"]);
+const PROBE_WARNINGS = new Set(["webhook_failing", "token_expiring"]);
 
 export type ProbeOutcome =
   | { outcome: "skipped"; why: "stopped" | "no_probe" | "gone" }
@@ -93,7 +93,8 @@ export async function probeChannel(channelId: string, opts: { db?: Database; now
         .update(channels)
         .set({ ...base, probeFailures: 0, warningReason: report.reason, warningSince: since, warningDetail: report.providerError })
         .where(eq(channels.id, channelId));
-      const emailed = fresh && current.status === "active" ? await emailWarning(tx, current, report.reason, since) : false;
+      const expiresAt = report.providerError.expiresAt ? new Date(report.providerError.expiresAt) : null;
+      const emailed = fresh && current.status === "active" ? await emailWarning(tx, current, report.reason, since, expiresAt) : false;
       return { outcome: "warning", reason: report.reason, emailed };
     }
 
@@ -115,7 +116,7 @@ export async function probeChannel(channelId: string, opts: { db?: Database; now
 
 type Tx = Parameters<Parameters<Database["transaction"]>[0]>[0];
 
-async function emailWarning(tx: Tx, channel: typeof channels.$inferSelect, warningCode: string, since: Date): Promise<boolean> {
+async function emailWarning(tx: Tx, channel: typeof channels.$inferSelect, warningCode: string, since: Date, expiresAt: Date | null): Promise<boolean> {
   const target = await channelEmailTarget(tx, channel);
   if (!target) return false;
   const { queued } = await queueEmail({
@@ -125,7 +126,7 @@ async function emailWarning(tx: Tx, channel: typeof channels.$inferSelect, warni
     dedupeKey: `channel_warning:${channel.id}:${warningCode}:${since.toISOString()}`,
     to: target.to,
     locale: target.locale,
-    template: { name: "channel_warning", props: { ...target.channel, warningCode } },
+    template: { name: "channel_warning", props: { ...target.channel, warningCode, expiresAt } },
   });
   return queued;
 }

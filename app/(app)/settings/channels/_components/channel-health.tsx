@@ -170,7 +170,7 @@ export function ChannelHealth({ channelId }: { channelId: string }) {
       </h3>
       {warning && (
         <p className="mb-3 rounded border border-amber-200 bg-amber-50 p-3 text-sm text-amber-900" role="status">
-          {t(known(`health.warning.${warning.reason}`, "health.warning.unknown"), { when: "" })}{" "}
+          {t(known(`health.warning.${warning.reason}`, "health.warning.unknown"), { when: warning.until ? formatDateTime(locale, warning.until) : "" })}{" "}
           {warning.since && t("health.since", { when: formatDateTime(locale, warning.since) })}
         </p>
       )}
