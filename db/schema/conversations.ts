@@ -33,6 +33,8 @@ export const contacts = pgTable(
   (t) => [
     uniqueIndex("contacts_channel_external_live_unique").on(t.channelId, t.externalId).where(sql`${t.endedAt} is null`),
     index("contacts_company_idx").on(t.companyId),
+    // The few banned contacts of a company: the Closed tab and its count leave their conversations out.
+    index("contacts_banned_idx").on(t.companyId).where(sql`${t.bannedAt} is not null`),
     // Inbox search by name and handle: full text with the 'simple' configuration (no stemming, any language;
     // built into PostgreSQL and PGlite alike, unlike pg_trgm). The query must repeat this expression exactly.
     index("contacts_search_idx").using("gin", sql`to_tsvector('simple'::regconfig, ${t.displayName} || ' ' || coalesce(${t.username}, ''))`),
@@ -67,8 +69,12 @@ export const conversations = pgTable(
     uniqueIndex("conversations_one_open_per_contact").on(t.contactId).where(sql`${t.status} <> 'closed'`),
     // Keyset pages of a tab: newest activity first, id breaks ties.
     index("conversations_inbox_idx").on(t.companyId, t.status, t.lastMessageAt.desc(), t.id.desc()),
-    // "Mine", and counting each person's open conversations for routing.
+    // The Open tab (New and In progress together) read in page order from one index, not sorted from the whole set.
+    index("conversations_open_idx").on(t.companyId, t.lastMessageAt.desc(), t.id.desc()).where(sql`${t.status} <> 'closed'`),
+    // Counting each person's open conversations for routing.
     index("conversations_assignee_idx").on(t.assigneeId, t.status, t.lastMessageAt.desc()),
+    // "Mine" and the assignee filter on the Open tab, in page order.
+    index("conversations_assignee_open_idx").on(t.assigneeId, t.lastMessageAt.desc(), t.id.desc()).where(sql`${t.status} <> 'closed'`),
     index("conversations_contact_idx").on(t.contactId, t.createdAt),
   ],
 );

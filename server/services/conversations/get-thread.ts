@@ -53,21 +53,31 @@ export async function getThread({ ctx, input }: { ctx: ServiceContext; input: Th
   if (!sessions.some((s) => s.id === row.conversation.id)) sessions.push({ id: row.conversation.id, status: row.conversation.status, createdAt: row.conversation.createdAt, closedAt: row.conversation.closedAt, lineName: row.line?.name ?? null });
 
   const limit = Math.min(Math.max(input.limit ?? 50, 1), 200);
-  const before = parseCursor(input.before);
   const ids = sessions.map((s) => s.id);
-  // Newest first from each session through its (conversation_id, created_at) index, then merged: a page costs
-  // at most `limit` rows per session however long the history is.
+  // Thread order is (sort_key, created_at, id): provider order first. The cursor names the oldest message shown
+  // (its time and id); its place in that order is read back by id.
+  const before = parseCursor(input.before);
+  let olderThan = sql``;
+  if (before) {
+    const [mark] = (await ctx.db.execute(
+      sql`select b.sort_key::text as sort_key from ${messages} b where b.id = ${before.id}::uuid and b.company_id = ${ctx.companyId}`,
+    )) as unknown as { sort_key: string }[];
+    olderThan = mark
+      ? sql`and (x.sort_key, x.created_at, x.id) < (${mark.sort_key}::numeric, ${before.at}::timestamptz, ${before.id}::uuid)`
+      : sql`and (x.created_at, x.id) < (${before.at}::timestamptz, ${before.id}::uuid)`;
+  }
+  // Newest first from each session through its (conversation_id, sort_key) index, then merged: a page costs at most
+  // `limit` rows per session however long the history is.
   const page = (await ctx.db.execute(sql`
     select m.id, to_char(m.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') || '|' || m.id as cursor
     from unnest(array[${sql.join(ids.map((id) => sql`${id}`), sql`, `)}]::uuid[]) as s(id)
     cross join lateral (
-      select x.id, x.created_at from ${messages} x
-      where x.conversation_id = s.id and x.company_id = ${ctx.companyId}
-      ${before ? sql`and (x.created_at, x.id) < (${before.at}::timestamptz, ${before.id}::uuid)` : sql``}
-      order by x.created_at desc, x.id desc
+      select x.id, x.sort_key, x.created_at from ${messages} x
+      where x.conversation_id = s.id and x.company_id = ${ctx.companyId} ${olderThan}
+      order by x.sort_key desc, x.created_at desc, x.id desc
       limit ${limit + 1}
     ) m
-    order by m.created_at desc, m.id desc
+    order by m.sort_key desc, m.created_at desc, m.id desc
     limit ${limit + 1}
   `)) as unknown as { id: string; cursor: string }[];
   const hasOlder = page.length > limit;

@@ -1,4 +1,4 @@
-import { and, eq, inArray, isNull, ne, or, sql, type SQL } from "drizzle-orm";
+import { and, eq, inArray, isNull, ne, sql, type SQL } from "drizzle-orm";
 import { channels, contacts, conversations } from "../../../db/schema";
 import { DomainError } from "../../errors";
 import type { ServiceContext } from "../context";
@@ -26,25 +26,47 @@ export function userIdOf(ctx: ServiceContext): string {
   return ctx.actor.userId;
 }
 
-/** Everything but the tab: company, filters, search. Needs conversations joined with contacts and channels. */
+/**
+ * Everything but the tab: company, filters, search. Conditions on `conversations` alone (contacts and channels are
+ * asked through sub-queries), so a page is read in order from one of the tab indexes and stops at its limit.
+ */
 export function filterConditions(ctx: ServiceContext, f: InboxFilters): SQL[] {
   const where: SQL[] = [eq(conversations.companyId, ctx.companyId)];
-  // A banned contact's later messages are kept in an unrouted closed thread: it never shows in the inbox.
-  where.push(or(ne(conversations.status, "closed"), isNull(contacts.bannedAt))!);
   if (f.lineId) where.push(eq(conversations.lineId, f.lineId));
   if (f.channelId) where.push(eq(conversations.channelId, f.channelId));
-  if (f.provider) where.push(eq(channels.provider, f.provider));
+  if (f.provider) {
+    const ofProvider = ctx.db
+      .select({ id: channels.id })
+      .from(channels)
+      .where(and(eq(channels.companyId, ctx.companyId), eq(channels.provider, f.provider)));
+    where.push(inArray(conversations.channelId, ofProvider));
+  }
   if (f.assigneeId === "none") where.push(isNull(conversations.assigneeId));
   else if (f.assigneeId) where.push(eq(conversations.assigneeId, f.assigneeId));
   if (f.teamId) where.push(eq(conversations.teamId, f.teamId));
   const query = toSearchQuery(f.q);
-  if (query) where.push(conversationMatches(ctx.companyId, conversations.id, query));
+  if (query) where.push(conversationMatches(ctx.companyId, conversations.contactId, conversations.id, query));
   return where;
 }
 
-export function tabCondition(tab: InboxFilter, userId: string): SQL {
-  if (tab === "open") return inArray(conversations.status, ["new", "in_progress"]);
-  if (tab === "mine") return and(eq(conversations.assigneeId, userId), inArray(conversations.status, ["new", "in_progress"]))!;
+/**
+ * A banned contact's later messages are kept in an unrouted closed thread: it never shows in the Closed tab (nor in
+ * its count). Banned contacts are few; contacts_banned_idx finds them.
+ */
+export function bannedContacts(companyId: string): SQL {
+  return sql`(select bc.id from ${contacts} bc where bc.company_id = ${companyId} and bc.banned_at is not null)`;
+}
+
+/**
+ * New and In progress together are "not closed": the partial indexes conversations_open_idx and
+ * conversations_assignee_open_idx hold them in page order (a list of two statuses would sort the whole set).
+ */
+export const openCondition = () => ne(conversations.status, "closed");
+
+export function tabCondition(ctx: ServiceContext, tab: InboxFilter, userId: string): SQL {
+  if (tab === "open") return openCondition();
+  if (tab === "mine") return and(eq(conversations.assigneeId, userId), openCondition())!;
+  if (tab === "closed") return and(eq(conversations.status, "closed"), sql`${conversations.contactId} not in ${bannedContacts(ctx.companyId)}`)!;
   return eq(conversations.status, tab);
 }
 

@@ -17,10 +17,16 @@ export function toSearchQuery(input: string | undefined): string | null {
 }
 
 /** The contact's name and handle, exactly as contacts_search_idx indexes them. */
-export const contactSearchVector = sql`to_tsvector('simple'::regconfig, ${contacts.displayName} || ' ' || coalesce(${contacts.username}, ''))`;
+export const contactSearchVector = sql`to_tsvector('simple'::regconfig, sc.display_name || ' ' || coalesce(sc.username, ''))`;
 
-/** A conversation matches by its contact, or by a word of one of its messages (messages_text_search_idx). */
-export function conversationMatches(companyId: string, conversationId: SQL | unknown, query: string): SQL {
+/**
+ * A conversation matches by its contact (contacts_search_idx), or by a word of one of its messages
+ * (messages_text_search_idx). Both sets come from their GIN index first; the tab's index then reads conversations
+ * in page order and keeps those in either set.
+ */
+export function conversationMatches(companyId: string, contactId: SQL | unknown, conversationId: SQL | unknown, query: string): SQL {
   const q = sql`to_tsquery('simple'::regconfig, ${query})`;
-  return sql`(${contactSearchVector} @@ ${q} or ${conversationId} in (select sm.conversation_id from ${messages} sm where sm.company_id = ${companyId} and to_tsvector('simple'::regconfig, sm.text) @@ ${q}))`;
+  const byContact = sql`select sc.id from ${contacts} sc where sc.company_id = ${companyId} and ${contactSearchVector} @@ ${q}`;
+  const byMessage = sql`select sm.conversation_id from ${messages} sm where sm.company_id = ${companyId} and to_tsvector('simple'::regconfig, sm.text) @@ ${q}`;
+  return sql`(${contactId} in (${byContact}) or ${conversationId} in (${byMessage}))`;
 }

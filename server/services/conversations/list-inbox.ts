@@ -21,8 +21,20 @@ export async function listInbox({ ctx, input }: { ctx: ServiceContext; input: Li
   const limit = Math.min(Math.max(input.limit ?? 30, 1), 100);
   const after = parseCursor(input.cursor);
   const assignee = aliasedTable(users, "assignee");
-  const where = [...filterConditions(ctx, input), tabCondition(tab, userId)];
+  const where = [...filterConditions(ctx, input), tabCondition(ctx, tab, userId)];
   if (after) where.push(sql`(${conversations.lastMessageAt}, ${conversations.id}) < (${after.at}::timestamptz, ${after.id}::uuid)`);
+  // The page first, from the tab's index in its order (conversations_inbox_idx, conversations_open_idx,
+  // conversations_assignee_open_idx): it stops at `limit` rows whatever the inbox holds. Only those rows are then
+  // joined with their contact, channel, line, team, assignee, read state and last messages.
+  // The indexes' own order (drizzle's desc() is DESC NULLS LAST); the columns are never null.
+  const pageOrder = [sql`${conversations.lastMessageAt} desc nulls last`, sql`${conversations.id} desc nulls last`];
+  const page = ctx.db
+    .select({ id: conversations.id })
+    .from(conversations)
+    .where(and(...where))
+    .orderBy(...pageOrder)
+    .limit(limit)
+    .as("page");
 
   const lastReply = sql`(select max(r.created_at) from ${messages} r where r.conversation_id = ${conversations.id} and r.direction = 'outbound' and r.author_kind in ('operator', 'bot'))`;
   const rows = await ctx.db
@@ -54,15 +66,14 @@ export async function listInbox({ ctx, input }: { ctx: ServiceContext; input: Li
       ),
       cursor: cursorOf(conversations.lastMessageAt, conversations.id),
     })
-    .from(conversations)
+    .from(page)
+    .innerJoin(conversations, eq(conversations.id, page.id))
     .innerJoin(contacts, eq(contacts.id, conversations.contactId))
     .innerJoin(channels, eq(channels.id, conversations.channelId))
     .leftJoin(lines, eq(lines.id, conversations.lineId))
     .leftJoin(teams, eq(teams.id, conversations.teamId))
     .leftJoin(assignee, eq(assignee.id, conversations.assigneeId))
     .leftJoin(conversationReads, and(eq(conversationReads.conversationId, conversations.id), eq(conversationReads.userId, userId)))
-    .where(and(...where))
-    .orderBy(sql`${conversations.lastMessageAt} desc nulls last`, sql`${conversations.id} desc nulls last`)
-    .limit(limit);
+    .orderBy(...pageOrder);
   return rows;
 }

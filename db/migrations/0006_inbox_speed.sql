@@ -1,0 +1,3 @@
+CREATE INDEX "contacts_banned_idx" ON "contacts" USING btree ("company_id") WHERE "contacts"."banned_at" is not null;--> statement-breakpoint
+CREATE INDEX "conversations_open_idx" ON "conversations" USING btree ("company_id","last_message_at" DESC NULLS LAST,"id" DESC NULLS LAST) WHERE "conversations"."status" <> 'closed';--> statement-breakpoint
+CREATE INDEX "conversations_assignee_open_idx" ON "conversations" USING btree ("assignee_id","last_message_at" DESC NULLS LAST,"id" DESC NULLS LAST) WHERE "conversations"."status" <> 'closed';
