@@ -7,6 +7,7 @@ import { decayedScore } from "./probe-channel";
 
 const DAYS = 30;
 const INCIDENT_LIMIT = 20;
+const RECOVERY_LOOKBACK_MS = 24 * 3600_000;
 
 /**
  * The health section of a channel's Details page: a 30-day timeline (connected / warning / disconnected /
@@ -50,8 +51,9 @@ export async function getChannelHealth({ ctx, input }: { ctx: ServiceContext; in
           eq(messages.channelId, channel.id),
           eq(messages.companyId, ctx.companyId),
           eq(messages.direction, "inbound"),
-          // Providers stamp messages to the second.
-          gte(messages.providerTimestamp, new Date(Math.floor(i.openedAt.getTime() / 1000) * 1000)),
+          // Written before the reconnect, stored after it: held by the provider while the channel was down. A
+          // message written shortly before the loss was noticed counts too (Telegram keeps its queue 24 hours).
+          gte(messages.providerTimestamp, new Date(i.openedAt.getTime() - RECOVERY_LOOKBACK_MS)),
           lte(messages.providerTimestamp, i.resolvedAt),
           gt(messages.createdAt, i.resolvedAt),
         ),

@@ -55,6 +55,7 @@ export function ReconnectPanel({ channel }: { channel: Channel }) {
           text: vk ? t("health.reconnected.vk", { count: r.recoveredCount ?? 0 }) : r.pendingUpdates ? t("health.reconnected.withQueue", { count: r.pendingUpdates }) : t("health.reconnected"),
         });
         setToken("");
+        setAskToken(false);
         setVkFields(NO_VK_FIELDS);
         void queryClient.invalidateQueries({ queryKey: trpc.channels.pathKey() });
       },
