@@ -5,9 +5,9 @@
  *   10k: 200 conversations, one of them with 1,045 messages, the others 45 each (10,000 messages).
  * For each, the production build is started (`next start` through the launcher's stack), an operator signs in
  * like a browser (next-auth CSRF token + credentials callback), and p50 / p95 of tRPC over HTTP are measured,
- * one request at a time: `inbox.list` on each tab, with a filter and with searches, and `inbox.thread`'s first
- * page of the longest conversation (its size in bytes too). Prints the figures with the core count and writes
- * them to .data/bench/inbox.json. Targets: p95 ≤ 50 ms at 1M, p95(1M) / p95(10k) ≤ 1.3, a bounded thread page.
+ * one request at a time: `inbox.list` on each tab, with a filter and with searches, the tabs' counts
+ * (`inbox.counts`, plain and with a search), and `inbox.thread`'s first page of the longest conversation (its size
+ * in bytes too). Prints the figures with the core count and writes them to .data/bench/inbox.json. Targets: p95 ≤ 50 ms at 1M, p95(1M) / p95(10k) ≤ 1.3, a bounded thread page.
  * Asserts nothing (figures, never timed tests) and is not part of CI. Loopback only, bounded in count.
  *
  * Each size runs in a child process of its own (the app's configuration is read once per process).
@@ -136,6 +136,8 @@ async function runSize(shape: Shape): Promise<SizeResult> {
       { name: "list filter line+assignee", procedure: "inbox.list", input: { tab: "open", lineId: data.salesLineId, assigneeId: data.op1 } },
       { name: "list search word", procedure: "inbox.list", input: { tab: "open", q: "refund" } },
       { name: "list search name", procedure: "inbox.list", input: { tab: "closed", q: "shevchenko" } },
+      { name: "counts (no input)", procedure: "inbox.counts" },
+      { name: "counts search word", procedure: "inbox.counts", input: { q: "refund" } },
       { name: "thread first page (longest)", procedure: "inbox.thread", input: { conversationId: data.longestId } },
     ];
     const samples = queries.map(() => [] as number[]);
@@ -145,9 +147,9 @@ async function runSize(shape: Shape): Promise<SizeResult> {
     for (let r = 0; r < ROUNDS; r++) {
       for (const [i, q] of queries.entries()) {
         const t0 = performance.now();
-        const { data: answer, bytes } = await trpcQuery<unknown[] | { messages: unknown[] }>(app.url, cookie, q.procedure, q.input);
+        const { data: answer, bytes } = await trpcQuery<unknown[] | { messages?: unknown[] }>(app.url, cookie, q.procedure, q.input);
         samples[i]!.push(performance.now() - t0);
-        sizes[i] = { bytes, rows: Array.isArray(answer) ? answer.length : answer.messages.length };
+        sizes[i] = { bytes, rows: Array.isArray(answer) ? answer.length : (answer.messages?.length ?? 1) };
       }
     }
     return {
