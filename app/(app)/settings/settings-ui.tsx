@@ -135,3 +135,31 @@ export function QueryState<T>({ query, empty, children }: { query: { isPending: 
   if (query.data.length === 0) return <p className="p-4 text-sm text-slate-600">{empty}</p>;
   return <>{children(query.data)}</>;
 }
+
+/** Renaming in place: the new name, Save, and Cancel (Escape cancels too). */
+export function RenameForm({ label, value, onChange, onSave, onCancel, busy, className = "" }: { label: string; value: string; onChange: (value: string) => void; onSave: () => void; onCancel: () => void; busy: boolean; className?: string }) {
+  const t = useT();
+  return (
+    <form
+      className={`flex flex-col gap-2 sm:flex-row sm:items-end ${className}`}
+      onSubmit={(e) => {
+        e.preventDefault();
+        onSave();
+      }}
+      onKeyDown={(e) => e.key === "Escape" && onCancel()}
+    >
+      <label className="flex min-w-0 flex-1 flex-col gap-1 text-sm font-medium">
+        {label}
+        <input className={inputClass} autoFocus required maxLength={100} value={value} onChange={(e) => onChange(e.target.value)} />
+      </label>
+      <div className="flex gap-2">
+        <button type="submit" className={buttonClass.primary} disabled={busy}>
+          {t("people.common.save")}
+        </button>
+        <button type="button" className={buttonClass.secondary} onClick={onCancel}>
+          {t("people.common.cancel")}
+        </button>
+      </div>
+    </form>
+  );
+}

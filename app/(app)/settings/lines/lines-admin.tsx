@@ -4,7 +4,7 @@ import { useState } from "react";
 import type { MessageKey } from "~/server/i18n";
 import { useT } from "../../../_components/providers";
 import { useTRPC } from "../../../_lib/trpc";
-import { buttonClass, ConfirmAction, errorText, inputClass, NamedListHead, NoticeLine, QueryState, type Notice } from "../settings-ui";
+import { buttonClass, ConfirmAction, errorText, inputClass, NamedListHead, NoticeLine, QueryState, RenameForm, type Notice } from "../settings-ui";
 
 const statusBadge: Record<string, string> = {
   active: "bg-green-100 text-green-900",
@@ -69,28 +69,14 @@ export function LinesAdmin() {
           {rows.map((line) => (
             <li key={line.id} data-testid="line-row" className="flex flex-col gap-3 p-4">
               {renaming?.id === line.id ? (
-                <form
-                  className="flex flex-col gap-2 sm:flex-row sm:items-end"
-                  onSubmit={(e) => {
-                    e.preventDefault();
-                    setNotice(null);
-                    rename.mutate({ lineId: line.id, name: renaming.name });
-                  }}
-                  onKeyDown={(e) => e.key === "Escape" && setRenaming(null)}
-                >
-                  <label className="flex min-w-0 flex-1 flex-col gap-1 text-sm font-medium">
-                    {t("people.lines.nameLabel", { line: line.name })}
-                    <input className={inputClass} autoFocus required maxLength={100} value={renaming.name} onChange={(e) => setRenaming({ id: line.id, name: e.target.value })} />
-                  </label>
-                  <div className="flex gap-2">
-                    <button type="submit" className={buttonClass.primary} disabled={busy}>
-                      {t("people.common.save")}
-                    </button>
-                    <button type="button" className={buttonClass.secondary} onClick={() => setRenaming(null)}>
-                      {t("people.common.cancel")}
-                    </button>
-                  </div>
-                </form>
+                <RenameForm
+                  label={t("people.lines.nameLabel", { line: line.name })}
+                  value={renaming.name}
+                  onChange={(name) => setRenaming({ id: line.id, name })}
+                  onSave={() => (setNotice(null), rename.mutate({ lineId: line.id, name: renaming.name }))}
+                  onCancel={() => setRenaming(null)}
+                  busy={busy}
+                />
               ) : (
                 <div className="flex flex-wrap items-start justify-between gap-2">
                   <h3 className="min-w-0 break-words font-medium">{line.name}</h3>

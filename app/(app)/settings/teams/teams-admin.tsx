@@ -4,7 +4,7 @@ import { useState } from "react";
 import type { MessageKey } from "~/server/i18n";
 import { useT } from "../../../_components/providers";
 import { useTRPC } from "../../../_lib/trpc";
-import { buttonClass, ConfirmAction, errorText, inputClass, NamedListHead, NoticeLine, QueryState, type Notice } from "../settings-ui";
+import { buttonClass, ConfirmAction, errorText, inputClass, NamedListHead, NoticeLine, QueryState, RenameForm, type Notice } from "../settings-ui";
 
 export function TeamsAdmin() {
   const t = useT();
@@ -65,28 +65,14 @@ export function TeamsAdmin() {
                 <li key={team.id} data-testid="team-row" className="flex flex-col gap-3 p-4">
                   <div className="flex flex-wrap items-start justify-between gap-2">
                     {renaming?.id === team.id ? (
-                      <form
-                        className="flex w-full flex-col gap-2 sm:flex-row sm:items-end"
-                        onSubmit={(e) => {
-                          e.preventDefault();
-                          setNotice(null);
-                          rename.mutate({ teamId: team.id, name: renaming.name });
-                        }}
-                        onKeyDown={(e) => e.key === "Escape" && setRenaming(null)}
-                      >
-                        <label className="flex min-w-0 flex-1 flex-col gap-1 text-sm font-medium">
-                          {t("people.teams.nameLabel", { team: team.name })}
-                          <input className={inputClass} autoFocus required maxLength={100} value={renaming.name} onChange={(e) => setRenaming({ id: team.id, name: e.target.value })} />
-                        </label>
-                        <div className="flex gap-2">
-                          <button type="submit" className={buttonClass.primary} disabled={busy}>
-                            {t("people.common.save")}
-                          </button>
-                          <button type="button" className={buttonClass.secondary} onClick={() => setRenaming(null)}>
-                            {t("people.common.cancel")}
-                          </button>
-                        </div>
-                      </form>
+                      <RenameForm
+                        label={t("people.teams.nameLabel", { team: team.name })}
+                        value={renaming.name}
+                        onChange={(name) => setRenaming({ id: team.id, name })}
+                        onSave={() => (setNotice(null), rename.mutate({ teamId: team.id, name: renaming.name }))}
+                        onCancel={() => setRenaming(null)}
+                        busy={busy} className="w-full"
+                      />
                     ) : (
                       <>
                         <h3 className="min-w-0 break-words font-medium">
