@@ -1,25 +1,14 @@
 "use client";
-import { useMutation } from "@tanstack/react-query";
-import { useRouter } from "next/navigation";
-import { useId, useState } from "react";
+import { useId } from "react";
 import { useT } from "../../../../../_components/providers";
-import { useTRPC } from "../../../../../_lib/trpc";
-import { buttonPrimary, useErrorWords } from "../../_components/shared";
+import { buttonPrimary } from "../../_components/shared";
+import { useStartWizard } from "../../reauthorize/_components/use-start-wizard";
 
 /** "Connect with Facebook": a first connection goes through the same wizard as a re-authorization. */
 export function StartMetaConnect({ configured }: { configured: boolean }) {
   const t = useT();
-  const trpc = useTRPC();
-  const router = useRouter();
-  const errorWords = useErrorWords();
   const noteId = useId();
-  const [error, setError] = useState<string | null>(null);
-  const start = useMutation(
-    trpc.metaWizard.start.mutationOptions({
-      onSuccess: (r) => router.push(`/settings/channels/reauthorize/${r.attemptId}`),
-      onError: (e) => setError(errorWords(e)),
-    }),
-  );
+  const { start, error } = useStartWizard();
   return (
     <div className="space-y-2">
       {!configured && (

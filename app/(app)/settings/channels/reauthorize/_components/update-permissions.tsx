@@ -1,10 +1,8 @@
 "use client";
-import { useMutation } from "@tanstack/react-query";
-import { useRouter } from "next/navigation";
-import { useId, useState } from "react";
+import { useId } from "react";
 import { useT } from "../../../../../_components/providers";
-import { useTRPC } from "../../../../../_lib/trpc";
-import { buttonPrimary, buttonSecondary, useErrorWords } from "../../_components/shared";
+import { buttonPrimary, buttonSecondary } from "../../_components/shared";
+import { useStartWizard } from "./use-start-wizard";
 
 /**
  * Messenger / Instagram on the Details page (seed 000): "Reconnect" stays greyed out with the reason, and
@@ -12,17 +10,8 @@ import { buttonPrimary, buttonSecondary, useErrorWords } from "../../_components
  */
 export function UpdatePermissions({ channelId, disconnected, resultId }: { channelId: string; disconnected: boolean; resultId: string }) {
   const t = useT();
-  const trpc = useTRPC();
-  const router = useRouter();
-  const errorWords = useErrorWords();
   const reasonId = useId();
-  const [error, setError] = useState<string | null>(null);
-  const start = useMutation(
-    trpc.metaWizard.start.mutationOptions({
-      onSuccess: (r) => router.push(`/settings/channels/reauthorize/${r.attemptId}`),
-      onError: (e) => setError(errorWords(e)),
-    }),
-  );
+  const { start, error } = useStartWizard();
   return (
     <div className="space-y-1">
       <div className="flex flex-wrap items-center gap-2">
@@ -30,10 +19,7 @@ export function UpdatePermissions({ channelId, disconnected, resultId }: { chann
           type="button"
           className={disconnected ? buttonPrimary : buttonSecondary}
           disabled={start.isPending}
-          onClick={() => {
-            setError(null);
-            start.mutate({ mode: "reauthorize", channelId });
-          }}
+          onClick={() => start.mutate({ mode: "reauthorize", channelId })}
         >
           {t("metaWizard.details.update")}
         </button>
