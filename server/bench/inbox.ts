@@ -7,7 +7,8 @@
  * like a browser (next-auth CSRF token + credentials callback), and p50 / p95 of tRPC over HTTP are measured,
  * one request at a time: `inbox.list` on each tab, with a filter and with searches, the tabs' counts
  * (`inbox.counts`, plain and with a search), and `inbox.thread`'s first page of the longest conversation (its size
- * in bytes too). Prints the figures with the core count and writes them to .data/bench/inbox.json. Targets: p95 ≤ 50 ms at 1M, p95(1M) / p95(10k) ≤ 1.3, a bounded thread page.
+ * in bytes too). Prints the figures with the core count and writes them to .data/bench/inbox.json. Targets:
+ * p95 ≤ 50 ms at 1M, p95(1M) / p95(10k) ≤ 1.3, a bounded thread page.
  * Asserts nothing (figures, never timed tests) and is not part of CI. Loopback only, bounded in count.
  *
  * Each size runs in a child process of its own (the app's configuration is read once per process).

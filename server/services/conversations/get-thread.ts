@@ -67,16 +67,17 @@ export async function getThread({ ctx, input }: { ctx: ServiceContext; input: Th
       : sql`and (x.created_at, x.id) < (${before.at}::timestamptz, ${before.id}::uuid)`;
   }
   // Newest first from each session through its (conversation_id, sort_key) index, then merged: a page costs at most
-  // `limit` rows per session however long the history is.
+  // `limit` rows per session however long the history is. Each session is its own branch with its id as a value
+  // (the planner then knows a long conversation from its statistics), read in the index's own order (ties on
+  // sort_key kept, so the full order is settled on the page's rows only): never the whole conversation sorted.
+  const perSession = ids.map(
+    (id) => sql`(select x.id, x.sort_key, x.created_at from ${messages} x
+      where x.conversation_id = ${id}::uuid and x.company_id = ${ctx.companyId} ${olderThan}
+      order by x.sort_key desc fetch first ${limit + 1} rows with ties)`,
+  );
   const page = (await ctx.db.execute(sql`
     select m.id, to_char(m.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') || '|' || m.id as cursor
-    from unnest(array[${sql.join(ids.map((id) => sql`${id}`), sql`, `)}]::uuid[]) as s(id)
-    cross join lateral (
-      select x.id, x.sort_key, x.created_at from ${messages} x
-      where x.conversation_id = s.id and x.company_id = ${ctx.companyId} ${olderThan}
-      order by x.sort_key desc, x.created_at desc, x.id desc
-      limit ${limit + 1}
-    ) m
+    from (${sql.join(perSession, sql` union all `)}) m
     order by m.sort_key desc, m.created_at desc, m.id desc
     limit ${limit + 1}
   `)) as unknown as { id: string; cursor: string }[];
