@@ -6,9 +6,9 @@
  * wizard runs and dropped when it ends; it never reaches the browser or the logs.
  */
 import { randomUUID } from "node:crypto";
-import { and, desc, eq, gt, inArray } from "drizzle-orm";
+import { and, desc, eq, gt, inArray, isNull } from "drizzle-orm";
 import type { Database, DbOrTx } from "../../db";
-import { channels, lines, reconnectAttempts, type ReconnectState } from "../../db/schema";
+import { channelIncidents, channels, lines, reconnectAttempts, type ReconnectState } from "../../db/schema";
 import type { MetaCredentials } from "../channels/meta/adapter";
 import { open, seal } from "../crypto/secret-box";
 import { env } from "../env.js";
@@ -18,6 +18,7 @@ import { logger } from "../log";
 import type { ServiceContext } from "../services/context";
 import { actorUserId, announceChannel, findCompanyChannel, findCompanyLine, isUniqueViolation, recordChannelHistory, type Channel } from "../services/channels/channel-records";
 import { markChannelRestored } from "../services/channels/mark-channel-restored";
+import { META_RECOVERY_MARGIN_MS, META_RECOVERY_WINDOW_MS, recoverMetaHistory } from "../services/channels/recover-meta-history";
 import { createLineInline } from "../services/channels/telegram-connection-rules";
 import { checkPermissions, connectPage, discover, graphReason } from "./checks";
 import { exchangeCode, exchangeLongLived } from "./graph";
@@ -390,10 +391,15 @@ export async function cancelWizard({ ctx, input }: { ctx: Ctx; input: { attemptI
 
 // ——— reconnect and restart ———
 
+/** A reconnected channel whose missed messages are recovered once every channel is connected. */
+type Recovery = { result: ChannelResult; channelId: string; pageId: string; pageToken: string; since: Date; incidentId: string | null };
+
 /**
  * For each ticked Page and Instagram account: the Page token, the webhook subscription (verified), the sealed
  * token stored, and the channel active again with its incident resolved — or created on the chosen line when
- * this company did not have it yet. Held replies go out afterwards, oldest first.
+ * this company did not have it yet. Then what customers wrote while a channel was down is recovered from the
+ * Page's conversations (since the incident opened, 24 hours at most); a failure there leaves the reconnect
+ * standing. Held replies go out afterwards, oldest first, after the messages they answer.
  */
 async function reconnectTicked(ctx: Ctx, row: Attempt, state: WizardState): Promise<ChannelResult[]> {
   const token = userToken(row);
@@ -410,6 +416,8 @@ async function reconnectTicked(ctx: Ctx, row: Attempt, state: WizardState): Prom
 
   const results: ChannelResult[] = [];
   const changed: { id: string; status: string }[] = [];
+  const recoveries: Recovery[] = [];
+  const now = new Date();
   for (const item of wanted) {
     const base = { externalId: item.externalId, provider: item.provider, name: item.name };
     const connection = connections.get(item.pageId)!;
@@ -419,6 +427,7 @@ async function reconnectTicked(ctx: Ctx, row: Attempt, state: WizardState): Prom
       continue;
     }
     const credentials: MetaCredentials = { pageToken: connection.pageToken };
+    let pending: Recovery | undefined;
     try {
       const result = await ctx.db.transaction(async (tx): Promise<ChannelResult> => {
         const [existing] = await tx.select().from(channels).where(and(eq(channels.provider, item.provider), eq(channels.externalId, item.externalId))).for("update");
@@ -428,9 +437,20 @@ async function reconnectTicked(ctx: Ctx, row: Attempt, state: WizardState): Prom
           await tx.update(channels).set({ credentials: seal(credentials), settings, updatedAt: new Date() }).where(eq(channels.id, existing.id));
           // A stopped channel keeps its fresh token and starts in the next step, where the admin chooses.
           if (existing.status === "stopped") return { ...base, name: existing.name, channelId: existing.id, ok: true, reason: "stopped" };
-          await markChannelRestored(tx, existing.id, "reconnected", { byUserId: actorUserId(ctx) });
+          const [incident] = await tx
+            .select({ openedAt: channelIncidents.openedAt })
+            .from(channelIncidents)
+            .where(and(eq(channelIncidents.channelId, existing.id), isNull(channelIncidents.resolvedAt)));
+          const { incidentId } = await markChannelRestored(tx, existing.id, "reconnected", { byUserId: actorUserId(ctx), now });
           changed.push({ id: existing.id, status: "active" });
-          return { ...base, name: existing.name, channelId: existing.id, ok: true };
+          const ok: ChannelResult = { ...base, name: existing.name, channelId: existing.id, ok: true };
+          // Down since the incident opened (or, without one, since it was marked down): that is what may be missing.
+          const downSince = incident?.openedAt ?? (existing.status === "disconnected" ? existing.statusSince : null);
+          if (downSince) {
+            const since = new Date(Math.max(now.getTime() - META_RECOVERY_WINDOW_MS, downSince.getTime() - META_RECOVERY_MARGIN_MS));
+            pending = { result: ok, channelId: existing.id, pageId: item.pageId, pageToken: connection.pageToken, since, incidentId };
+          }
+          return ok;
         }
         if (!state.line) return { ...base, channelId: null, ok: false, reason: "line_required" };
         const line = state.line.kind === "existing" ? await findCompanyLine(tx, ctx.companyId, state.line.lineId) : await lineByName(tx, ctx.companyId, state.line.name);
@@ -441,14 +461,30 @@ async function reconnectTicked(ctx: Ctx, row: Attempt, state: WizardState): Prom
         return { ...base, channelId: id, ok: true, created: true };
       });
       results.push(result);
+      if (pending) recoveries.push(pending);
     } catch (error) {
       if (!isUniqueViolation(error, "channels_provider_external_unique")) throw error;
       results.push({ ...base, channelId: null, ok: false, reason: "connected_elsewhere" });
     }
   }
   for (const c of changed) await announceChannel(ctx.companyId, c);
+  for (const r of recoveries) {
+    try {
+      const { recoveredCount } = await recoverMetaHistory({ ctx, channelId: r.channelId, pageToken: r.pageToken, pageId: r.pageId, window: { since: r.since, until: now }, incidentId: r.incidentId });
+      r.result.recovered = recoveredCount;
+    } catch (error) {
+      r.result.recovered = 0;
+      logger.warn("meta_wizard.recovery_failed", { companyId: ctx.companyId, attemptId: row.id, channelId: r.channelId, error: error instanceof Error ? error.name : "error" });
+    }
+  }
   if (changed.length > 0) kickJobs(); // the replies that waited for this reconnect
-  logger.info("meta_wizard.reconnected", { companyId: ctx.companyId, attemptId: row.id, ok: results.filter((r) => r.ok).length, failed: results.filter((r) => !r.ok).length });
+  logger.info("meta_wizard.reconnected", {
+    companyId: ctx.companyId,
+    attemptId: row.id,
+    ok: results.filter((r) => r.ok).length,
+    failed: results.filter((r) => !r.ok).length,
+    recovered: results.reduce((n, r) => n + (r.recovered ?? 0), 0),
+  });
   return results;
 }
 

@@ -3,12 +3,14 @@
  * answering from a MetaWorld with Meta's documented shapes (protocols/meta.md §3.3, §4.2–4.3) and error bodies
  * with code and subcode: the code exchange and long-lived token, /me, /me/accounts, /me/businesses →
  * owned_pages, /me/permissions, /debug_token with granular_scopes, a Page's fields (access_token,
- * instagram_business_account), POST/GET /{page-id}/subscribed_apps, /{page-id}/thread_owner and
- * /me?fields=messaging_feature_status.
+ * instagram_business_account), POST/GET /{page-id}/subscribed_apps, /{page-id}/thread_owner,
+ * /me?fields=messaging_feature_status, and the Conversations API: GET /{page-id}/conversations?platform=…
+ * (newest first, with a nested `messages.limit(n){…}` field) and GET /{conversation-id}/messages, paged with
+ * `limit` / `after` and `paging.cursors`.
  */
 import type { IncomingMessage } from "node:http";
 import { readRequestBody, type FakeReply } from "./fake-server";
-import type { MetaWorld } from "./meta-world";
+import type { FakeConversation, FakeConversationMessage, MetaWorld } from "./meta-world";
 
 export type GraphCallRecord = { method: string; version: string; node: string; edge: string; token: string | null; fields?: string[]; body: Record<string, unknown> };
 
@@ -53,8 +55,9 @@ export async function handleWorldRequest(world: MetaWorld, req: IncomingMessage,
   const isMe = node === "me";
   const isPage = world.pages.has(node);
   const isBusiness = world.businesses.has(node) && edge === "owned_pages";
-  const pageEdge = isPage && ["subscribed_apps", "thread_owner", ""].includes(edge);
-  if (!isOAuth && !isDebug && !isMe && !isBusiness && !pageEdge) return false;
+  const pageEdge = isPage && ["subscribed_apps", "thread_owner", "conversations", ""].includes(edge);
+  const conversation = edge === "messages" && req.method === "GET" ? world.conversations.get(node) : undefined;
+  if (!isOAuth && !isDebug && !isMe && !isBusiness && !pageEdge && !conversation) return false;
   // The Send API on /me/messages stays with the caller.
   if (isMe && edge === "messages") return false;
 
@@ -73,6 +76,11 @@ export async function handleWorldRequest(world: MetaWorld, req: IncomingMessage,
   const user = world.user(token);
   const page = world.page(token);
   if (!user && !page) return send(reply, 400, INVALID_TOKEN());
+
+  if (conversation) {
+    if (page?.pageId !== conversation.pageId) return send(reply, 400, graphError("(#210) A page access token is required to request this resource.", 210));
+    return send(reply, 200, messagesPage(world, conversation, url.searchParams.get("fields"), url.searchParams.get("limit"), url.searchParams.get("after"), url));
+  }
 
   if (isMe && page && !user) {
     // A Page token's /me is the Page.
@@ -152,6 +160,30 @@ export async function handleWorldRequest(world: MetaWorld, req: IncomingMessage,
     const apps = [...(world.subscriptions.get(node) ?? new Map<string, { name: string; fields: string[] }>())].map(([id, a]) => ({ category: "Business", link: `https://switchboard.test/app/${id}`, name: a.name, id, subscribed_fields: a.fields }));
     return send(reply, 200, { data: apps });
   }
+  if (edge === "conversations") {
+    if (!page) return send(reply, 400, graphError("(#210) A page access token is required to request this resource.", 210));
+    const platform = url.searchParams.get("platform") === "instagram" ? "instagram" : "messenger";
+    if (!perm("pages_messaging") || (platform === "instagram" && !perm("instagram_manage_messages"))) {
+      return send(reply, 403, graphError(`(#200) Requires ${platform === "instagram" ? "instagram_manage_messages" : "pages_messaging"} permission to manage the object`, 200));
+    }
+    if (world.conversationsError) {
+      const e = world.conversationsError;
+      return send(reply, e.status, graphError(e.message, e.code, e.subcode));
+    }
+    const threads = [...world.conversations.values()].filter((c) => c.pageId === node && c.platform === platform).sort((a, b) => updatedAt(b) - updatedAt(a));
+    const wanted = url.searchParams.get("fields") ?? "id,updated_time";
+    const nested = /(?:^|,)messages(?:\.limit\((\d+)\))?(?:\{([^}]*)\})?(?=,|$)/.exec(wanted);
+    const listed = listPage(threads, url.searchParams.get("limit"), url.searchParams.get("after"), url);
+    return send(reply, 200, {
+      data: listed.items.map((c) => ({
+        id: c.id,
+        ...(fields.includes("updated_time") ? { updated_time: graphTime(updatedAt(c)) } : {}),
+        ...(fields.includes("message_count") ? { message_count: c.messages.length } : {}),
+        ...(nested ? { messages: messagesPage(world, c, nested[2] ?? null, nested[1] ?? null, null, new URL(`/${version}/${c.id}/messages`, url)) } : {}),
+      })),
+      paging: listed.paging,
+    });
+  }
   if (edge === "thread_owner") {
     const psid = url.searchParams.get("recipient");
     if (!psid) return send(reply, 400, graphError("(#100) The parameter recipient is required", 100));
@@ -159,6 +191,63 @@ export async function handleWorldRequest(world: MetaWorld, req: IncomingMessage,
     return send(reply, 200, { data: owner ? [{ thread_owner: { app_id: owner } }] : [] });
   }
   return false;
+}
+
+/** Graph's time format: second precision, `+0000`. */
+const graphTime = (ms: number) => new Date(Math.floor(ms / 1000) * 1000).toISOString().replace(".000Z", "+0000");
+const updatedAt = (c: FakeConversation) => Math.max(0, ...c.messages.map((m) => m.createdAt));
+const cursor = (offset: number) => Buffer.from(`offset:${offset}`).toString("base64url");
+const offsetOf = (after: string | null) => {
+  const m = /^offset:(\d+)$/.exec(after ? Buffer.from(after, "base64url").toString("utf8") : "");
+  return m ? Number(m[1]) : 0;
+};
+
+/** One page of a list: `limit` items (25 by default, 100 at most) after the cursor, and Graph's paging block. */
+function listPage<T>(all: T[], limitParam: string | null, after: string | null, url: URL) {
+  const limit = Math.min(100, Math.max(1, Number(limitParam) || 25));
+  const start = offsetOf(after);
+  const items = all.slice(start, start + limit);
+  const end = start + items.length;
+  const next = new URL(url);
+  next.searchParams.set("limit", String(limit));
+  next.searchParams.set("after", cursor(end));
+  return {
+    items,
+    paging: { cursors: { before: cursor(start), after: cursor(end) }, ...(end < all.length ? { next: next.toString() } : {}) },
+  };
+}
+
+/** A conversation's messages, newest first, with the requested fields (id and created_time when none are named). */
+function messagesPage(world: MetaWorld, c: FakeConversation, rawFields: string | null, limit: string | null, after: string | null, url: URL) {
+  const wanted = new Set(fieldList(rawFields ?? "id,created_time"));
+  const sorted = [...c.messages].sort((a, b) => b.createdAt - a.createdAt);
+  const page = world.pages.get(c.pageId);
+  const party = (id: string) => {
+    const isAccount = id === c.accountId;
+    if (c.platform === "instagram") return { username: isAccount ? (page?.instagram?.username ?? id) : c.customer.name, id };
+    return { name: isAccount ? (page?.name ?? id) : c.customer.name, email: `${id}@facebook.com`, id };
+  };
+  const render = (m: FakeConversationMessage) => ({
+    id: m.id,
+    ...(wanted.has("created_time") ? { created_time: graphTime(m.createdAt) } : {}),
+    ...(wanted.has("from") ? { from: party(m.fromId) } : {}),
+    ...(wanted.has("to") ? { to: { data: [party(m.toId)] } } : {}),
+    ...(wanted.has("message") ? { message: m.text } : {}),
+    ...(wanted.has("attachments") && m.attachments?.length
+      ? {
+          attachments: {
+            data: m.attachments.map((a, i) => ({
+              id: `${m.id}-att${i}`,
+              ...(a.mimeType ? { mime_type: a.mimeType } : {}),
+              ...(a.name ? { name: a.name } : {}),
+              ...(a.kind === "image" ? { image_data: { url: a.url, preview_url: a.url, width: 640, height: 480 } } : a.kind === "video" ? { video_data: { url: a.url, preview_url: a.url } } : { file_url: a.url }),
+            })),
+          },
+        }
+      : {}),
+  });
+  const listed = listPage(sorted, limit, after, url);
+  return { data: listed.items.map(render), paging: listed.paging };
 }
 
 function oauthExchange(world: MetaWorld, param: (name: string) => string | null, reply: FakeReply): true {

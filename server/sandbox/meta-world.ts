@@ -2,7 +2,8 @@
  * What the loopback Meta fake knows about "Facebook": people (profiles) and the Pages they have tasks on,
  * Instagram business accounts linked to Pages, Business portfolios, what each person granted this app
  * (permissions granted / declined, which Pages and Instagram accounts were shared), authorization codes,
- * user and Page tokens, Page webhook subscriptions and thread owners. The Graph endpoints and the OAuth dialog
+ * user and Page tokens, Page webhook subscriptions, thread owners, and the conversations customers had with each
+ * Page and its Instagram account (the Conversations API). The Graph endpoints and the OAuth dialog
  * read and change it the way Facebook would (protocols/meta.md §3–4). Sandbox and tests only.
  */
 import { randomBytes } from "node:crypto";
@@ -12,6 +13,25 @@ export type FakePage = { id: string; name: string; category: string; instagram?:
 export type FakeBusiness = { id: string; name: string; pageIds: string[] };
 export type FakeGrant = { permissions: Map<string, "granted" | "declined">; pageIds: Set<string>; instagramIds: Set<string> };
 type UserToken = { profileId: string; long: boolean; issuedAt: number };
+/** A message in a Page's conversation as the Conversations API keeps it; `fromId` is the customer or the account. */
+export type FakeConversationMessage = {
+  id: string;
+  createdAt: number;
+  fromId: string;
+  toId: string;
+  text: string;
+  attachments?: { kind: "image" | "video" | "file"; url: string; name?: string; mimeType?: string }[];
+};
+/** One customer's thread with a Page (platform messenger) or with its linked Instagram account (instagram). */
+export type FakeConversation = {
+  id: string;
+  pageId: string;
+  platform: "messenger" | "instagram";
+  /** The Page or Instagram account's id, and the customer (PSID / IGSID) with the name Graph shows. */
+  accountId: string;
+  customer: { id: string; name: string };
+  messages: FakeConversationMessage[];
+};
 type PageToken = { pageId: string; profileId: string | null };
 
 export class MetaWorld {
@@ -31,6 +51,10 @@ export class MetaWorld {
   readonly threadOwners = new Map<string, string>();
   /** When a token (or the app's data access through it) ends, in seconds since the epoch; absent: never. */
   readonly tokenExpiry = new Map<string, number>();
+  /** Conversation id → the thread and its messages (the Conversations API). */
+  readonly conversations = new Map<string, FakeConversation>();
+  /** When set, GET /{page-id}/conversations answers this instead (a rate limit, an outage). */
+  conversationsError: { status: number; code: number; subcode?: number; message: string } | null = null;
 
   constructor(
     public appId: string,
@@ -126,7 +150,45 @@ export class MetaWorld {
     this.subscriptions.set(pageId, apps);
   }
 
+  /**
+   * A message written in a Page's inbox, kept for the Conversations API: by the customer (`from: "customer"`) or
+   * by the Page / Instagram account. The conversation is created on its first message. Returns the message,
+   * whose `id` is the `mid` a webhook for it would carry.
+   */
+  addConversationMessage(opts: {
+    pageId: string;
+    platform?: "messenger" | "instagram";
+    customer: { id: string; name?: string };
+    from?: "customer" | "account";
+    text: string;
+    at: Date;
+    mid?: string;
+    attachments?: FakeConversationMessage["attachments"];
+  }): FakeConversationMessage {
+    const platform = opts.platform ?? "messenger";
+    const accountId = platform === "instagram" ? this.pages.get(opts.pageId)?.instagram?.id : opts.pageId;
+    if (!accountId) throw new Error(`page ${opts.pageId} has no ${platform} account`);
+    let conversation = [...this.conversations.values()].find((c) => c.pageId === opts.pageId && c.platform === platform && c.customer.id === opts.customer.id);
+    if (!conversation) {
+      const id = platform === "instagram" ? `aWdfZAG06${randomBytes(12).toString("hex")}` : `t_${randomBytes(8).toString("hex")}`;
+      conversation = { id, pageId: opts.pageId, platform, accountId, customer: { id: opts.customer.id, name: opts.customer.name ?? `Customer ${opts.customer.id}` }, messages: [] };
+      this.conversations.set(id, conversation);
+    }
+    const byCustomer = (opts.from ?? "customer") === "customer";
+    const message: FakeConversationMessage = {
+      id: opts.mid ?? (platform === "instagram" ? `aWdfZAG1faXRlbTo${randomBytes(12).toString("hex")}` : `m_${randomBytes(16).toString("hex")}`),
+      createdAt: opts.at.getTime(),
+      fromId: byCustomer ? opts.customer.id : accountId,
+      toId: byCustomer ? accountId : opts.customer.id,
+      text: opts.text,
+      ...(opts.attachments ? { attachments: opts.attachments } : {}),
+    };
+    conversation.messages.push(message);
+    return message;
+  }
+
   clear(): void {
-    for (const map of [this.profiles, this.pages, this.businesses, this.grants, this.codes, this.userTokens, this.pageTokens, this.revoked, this.subscriptions, this.threadOwners, this.tokenExpiry]) map.clear();
+    for (const map of [this.profiles, this.pages, this.businesses, this.grants, this.codes, this.userTokens, this.pageTokens, this.revoked, this.subscriptions, this.threadOwners, this.tokenExpiry, this.conversations]) map.clear();
+    this.conversationsError = null;
   }
 }

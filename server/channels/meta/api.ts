@@ -142,3 +142,27 @@ export async function passThreadControl(pageToken: string, node: string, input: 
   if (response.ok && parsed?.success === true) return;
   throw graphFailure(response, parsed);
 }
+
+/** One page of a Graph list edge: its items, and the cursor of the next page when Graph says there is one. */
+export type GraphListPage = { data: Record<string, unknown>[]; after?: string };
+
+/** A list edge's page as Graph answers it (`{data, paging: {cursors: {before, after}, next?}}`), nested or not. */
+export function graphListPage(value: unknown): GraphListPage {
+  const body = typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+  const data = Array.isArray(body.data) ? body.data.filter((x): x is Record<string, unknown> => typeof x === "object" && x !== null && !Array.isArray(x)) : [];
+  const paging = (typeof body.paging === "object" && body.paging !== null ? body.paging : {}) as { next?: unknown; cursors?: { after?: unknown } };
+  // Graph leaves `next` out on the last page, while the cursors stay.
+  const after = typeof paging.next === "string" && typeof paging.cursors?.after === "string" ? paging.cursors.after : undefined;
+  return { data, ...(after ? { after } : {}) };
+}
+
+/**
+ * GET {base}/{version}/{node}/{edge}?… with the Page token in the header: one page of a list edge (a Page's
+ * conversations, a conversation's messages). Throws MetaApiError on a refusal.
+ */
+export async function getGraphList(pageToken: string, node: string, edge: string, query: Record<string, string>, timeoutMs = 15_000): Promise<GraphListPage> {
+  const response = await graphFetch(`${encodeURIComponent(node)}/${edge}?${new URLSearchParams(query).toString()}`, pageToken, { method: "GET" }, timeoutMs);
+  const parsed = await readJson(response);
+  if (response.ok && parsed && parsed.error === undefined) return graphListPage(parsed);
+  throw graphFailure(response, parsed);
+}
