@@ -243,6 +243,11 @@ export function MetaWizard({ attemptId }: { attemptId: string }) {
                         ? t("metaWizard.results.created", { name: r.name })
                         : t("metaWizard.results.ok", { name: r.name })
                     : t("metaWizard.results.failed", { name: r.name, reason: t(known(`metaWizard.result.${r.reason}`, "metaWizard.result.unexpected")) })}
+                  {r.ok && (r.recovered ?? 0) > 0 && (
+                    <span className="block text-xs text-slate-700" data-testid="reconnect-recovered">
+                      {t("metaWizard.results.recovered", { count: r.recovered ?? 0 })}
+                    </span>
+                  )}
                 </li>
               ))}
             </ul>
