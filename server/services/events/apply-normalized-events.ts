@@ -13,21 +13,90 @@ import { sortKeyFor } from "./sort-key";
 
 type Channel = typeof channels.$inferSelect;
 
-async function findLiveContact(tx: Tx, channelId: string, chatId: string) {
+type Contact = typeof contacts.$inferSelect;
+type Conversation = typeof conversations.$inferSelect;
+type Line = typeof lines.$inferSelect;
+
+/**
+ * What a batch of new messages reads and writes over and over, kept for the batch's transaction: live contacts
+ * by channel + chat and open conversations by contact (read for the whole batch in one statement each, null when
+ * known not to exist), lines, and the conversations' last-message times (written once per batch, in one
+ * statement, the last message's values winning as they would one by one). Only new messages use it; any other
+ * event first writes what waits and clears it, so edits, migrations, blocks and the rest read the database.
+ */
+export type ApplyCache = {
+  contacts: Map<string, Contact | null>;
+  open: Map<string, Conversation | null>;
+  lines: Map<string, Line | undefined>;
+  touched: Map<string, { lastMessageAt: Date; lastInboundAt: Date }>;
+};
+
+const contactKey = (channelId: string, chatId: string) => `${channelId}\u0000${chatId}`;
+/** A list as one jsonb parameter: the statement keeps one shape (prepared once) whatever the batch size. */
+const jsonParam = (value: unknown) => sql`${JSON.stringify(value)}::jsonb`;
+
+/** Reads the live contacts of these chats and their open conversations, two statements for the whole batch. */
+export async function prefetchApplyCache(tx: Tx, chats: { channelId: string; chatId: string }[]): Promise<ApplyCache> {
+  const cache: ApplyCache = { contacts: new Map(), open: new Map(), lines: new Map(), touched: new Map() };
+  const wanted = new Map(chats.map((c) => [contactKey(c.channelId, c.chatId), { c: c.channelId, x: c.chatId }]));
+  if (wanted.size === 0) return cache;
+  const found = await tx
+    .select()
+    .from(contacts)
+    .where(
+      and(
+        isNull(contacts.endedAt),
+        sql`(${contacts.channelId}, ${contacts.externalId}) in (select v.c, v.x from jsonb_to_recordset(${jsonParam([...wanted.values()])}) as v(c uuid, x text))`,
+      ),
+    );
+  for (const key of wanted.keys()) cache.contacts.set(key, null);
+  for (const c of found) cache.contacts.set(contactKey(c.channelId, c.externalId), c);
+  if (found.length === 0) return cache;
+  const open = await tx
+    .select()
+    .from(conversations)
+    .where(and(ne(conversations.status, "closed"), sql`${conversations.contactId} in (select jsonb_array_elements_text(${jsonParam(found.map((c) => c.id))})::uuid)`));
+  for (const c of found) cache.open.set(c.id, null);
+  for (const c of open) if (!cache.open.get(c.contactId)) cache.open.set(c.contactId, c);
+  return cache;
+}
+
+/** Writes what the cache holds back (the conversations' last-message times) and forgets what it read. */
+export async function flushApplyCache(tx: Tx, cache: ApplyCache | undefined): Promise<void> {
+  if (!cache) return;
+  if (cache.touched.size) {
+    const rows = [...cache.touched].map(([id, t]) => ({ id, m: t.lastMessageAt, i: t.lastInboundAt }));
+    cache.touched.clear();
+    await tx.execute(sql`
+      update ${conversations} as c set last_message_at = v.m, last_inbound_at = v.i
+      from jsonb_to_recordset(${jsonParam(rows)}) as v(id uuid, m timestamptz, i timestamptz)
+      where c.id = v.id`);
+  }
+  cache.contacts.clear();
+  cache.open.clear();
+}
+
+async function findLiveContact(tx: Tx, channelId: string, chatId: string, cache?: ApplyCache) {
+  const key = contactKey(channelId, chatId);
+  const known = cache?.contacts.get(key);
+  if (known !== undefined) return known ?? undefined;
   const [contact] = await tx
     .select()
     .from(contacts)
     .where(and(eq(contacts.channelId, channelId), eq(contacts.externalId, chatId), isNull(contacts.endedAt)))
     .limit(1);
+  cache?.contacts.set(key, contact ?? null);
   return contact;
 }
 
-async function upsertContact(tx: Tx, channel: Channel, ev: Extract<NormalizedEvent, { kind: "message" }>) {
-  const existing = await findLiveContact(tx, channel.id, ev.chatId);
+async function upsertContact(tx: Tx, channel: Channel, ev: Extract<NormalizedEvent, { kind: "message" }>, cache?: ApplyCache) {
+  const existing = await findLiveContact(tx, channel.id, ev.chatId, cache);
   if (existing) {
     // Renames show on new messages only: the contact's name follows, old messages keep theirs.
     if (existing.displayName !== ev.contactName || (ev.username && existing.username !== ev.username)) {
-      await tx.update(contacts).set({ displayName: ev.contactName, username: ev.username ?? existing.username, updatedAt: new Date() }).where(eq(contacts.id, existing.id));
+      const updatedAt = new Date();
+      await tx.update(contacts).set({ displayName: ev.contactName, username: ev.username ?? existing.username, updatedAt }).where(eq(contacts.id, existing.id));
+      cache?.contacts.set(contactKey(channel.id, ev.chatId), { ...existing, displayName: ev.contactName, username: ev.username ?? existing.username, updatedAt });
     }
     return existing;
   }
@@ -35,24 +104,39 @@ async function upsertContact(tx: Tx, channel: Channel, ev: Extract<NormalizedEve
     .insert(contacts)
     .values({ companyId: channel.companyId, channelId: channel.id, externalId: ev.chatId, displayName: ev.contactName, username: ev.username, chatKind: ev.chatKind })
     .returning();
+  cache?.contacts.set(contactKey(channel.id, ev.chatId), created!);
+  cache?.open.set(created!.id, null);
   return created!;
 }
 
 /** F9: a new inbound message resumes the contact's open conversation on the channel's line, or starts one. */
-async function openConversation(tx: Tx, channel: Channel, contactId: string, at: Date) {
-  const [open] = await tx
-    .select()
-    .from(conversations)
-    .where(and(eq(conversations.contactId, contactId), ne(conversations.status, "closed")))
-    .limit(1);
-  if (open) return { conversation: open, created: false };
-  const line = channel.lineId ? (await tx.select().from(lines).where(eq(lines.id, channel.lineId)).limit(1))[0] : undefined;
+async function openConversation(tx: Tx, channel: Channel, contactId: string, at: Date, cache?: ApplyCache) {
+  const known = cache?.open.get(contactId);
+  if (known) return { conversation: known, created: false };
+  if (known === undefined) {
+    const [open] = await tx
+      .select()
+      .from(conversations)
+      .where(and(eq(conversations.contactId, contactId), ne(conversations.status, "closed")))
+      .limit(1);
+    if (open) {
+      cache?.open.set(contactId, open);
+      return { conversation: open, created: false };
+    }
+  }
+  let line = channel.lineId ? cache?.lines.get(channel.lineId) : undefined;
+  if (channel.lineId && !line) {
+    line = (await tx.select().from(lines).where(eq(lines.id, channel.lineId)).limit(1))[0];
+    if (line) cache?.lines.set(channel.lineId, line);
+  }
   const [created] = await tx
     .insert(conversations)
     .values({ companyId: channel.companyId, lineId: channel.lineId, channelId: channel.id, contactId, status: "new", teamId: line?.defaultTeamId ?? null, lastMessageAt: at, lastInboundAt: at })
     .returning();
   // Routing: the line's default team, when its admin turned automatic routing on (else it waits in New).
-  return { conversation: await routeNewConversation(tx, created!), created: true };
+  const conversation = await routeNewConversation(tx, created!);
+  cache?.open.set(contactId, conversation);
+  return { conversation, created: true };
 }
 
 async function unroutedConversation(tx: Tx, channel: Channel, contactId: string, at: Date) {
@@ -74,7 +158,7 @@ async function unroutedConversation(tx: Tx, channel: Channel, contactId: string,
  * and the messages stored so far in this transaction: effects that arrived before their message settle against
  * them once the batch is applied (settlePendingEffects).
  */
-export type ApplyContext = { tiebreak: number; stored: StoredMessage[] };
+export type ApplyContext = { tiebreak: number; stored: StoredMessage[]; cache?: ApplyCache };
 
 /**
  * Applies one webhook's normalized events inside the caller's transaction. Returns the realtime events to
@@ -85,16 +169,19 @@ export type ApplyContext = { tiebreak: number; stored: StoredMessage[] };
 export async function applyNormalizedEvents(tx: Tx, channel: Channel, events: NormalizedEvent[], context?: ApplyContext): Promise<RealtimeEvent[]> {
   const ctx: ApplyContext = context ?? { tiebreak: 0, stored: [] };
   const out: RealtimeEvent[] = [];
+  const cache = ctx.cache;
   for (const ev of events) {
+    // Anything but a new message reads the database as it is: what the batch cache holds is written first.
+    if (ev.kind !== "message") await flushApplyCache(tx, cache);
     switch (ev.kind) {
       case "message": {
-        const contact = await upsertContact(tx, channel, ev);
+        const contact = await upsertContact(tx, channel, ev, cache);
         const text = ev.participantName ? `${ev.participantName}: ${ev.text}` : ev.text;
         const received = new Date();
         // F7: a banned contact's messages are kept, but in an unrouted closed thread, never in the line.
         const { conversation } = contact.bannedAt
           ? await unroutedConversation(tx, channel, contact.id, received)
-          : await openConversation(tx, channel, contact.id, received);
+          : await openConversation(tx, channel, contact.id, received, cache);
         const [message] = await tx
           .insert(messages)
           .values({
@@ -117,7 +204,8 @@ export async function applyNormalizedEvents(tx: Tx, channel: Channel, events: No
         ctx.stored.push({ channelId: channel.id, messageId: message.id, conversationId: conversation.id, keys: [ev.providerMessageId], direction: "inbound", chatId: ev.chatId, sentAt: null, fetchable: ev.attachments.some((a) => Boolean(a.providerRef) && !a.fileId && !a.note && (a.kind === "image" || a.kind === "file")) });
         if (contact.bannedAt) continue;
         // Meta's reply windows count from when the customer wrote, not from when we processed it.
-        await tx.update(conversations).set({ lastMessageAt: received, lastInboundAt: ev.sentAt }).where(eq(conversations.id, conversation.id));
+        if (cache) cache.touched.set(conversation.id, { lastMessageAt: received, lastInboundAt: ev.sentAt });
+        else await tx.update(conversations).set({ lastMessageAt: received, lastInboundAt: ev.sentAt }).where(eq(conversations.id, conversation.id));
         out.push({ name: "message.created", data: { conversationId: conversation.id, messageId: message.id } });
         if (ev.attachments.some((a) => a.note === "unsupported")) {
           // F7: voice messages and calls are not supported, and the customer is told so, in their language.
@@ -274,7 +362,10 @@ export async function applyNormalizedEvents(tx: Tx, channel: Channel, events: No
       }
     }
   }
-  if (!context) out.push(...(await settlePendingEffects(tx, ctx.stored)));
+  if (!context) {
+    await flushApplyCache(tx, cache);
+    out.push(...(await settlePendingEffects(tx, ctx.stored)));
+  }
   return out;
 }
 

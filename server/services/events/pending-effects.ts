@@ -42,7 +42,8 @@ export async function settlePendingEffects(tx: Tx, stored: StoredMessage[]): Pro
   const rows = await tx
     .select()
     .from(pendingEffects)
-    .where(or(...[...pairs.values()].map((p) => and(eq(pendingEffects.channelId, p.channelId), eq(pendingEffects.target, p.target)))))
+    // One jsonb parameter: one statement shape (prepared once) whatever the batch size.
+    .where(sql`(${pendingEffects.channelId}, ${pendingEffects.target}) in (select v.c, v.t from jsonb_to_recordset(${JSON.stringify([...pairs.values()].map((p) => ({ c: p.channelId, t: p.target })))}::jsonb) as v(c uuid, t text))`)
     .orderBy(sql`${pendingEffects.sequence} asc nulls last`, pendingEffects.createdAt);
   if (rows.length === 0) return [];
 

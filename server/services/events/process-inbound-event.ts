@@ -7,7 +7,7 @@ import { sqlState } from "../../webhooks/db-errors";
 import { storableText } from "../../webhooks/json-safety";
 import { logger } from "../../log";
 import type { RealtimeEvent } from "../../realtime/channels";
-import { applyNormalizedEvents, type ApplyContext } from "./apply-normalized-events";
+import { applyNormalizedEvents, flushApplyCache, prefetchApplyCache, type ApplyContext } from "./apply-normalized-events";
 import { settlePendingEffects } from "./pending-effects";
 import { enqueuePostCommitJobs, runPostCommitJobs, type QueuedJob } from "./post-commit-jobs";
 
@@ -28,7 +28,8 @@ type Channel = typeof channels.$inferSelect;
 /** An event's stream: its order key (channel + chat), or the event alone for rows stored without one. */
 const LEGACY = "event:";
 const streamOf = (e: { orderKey: string | null; id: string }) => e.orderKey ?? `${LEGACY}${e.id}`;
-const textArray = (values: string[]) => sql`array[${sql.join(values.map((v) => sql`${v}`), sql`, `)}]::text[]`;
+/** A list as one jsonb parameter: the statement keeps one shape (prepared once) whatever the batch size. */
+const jsonParam = (value: unknown) => sql`${JSON.stringify(value)}::jsonb`;
 
 /**
  * Streams with work that is due, oldest first. Reads only the oldest waiting events through the pending index
@@ -59,7 +60,7 @@ type BatchResult = {
 /** The streams this transaction holds: a transaction-scoped advisory lock per stream, skipped when another holds it. */
 async function lockStreams(tx: Tx, keys: string[]): Promise<string[]> {
   const rows = await tx.execute<{ key: string }>(sql`
-    select k as key from unnest(${textArray(keys)}) as k where pg_try_advisory_xact_lock(hashtextextended(k, 0))`);
+    select k as key from jsonb_array_elements_text(${jsonParam(keys)}) as k where pg_try_advisory_xact_lock(hashtextextended(k, 0))`);
   return rows.map((r) => r.key);
 }
 
@@ -80,7 +81,10 @@ async function runBatch(tx: Tx, keys: string[], maxEvents: number): Promise<Batc
     .where(
       and(
         eq(inboundEvents.status, "received"),
-        or(ordered.length ? inArray(inboundEvents.orderKey, ordered) : undefined, legacyIds.length ? inArray(inboundEvents.id, legacyIds) : undefined),
+        or(
+          ordered.length ? sql`${inboundEvents.orderKey} in (select jsonb_array_elements_text(${jsonParam(ordered)}))` : undefined,
+          legacyIds.length ? inArray(inboundEvents.id, legacyIds) : undefined,
+        ),
       ),
     )
     .orderBy(asc(inboundEvents.orderKey), sql`${inboundEvents.sequence} asc nulls last`, asc(inboundEvents.arrival))
@@ -109,7 +113,18 @@ async function runBatch(tx: Tx, keys: string[], maxEvents: number): Promise<Batc
   const byId = new Map(found.map((f) => [f.channel.id, f]));
 
   const outcomes: { id: string; status: "processed" | "ignored" | "failed"; note: string | null; reason: string | null }[] = [];
-  const ctx: ApplyContext = { tiebreak: 0, stored: [] };
+  // Parsed first, so the batch's contacts and open conversations are read in one statement each.
+  const parsedEvents = new Map<string, ReturnType<NonNullable<ReturnType<typeof adapterFor>>["adapter"]["parseEvent"]>>();
+  const chats: { channelId: string; chatId: string }[] = [];
+  for (const event of runnable) {
+    const f = event.channelId ? byId.get(event.channelId) : undefined;
+    const resolved = f ? adapterFor(f.channel) : undefined;
+    if (!f || !resolved || event.payload === null) continue;
+    const parsed = resolved.adapter.parseEvent(event.payload, { locale: isLocale(f.locale) ? f.locale : undefined });
+    parsedEvents.set(event.id, parsed);
+    if (parsed.ok) for (const ev of parsed.events) if (ev.kind === "message") chats.push({ channelId: f.channel.id, chatId: ev.chatId });
+  }
+  const ctx: ApplyContext = { tiebreak: 0, stored: [], cache: await prefetchApplyCache(tx, chats) };
   const realtimeOf = (companyId: string) => {
     let list = result.realtime.get(companyId);
     if (!list) result.realtime.set(companyId, (list = []));
@@ -130,7 +145,7 @@ async function runBatch(tx: Tx, keys: string[], maxEvents: number): Promise<Batc
       outcomes.push({ id: event.id, status: "failed", note: event.note ?? "unsupported content: kept as raw bytes", reason: "unsupported_content" });
       continue;
     }
-    const parsed = resolved.adapter.parseEvent(event.payload, { locale: isLocale(f!.locale) ? f!.locale : undefined });
+    const parsed = parsedEvents.get(event.id)!;
     if (!parsed.ok) {
       // An event of a shape the product does not know: failed with the reason, never retried.
       outcomes.push({ id: event.id, status: "failed", note: storableText(parsed.reason), reason: "unsupported_shape" });
@@ -142,6 +157,7 @@ async function runBatch(tx: Tx, keys: string[], maxEvents: number): Promise<Batc
     realtimeOf(channel.companyId).push(...(await applyNormalizedEvents(tx, channel, parsed.events, ctx)));
     outcomes.push({ id: event.id, status: parsed.events.length === 0 ? "ignored" : "processed", note: parsed.ignoredReason ? storableText(parsed.ignoredReason) : null, reason: null });
   }
+  await flushApplyCache(tx, ctx.cache);
   const settled = await settlePendingEffects(tx, ctx.stored);
   for (const e of settled) {
     const m = ctx.stored.find((s) => s.messageId === (e.data as { messageId?: string }).messageId);
@@ -153,10 +169,7 @@ async function runBatch(tx: Tx, keys: string[], maxEvents: number): Promise<Batc
     update ${inboundEvents} as e set
       status = v.status::inbound_event_status, note = v.note, failure_reason = v.reason,
       processed_at = now(), attempts = e.attempts + 1
-    from (values ${sql.join(
-      outcomes.map((o) => sql`(${o.id}::uuid, ${o.status}, ${o.note}, ${o.reason})`),
-      sql`, `,
-    )}) as v(id, status, note, reason)
+    from jsonb_to_recordset(${jsonParam(outcomes)}) as v(id uuid, status text, note text, reason text)
     where e.id = v.id`);
   result.processed = outcomes.length;
 
