@@ -119,6 +119,63 @@ async function insertRow(row: Row): Promise<string | undefined> {
 }
 
 /**
+ * Group commit of acknowledgements: a request's row goes at once when fewer than GROUP_IN_FLIGHT inserts are
+ * running; rows that arrive meanwhile wait for one of them to finish and then go together, in arrival order, in
+ * one multi-row INSERT (one statement and one commit for many webhooks, no timer, no delay when idle). Each
+ * request is still answered only after its own row is committed. A group the database refuses is retried row
+ * by row, so one bad row fails only its own request (and is stored as raw bytes by the caller).
+ */
+const GROUP_IN_FLIGHT = 2;
+const GROUP_MAX_ROWS = 100;
+type Waiting = { row: Row; resolve: (id: string | undefined) => void; reject: (error: unknown) => void };
+const waiting: Waiting[] = [];
+let inFlight = 0;
+
+function insertRowGrouped(row: Row): Promise<string | undefined> {
+  return new Promise((resolve, reject) => {
+    waiting.push({ row, resolve, reject });
+    pumpGroups();
+  });
+}
+
+function pumpGroups(): void {
+  while (inFlight < GROUP_IN_FLIGHT && waiting.length) {
+    const group = waiting.splice(0, GROUP_MAX_ROWS);
+    inFlight++;
+    void insertGroup(group).finally(() => {
+      inFlight--;
+      pumpGroups();
+    });
+  }
+}
+
+const rowKey = (row: Row) => `${row.provider}\u0000${row.dedupeKey}`;
+
+async function insertGroup(group: Waiting[]): Promise<void> {
+  if (group.length === 1) {
+    const [one] = group;
+    await insertRow(one!.row).then(one!.resolve, one!.reject);
+    return;
+  }
+  // A key twice in one group: the first is inserted, the others are its redeliveries.
+  const first = new Map<string, Row>();
+  for (const w of group) if (!first.has(rowKey(w.row))) first.set(rowKey(w.row), w.row);
+  let stored: { id: string; provider: Row["provider"]; dedupeKey: string }[];
+  try {
+    stored = await db
+      .insert(inboundEvents)
+      .values([...first.values()])
+      .onConflictDoNothing({ target: [inboundEvents.provider, inboundEvents.dedupeKey] })
+      .returning({ id: inboundEvents.id, provider: inboundEvents.provider, dedupeKey: inboundEvents.dedupeKey });
+  } catch {
+    await Promise.all(group.map((w) => insertRow(w.row).then(w.resolve, w.reject)));
+    return;
+  }
+  const ids = new Map(stored.map((r) => [`${r.provider}\u0000${r.dedupeKey}`, r.id]));
+  for (const w of group) w.resolve(first.get(rowKey(w.row)) === w.row ? ids.get(rowKey(w.row)) : undefined);
+}
+
+/**
  * A key seen before: a redelivery, unless the stored row is older than `reuseAfterMs` (a provider that
  * reuses keys after a while). Then the old row's key is archived (suffixed with its id) and the new event
  * stored, in one transaction.
@@ -148,7 +205,8 @@ export async function storeInboundEvent(channel: Channel, event: AcceptedEvent, 
   try {
     let id: string | undefined;
     try {
-      id = await insertRow(row);
+      // Rows kept as raw bytes (already failed) go alone; the rest share a group commit.
+      id = row.payload === null ? await insertRow(row) : await insertRowGrouped(row);
     } catch (error) {
       if (!isValueRefused(error) || sqlState(error) === "23503") throw error;
       logger.warn("webhook.value_refused", { provider: channel.provider, channelId: channel.id, code: sqlState(error), bytes: event.raw.length });
