@@ -29,6 +29,20 @@ export type ApplyCache = {
   open: Map<string, Conversation | null>;
   lines: Map<string, Line | undefined>;
   touched: Map<string, { lastMessageAt: Date; lastInboundAt: Date }>;
+  /**
+   * New messages waiting to be inserted together (one multi-row INSERT per run of new messages), with what follows
+   * each once it is in: the stored record, the conversation's times, the realtime event (through `emit`). A
+   * duplicate (same provider id, stored before or earlier in the run) is skipped as one by one.
+   */
+  pending: PendingMessage[];
+  emit?: (companyId: string, event: RealtimeEvent) => void;
+};
+
+type PendingMessage = {
+  row: typeof messages.$inferInsert & { id: string };
+  stored: StoredMessage;
+  companyId: string;
+  touch?: { lastMessageAt: Date; lastInboundAt: Date };
 };
 
 const contactKey = (channelId: string, chatId: string) => `${channelId}\u0000${chatId}`;
@@ -37,7 +51,7 @@ const jsonParam = (value: unknown) => sql`${JSON.stringify(value)}::jsonb`;
 
 /** Reads the live contacts of these chats and their open conversations, two statements for the whole batch. */
 export async function prefetchApplyCache(tx: Tx, chats: { channelId: string; chatId: string }[]): Promise<ApplyCache> {
-  const cache: ApplyCache = { contacts: new Map(), open: new Map(), lines: new Map(), touched: new Map() };
+  const cache: ApplyCache = { contacts: new Map(), open: new Map(), lines: new Map(), touched: new Map(), pending: [] };
   const wanted = new Map(chats.map((c) => [contactKey(c.channelId, c.chatId), { c: c.channelId, x: c.chatId }]));
   if (wanted.size === 0) return cache;
   const found = await tx
@@ -61,9 +75,27 @@ export async function prefetchApplyCache(tx: Tx, chats: { channelId: string; cha
   return cache;
 }
 
-/** Writes what the cache holds back (the conversations' last-message times) and forgets what it read. */
-export async function flushApplyCache(tx: Tx, cache: ApplyCache | undefined): Promise<void> {
+/** Writes what the cache holds back (new messages, the conversations' last-message times) and forgets what it read. */
+export async function flushApplyCache(tx: Tx, ctx: ApplyContext): Promise<void> {
+  const cache = ctx.cache;
   if (!cache) return;
+  if (cache.pending.length) {
+    const pending = cache.pending;
+    cache.pending = [];
+    const inserted = await tx
+      .insert(messages)
+      .values(pending.map((p) => p.row))
+      .onConflictDoNothing({ target: [messages.channelId, messages.providerMessageId] })
+      .returning({ id: messages.id });
+    const ids = new Set(inserted.map((m) => m.id));
+    for (const p of pending) {
+      if (!ids.has(p.row.id)) continue;
+      ctx.stored.push(p.stored);
+      if (!p.touch) continue;
+      cache.touched.set(p.stored.conversationId, p.touch);
+      cache.emit?.(p.companyId, { name: "message.created", data: { conversationId: p.stored.conversationId, messageId: p.row.id } });
+    }
+  }
   if (cache.touched.size) {
     const rows = [...cache.touched].map(([id, t]) => ({ id, m: t.lastMessageAt, i: t.lastInboundAt }));
     cache.touched.clear();
@@ -172,7 +204,7 @@ export async function applyNormalizedEvents(tx: Tx, channel: Channel, events: No
   const cache = ctx.cache;
   for (const ev of events) {
     // Anything but a new message reads the database as it is: what the batch cache holds is written first.
-    if (ev.kind !== "message") await flushApplyCache(tx, cache);
+    if (ev.kind !== "message") await flushApplyCache(tx, ctx);
     switch (ev.kind) {
       case "message": {
         const contact = await upsertContact(tx, channel, ev, cache);
@@ -182,32 +214,44 @@ export async function applyNormalizedEvents(tx: Tx, channel: Channel, events: No
         const { conversation } = contact.bannedAt
           ? await unroutedConversation(tx, channel, contact.id, received)
           : await openConversation(tx, channel, contact.id, received, cache);
-        const [message] = await tx
-          .insert(messages)
-          .values({
+        const row = {
+          companyId: channel.companyId,
+          conversationId: conversation.id,
+          channelId: channel.id,
+          direction: "inbound",
+          authorKind: "customer",
+          authorName: ev.participantName ?? contact.displayName,
+          text,
+          attachments: ev.attachments,
+          providerMessageId: ev.providerMessageId,
+          deliveryStatus: "delivered",
+          providerTimestamp: ev.sentAt,
+          sortKey: sortKeyFor(ev.sentAt, ctx.tiebreak),
+        } satisfies typeof messages.$inferInsert;
+        const fetchable = ev.attachments.some((a) => Boolean(a.providerRef) && !a.fileId && !a.note && (a.kind === "image" || a.kind === "file"));
+        const unsupported = ev.attachments.some((a) => a.note === "unsupported");
+        if (cache?.emit && !unsupported) {
+          // Inserted with the rest of this run of new messages (flushApplyCache), in this order.
+          const id = randomUUID();
+          cache.pending.push({
+            row: { ...row, id },
+            stored: { channelId: channel.id, messageId: id, conversationId: conversation.id, keys: [ev.providerMessageId], direction: "inbound", chatId: ev.chatId, sentAt: null, fetchable },
             companyId: channel.companyId,
-            conversationId: conversation.id,
-            channelId: channel.id,
-            direction: "inbound",
-            authorKind: "customer",
-            authorName: ev.participantName ?? contact.displayName,
-            text,
-            attachments: ev.attachments,
-            providerMessageId: ev.providerMessageId,
-            deliveryStatus: "delivered",
-            providerTimestamp: ev.sentAt,
-            sortKey: sortKeyFor(ev.sentAt, ctx.tiebreak),
-          })
-          .onConflictDoNothing({ target: [messages.channelId, messages.providerMessageId] })
-          .returning({ id: messages.id });
+            touch: contact.bannedAt ? undefined : { lastMessageAt: received, lastInboundAt: ev.sentAt },
+          });
+          break;
+        }
+        // A notice follows this one: what waits goes first, so the thread keeps its order.
+        await flushApplyCache(tx, ctx);
+        const [message] = await tx.insert(messages).values(row).onConflictDoNothing({ target: [messages.channelId, messages.providerMessageId] }).returning({ id: messages.id });
         if (!message) continue;
-        ctx.stored.push({ channelId: channel.id, messageId: message.id, conversationId: conversation.id, keys: [ev.providerMessageId], direction: "inbound", chatId: ev.chatId, sentAt: null, fetchable: ev.attachments.some((a) => Boolean(a.providerRef) && !a.fileId && !a.note && (a.kind === "image" || a.kind === "file")) });
+        ctx.stored.push({ channelId: channel.id, messageId: message.id, conversationId: conversation.id, keys: [ev.providerMessageId], direction: "inbound", chatId: ev.chatId, sentAt: null, fetchable });
         if (contact.bannedAt) continue;
         // Meta's reply windows count from when the customer wrote, not from when we processed it.
         if (cache) cache.touched.set(conversation.id, { lastMessageAt: received, lastInboundAt: ev.sentAt });
         else await tx.update(conversations).set({ lastMessageAt: received, lastInboundAt: ev.sentAt }).where(eq(conversations.id, conversation.id));
         out.push({ name: "message.created", data: { conversationId: conversation.id, messageId: message.id } });
-        if (ev.attachments.some((a) => a.note === "unsupported")) {
+        if (unsupported) {
           // F7: voice messages and calls are not supported, and the customer is told so, in their language.
           const customerLocale = localeForLanguageTag(ev.languageCode);
           const t = translator(catalog(customerLocale), customerLocale);
@@ -363,7 +407,7 @@ export async function applyNormalizedEvents(tx: Tx, channel: Channel, events: No
     }
   }
   if (!context) {
-    await flushApplyCache(tx, cache);
+    await flushApplyCache(tx, ctx);
     out.push(...(await settlePendingEffects(tx, ctx.stored)));
   }
   return out;

@@ -125,6 +125,7 @@ async function runBatch(tx: Tx, keys: string[], maxEvents: number): Promise<Batc
     if (parsed.ok) for (const ev of parsed.events) if (ev.kind === "message") chats.push({ channelId: f.channel.id, chatId: ev.chatId });
   }
   const ctx: ApplyContext = { tiebreak: 0, stored: [], cache: await prefetchApplyCache(tx, chats) };
+  ctx.cache!.emit = (companyId, e) => realtimeOf(companyId).push(e);
   const realtimeOf = (companyId: string) => {
     let list = result.realtime.get(companyId);
     if (!list) result.realtime.set(companyId, (list = []));
@@ -157,7 +158,7 @@ async function runBatch(tx: Tx, keys: string[], maxEvents: number): Promise<Batc
     realtimeOf(channel.companyId).push(...(await applyNormalizedEvents(tx, channel, parsed.events, ctx)));
     outcomes.push({ id: event.id, status: parsed.events.length === 0 ? "ignored" : "processed", note: parsed.ignoredReason ? storableText(parsed.ignoredReason) : null, reason: null });
   }
-  await flushApplyCache(tx, ctx.cache);
+  await flushApplyCache(tx, ctx);
   const settled = await settlePendingEffects(tx, ctx.stored);
   for (const e of settled) {
     const m = ctx.stored.find((s) => s.messageId === (e.data as { messageId?: string }).messageId);
