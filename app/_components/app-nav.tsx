@@ -38,6 +38,8 @@ export function AppNav({ user, initialNeedsAttention, sandbox }: { user: { name:
               {attention.data && (
                 <span data-testid="settings-alert" className="ml-2 inline-flex items-center gap-1" title={t("nav.settingsNeedsAttention")}>
                   <span aria-hidden className="inline-block h-2.5 w-2.5 rounded-full bg-red-600" />
+                  {/* Words at every width: a short one on narrow screens, the sentence where there is room. */}
+                  <span aria-hidden className="text-xs lg:hidden">{t("nav.settingsNeedsAttentionShort")}</span>
                   <span className="sr-only lg:not-sr-only lg:text-xs">{t("nav.settingsNeedsAttention")}</span>
                 </span>
               )}

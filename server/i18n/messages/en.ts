@@ -11,6 +11,7 @@ export const en = {
   "nav.inbox": "Inbox",
   "nav.settings": "Settings",
   "nav.settingsNeedsAttention": "A channel lost its connection",
+  "nav.settingsNeedsAttentionShort": "Connection lost",
   "nav.signOut": "Sign out",
   "nav.language": "Language",
   "nav.mainNavigation": "Main navigation",

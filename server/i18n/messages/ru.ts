@@ -12,6 +12,7 @@ export const ru: Catalog = {
   "nav.inbox": "Входящие",
   "nav.settings": "Настройки",
   "nav.settingsNeedsAttention": "Канал потерял подключение",
+  "nav.settingsNeedsAttentionShort": "Нет связи",
   "nav.signOut": "Выйти",
   "nav.language": "Язык",
   "nav.mainNavigation": "Главное меню",

@@ -12,6 +12,7 @@ export const uk: Catalog = {
   "nav.inbox": "Вхідні",
   "nav.settings": "Налаштування",
   "nav.settingsNeedsAttention": "Канал втратив підключення",
+  "nav.settingsNeedsAttentionShort": "Немає зв’язку",
   "nav.signOut": "Вийти",
   "nav.language": "Мова",
   "nav.mainNavigation": "Головне меню",
