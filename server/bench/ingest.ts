@@ -10,30 +10,17 @@
  * created beside it and dropped at the end. `next build` runs once (BENCH_REBUILD=1 builds again).
  * BENCH_SECONDS (default 20) sets the load time of each side.
  */
-import { fork, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
+import { fork } from "node:child_process";
 import os from "node:os";
 import path from "node:path";
-import postgres from "postgres";
-import { processEnvironment } from "../env.js";
+import { configureApp, ensureBuild, freePort, startApp, throwawayDatabase, vars, writeResult } from "./harness";
 import { runLoad, type LoadResult } from "./load";
 
-const vars = processEnvironment();
 const SECONDS = Number(vars.BENCH_SECONDS ?? 20);
 const CONNECTIONS = 32;
 const CHATS = 1000;
 const MAX_REQUESTS = 200_000;
 const DRAIN_TIMEOUT_MS = 120_000;
-
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const s = createServer();
-    s.listen(0, "127.0.0.1", () => {
-      const a = s.address();
-      s.close(() => (typeof a === "object" && a ? resolve(a.port) : reject(new Error("no port"))));
-    });
-  });
 
 const updateBody = (updateId: number) => {
   const chat = 500_000_000 + (updateId % CHATS);
@@ -41,32 +28,11 @@ const updateBody = (updateId: number) => {
 };
 
 async function main() {
-  const adminUrl = vars.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
-  const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
-  const name = `switchboard_bench_${process.pid}`;
-  await admin.unsafe(`drop database if exists ${name} with (force)`);
-  await admin.unsafe(`create database ${name}`);
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  const databaseUrl = url.toString();
-
-  // Configuration of the app under test, set before any app module reads it. Provider APIs point at a closed
-  // loopback port: nothing leaves the machine (health probes fail fast, sends are not part of the run).
-  const dead = "http://127.0.0.1:9";
-  Object.assign(vars, {
-    DATABASE_URL: databaseUrl,
-    DATABASE_POOL_MAX: "10",
-    NEXTAUTH_SECRET: vars.NEXTAUTH_SECRET ?? "bench-secret-bench-secret-bench-secret-0001",
-    ENCRYPTION_KEY: vars.ENCRYPTION_KEY ?? Buffer.alloc(32, 7).toString("base64"),
-    LOG_LEVEL: "warn",
-    TELEGRAM_API_BASE_URL: dead,
-    META_GRAPH_API_BASE_URL: dead,
-    VK_API_BASE_URL: dead,
-    RESEND_BASE_URL: dead,
-    CHANNEL_PROBE_INTERVAL_SECONDS: "3600",
-    SANDBOX: "off",
-  });
-  vars.EMBEDDED_PUSHER_PORT = String(await freePort());
+  const database = await throwawayDatabase("ingest");
+  const databaseUrl = database.url;
+  // Configuration of the app under test, set before any app module reads it (providers point at a closed port).
+  const port = await freePort();
+  await configureApp(databaseUrl, port);
 
   const { migrateDatabase } = await import("../../db/migrate");
   const { createDatabase } = await import("../../db");
@@ -98,23 +64,12 @@ async function main() {
     child.kill("SIGTERM");
 
     // 2. The app: a production build, `next start` through the launcher's stack, PostgreSQL with a pool of 10.
-    if (vars.BENCH_REBUILD === "1" || !existsSync(path.join(process.cwd(), ".next", "BUILD_ID"))) {
-      console.log("bench: next build …");
-      const built = spawnSync(process.execPath, [path.join(process.cwd(), "node_modules", "next", "dist", "bin", "next"), "build"], { stdio: "inherit", env: { ...vars, NODE_ENV: "production" } });
-      if (built.status !== 0) throw new Error("next build failed");
-    }
-    const { startStack } = await import("../launcher/stack");
-    const port = await freePort();
-    const stack = await startStack({ mode: "start", port, log: () => {} });
-    stop.push(() => stack.stop());
-    const appUrl = `http://127.0.0.1:${port}`;
+    ensureBuild();
+    const started = await startApp(port);
+    stop.push(() => started.stop());
+    const appUrl = started.url;
     const hook = `/api/webhooks/telegram/${app.telegram.channelId}`;
     const headers = { "content-type": "application/json", "x-telegram-bot-api-secret-token": app.telegram.webhookSecret };
-    for (let i = 0; i < 100; i++) {
-      const up = await fetch(`${appUrl}/api/health`).then((r) => r.ok, () => false);
-      if (up) break;
-      await new Promise((r) => setTimeout(r, 300));
-    }
     // Warm the route (compiled chunks, pool, caches) before measuring.
     await runLoad({ url: appUrl, connections: 4, durationMs: 2000, maxRequests: 300, next: (i) => ({ path: hook, headers, body: updateBody(800_000_000 + i) }) });
     const countMessages = async () => (await client<{ n: number }[]>`select count(*)::int as n from messages where channel_id = ${app.telegram.channelId} and direction = 'inbound'`)[0]!.n;
@@ -140,8 +95,7 @@ async function main() {
   } finally {
     for (const s of stop.reverse()) await s().catch(() => undefined);
     await client.end({ timeout: 5 });
-    await admin.unsafe(`drop database if exists ${name} with (force)`).catch(() => undefined);
-    await admin.end();
+    await database.drop();
   }
 
   const result = {
@@ -173,9 +127,7 @@ async function main() {
       `ratio     messages/s ÷ baseline req/s = ${f(result.ratio.messages, 2)} (target ≥ 0.8) · ack p99 ÷ baseline p99 = ${f(result.ratio.ackP99, 2)} (target ≤ 2)`,
     ].join("\n"),
   );
-  const out = path.join(vars.DATA_DIR ?? ".data", "bench");
-  mkdirSync(out, { recursive: true });
-  writeFileSync(path.join(out, "ingest.json"), `${JSON.stringify(result, null, 2)}\n`);
+  writeResult("ingest", result);
 }
 
 await main();
