@@ -2,6 +2,7 @@ import { eq } from "drizzle-orm";
 import type { NextAuthOptions, Session } from "next-auth";
 import { getServerSession } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
+import { cache } from "react";
 import { z } from "zod";
 import { db } from "../../db";
 import { users } from "../../db/schema";
@@ -91,13 +92,15 @@ export function authOptions(): NextAuthOptions {
 
 /**
  * The signed-in user, re-read from the database so a deleted user or a changed role takes effect at once
- * (the JWT alone would keep the old role until it expires).
+ * (the JWT alone would keep the old role until it expires). Read once per server render: the layouts, the page
+ * and the chosen language all ask, and React's `cache` lets them share one read (outside a render — route
+ * handlers, tRPC — every call reads afresh).
  */
-export async function getSessionUser(): Promise<SessionUser | null> {
+export const getSessionUser = cache(async function getSessionUser(): Promise<SessionUser | null> {
   const session: Session | null = await getServerSession(authOptions());
   const id = session?.user?.id;
   if (!id) return null;
   const [user] = await db.select().from(users).where(eq(users.id, id)).limit(1);
   if (!user || user.deactivatedAt) return null;
   return { id: user.id, companyId: user.companyId, role: user.role, name: user.name, email: user.email, locale: user.locale ?? undefined };
-}
+});
