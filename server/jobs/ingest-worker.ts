@@ -46,6 +46,7 @@ class IngestWorker {
   private notifyPending = false;
   private lastHousekeeping = 0;
   private lastExpiry = 0;
+  private housekeepingRun?: Promise<void>;
 
   constructor(private readonly o: IngestWorkerOptions) {}
 
@@ -71,6 +72,7 @@ class IngestWorker {
     setIngestWake(undefined);
     clearInterval(this.timer);
     await this.unlisten?.().catch(() => undefined);
+    await this.housekeepingRun;
   }
 
   /** A webhook stored events: process now, and tell the other instances. */
@@ -115,7 +117,10 @@ class IngestWorker {
         this.again = false;
         await this.drain();
       } while (this.again && !this.stopped);
-      await this.housekeeping();
+      // Beside the drains, never in their way: a retried job that takes long must not hold new messages back.
+      this.housekeepingRun ??= this.housekeeping()
+        .catch((error: unknown) => logger.error("ingest.housekeeping_failed", { error }))
+        .finally(() => (this.housekeepingRun = undefined));
     } catch (error) {
       logger.error("ingest.pass_failed", { error });
     } finally {

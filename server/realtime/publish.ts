@@ -4,11 +4,14 @@ import { companyChannel, type RealtimeEvent } from "./channels";
 import { serverRealtimeConfig } from "./config";
 
 let client: Pusher | undefined;
+const PUBLISH_TIMEOUT_MS = 5_000;
 
 export function pusherServer(): Pusher {
   if (!client) {
     const c = serverRealtimeConfig();
-    client = new Pusher({ appId: c.appId, key: c.key, secret: c.secret, host: c.host, port: c.port ? String(c.port) : undefined, useTLS: c.useTLS, cluster: c.cluster });
+    // A bounded request: publishing runs on the ingest worker's path, and the SDK has no timeout of its own, so a
+    // server that never answers would otherwise hold every later message back.
+    client = new Pusher({ appId: c.appId, key: c.key, secret: c.secret, host: c.host, port: c.port ? String(c.port) : undefined, useTLS: c.useTLS, cluster: c.cluster, timeout: PUBLISH_TIMEOUT_MS });
   }
   return client;
 }
