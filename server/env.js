@@ -111,6 +111,10 @@ const schema = z
     TELEGRAM_WEBHOOK_MAX_CONNECTIONS: int(20, 1).pipe(z.number().max(100)),
     WEBHOOK_MAX_BODY_BYTES: int(1024 * 1024, 1024),
     JOBS_ENABLED: bool(true),
+    // Where stored webhook events become messages: "app" (in the web server's process) or "process" (a worker
+    // process of its own, woken by LISTEN/NOTIFY; the launcher chooses it on PostgreSQL, so acknowledgements never
+    // share an event loop with processing). The embedded PGlite serves one connection, hence "app" there.
+    INGEST_WORKER: z.enum(["app", "process"]).default("app"),
     // How often each channel's connection is checked (getMe + getWebhookInfo, groups.getById + callback
     // servers): a silent loss is noticed within about two intervals. Jittered by ±20%.
     CHANNEL_PROBE_INTERVAL_SECONDS: int(180, 5),

@@ -63,7 +63,8 @@ async function main() {
     baseline = await runLoad({ url: baseUrl, connections: CONNECTIONS, durationMs: SECONDS * 1000, maxRequests: MAX_REQUESTS, next: (i) => ({ path: "/", headers: { "content-type": "application/json" }, body: updateBody(i + 1) }) });
     child.kill("SIGTERM");
 
-    // 2. The app: a production build, `next start` through the launcher's stack, PostgreSQL with a pool of 10.
+    // 2. The app: the production build as `npm start` runs it (the launcher's stack: the web server with its
+    //    webhook intake, and the ingest worker in its own process), PostgreSQL with a pool of 10 each.
     ensureBuild();
     const started = await startApp(port);
     stop.push(() => started.stop());
@@ -113,6 +114,8 @@ async function main() {
       messagesPerSecond,
       drainedAfterSeconds: drainedSeconds,
       eventsRetried: retried,
+      // Every acknowledged update became exactly one message (ids are unique, so a duplicate would show here).
+      everyAckOneMessage: made === acks!.ok,
     },
     ratio: { messages: messagesPerSecond / (baseline!.ok / baseline!.seconds), ackP99: acks!.p99 / baseline!.p99 },
     measuredAt: new Date().toISOString(),
@@ -123,7 +126,7 @@ async function main() {
       `cores ${result.cores} · ${CONNECTIONS} connections · ${CHATS} chats · ${SECONDS} s of load each`,
       `baseline  ${f(result.baseline.reqPerSecond)} req/s   p50 ${f(result.baseline.p50Ms, 1)} ms  p99 ${f(result.baseline.p99Ms, 1)} ms  errors ${result.baseline.errors}`,
       `app       ${f(result.app.acksPerSecond)} acks/s  p50 ${f(result.app.ackP50Ms, 1)} ms  p99 ${f(result.app.ackP99Ms, 1)} ms  errors ${result.app.errors}`,
-      `app       ${f(result.app.messagesPerSecond)} messages/s (${made} messages, load start → backlog drained in ${f(drainedSeconds, 1)} s), events retried ${retried}`,
+      `app       ${f(result.app.messagesPerSecond)} messages/s (${made} messages for ${acks!.ok} acknowledgements${result.app.everyAckOneMessage ? ", each exactly one" : " — NOT one each"}, load start → backlog drained in ${f(drainedSeconds, 1)} s), events retried ${retried}`,
       `ratio     messages/s ÷ baseline req/s = ${f(result.ratio.messages, 2)} (target ≥ 0.8) · ack p99 ÷ baseline p99 = ${f(result.ratio.ackP99, 2)} (target ≤ 2)`,
     ].join("\n"),
   );

@@ -7,7 +7,7 @@ import { performance } from "node:perf_hooks";
 
 export type LoadResult = { requests: number; ok: number; errors: number; seconds: number; p50: number; p99: number; startedAt: number };
 
-export async function runLoad(opts: { url: string; connections: number; durationMs: number; maxRequests: number; next: (i: number) => { path: string; headers: Record<string, string>; body: string } }): Promise<LoadResult> {
+export async function runLoad(opts: { url: string; connections: number; durationMs: number; maxRequests: number; next: (i: number) => { path: string; headers: Record<string, string>; body: string; method?: "GET" | "POST" } }): Promise<LoadResult> {
   const target = new URL(opts.url);
   if (!["127.0.0.1", "localhost", "[::1]"].includes(target.hostname)) throw new Error("the load generator only talks to loopback addresses");
   const agent = new Agent({ keepAlive: true, maxSockets: opts.connections });
@@ -22,7 +22,7 @@ export async function runLoad(opts: { url: string; connections: number; duration
     new Promise<void>((resolve) => {
       const r = opts.next(i);
       const t0 = performance.now();
-      const req = request({ host: target.hostname, port: target.port, path: r.path, method: "POST", agent, headers: { ...r.headers, "content-length": Buffer.byteLength(r.body) } }, (res) => {
+      const req = request({ host: target.hostname, port: target.port, path: r.path, method: r.method ?? "POST", agent, headers: r.method === "GET" ? r.headers : { ...r.headers, "content-length": Buffer.byteLength(r.body) } }, (res) => {
         res.resume();
         res.on("end", () => {
           latencies.push(performance.now() - t0);

@@ -1,10 +1,10 @@
 import { randomUUID } from "node:crypto";
-import { sql } from "drizzle-orm";
 import { databaseClient, db } from "../../db";
 import { logger } from "../log";
 import { expirePendingEffects } from "../services/events/pending-effects";
 import { sweepPostCommitJobs } from "../services/events/post-commit-jobs";
 import { dueStreams, processStreams } from "../services/events/process-inbound-event";
+import { INGEST_CHANNEL, ingestNotifier } from "./ingest-notify";
 import { setIngestWake } from "./ingest-wake";
 
 /**
@@ -17,17 +17,20 @@ import { setIngestWake } from "./ingest-wake";
  *   (this process's other lanes, or another app instance on the same database) skips it instead of waiting, and
  *   a crash releases it with the connection. Processing commits with the events' statuses, so there is no lease.
  * - Woken in process by the webhook routes (setIngestWake); on PostgreSQL with a pool of more than one connection
- *   also by LISTEN/NOTIFY, so instances on one database wake each other; and by a short poll for retries that
- *   come due (PGlite has one connection and no second session to LISTEN on: in-process wake plus the poll).
+ *   also by LISTEN/NOTIFY, so instances on one database wake each other and the worker can run in a process of
+ *   its own (worker-process.ts); and by a short poll for retries that come due (PGlite has one connection and no
+ *   second session to LISTEN on: in-process wake plus the poll).
  */
-const CHANNEL = "switchboard_ingest";
 
 export type IngestWorkerOptions = { concurrency: number; streamsPerBatch: number; maxEvents: number; pollMs: number; listen: boolean };
 
-export function ingestWorkerOptions(poolMax: number): IngestWorkerOptions {
+export function ingestWorkerOptions(poolMax: number, ownProcess = false): IngestWorkerOptions {
   // One connection: short transactions, so acknowledgements queued behind a batch wait little.
   if (poolMax <= 1) return { concurrency: 1, streamsPerBatch: 8, maxEvents: 40, pollMs: 250, listen: false };
-  // Leave most of the pool to acknowledgements; two lanes keep the database busy without starving them.
+  // A process of its own: the pool is the worker's, less the connections for post-commit jobs and housekeeping.
+  if (ownProcess) return { concurrency: Math.max(1, Math.min(4, poolMax - 2)), streamsPerBatch: 64, maxEvents: 256, pollMs: 1000, listen: true };
+  // Beside the web server: leave most of the pool to acknowledgements; two lanes keep the database busy without
+  // starving them.
   return { concurrency: Math.max(1, Math.min(4, Math.floor(poolMax / 4))), streamsPerBatch: 64, maxEvents: 256, pollMs: 1000, listen: true };
 }
 
@@ -42,8 +45,7 @@ class IngestWorker {
   private stopped = false;
   private timer?: NodeJS.Timeout;
   private unlisten?: () => Promise<void>;
-  private notifying = false;
-  private notifyPending = false;
+  private readonly notifier = ingestNotifier(this.id);
   private lastHousekeeping = 0;
   private lastExpiry = 0;
   private housekeepingRun?: Promise<void>;
@@ -56,7 +58,7 @@ class IngestWorker {
     this.timer.unref?.();
     if (this.o.listen) {
       try {
-        const sub = await databaseClient().listen(CHANNEL, (payload) => {
+        const sub = await databaseClient().listen(INGEST_CHANNEL, (payload) => {
           if (payload !== this.id) this.kick();
         });
         this.unlisten = () => sub.unlisten();
@@ -69,6 +71,7 @@ class IngestWorker {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.notifier.stop();
     setIngestWake(undefined);
     clearInterval(this.timer);
     await this.unlisten?.().catch(() => undefined);
@@ -82,23 +85,7 @@ class IngestWorker {
   }
 
   private notify(): void {
-    if (!this.o.listen || this.stopped) return;
-    if (this.notifying) {
-      this.notifyPending = true;
-      return;
-    }
-    this.notifying = true;
-    // Coalesced: at most one NOTIFY in flight, whatever the webhook rate.
-    void db
-      .execute(sql`select pg_notify(${CHANNEL}, ${this.id})`)
-      .catch((error: unknown) => logger.warn("ingest.notify_failed", { error }))
-      .finally(() => {
-        this.notifying = false;
-        if (this.notifyPending) {
-          this.notifyPending = false;
-          setTimeout(() => this.notify(), 20).unref?.();
-        }
-      });
+    if (this.o.listen) this.notifier.notify();
   }
 
   kick(): void {
@@ -169,12 +156,12 @@ class IngestWorker {
 
 const globalForIngest = globalThis as unknown as { switchboardIngest?: IngestWorker };
 
-export async function startIngestWorker(poolMax: number, overrides: Partial<IngestWorkerOptions> = {}): Promise<void> {
+export async function startIngestWorker(poolMax: number, overrides: Partial<IngestWorkerOptions> = {}, ownProcess = false): Promise<void> {
   if (globalForIngest.switchboardIngest) return;
-  const worker = new IngestWorker({ ...ingestWorkerOptions(poolMax), ...overrides });
+  const worker = new IngestWorker({ ...ingestWorkerOptions(poolMax, ownProcess), ...overrides });
   globalForIngest.switchboardIngest = worker;
   await worker.start();
-  logger.info("ingest.started", { poolMax });
+  logger.info("ingest.started", { poolMax, ownProcess });
 }
 
 export async function stopIngestWorker(): Promise<void> {

@@ -2,6 +2,8 @@ import { databaseClient, db } from "../../db";
 import { env } from "../env.js";
 import { logger } from "../log";
 import { createBoss } from "./boss";
+import { ingestNotifier } from "./ingest-notify";
+import { setIngestWake } from "./ingest-wake";
 import { startIngestWorker } from "./ingest-worker";
 import { startProbeScheduler } from "./probes";
 import { startJobRunner } from "./runner";
@@ -9,7 +11,8 @@ import { startJobRunner } from "./runner";
 const globalForBoss = globalThis as unknown as { switchboardBoss?: Promise<void> };
 
 /**
- * Background work in the app process: the ingest worker (webhook events in provider order), the queue runner
+ * Background work in the app process: the ingest worker (webhook events in provider order) unless it runs in a
+ * process of its own (INGEST_WORKER=process: the webhook routes then ring it through NOTIFY), the queue runner
  * (sends, emails) and pg-boss for scheduled, durable jobs (channel health probes). Started once per process,
  * also across dev reloads.
  */
@@ -17,7 +20,8 @@ export function startJobRunnerIfEnabled(): void {
   const e = env();
   if (!e.JOBS_ENABLED) return;
   startJobRunner();
-  void startIngestWorker(e.DATABASE_POOL_MAX).catch((error: unknown) => logger.error("ingest.start_failed", { error }));
+  if (e.INGEST_WORKER === "process") setIngestWake(ingestNotifier(`app:${process.pid}`).notify);
+  else void startIngestWorker(e.DATABASE_POOL_MAX).catch((error: unknown) => logger.error("ingest.start_failed", { error }));
   globalForBoss.switchboardBoss ??= (async () => {
     const boss = createBoss(databaseClient(), { singleConnection: e.DATABASE_POOL_MAX === 1 });
     boss.on("error", (error: Error) => logger.warn("boss.error", { error: error.name }));

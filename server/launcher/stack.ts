@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import { fork, spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import { startEmbeddedDatabase, type EmbeddedDatabase } from "../../db/embedded";
 import { createDatabase, type Database } from "../../db";
@@ -60,35 +60,73 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     log(`switchboard: embedded Pusher-protocol server on 127.0.0.1:${embeddedPusher.port}`);
   }
 
-  const nextBin = path.join(process.cwd(), "node_modules", "next", "dist", "bin", "next");
-  const app = spawn(process.execPath, [nextBin, opts.mode, "--port", String(opts.port)], {
-    stdio: "inherit",
-    env: {
-      ...processEnvironment(),
-      ...opts.appEnv,
-      DATABASE_URL: databaseUrl,
-      DATABASE_POOL_MAX: String(poolMax),
-      ...(opts.mode === "start" ? { NODE_ENV: "production" } : {}),
-    },
-  });
+  const childEnv: NodeJS.ProcessEnv = {
+    ...processEnvironment(),
+    ...opts.appEnv,
+    DATABASE_URL: databaseUrl,
+    DATABASE_POOL_MAX: String(poolMax),
+    ...(opts.mode === "start" ? { NODE_ENV: "production" } : {}),
+  };
+  // `npm start` on PostgreSQL: the ingest worker gets a process (and a pool) of its own, so acknowledgements never
+  // wait behind processing on one event loop. Not on PGlite (one connection) nor in `npm run dev` (code reloads
+  // reach the web server only); INGEST_WORKER=app keeps it in the web server.
+  const ownWorker = opts.mode === "start" && !embeddedDb && e.JOBS_ENABLED && processEnvironment().INGEST_WORKER !== "app";
+  if (ownWorker) childEnv.INGEST_WORKER = "process";
 
   let stopped = false;
+  let worker: ChildProcess | undefined;
+  const startWorker = () => {
+    const child = fork(path.join(import.meta.dirname, "..", "jobs", "worker-process.ts"), [], {
+      execArgv: ["--import", "tsx"],
+      env: childEnv,
+      stdio: ["ignore", "inherit", "inherit", "ipc"],
+    });
+    worker = child;
+    child.once("exit", (code, signal) => {
+      if (stopped) return;
+      // It never stops on its own: say so and start another (stored events wait for it, nothing is lost).
+      log(`switchboard: the ingest worker exited (${signal ?? code}); starting it again`);
+      setTimeout(() => void (!stopped && startWorker().catch(() => undefined)), 1000).unref();
+    });
+    return new Promise<void>((resolve, reject) => {
+      child.once("message", () => resolve());
+      child.once("exit", () => reject(new Error("the ingest worker exited during start")));
+    });
+  };
+  if (ownWorker) {
+    await startWorker();
+    log("switchboard: ingest worker in its own process");
+  }
+
+  // `npm start`: the production build behind our own node:http server (webhooks answered before Next.js's
+  // pipeline, app-server.ts); `npm run dev`: next dev, with its reloads.
+  const nextBin = path.join(process.cwd(), "node_modules", "next", "dist", "bin", "next");
+  const args =
+    opts.mode === "start"
+      ? ["--import", "tsx", path.join(import.meta.dirname, "app-server.ts"), String(opts.port)]
+      : [nextBin, "dev", "--port", String(opts.port)];
+  const app = spawn(process.execPath, args, { stdio: "inherit", env: childEnv });
+
+  const stopChild = async (child: ChildProcess | undefined) => {
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    child.kill("SIGTERM");
+    await new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        child.kill("SIGKILL");
+        resolve(undefined);
+      }, 5000);
+      child.once("exit", () => {
+        clearTimeout(timer);
+        resolve(undefined);
+      });
+    });
+  };
+
   const stop = async () => {
     if (stopped) return;
     stopped = true;
-    if (app.exitCode === null) {
-      app.kill("SIGTERM");
-      await new Promise((resolve) => {
-        const timer = setTimeout(() => {
-          app.kill("SIGKILL");
-          resolve(undefined);
-        }, 5000);
-        app.once("exit", () => {
-          clearTimeout(timer);
-          resolve(undefined);
-        });
-      });
-    }
+    await stopChild(worker);
+    await stopChild(app);
     await embeddedPusher?.close();
     await embeddedDb?.stop();
   };

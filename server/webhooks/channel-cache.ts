@@ -16,7 +16,10 @@ type Entry<C> = { channel: Channel; credentials: C; expires: number };
  */
 const TTL_MS = 5_000;
 const MAX_ENTRIES = 10_000;
-const cache = new Map<string, Entry<unknown>>();
+// On globalThis: `npm start` loads this module twice in one process (Next.js's bundle, where admins change
+// credentials, and the node:http webhook intake), and both must see one cache.
+const globalForCache = globalThis as unknown as { switchboardWebhookChannels?: Map<string, Entry<unknown>> };
+const cache = (globalForCache.switchboardWebhookChannels ??= new Map<string, Entry<unknown>>());
 
 export function forgetWebhookChannel(channelId?: string): void {
   if (channelId === undefined) cache.clear();

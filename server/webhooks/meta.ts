@@ -11,7 +11,7 @@ import { processStoredEvents } from "../services/events/process-inbound-event";
 import { isValueRefused, sqlState } from "./db-errors";
 import { jsonbProblem, storableKey, storableText } from "./json-safety";
 import { accountStream, metaOrder } from "./order-keys";
-import { failedRawRow, jsonResponse, parseJson, problem, readBody, storageUnavailable, type WebhookOutcome } from "./read-body";
+import { failedRawRow, jsonResponse, parseJson, problem, readBody, storageUnavailable, type WebhookOutcome, type WebhookRequest } from "./read-body";
 
 type Channel = typeof channels.$inferSelect;
 type Row = typeof inboundEvents.$inferInsert & { dedupeKey: string };
@@ -156,7 +156,7 @@ async function storeRows(rows: Row[], raw: Buffer): Promise<Stored[]> {
  * and its disable-after-1-hour alert is the right alarm). An unknown Page still gets 200, because one
  * stale Page must not get the whole app's webhook disabled.
  */
-export async function handleMetaWebhook(request: Request): Promise<WebhookOutcome> {
+export async function handleMetaWebhook(request: WebhookRequest): Promise<WebhookOutcome> {
   const { META_APP_SECRET, WEBHOOK_MAX_BODY_BYTES } = env();
   if (!META_APP_SECRET) {
     logger.error("webhook.rejected", { provider: "meta", reason: "META_APP_SECRET is not set" });

@@ -18,10 +18,18 @@ export const problem = (status: number, error: string) => jsonResponse(status, {
 /** The one answer that makes a provider redeliver: we could not keep the event. */
 export const storageUnavailable = () => problem(503, "could not store the event; retry later");
 
+/**
+ * What a webhook handler reads of a request: its headers and its body. A Web `Request` (the App Router routes,
+ * tests) fits as it is; the launcher's node:http intake (intake.ts) hands over its own reader instead of a stream.
+ */
+export type WebhookRequest =
+  | { headers: { get(name: string): string | null }; body: ReadableStream<Uint8Array> | null }
+  | { headers: { get(name: string): string | null }; readLimited(limit: number): Promise<Buffer> };
+
 /** The raw bytes, or the answer for a body that is too large (413) or unreadable (400). */
-export async function readBody(request: Request, limit: number): Promise<Step<{ raw: Buffer }>> {
+export async function readBody(request: WebhookRequest, limit: number): Promise<Step<{ raw: Buffer }>> {
   try {
-    return { ok: true, raw: await readBodyWithLimit(request, limit) };
+    return { ok: true, raw: "readLimited" in request ? await request.readLimited(limit) : await readBodyWithLimit(request, limit) };
   } catch (error) {
     return { ok: false, response: error instanceof BodyTooLargeError ? problem(413, error.message) : problem(400, "could not read the request body") };
   }

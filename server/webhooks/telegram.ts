@@ -5,7 +5,7 @@ import { logger } from "../log";
 import { processStoredEvents } from "../services/events/process-inbound-event";
 import { webhookChannel } from "./channel-cache";
 import { telegramOrder } from "./order-keys";
-import { TELEGRAM_KEY_REUSE_AFTER_MS, jsonResponse, parseJson, problem, readBody, storageUnavailable, storeInboundEvent, type WebhookOutcome } from "./read-body";
+import { TELEGRAM_KEY_REUSE_AFTER_MS, jsonResponse, parseJson, problem, readBody, storageUnavailable, storeInboundEvent, type WebhookOutcome, type WebhookRequest } from "./read-body";
 
 export const TELEGRAM_SECRET_HEADER = "x-telegram-bot-api-secret-token";
 
@@ -21,7 +21,7 @@ function updateKind(payload: Record<string, unknown>): string {
  * a key older than a week is reused, since Telegram restarts update_id after a week of silence)
  * → acknowledge. The ingest worker processes it after the acknowledgement, in update_id order per chat.
  */
-export async function handleTelegramWebhook(channelId: string, request: Request): Promise<WebhookOutcome> {
+export async function handleTelegramWebhook(channelId: string, request: WebhookRequest): Promise<WebhookOutcome> {
   let found;
   try {
     found = await webhookChannel<TelegramCredentials>(channelId, "telegram");

@@ -8,7 +8,7 @@ import { recordVkConfirmation } from "../services/channels/record-vk-confirmatio
 import { processStoredEvents } from "../services/events/process-inbound-event";
 import { webhookChannel } from "./channel-cache";
 import { vkOrder } from "./order-keys";
-import { parseJson, problem, readBody, storageUnavailable, storeInboundEvent, type WebhookOutcome } from "./read-body";
+import { parseJson, problem, readBody, storageUnavailable, storeInboundEvent, type WebhookOutcome, type WebhookRequest } from "./read-body";
 
 export const VK_RETRY_HEADER = "x-retry-counter";
 
@@ -23,7 +23,7 @@ const text = (body: string) => new Response(body, { status: 200, headers: { "con
  * answers 5xx, so VK retries (X-Retry-Counter) exactly when we have not kept the event.
  * Never answers "remove" or "version …": VK would delete the server or change its API version.
  */
-export async function handleVkWebhook(channelId: string, request: Request): Promise<WebhookOutcome> {
+export async function handleVkWebhook(channelId: string, request: WebhookRequest): Promise<WebhookOutcome> {
   let found;
   try {
     found = await webhookChannel<VkCredentials>(channelId, "vk");

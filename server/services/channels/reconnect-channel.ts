@@ -13,6 +13,7 @@ import type { ServiceContext } from "../context";
 import { actorUserId, announceChannel, findCompanyChannel, webhookUrlFor } from "./channel-records";
 import { markChannelRestored } from "./mark-channel-restored";
 import { reconnectVkCommunity, type ReconnectVkInput } from "./reconnect-vk-community";
+import { forgetWebhookChannel } from "../../webhooks/channel-cache";
 
 export type ReconnectInput = {
   channelId: string;
@@ -88,6 +89,7 @@ export async function reconnectChannel({ ctx, input }: { ctx: ServiceContext & {
       .where(and(eq(channels.id, channel.id), eq(channels.companyId, ctx.companyId)));
     await markChannelRestored(tx, channel.id, "reconnected", { byUserId: actorUserId(ctx), now });
   });
+  forgetWebhookChannel(channel.id); // the webhook checks the new secret from now on
   await announceChannel(ctx.companyId, { id: channel.id, status: "active" });
   kickJobs(); // the replies that waited for this reconnect
   return { status: "active", reconnectedAt: now, pendingUpdates };

@@ -23,6 +23,7 @@ import type { ServiceContext } from "../context";
 import { actorUserId, announceChannel, webhookUrlFor, type Channel } from "./channel-records";
 import { markChannelRestored } from "./mark-channel-restored";
 import { recoverVkHistory } from "./recover-vk-history";
+import { forgetWebhookChannel } from "../../webhooks/channel-cache";
 
 export type ReconnectVkInput = {
   /** A new community access key (of the same community), when the old one was deleted. */
@@ -158,6 +159,7 @@ export async function reconnectVkCommunity(ctx: ServiceContext & { db: Database 
         updatedAt: new Date(),
       })
       .where(and(eq(channels.id, channel.id), eq(channels.companyId, ctx.companyId)));
+    forgetWebhookChannel(channel.id); // the webhook checks the new secret and answers the new code from now on
   }
 
   if (needsSave) {

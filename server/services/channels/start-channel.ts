@@ -7,6 +7,7 @@ import { reasonKey } from "../../i18n";
 import type { ServiceContext } from "../context";
 import { actorUserId, announceChannel, findCompanyChannel, recordChannelHistory } from "./channel-records";
 import { verifyChannelConnection } from "./verify-channel-connection";
+import { forgetWebhookChannel } from "../../webhooks/channel-cache";
 
 /**
  * "⋯" → Start for a stopped channel (F4, seed 000). The connection is verified first; a failed verification
@@ -49,6 +50,7 @@ export async function startChannel({ ctx, input }: { ctx: ServiceContext & { db:
     });
     return rows;
   });
+  if (verification.credentials) forgetWebhookChannel(channel.id); // a fresh webhook secret
   await announceChannel(ctx.companyId, started!);
   return { status: "active" as const, warning: verification.degraded ?? null };
 }

@@ -20,6 +20,7 @@ import { afterAll, describe, expect, inject, it } from "vitest";
 import { createDatabase, db } from "../../../db";
 import { inboundEvents, messages, outboundSends } from "../../../db/schema";
 import { processEnvironment } from "../../env.js";
+import { ingestNotifier } from "../../jobs/ingest-notify";
 import { callerFor, seedTestCompany } from "../../testing/factories";
 import { telegramFake } from "../../testing/setup";
 import { TELEGRAM_SECRET_HEADER, handleTelegramWebhook } from "../../webhooks/telegram";
@@ -219,6 +220,40 @@ describe("the ingest pipeline with more than one worker", () => {
     expect(here[0] + here[1]).toBeGreaterThan(0);
     expect(there.done).toBeGreaterThan(0);
     await expectExactlyOnce(co, updates);
+  });
+
+  // `npm start` on PostgreSQL runs the worker in a process of its own (server/jobs/worker-process.ts).
+  it.runIf(onPostgres)("the ingest worker in a process of its own: woken through NOTIFY, it makes every update exactly one message, and SIGTERM stops it cleanly", { timeout: 30_000 }, async () => {
+    const co = await seedTestCompany();
+    const worker = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "server/jobs/worker-process.ts")], {
+      cwd: ROOT,
+      env: { ...processEnvironment(), DATABASE_POOL_MAX: "4", LOG_LEVEL: "silent" },
+      stdio: ["ignore", "ignore", "pipe", "ipc"],
+    });
+    let err = "";
+    worker.stderr!.on("data", (d: Buffer) => (err += d.toString()));
+    const exited = once(worker, "exit") as Promise<[number | null, NodeJS.Signals | null]>;
+    try {
+      await Promise.race([once(worker, "message"), exited.then(() => Promise.reject(new Error(`the worker process did not start: ${err.slice(0, 2000)}`)))]);
+      const updates = await storeBacklog(co, 10, 5, 940_000_000);
+      // What the webhook routes do when the worker runs elsewhere: ring it.
+      const notifier = ingestNotifier("test");
+      notifier.notify();
+      const deadline = Date.now() + 20_000;
+      for (;;) {
+        const [w] = await db.execute<{ n: number }>(sql`select count(*)::int as n from ${inboundEvents} where channel_id = ${co.telegram.channelId} and status = 'received'`);
+        if (w!.n === 0) break;
+        if (Date.now() > deadline) throw new Error(`the worker process left ${w!.n} events: ${err.slice(0, 2000)}`);
+        await sleep(50);
+      }
+      notifier.stop();
+      await expectExactlyOnce(co, updates);
+      worker.kill("SIGTERM");
+      const [code] = await exited;
+      expect(code).toBe(0);
+    } finally {
+      if (worker.exitCode === null && worker.signalCode === null) worker.kill("SIGKILL");
+    }
   });
 
   // A real kill -9 of a worker process mid-batch. PGlite's one connection allows no second process: PostgreSQL only.

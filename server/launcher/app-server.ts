@@ -1,0 +1,30 @@
+/**
+ * `npm start`'s web server: the production build of Next.js behind node:http (Next.js's documented custom
+ * server), with provider webhook POSTs answered first by server/webhooks/intake.ts — the same handlers as the App
+ * Router routes, without the framework's per-request work — and everything else handed to Next.js. Started by the
+ * launcher's stack with the app's environment; `node --import tsx server/launcher/app-server.ts <port>`.
+ */
+import { createServer } from "node:http";
+import next from "next";
+import { webhookIntake } from "../webhooks/intake";
+
+const port = Number(process.argv[2] ?? 3000);
+const app = next({ dev: false, port, hostname: "localhost" });
+const handle = app.getRequestHandler();
+await app.prepare();
+
+const server = createServer((req, res) => {
+  if (webhookIntake(req, res)) return;
+  void handle(req, res);
+});
+// As `next start` does: keep-alive connections outlive a load balancer's idle timeout.
+server.keepAliveTimeout = 65_000;
+server.listen(port, () => console.log(`switchboard: listening on http://localhost:${port}`));
+
+const stop = () => {
+  server.close();
+  server.closeIdleConnections();
+  void app.close().finally(() => process.exit(0));
+};
+process.on("SIGTERM", stop);
+process.on("SIGINT", stop);
