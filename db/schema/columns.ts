@@ -12,3 +12,5 @@ export const updatedAt = () => timestamp({ withTimezone: true }).notNull().defau
 
 /** Raw bytes (attachments, webhook bodies kept exactly as signed). */
 export const bytea = customType<{ data: Buffer; driverData: Buffer }>({ dataType: () => "bytea" });
+/** Full-text terms; written by the database (triggers), read only inside queries. */
+export const tsvector = customType<{ data: string }>({ dataType: () => "tsvector" });

@@ -1,9 +1,9 @@
 import { sql } from "drizzle-orm";
-import { index, jsonb, numeric, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { bigint, index, integer, jsonb, numeric, pgTable, primaryKey, text, timestamp, unique, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { channels } from "./channels";
 import { lines, teams, users } from "./companies";
 import { authorKind, conversationHandler, conversationStatus, deliveryStatus, errorClass, messageDirection } from "./enums";
-import { companyRef, createdAt, updatedAt } from "./columns";
+import { companyRef, createdAt, tsvector, updatedAt } from "./columns";
 
 /** A customer on one channel: a Telegram chat (a group is one contact), a Messenger PSID, an IGSID, a VK peer. */
 export const contacts = pgTable(
@@ -161,9 +161,62 @@ export const messages = pgTable(
     uniqueIndex("messages_channel_provider_id_unique").on(t.channelId, t.providerMessageId),
     index("messages_thread_order_idx").on(t.conversationId, t.sortKey),
     index("messages_conversation_idx").on(t.conversationId, t.createdAt),
-    // Inbox search by a word of a message (see contacts_search_idx): the query must repeat this expression.
-    index("messages_text_search_idx").using("gin", sql`to_tsvector('simple'::regconfig, ${t.text})`),
   ],
+);
+
+/**
+ * What inbox search looks in, one row per conversation: the distinct words (full text, 'simple' configuration,
+ * positions stripped) of its contact's name and handle and of every message ever written in it. Kept by the
+ * database itself (migration 0008's triggers on conversations, messages and contacts), so every path that writes
+ * a message — ingest, replies, notes, seeds — keeps it true. A conversation matches when it holds every word
+ * searched, in its contact or in any of its messages ("anna refund" finds Anna's thread about a refund). Apart
+ * from `conversations` so that its rows stay narrow.
+ */
+export const conversationTerms = pgTable(
+  "conversation_terms",
+  {
+    conversationId: uuid()
+      .primaryKey()
+      .references(() => conversations.id, { onDelete: "cascade" }),
+    terms: tsvector().notNull(),
+  },
+  (t) => [index("conversation_terms_idx").using("gin", t.terms)],
+);
+
+/**
+ * The inbox tabs' counts without reading every conversation: how many conversations each group holds (company,
+ * status, assignee, line, channel, team — every filter the inbox offers). Triggers on conversations append
+ * changes to inbox_count_deltas (never contended: nothing is updated in place by the writers); one folder at a
+ * time moves them into inbox_counts (server/services/conversations/fold-inbox-counts.ts). A count reads both, in
+ * one snapshot, so it is exact at every moment.
+ */
+export const inboxCounts = pgTable(
+  "inbox_counts",
+  {
+    companyId: uuid().notNull(),
+    status: conversationStatus().notNull(),
+    assigneeId: uuid(),
+    lineId: uuid(),
+    channelId: uuid().notNull(),
+    teamId: uuid(),
+    n: integer().notNull(),
+  },
+  (t) => [unique("inbox_counts_group_unique").on(t.companyId, t.status, t.assigneeId, t.lineId, t.channelId, t.teamId).nullsNotDistinct()],
+);
+
+export const inboxCountDeltas = pgTable(
+  "inbox_count_deltas",
+  {
+    id: bigint({ mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    companyId: uuid().notNull(),
+    status: conversationStatus().notNull(),
+    assigneeId: uuid(),
+    lineId: uuid(),
+    channelId: uuid().notNull(),
+    teamId: uuid(),
+    delta: integer().notNull(),
+  },
+  (t) => [index("inbox_count_deltas_company_idx").on(t.companyId)],
 );
 
 /** Read state per operator: unread counts are the customer's messages after lastReadAt. */

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { databaseClient, db } from "../../db";
 import { logger } from "../log";
+import { foldInboxCounts } from "../services/conversations/fold-inbox-counts";
 import { expirePendingEffects } from "../services/events/pending-effects";
 import { sweepPostCommitJobs } from "../services/events/post-commit-jobs";
 import { dueStreams, processStreams } from "../services/events/process-inbound-event";
@@ -147,6 +148,7 @@ class IngestWorker {
     if (now - this.lastHousekeeping < HOUSEKEEPING_MS) return;
     this.lastHousekeeping = now;
     await sweepPostCommitJobs();
+    await foldInboxCounts(db);
     if (now - this.lastExpiry > EXPIRE_EFFECTS_MS) {
       this.lastExpiry = now;
       await expirePendingEffects(db);

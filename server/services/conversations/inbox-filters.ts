@@ -1,4 +1,5 @@
 import { and, eq, inArray, isNull, ne, sql, type SQL } from "drizzle-orm";
+import type { AnyPgColumn } from "drizzle-orm/pg-core";
 import { channels, contacts, conversations } from "../../../db/schema";
 import { DomainError } from "../../errors";
 import type { ServiceContext } from "../context";
@@ -26,26 +27,35 @@ export function userIdOf(ctx: ServiceContext): string {
   return ctx.actor.userId;
 }
 
-/**
- * Everything but the tab: company, filters, search. Conditions on `conversations` alone (contacts and channels are
- * asked through sub-queries), so a page is read in order from one of the tab indexes and stops at its limit.
- */
-export function filterConditions(ctx: ServiceContext, f: InboxFilters): SQL[] {
-  const where: SQL[] = [eq(conversations.companyId, ctx.companyId)];
-  if (f.lineId) where.push(eq(conversations.lineId, f.lineId));
-  if (f.channelId) where.push(eq(conversations.channelId, f.channelId));
+/** The columns the inbox's filters apply to: a conversation's, or a count group's (inbox_counts, inbox_count_deltas). */
+type FilterColumns = { companyId: AnyPgColumn; lineId: AnyPgColumn; channelId: AnyPgColumn; assigneeId: AnyPgColumn; teamId: AnyPgColumn };
+
+/** The filters but not the search, on `cols`. */
+export function groupConditions(ctx: ServiceContext, f: InboxFilters, cols: FilterColumns): SQL[] {
+  const where: SQL[] = [eq(cols.companyId, ctx.companyId)];
+  if (f.lineId) where.push(eq(cols.lineId, f.lineId));
+  if (f.channelId) where.push(eq(cols.channelId, f.channelId));
   if (f.provider) {
     const ofProvider = ctx.db
       .select({ id: channels.id })
       .from(channels)
       .where(and(eq(channels.companyId, ctx.companyId), eq(channels.provider, f.provider)));
-    where.push(inArray(conversations.channelId, ofProvider));
+    where.push(inArray(cols.channelId, ofProvider));
   }
-  if (f.assigneeId === "none") where.push(isNull(conversations.assigneeId));
-  else if (f.assigneeId) where.push(eq(conversations.assigneeId, f.assigneeId));
-  if (f.teamId) where.push(eq(conversations.teamId, f.teamId));
+  if (f.assigneeId === "none") where.push(isNull(cols.assigneeId));
+  else if (f.assigneeId) where.push(eq(cols.assigneeId, f.assigneeId));
+  if (f.teamId) where.push(eq(cols.teamId, f.teamId));
+  return where;
+}
+
+/**
+ * Everything but the tab: company, filters, search. Conditions on `conversations` alone (contacts and channels are
+ * asked through sub-queries), so a page is read in order from one of the tab indexes and stops at its limit.
+ */
+export function filterConditions(ctx: ServiceContext, f: InboxFilters): SQL[] {
+  const where = groupConditions(ctx, f, conversations);
   const query = toSearchQuery(f.q);
-  if (query) where.push(conversationMatches(ctx.companyId, conversations.contactId, conversations.id, query));
+  if (query) where.push(conversationMatches(conversations.id, query));
   return where;
 }
 

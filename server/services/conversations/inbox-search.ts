@@ -1,12 +1,11 @@
 import { sql, type SQL } from "drizzle-orm";
-import { contacts, messages } from "../../../db/schema";
+import { conversationTerms } from "../../../db/schema";
 
 /**
  * Inbox search uses PostgreSQL full text with the 'simple' configuration: it lower-cases and splits words in
  * any language (Russian, Ukrainian, English alike) without stemming, it is built into PostgreSQL and the
- * embedded PGlite (pg_trgm is an extension PGlite would have to load), and GIN indexes on the very same
- * expressions (db/schema/conversations.ts) keep it fast at a million messages. Each word typed matches as a
- * prefix ("замов" finds "замовлення"); every word must match.
+ * embedded PGlite (pg_trgm is an extension PGlite would have to load). Each word typed matches as a prefix
+ * ("замов" finds "замовлення"); every word must match.
  */
 export function toSearchQuery(input: string | undefined): string | null {
   if (!input) return null;
@@ -16,17 +15,17 @@ export function toSearchQuery(input: string | undefined): string | null {
   return words.map((w) => `'${w}':*`).join(" & ");
 }
 
-/** The contact's name and handle, exactly as contacts_search_idx indexes them. */
-export const contactSearchVector = sql`to_tsvector('simple'::regconfig, sc.display_name || ' ' || coalesce(sc.username, ''))`;
-
 /**
- * A conversation matches by its contact (contacts_search_idx), or by a word of one of its messages
- * (messages_text_search_idx). Both sets come from their GIN index first; the tab's index then reads conversations
- * in page order and keeps those in either set.
+ * A conversation matches when its terms (conversation_terms: its contact's name and handle and the words of all its
+ * messages) hold every word searched. One row per conversation, so a page is read in the tab's order and stops at
+ * its limit when matches are common, and comes from conversation_terms_idx (GIN) when they are rare — the planner
+ * chooses by the words' statistics.
  */
-export function conversationMatches(companyId: string, contactId: SQL | unknown, conversationId: SQL | unknown, query: string): SQL {
-  const q = sql`to_tsquery('simple'::regconfig, ${query})`;
-  const byContact = sql`select sc.id from ${contacts} sc where sc.company_id = ${companyId} and ${contactSearchVector} @@ ${q}`;
-  const byMessage = sql`select sm.conversation_id from ${messages} sm where sm.company_id = ${companyId} and to_tsvector('simple'::regconfig, sm.text) @@ ${q}`;
-  return sql`(${contactId} in (${byContact}) or ${conversationId} in (${byMessage}))`;
+export function conversationMatches(conversationId: SQL | unknown, query: string): SQL {
+  return sql`exists (select 1 from ${conversationTerms} st where st.conversation_id = ${conversationId} and st.terms @@ to_tsquery('simple'::regconfig, ${query}))`;
+}
+
+/** The same test, one conversation at a time: its terms read by primary key (never joined to every match). */
+export function termsMatch(conversationId: SQL | unknown, query: string): SQL {
+  return sql`(select st.terms from ${conversationTerms} st where st.conversation_id = ${conversationId}) @@ to_tsquery('simple'::regconfig, ${query})`;
 }

@@ -2,8 +2,10 @@ import { randomUUID } from "node:crypto";
 import { and, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { db } from "../../../db";
-import { contacts, conversations, lines, messages } from "../../../db/schema";
+import { contacts, conversations, inboxCountDeltas, lines, messages } from "../../../db/schema";
 import { callerFor, postTelegramUpdate, seedTestCompany } from "../../testing/factories";
+import { foldInboxCounts } from "./fold-inbox-counts";
+import { listInbox } from "./list-inbox";
 
 type Company = Awaited<ReturnType<typeof seedTestCompany>>;
 const operatorA = (co: Company) => callerFor({ id: co.operators[0]!.id, companyId: co.companyId, role: "operator" });
@@ -80,6 +82,101 @@ describe("inbox: tabs, counts, filters, search", () => {
     expect(await names("nothing-like-this")).toEqual([]);
     expect(await names("'); drop table messages; --")).toEqual([]);
     expect(await a.inbox.counts({ q: "замовлення" })).toEqual({ new: 1, in_progress: 0, closed: 0, mine: 0 });
+  });
+
+  it("a search word may be in the contact or in any of their messages; new names and edited words are found", async () => {
+    const co = await seedTestCompany();
+    const a = operatorA(co);
+    const { conversationId } = await customerWrites(co, "Where is my parcel?", { id: 730000001, first_name: "Bohdan" });
+    await customerWrites(co, "It was a blue kettle", { id: 730000001, first_name: "Bohdan" });
+    const names = async (q: string) => (await a.inbox.list({ q })).map((c) => c.contactName).sort();
+    // Every word must match, each in the name or in any message of the conversation.
+    expect(await names("bohdan parcel kettle")).toEqual(["Bohdan"]);
+    expect(await names("bohdan discount")).toEqual([]);
+    // A profile looked up later renames the contact: the new name is found.
+    const [conv] = await db.select({ contactId: conversations.contactId }).from(conversations).where(eq(conversations.id, conversationId));
+    await db.update(contacts).set({ displayName: "Bohdan Kovalenko", username: "bohdan_k" }).where(eq(contacts.id, conv!.contactId));
+    expect(await names("kovalenko")).toEqual(["Bohdan Kovalenko"]);
+    expect(await names("bohdan_k")).toEqual(["Bohdan Kovalenko"]);
+    // An edit's new words are found.
+    await db.update(messages).set({ text: "It was a green teapot" }).where(and(eq(messages.conversationId, conversationId), eq(messages.text, "It was a blue kettle")));
+    expect(await names("teapot")).toEqual(["Bohdan Kovalenko"]);
+  });
+
+  it("search pages are the same whether the newest conversations hold the word or only the index finds it", async () => {
+    const co = await seedTestCompany();
+    const ctx = { db, companyId: co.companyId, actor: { kind: "user" as const, userId: co.operators[0]!.id, role: "operator" as const } };
+    // Oldest first: the two "rare" ones are the oldest; "common" is in every one.
+    for (let i = 0; i < 6; i++) await customerWrites(co, `common ${i < 2 ? "rare" : "plain"} ${i}`, { id: 750000000 + i, first_name: `Searcher ${i}` });
+    const pages = async (q: string, searchProbe: number) => {
+      const seen: string[] = [];
+      let cursor: string | null = null;
+      for (let guard = 0; guard < 10; guard++) {
+        const page: Awaited<ReturnType<typeof listInbox>> = await listInbox({ ctx, input: { q, limit: 2, cursor }, searchProbe });
+        seen.push(...page.map((c) => c.contactName));
+        if (page.length < 2) break;
+        cursor = page[page.length - 1]!.cursor;
+      }
+      return seen;
+    };
+    const newestFirst = ["Searcher 5", "Searcher 4", "Searcher 3", "Searcher 2", "Searcher 1", "Searcher 0"];
+    // A probe of 2 conversations: "common" fills each page from them; "rare" is not among the newest two, so the
+    // index finds it.
+    expect(await pages("common", 2)).toEqual(newestFirst);
+    expect(await pages("rare", 2)).toEqual(["Searcher 1", "Searcher 0"]);
+    expect(await pages("rare", 1000)).toEqual(["Searcher 1", "Searcher 0"]);
+    expect(await pages("common searcher", 3)).toEqual(newestFirst);
+  });
+
+  it("tab counts stay exact through every change, whether or not the changes were folded into the count groups", async () => {
+    const co = await seedTestCompany();
+    const a = operatorA(co);
+    const userId = co.operators[0]!.id;
+    const [sales] = co.lineIds;
+    /** The counts as a pass over the conversations says they are. */
+    const truth = async (f: { lineId?: string; unassigned?: boolean } = {}) => {
+      const rows = (
+        await db
+          .select({ status: conversations.status, assigneeId: conversations.assigneeId, lineId: conversations.lineId, bannedAt: contacts.bannedAt })
+          .from(conversations)
+          .innerJoin(contacts, eq(contacts.id, conversations.contactId))
+          .where(eq(conversations.companyId, co.companyId))
+      ).filter((r) => (!f.lineId || r.lineId === f.lineId) && (!f.unassigned || r.assigneeId === null));
+      return {
+        new: rows.filter((r) => r.status === "new").length,
+        in_progress: rows.filter((r) => r.status === "in_progress").length,
+        closed: rows.filter((r) => r.status === "closed" && !r.bannedAt).length,
+        mine: rows.filter((r) => r.status !== "closed" && r.assigneeId === userId).length,
+      };
+    };
+    const check = async (label: string) => {
+      expect(await a.inbox.counts(), label).toEqual(await truth());
+      expect(await a.inbox.counts({ lineId: sales }), `${label} (Sales)`).toEqual(await truth({ lineId: sales }));
+      expect(await a.inbox.counts({ assigneeId: "none" }), `${label} (unassigned)`).toEqual(await truth({ unassigned: true }));
+    };
+    await check("seeded");
+    const one = await customerWrites(co, "count me", { id: 740000001, first_name: "Count One" });
+    const two = await customerWrites(co, "count me too", { id: 740000002, first_name: "Count Two" });
+    await check("two new conversations");
+    expect((await db.select().from(inboxCountDeltas).where(eq(inboxCountDeltas.companyId, co.companyId))).length).toBeGreaterThan(0);
+    await foldInboxCounts(db);
+    expect(await db.select().from(inboxCountDeltas).where(eq(inboxCountDeltas.companyId, co.companyId))).toEqual([]);
+    await check("folded");
+    expect((await a.inbox.take({ conversationId: one.conversationId })).ok).toBe(true);
+    await check("taken");
+    await operatorB(co).inbox.close({ conversationId: two.conversationId });
+    await check("closed");
+    await foldInboxCounts(db);
+    await check("folded again");
+    await admin(co).inbox.setBanned({ conversationId: two.conversationId, banned: true });
+    await check("banned (its closed thread leaves Closed)");
+    await a.inbox.close({ conversationId: one.conversationId });
+    await a.inbox.reopen({ conversationId: one.conversationId });
+    await check("closed and reopened");
+    await db.delete(conversations).where(eq(conversations.id, one.conversationId));
+    await check("deleted");
+    await foldInboxCounts(db);
+    await check("folded at the end");
   });
 
   it("pages the list and a thread by keyset, with no gaps and no repeats", async () => {

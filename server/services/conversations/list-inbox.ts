@@ -1,7 +1,8 @@
-import { aliasedTable, and, eq, sql } from "drizzle-orm";
+import { aliasedTable, and, eq, inArray, sql, type SQL } from "drizzle-orm";
 import { channels, contacts, conversationReads, conversations, lines, messages, teams, users } from "../../../db/schema";
 import type { ServiceContext } from "../context";
-import { cursorOf, filterConditions, parseCursor, tabCondition, userIdOf, type InboxFilter, type InboxFilters } from "./inbox-filters";
+import { cursorOf, filterConditions, groupConditions, parseCursor, tabCondition, userIdOf, type InboxFilter, type InboxFilters } from "./inbox-filters";
+import { conversationMatches, termsMatch, toSearchQuery } from "./inbox-search";
 
 export type { InboxFilter } from "./inbox-filters";
 
@@ -15,7 +16,7 @@ export const UNREAD_CAP = 100;
  * to get the next page. Per row: contact, messenger, line, the last message as a preview, the reader's unread
  * count, since when the customer waits for an answer, the assignee and what to badge.
  */
-export async function listInbox({ ctx, input }: { ctx: ServiceContext; input: ListInboxInput }) {
+export async function listInbox({ ctx, input, searchProbe = SEARCH_PROBE }: { ctx: ServiceContext; input: ListInboxInput; searchProbe?: number }) {
   const userId = userIdOf(ctx);
   const tab = input.tab ?? input.filter ?? "open";
   const limit = Math.min(Math.max(input.limit ?? 30, 1), 100);
@@ -28,10 +29,12 @@ export async function listInbox({ ctx, input }: { ctx: ServiceContext; input: Li
   // joined with their contact, channel, line, team, assignee, read state and last messages.
   // The indexes' own order (drizzle's desc() is DESC NULLS LAST); the columns are never null.
   const pageOrder = [sql`${conversations.lastMessageAt} desc nulls last`, sql`${conversations.id} desc nulls last`];
+  const query = toSearchQuery(input.q);
+  const found = query ? await searchPage(ctx, input, tabCondition(ctx, tab, userId), after, limit, query, searchProbe) : undefined;
   const page = ctx.db
     .select({ id: conversations.id })
     .from(conversations)
-    .where(and(...where))
+    .where(found ? (found.length ? inArray(conversations.id, found) : sql`false`) : and(...where))
     .orderBy(...pageOrder)
     .limit(limit)
     .as("page");
@@ -76,4 +79,47 @@ export async function listInbox({ ctx, input }: { ctx: ServiceContext; input: Li
     .leftJoin(conversationReads, and(eq(conversationReads.conversationId, conversations.id), eq(conversationReads.userId, userId)))
     .orderBy(...pageOrder);
   return rows;
+}
+
+/** How many of a tab's newest conversations a search looks through, one by one, before asking the index. */
+export const SEARCH_PROBE = 1000;
+
+/**
+ * The ids of one page of search results, in page order. A word that is common is found among the tab's newest
+ * conversations: they are read in the tab's index order and checked one by one (their terms by primary key) until
+ * the page is full, so the cost is set by how common the word is, never by how large the inbox is. Only when the
+ * newest SEARCH_PROBE conversations do not fill the page (a rare word) are the matches taken from the word index
+ * (conversation_terms_idx), which is then cheap because they are few.
+ */
+async function searchPage(ctx: ServiceContext, input: InboxFilters, tab: SQL, after: { at: string; id: string } | null, limit: number, query: string, probe: number): Promise<string[]> {
+  const where = [...groupConditions(ctx, input, conversations), tab];
+  if (after) where.push(sql`(${conversations.lastMessageAt}, ${conversations.id}) < (${after.at}::timestamptz, ${after.id}::uuid)`);
+  const order = [sql`${conversations.lastMessageAt} desc nulls last`, sql`${conversations.id} desc nulls last`];
+  // The newest `probe` conversations in the tab's index order; the page keeps that order, so the matches are
+  // checked lazily, one by one, and the scan stops as soon as the page is full.
+  const recent = ctx.db
+    .select({ id: conversations.id, lastMessageAt: conversations.lastMessageAt })
+    .from(conversations)
+    .where(and(...where))
+    .orderBy(...order)
+    .limit(probe)
+    .as("recent");
+  const probed = await ctx.db
+    .select({ id: recent.id })
+    .from(recent)
+    .where(termsMatch(recent.id, query))
+    .orderBy(sql`${recent.lastMessageAt} desc nulls last`, sql`${recent.id} desc nulls last`)
+    .limit(limit);
+  if (probed.length === limit) return probed.map((r) => r.id);
+  const [{ scanned }] = (await ctx.db
+    .select({ scanned: sql<number>`count(*)::int` })
+    .from(ctx.db.select({ id: conversations.id }).from(conversations).where(and(...where)).limit(probe).as("probe"))) as [{ scanned: number }];
+  if (scanned < probe) return probed.map((r) => r.id);
+  const rows = await ctx.db
+    .select({ id: conversations.id })
+    .from(conversations)
+    .where(and(...where, conversationMatches(conversations.id, query)))
+    .orderBy(...order)
+    .limit(limit);
+  return rows.map((r) => r.id);
 }
