@@ -3,7 +3,7 @@ import { TRPCError } from "@trpc/server";
 import { and, eq, inArray, sql } from "drizzle-orm";
 import { describe, expect, it, vi } from "vitest";
 import { db } from "../../../db";
-import { inboundEvents, messages } from "../../../db/schema";
+import { inboundEvents, messages, postCommitJobs } from "../../../db/schema";
 import { callerFor } from "../../testing/factories";
 import { postTelegram, webhookCompany } from "../../webhooks/testing";
 import { MAX_PROCESS_ATTEMPTS, processInboundEvent } from "./process-inbound-event";
@@ -78,5 +78,30 @@ describe("retries and the dead letter", () => {
     expect(await texts()).toEqual(["first", "second", "third", "fourth"]);
     expect((await admin.ingest.deadLetters({ limit: 10 })).count).toBe(0);
     expect(await db.select().from(inboundEvents).where(and(eq(inboundEvents.channelId, hc.telegram.channelId), eq(inboundEvents.status, "received")))).toHaveLength(0);
+  });
+
+  it("follow-up work that failed for good (copying files, a contact's name) is shown with the dead letters, and Retry all makes it due again", async () => {
+    const hc = await webhookCompany();
+    const admin = callerFor({ id: hc.co.admin.id, companyId: hc.co.companyId, role: "admin" });
+    expect(await admin.ingest.deadLetters({ limit: 10 })).toMatchObject({ count: 0, followUpCount: 0, followUps: {} });
+    const gaveUp = { attempts: 8, failedAt: new Date(), lastError: "timeout", lockedUntil: null };
+    await db.insert(postCommitJobs).values([
+      { companyId: hc.co.companyId, name: "fetch-attachments", payload: { messageIds: [] }, ...gaveUp },
+      { companyId: hc.co.companyId, name: "fetch-attachments", payload: { messageIds: [] }, ...gaveUp },
+      { companyId: hc.co.companyId, name: "fill-contact-profiles", payload: { messageIds: [] }, ...gaveUp },
+      // Still retrying: not a dead letter yet.
+      { companyId: hc.co.companyId, name: "fetch-attachments", payload: { messageIds: [] }, attempts: 2, nextAttemptAt: new Date(Date.now() + 60_000) },
+    ]);
+    expect(await admin.ingest.deadLetters({ limit: 10 })).toMatchObject({ count: 0, followUpCount: 3, followUps: { "fetch-attachments": 2, "fill-contact-profiles": 1 } });
+    const other = await webhookCompany();
+    expect((await callerFor({ id: other.co.admin.id, companyId: other.co.companyId, role: "admin" }).ingest.deadLetters({ limit: 10 })).followUpCount).toBe(0);
+
+    // Retrying one event leaves them; Retry all puts them back in the queue with fresh attempts.
+    expect(await admin.ingest.retry({ eventIds: [crypto.randomUUID()] })).toEqual({ retried: 0 });
+    expect((await admin.ingest.deadLetters({ limit: 10 })).followUpCount).toBe(3);
+    expect(await admin.ingest.retry({})).toEqual({ retried: 3 });
+    expect((await admin.ingest.deadLetters({ limit: 10 })).followUpCount).toBe(0);
+    const jobs = await db.select().from(postCommitJobs).where(eq(postCommitJobs.companyId, hc.co.companyId));
+    expect(jobs.filter((j) => j.failedAt === null && j.attempts === 0)).toHaveLength(3);
   });
 });

@@ -1,6 +1,7 @@
 import { and, desc, eq, sql } from "drizzle-orm";
 import { channels, inboundEvents } from "../../../db/schema";
 import type { ServiceContext } from "../context";
+import { failedPostCommitJobs } from "./post-commit-jobs";
 
 /** Reason codes a dead letter is shown with (ingest.reason.<code>); anything else reads as processing_error. */
 export const DEAD_LETTER_REASONS = ["processing_error", "unsupported_shape", "unsupported_content", "no_channel"] as const;
@@ -9,7 +10,9 @@ const reasonOf = (code: string | null): DeadLetterReason => (DEAD_LETTER_REASONS
 
 /**
  * Settings → Channels: webhook events that could not become messages (the dead letter), newest first, with the
- * reason in words and how many there are per reason. Company-scoped; payloads never leave the server.
+ * reason in words and how many there are per reason; and the follow-up work after a message was stored (copying
+ * its attachments, looking up the contact's name, the live update) that failed for good. Company-scoped; payloads
+ * never leave the server.
  */
 export async function listDeadLetters({ ctx, input }: { ctx: ServiceContext; input: { limit: number } }) {
   const failed = and(eq(inboundEvents.companyId, ctx.companyId), eq(inboundEvents.status, "failed"));
@@ -37,8 +40,11 @@ export async function listDeadLetters({ ctx, input }: { ctx: ServiceContext; inp
     .where(failed)
     .orderBy(desc(inboundEvents.receivedAt))
     .limit(input.limit);
+  const followUps = await failedPostCommitJobs(ctx.db, ctx.companyId);
   return {
     count: counts.reduce((sum, c) => sum + c.n, 0),
+    followUps,
+    followUpCount: Object.values(followUps).reduce((sum, n) => sum + n, 0),
     byReason,
     items: items.map((i) => ({ ...i, reason: reasonOf(i.reason) })),
   };

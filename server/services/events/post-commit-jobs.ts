@@ -1,5 +1,5 @@
-import { and, eq, inArray, isNull, sql } from "drizzle-orm";
-import { db, type Tx } from "../../../db";
+import { and, eq, inArray, isNotNull, sql } from "drizzle-orm";
+import { db, type DbOrTx, type Tx } from "../../../db";
 import { postCommitJobs, type PostCommitJobName } from "../../../db/schema";
 import type { Provider } from "../../channels/types";
 import { logger } from "../../log";
@@ -131,11 +131,22 @@ export async function sweepPostCommitJobs(limit = 20): Promise<number> {
   return rows.length;
 }
 
-/** Failed for good, per company (never silent: counted with the dead letters). */
-export async function countFailedPostCommitJobs(companyId: string): Promise<number> {
-  const [row] = await db
-    .select({ n: sql<number>`count(*)::int` })
+/** Failed for good, per company and kind (never silent: shown with the dead letters on Settings → Channels). */
+export async function failedPostCommitJobs(db: DbOrTx, companyId: string): Promise<Partial<Record<PostCommitJobName, number>>> {
+  const rows = await db
+    .select({ name: postCommitJobs.name, n: sql<number>`count(*)::int` })
     .from(postCommitJobs)
-    .where(and(eq(postCommitJobs.companyId, companyId), sql`${postCommitJobs.failedAt} is not null`, isNull(postCommitJobs.lockedUntil)));
-  return row?.n ?? 0;
+    .where(and(eq(postCommitJobs.companyId, companyId), isNotNull(postCommitJobs.failedAt)))
+    .groupBy(postCommitJobs.name);
+  return Object.fromEntries(rows.map((r) => [r.name, r.n]));
+}
+
+/** "Retry all" on the dead letters: the company's failed follow-up jobs are due again, with fresh attempts. */
+export async function retryFailedPostCommitJobs(db: DbOrTx, companyId: string): Promise<number> {
+  const rows = await db
+    .update(postCommitJobs)
+    .set({ failedAt: null, attempts: 0, lastError: null, lockedUntil: null, nextAttemptAt: new Date() })
+    .where(and(eq(postCommitJobs.companyId, companyId), isNotNull(postCommitJobs.failedAt)))
+    .returning({ id: postCommitJobs.id });
+  return rows.length;
 }

@@ -27,18 +27,32 @@ export function DeadLetters() {
     }),
   );
   const data = letters.data;
-  if (!data || data.count === 0) return said ? <p role="status" className="text-sm text-slate-700">{said}</p> : null;
+  if (!data || data.count + data.followUpCount === 0) return said ? <p role="status" className="text-sm text-slate-700">{said}</p> : null;
   return (
     <section aria-labelledby="dead-letters-heading" className="space-y-2 rounded-lg border border-amber-300 bg-amber-50 p-4">
       <h3 id="dead-letters-heading" className="font-semibold">
         {t("ingest.deadLetters.heading")}
       </h3>
-      <p className="text-sm">{t("ingest.deadLetters.count", { count: data.count })}</p>
-      <ul className="list-disc pl-5 text-sm">
-        {Object.entries(data.byReason).map(([reason, count]) => (
-          <li key={reason}>{t("ingest.deadLetters.byReason", { reason: t(`ingest.reason.${reason}` as MessageKey), count: count ?? 0 })}</li>
-        ))}
-      </ul>
+      {data.count > 0 && (
+        <>
+          <p className="text-sm">{t("ingest.deadLetters.count", { count: data.count })}</p>
+          <ul className="list-disc pl-5 text-sm">
+            {Object.entries(data.byReason).map(([reason, count]) => (
+              <li key={reason}>{t("ingest.deadLetters.byReason", { reason: t(`ingest.reason.${reason}` as MessageKey), count: count ?? 0 })}</li>
+            ))}
+          </ul>
+        </>
+      )}
+      {data.followUpCount > 0 && (
+        <>
+          <p className="text-sm">{t("ingest.followUps.count", { count: data.followUpCount })}</p>
+          <ul className="list-disc pl-5 text-sm">
+            {Object.entries(data.followUps).map(([name, count]) => (
+              <li key={name}>{t(`ingest.followUps.${name}` as MessageKey, { count: count ?? 0 })}</li>
+            ))}
+          </ul>
+        </>
+      )}
       <ul className="space-y-1 text-sm text-slate-700">
         {data.items.map((i) => (
           <li key={i.id} className="flex flex-wrap items-center gap-2">
