@@ -51,30 +51,77 @@ BEGIN
   RETURN NULL;
 END $$;
 --> statement-breakpoint
+-- Adds words to conversations' terms without ever waiting on a lock: a terms row another transaction holds (an
+-- operator's reply and an incoming message in one thread at the same instant) is left alone and the words wait in
+-- conversation_term_backlog for the next fold, a few seconds later. So the terms take part in no lock wait and can
+-- never deadlock a transaction that stores a message.
+CREATE FUNCTION switchboard_add_conversation_terms(ids uuid[], added tsvector[]) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+  WITH a AS (
+    SELECT x.conversation_id, x.terms FROM unnest(ids, added) AS x(conversation_id, terms) WHERE x.terms <> ''::tsvector
+  ), ready AS (
+    SELECT t.conversation_id FROM conversation_terms t WHERE t.conversation_id IN (SELECT conversation_id FROM a) FOR NO KEY UPDATE SKIP LOCKED
+  ), done AS (
+    UPDATE conversation_terms t SET terms = switchboard_add_terms(t.terms, a.terms)
+    FROM a JOIN ready r ON r.conversation_id = a.conversation_id
+    WHERE t.conversation_id = a.conversation_id
+    RETURNING t.conversation_id
+  )
+  INSERT INTO conversation_term_backlog (conversation_id, terms)
+  SELECT a.conversation_id, a.terms FROM a WHERE a.conversation_id NOT IN (SELECT conversation_id FROM done);
+END $$;
+--> statement-breakpoint
 CREATE FUNCTION switchboard_messages_inserted() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  UPDATE conversation_terms t SET terms = switchboard_add_terms(t.terms, x.terms)
+  PERFORM switchboard_add_conversation_terms(array_agg(x.conversation_id), array_agg(x.terms))
   FROM (
     SELECT conversation_id, switchboard_terms(string_agg(left(text, 4096), ' ')) AS terms
     FROM new_rows WHERE text IS NOT NULL AND text <> '' GROUP BY conversation_id
-  ) x
-  WHERE t.conversation_id = x.conversation_id AND x.terms <> ''::tsvector;
+  ) x;
   RETURN NULL;
 END $$;
 --> statement-breakpoint
 -- An edited message adds its new words (the old ones stay findable: they were written).
 CREATE FUNCTION switchboard_message_edited() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  UPDATE conversation_terms SET terms = switchboard_add_terms(terms, switchboard_terms(NEW.text)) WHERE conversation_id = NEW.conversation_id;
+  PERFORM switchboard_add_conversation_terms(ARRAY[NEW.conversation_id], ARRAY[switchboard_terms(NEW.text)]);
   RETURN NULL;
 END $$;
 --> statement-breakpoint
 -- A contact's new name or handle (a profile looked up after the first message) is findable in their conversations.
 CREATE FUNCTION switchboard_contact_renamed() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  UPDATE conversation_terms t SET terms = switchboard_add_terms(t.terms, switchboard_terms(NEW.display_name || ' ' || coalesce(NEW.username, '')))
-  FROM conversations c WHERE c.contact_id = NEW.id AND t.conversation_id = c.id;
+  PERFORM switchboard_add_conversation_terms(array_agg(c.id), array_agg(switchboard_terms(NEW.display_name || ' ' || coalesce(NEW.username, ''))))
+  FROM conversations c WHERE c.contact_id = NEW.id;
   RETURN NULL;
+END $$;
+--> statement-breakpoint
+-- Words that waited (see switchboard_add_conversation_terms) join their conversations' terms, one folder at a time;
+-- rows still held by another transaction wait for the next fold. Returns the conversations updated.
+CREATE FUNCTION switchboard_fold_conversation_terms() RETURNS integer LANGUAGE plpgsql AS $$
+DECLARE
+  touched integer;
+BEGIN
+  IF NOT pg_try_advisory_xact_lock(7293100000000000002) THEN
+    RETURN 0;
+  END IF;
+  -- Words for a conversation deleted since are dropped.
+  DELETE FROM conversation_term_backlog b WHERE NOT EXISTS (SELECT 1 FROM conversations c WHERE c.id = b.conversation_id);
+  INSERT INTO conversation_terms (conversation_id, terms)
+  SELECT DISTINCT b.conversation_id, ''::tsvector FROM conversation_term_backlog b
+  ON CONFLICT (conversation_id) DO NOTHING;
+  WITH ready AS (
+    SELECT t.conversation_id FROM conversation_terms t
+    WHERE t.conversation_id IN (SELECT conversation_id FROM conversation_term_backlog) FOR NO KEY UPDATE SKIP LOCKED
+  ), moved AS (
+    DELETE FROM conversation_term_backlog b USING ready r WHERE b.conversation_id = r.conversation_id RETURNING b.conversation_id, b.terms
+  ), merged AS (
+    SELECT m.conversation_id, array_to_tsvector(array_agg(DISTINCT w.word)) AS terms
+    FROM moved m, unnest(tsvector_to_array(m.terms)) AS w(word) GROUP BY m.conversation_id
+  )
+  UPDATE conversation_terms t SET terms = switchboard_add_terms(t.terms, merged.terms) FROM merged WHERE t.conversation_id = merged.conversation_id;
+  GET DIAGNOSTICS touched = ROW_COUNT;
+  RETURN touched;
 END $$;
 --> statement-breakpoint
 -- Deltas move into inbox_counts here, one folder at a time (others return at once); returns the groups touched.

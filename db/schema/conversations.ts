@@ -184,6 +184,20 @@ export const conversationTerms = pgTable(
 );
 
 /**
+ * Words for a conversation whose terms row another transaction held at that instant: they join conversation_terms on
+ * the next fold (server/services/conversations/fold-inbox-counts.ts), so storing a message never waits on a lock.
+ */
+export const conversationTermBacklog = pgTable(
+  "conversation_term_backlog",
+  {
+    id: bigint({ mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    conversationId: uuid().notNull(),
+    terms: tsvector().notNull(),
+  },
+  (t) => [index("conversation_term_backlog_conversation_idx").on(t.conversationId)],
+);
+
+/**
  * The inbox tabs' counts without reading every conversation: how many conversations each group holds (company,
  * status, assignee, line, channel, team — every filter the inbox offers). Triggers on conversations append
  * changes to inbox_count_deltas (never contended: nothing is updated in place by the writers); one folder at a

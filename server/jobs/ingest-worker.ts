@@ -4,6 +4,7 @@ import { logger } from "../log";
 import { foldInboxCounts } from "../services/conversations/fold-inbox-counts";
 import { expirePendingEffects } from "../services/events/pending-effects";
 import { sweepPostCommitJobs } from "../services/events/post-commit-jobs";
+import { runPostCommitJobs, type QueuedJob } from "../services/events/post-commit-jobs";
 import { dueStreams, processStreams } from "../services/events/process-inbound-event";
 import { INGEST_CHANNEL, ingestNotifier } from "./ingest-notify";
 import { setIngestWake } from "./ingest-wake";
@@ -36,6 +37,12 @@ export function ingestWorkerOptions(poolMax: number, ownProcess = false): Ingest
 }
 
 const HOUSEKEEPING_MS = 5_000;
+/** Attachment downloads and profile lookups running at once beside the drains; past this the drains wait. */
+const MAX_SLOW_FOLLOW_UPS = 8;
+/** How long a stop waits for follow-ups in flight (what is left is durable: the sweep runs it). */
+const STOP_WAIT_MS = 5_000;
+/** A pass running longer than this is logged once, with the step it waits on (ingest.stalled). */
+const STALL_MS = 30_000;
 const EXPIRE_EFFECTS_MS = 60 * 60 * 1000;
 
 class IngestWorker {
@@ -50,12 +57,53 @@ class IngestWorker {
   private lastHousekeeping = 0;
   private lastExpiry = 0;
   private housekeepingRun?: Promise<void>;
+  /** Realtime publishes, one after the other in commit order. */
+  private publishing: Promise<void> = Promise.resolve();
+  /** Downloads and lookups in flight. */
+  private readonly slow = new Set<Promise<void>>();
+  /** What the current pass waits on, and since when: a pass that never ends says where it stopped. */
+  private step: { name: string; since: number; reported: boolean } | undefined;
+
+  private at(name: string): void {
+    this.step = { name, since: Date.now(), reported: false };
+  }
+
+  private watch(): void {
+    const step = this.step;
+    if (!this.running || !step || step.reported || Date.now() - step.since < STALL_MS) return;
+    step.reported = true;
+    logger.warn("ingest.stalled", { step: step.name, seconds: Math.round((Date.now() - step.since) / 1000) });
+  }
 
   constructor(private readonly o: IngestWorkerOptions) {}
 
+  /**
+   * A batch's post-commit jobs run beside the drains, never in their way: realtime publishes in commit order (each
+   * bounded by its timeout), attachment downloads and profile lookups concurrently, at most MAX_SLOW_FOLLOW_UPS.
+   */
+  private readonly followUps = (jobs: QueuedJob[]): void => {
+    const publish = jobs.filter((j) => j.name === "publish-realtime");
+    const rest = jobs.filter((j) => j.name !== "publish-realtime");
+    const failed = (error: unknown) => logger.error("ingest.follow_up_failed", { error });
+    if (publish.length) this.publishing = this.publishing.then(() => runPostCommitJobs(publish)).catch(failed);
+    if (rest.length) {
+      const run: Promise<void> = runPostCommitJobs(rest)
+        .catch(failed)
+        .finally(() => this.slow.delete(run));
+      this.slow.add(run);
+    }
+  };
+
+  private async roomForFollowUps(): Promise<void> {
+    while (this.slow.size >= MAX_SLOW_FOLLOW_UPS) await Promise.race(this.slow);
+  }
+
   async start(): Promise<void> {
     setIngestWake(() => this.wake());
-    this.timer = setInterval(() => this.kick(), this.o.pollMs);
+    this.timer = setInterval(() => {
+      this.watch();
+      this.kick();
+    }, this.o.pollMs);
     this.timer.unref?.();
     if (this.o.listen) {
       try {
@@ -77,6 +125,7 @@ class IngestWorker {
     clearInterval(this.timer);
     await this.unlisten?.().catch(() => undefined);
     await this.housekeepingRun;
+    await Promise.race([Promise.allSettled([this.publishing, ...this.slow]), new Promise((resolve) => setTimeout(resolve, STOP_WAIT_MS).unref?.())]);
   }
 
   /** A webhook stored events: process now, and tell the other instances. */
@@ -113,6 +162,7 @@ class IngestWorker {
       logger.error("ingest.pass_failed", { error });
     } finally {
       this.running = false;
+      this.step = undefined;
     }
   }
 
@@ -129,12 +179,16 @@ class IngestWorker {
         .finally(() => (refilling = undefined)));
     const lane = async () => {
       while (!this.stopped) {
+        this.at("due streams");
         if (queue.length === 0 && (await refill()) === 0 && queue.length === 0) return;
         const batch = queue.splice(0, this.o.streamsPerBatch);
         if (batch.length === 0) continue;
         for (const k of batch) this.active.add(k);
         try {
-          await processStreams(batch, { maxEvents: this.o.maxEvents });
+          this.at("batch");
+          await processStreams(batch, { maxEvents: this.o.maxEvents, followUps: this.followUps });
+          this.at("follow-ups");
+          await this.roomForFollowUps();
         } finally {
           for (const k of batch) this.active.delete(k);
         }

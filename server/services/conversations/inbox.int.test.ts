@@ -1,13 +1,20 @@
 import { randomUUID } from "node:crypto";
 import { and, eq } from "drizzle-orm";
-import { describe, expect, it } from "vitest";
-import { db } from "../../../db";
-import { contacts, conversations, inboxCountDeltas, lines, messages } from "../../../db/schema";
+import { afterAll, describe, expect, inject, it } from "vitest";
+import { createDatabase, db } from "../../../db";
+import { contacts, conversations, conversationTermBacklog, inboxCountDeltas, lines, messages } from "../../../db/schema";
 import { callerFor, postTelegramUpdate, seedTestCompany } from "../../testing/factories";
 import { foldInboxCounts } from "./fold-inbox-counts";
 import { listInbox } from "./list-inbox";
 
 type Company = Awaited<ReturnType<typeof seedTestCompany>>;
+
+// PostgreSQL only: a second session on the same database (PGlite serves one), to hold a row lock.
+const onPostgres = inject("databaseKind") === "postgres";
+const second = onPostgres ? createDatabase(inject("databaseUrl"), 2) : undefined;
+afterAll(async () => {
+  await second?.client.end({ timeout: 5 });
+});
 const operatorA = (co: Company) => callerFor({ id: co.operators[0]!.id, companyId: co.companyId, role: "operator" });
 const operatorB = (co: Company) => callerFor({ id: co.operators[1]!.id, companyId: co.companyId, role: "operator" });
 const admin = (co: Company) => callerFor({ id: co.admin.id, companyId: co.companyId, role: "admin" });
@@ -126,6 +133,36 @@ describe("inbox: tabs, counts, filters, search", () => {
     expect(await pages("rare", 2)).toEqual(["Searcher 1", "Searcher 0"]);
     expect(await pages("rare", 1000)).toEqual(["Searcher 1", "Searcher 0"]);
     expect(await pages("common searcher", 3)).toEqual(newestFirst);
+  });
+
+  it.runIf(onPostgres)("storing a message never waits on a conversation's search terms held by another transaction; its words join at the next fold", { timeout: 20_000 }, async () => {
+    const co = await seedTestCompany();
+    const a = operatorA(co);
+    const { conversationId } = await customerWrites(co, "first words", { id: 760000001, first_name: "Held" });
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let holding!: () => void;
+    const held = new Promise<void>((resolve) => (holding = resolve));
+    const blocker = second!.client.begin(async (tx) => {
+      await tx`select 1 from conversation_terms where conversation_id = ${conversationId} for update`;
+      holding();
+      await released;
+    });
+    try {
+      await held;
+      // The ingest path stores the message while the terms row is held: it does not wait for the holder.
+      await customerWrites(co, "zebracrossing later", { id: 760000001, first_name: "Held" });
+      expect(await db.select().from(conversationTermBacklog).where(eq(conversationTermBacklog.conversationId, conversationId))).toHaveLength(1);
+      expect((await a.inbox.list({ q: "zebracrossing" })).map((c) => c.id)).toEqual([]);
+      // A fold while it is still held leaves the words waiting.
+      expect((await foldInboxCounts(db)).conversations).toBe(0);
+    } finally {
+      release();
+      await blocker;
+    }
+    expect((await foldInboxCounts(db)).conversations).toBe(1);
+    expect(await db.select().from(conversationTermBacklog).where(eq(conversationTermBacklog.conversationId, conversationId))).toEqual([]);
+    expect((await a.inbox.list({ q: "zebracrossing first" })).map((c) => c.id)).toEqual([conversationId]);
   });
 
   it("tab counts stay exact through every change, whether or not the changes were folded into the count groups", async () => {

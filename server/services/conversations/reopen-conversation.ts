@@ -23,7 +23,8 @@ export async function reopenConversation({ ctx, input }: { ctx: ServiceContext &
       const [other] = await tx
         .select({ id: conversations.id })
         .from(conversations)
-        .where(and(eq(conversations.contactId, before.contactId), ne(conversations.status, "closed")))
+        // Another conversation of the customer: this one may have been reopened by someone else a moment ago.
+        .where(and(eq(conversations.contactId, before.contactId), ne(conversations.status, "closed"), ne(conversations.id, before.id)))
         .limit(1);
       if (other) return { outcome: { ok: false, reason: "newer_open", by: null }, realtime: [] };
       const [reopened] = await tx

@@ -197,14 +197,22 @@ async function touchChannels(seen: Map<string, Date>): Promise<void> {
   }
 }
 
-async function afterCommit(result: BatchResult): Promise<void> {
+/**
+ * Who runs a batch's post-commit jobs: by default the caller waits for them (tests, and a process without a
+ * worker); the ingest worker hands them to its own runner instead, so a slow download never holds other chats'
+ * messages back (the jobs are durable rows: a crash leaves them to the sweep).
+ */
+export type FollowUps = (jobs: QueuedJob[]) => void;
+
+async function afterCommit(result: BatchResult, followUps?: FollowUps): Promise<void> {
   if (result.processed === 0) return;
   try {
     await touchChannels(result.channels);
   } catch (error) {
     logger.warn("inbound.touch_failed", { error });
   }
-  await runPostCommitJobs(result.jobs);
+  if (followUps) followUps(result.jobs);
+  else await runPostCommitJobs(result.jobs);
 }
 
 /** Records a failed attempt on one event: retried with backoff, or failed for good (dead letter) after the cap. */
@@ -231,7 +239,7 @@ async function recordFailure(event: Pick<Event, "id" | "attempts">, error: unkno
  * One stream, one event per transaction: after a batch failed, this finds the event that fails, records its
  * attempt (the stream then waits for its retry) and lets every event before it through.
  */
-async function processStreamAlone(key: string, maxEvents: number): Promise<number> {
+async function processStreamAlone(key: string, maxEvents: number, followUps?: FollowUps): Promise<number> {
   let done = 0;
   while (done < maxEvents) {
     let head: Pick<Event, "id" | "attempts"> | undefined;
@@ -248,7 +256,7 @@ async function processStreamAlone(key: string, maxEvents: number): Promise<numbe
         return runBatch(tx, [key], 1);
       });
       if (!result || result.processed === 0) return done;
-      await afterCommit(result);
+      await afterCommit(result, followUps);
       done += result.processed;
     } catch (error) {
       if (head) await recordFailure(head, error);
@@ -262,7 +270,7 @@ async function processStreamAlone(key: string, maxEvents: number): Promise<numbe
  * Processes these streams: all of them in one transaction when that works, else each alone. Returns how many
  * events reached a final state.
  */
-export async function processStreams(keys: string[], opts: { maxEvents?: number } = {}): Promise<number> {
+export async function processStreams(keys: string[], opts: { maxEvents?: number; followUps?: FollowUps } = {}): Promise<number> {
   if (keys.length === 0) return 0;
   const maxEvents = opts.maxEvents ?? DEFAULT_BATCH_EVENTS;
   let result: BatchResult;
@@ -271,10 +279,10 @@ export async function processStreams(keys: string[], opts: { maxEvents?: number 
   } catch (error) {
     logger.warn("inbound.batch_failed", { streams: keys.length, code: sqlState(error) ?? (error instanceof Error ? error.name : "error") });
     let n = 0;
-    for (const key of keys) n += await processStreamAlone(key, maxEvents);
+    for (const key of keys) n += await processStreamAlone(key, maxEvents, opts.followUps);
     return n;
   }
-  await afterCommit(result);
+  await afterCommit(result, opts.followUps);
   return result.processed;
 }
 
