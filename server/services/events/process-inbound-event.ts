@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, or, sql } from "drizzle-orm";
+import { and, asc, eq, getTableColumns, inArray, or, sql } from "drizzle-orm";
 import { db, type Tx } from "../../../db";
 import { channels, companies, inboundEvents } from "../../../db/schema";
 import { adapterFor } from "../../channels/registry";
@@ -75,8 +75,10 @@ async function runBatch(tx: Tx, keys: string[], maxEvents: number): Promise<Batc
   if (held.length === 0) return result;
   const legacyIds = held.filter((k) => k.startsWith(LEGACY)).map((k) => k.slice(LEGACY.length));
   const ordered = held.filter((k) => !k.startsWith(LEGACY));
+  // Whether each event's retry time has come is asked of the database: the clock that wrote next_attempt_at (an
+  // app server's clock may differ from the database's).
   const events = await tx
-    .select()
+    .select({ ...getTableColumns(inboundEvents), waiting: sql<boolean>`${inboundEvents.nextAttemptAt} > now() + interval '50 milliseconds'` })
     .from(inboundEvents)
     .where(
       and(
@@ -92,13 +94,12 @@ async function runBatch(tx: Tx, keys: string[], maxEvents: number): Promise<Batc
   if (events.length === 0) return result;
 
   // A stream whose head waits out a retry is left alone: nothing of that chat may overtake it.
-  const now = Date.now();
   const blocked = new Set<string>();
   const runnable: Event[] = [];
   for (const e of events) {
     const key = streamOf(e);
     if (blocked.has(key)) continue;
-    if (e.nextAttemptAt.getTime() > now + 50) {
+    if (e.waiting) {
       blocked.add(key);
       continue;
     }
