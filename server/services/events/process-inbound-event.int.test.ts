@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { eq, sql } from "drizzle-orm";
-import { describe, expect, inject, it } from "vitest";
+import { describe, expect, inject, it, vi } from "vitest";
 import { db } from "../../../db";
 import { companies, inboundEvents, messages, outboundSends } from "../../../db/schema";
 import { callerFor, seedTestCompany } from "../../testing/factories";
@@ -28,6 +28,22 @@ describe("processing stored events", () => {
     const [row] = await db.select().from(inboundEvents).where(eq(inboundEvents.id, event.id));
     expect(row).toMatchObject({ status: "processed", attempts: 1 });
     expect(await db.select().from(messages).where(eq(messages.text, "left behind by a crash"))).toHaveLength(1);
+  });
+
+  it("an event is due by the database's clock, whatever an app server's clock says", async () => {
+    const co = await seedTestCompany();
+    const event = await storedButUnprocessed(co, 4545, "this app server's clock is behind");
+    // This process's clock an hour behind the database's (clocks of different hosts differ).
+    vi.useFakeTimers({ toFake: ["Date"], shouldAdvanceTime: true });
+    vi.setSystemTime(new Date(Date.now() - 60 * 60_000));
+    try {
+      await processInboundEvent(event.id);
+    } finally {
+      vi.useRealTimers();
+    }
+    const [row] = await db.select().from(inboundEvents).where(eq(inboundEvents.id, event.id));
+    expect(row).toMatchObject({ status: "processed", attempts: 1 });
+    expect(await db.select().from(messages).where(eq(messages.text, "this app server's clock is behind"))).toHaveLength(1);
   });
 
   it("two concurrent runs on one event make one message", async () => {
