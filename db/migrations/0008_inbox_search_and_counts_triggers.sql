@@ -26,17 +26,14 @@ END $$;
 --> statement-breakpoint
 CREATE FUNCTION switchboard_conversations_updated() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  -- Only rows whose group changed (a status, an assignee, a line…): a new message's time changes no count.
+  -- Each row leaves its old group and joins its new one; where the group did not change (a new message's time)
+  -- the two cancel out and nothing is written.
   INSERT INTO inbox_count_deltas (company_id, status, assignee_id, line_id, channel_id, team_id, delta)
   SELECT company_id, status, assignee_id, line_id, channel_id, team_id, sum(d)
   FROM (
-    SELECT n.company_id, n.status, n.assignee_id, n.line_id, n.channel_id, n.team_id, 1 AS d, o.id AS changed
-    FROM new_rows n JOIN old_rows o ON o.id = n.id
-    WHERE (o.company_id, o.status, o.assignee_id, o.line_id, o.channel_id, o.team_id) IS DISTINCT FROM (n.company_id, n.status, n.assignee_id, n.line_id, n.channel_id, n.team_id)
+    SELECT company_id, status, assignee_id, line_id, channel_id, team_id, 1 AS d FROM new_rows
     UNION ALL
-    SELECT o.company_id, o.status, o.assignee_id, o.line_id, o.channel_id, o.team_id, -1, o.id
-    FROM new_rows n JOIN old_rows o ON o.id = n.id
-    WHERE (o.company_id, o.status, o.assignee_id, o.line_id, o.channel_id, o.team_id) IS DISTINCT FROM (n.company_id, n.status, n.assignee_id, n.line_id, n.channel_id, n.team_id)
+    SELECT company_id, status, assignee_id, line_id, channel_id, team_id, -1 FROM old_rows
   ) x
   GROUP BY 1, 2, 3, 4, 5, 6
   HAVING sum(d) <> 0;

@@ -197,6 +197,16 @@ export const conversationTermBacklog = pgTable(
   (t) => [index("conversation_term_backlog_conversation_idx").on(t.conversationId)],
 );
 
+/** A count group: every filter the inbox offers (the columns migration 0008's triggers group conversations by). */
+const countGroup = () => ({
+  companyId: uuid().notNull(),
+  status: conversationStatus().notNull(),
+  assigneeId: uuid(),
+  lineId: uuid(),
+  channelId: uuid().notNull(),
+  teamId: uuid(),
+});
+
 /**
  * The inbox tabs' counts without reading every conversation: how many conversations each group holds (company,
  * status, assignee, line, channel, team — every filter the inbox offers). Triggers on conversations append
@@ -206,30 +216,13 @@ export const conversationTermBacklog = pgTable(
  */
 export const inboxCounts = pgTable(
   "inbox_counts",
-  {
-    companyId: uuid().notNull(),
-    status: conversationStatus().notNull(),
-    assigneeId: uuid(),
-    lineId: uuid(),
-    channelId: uuid().notNull(),
-    teamId: uuid(),
-    n: integer().notNull(),
-  },
+  { ...countGroup(), n: integer().notNull() },
   (t) => [unique("inbox_counts_group_unique").on(t.companyId, t.status, t.assigneeId, t.lineId, t.channelId, t.teamId).nullsNotDistinct()],
 );
 
 export const inboxCountDeltas = pgTable(
   "inbox_count_deltas",
-  {
-    id: bigint({ mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
-    companyId: uuid().notNull(),
-    status: conversationStatus().notNull(),
-    assigneeId: uuid(),
-    lineId: uuid(),
-    channelId: uuid().notNull(),
-    teamId: uuid(),
-    delta: integer().notNull(),
-  },
+  { id: bigint({ mode: "number" }).primaryKey().generatedAlwaysAsIdentity(), ...countGroup(), delta: integer().notNull() },
   (t) => [index("inbox_count_deltas_company_idx").on(t.companyId)],
 );
 

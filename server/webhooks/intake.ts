@@ -19,7 +19,12 @@ const WEBHOOK_PATH = /^\/api\/webhooks\/(telegram|vk|meta)(?:\/([^/]*))?\/?$/;
 
 function nodeRequest(req: IncomingMessage): WebhookRequest {
   return {
-    headers: { get: (name) => (v => (v === undefined ? null : Array.isArray(v) ? v.join(", ") : v))(req.headers[name.toLowerCase()]) },
+    headers: {
+      get: (name) => {
+        const value = req.headers[name.toLowerCase()];
+        return value === undefined ? null : Array.isArray(value) ? value.join(", ") : value;
+      },
+    },
     readLimited: (limit) => readNodeBodyWithLimit(req, limit),
   };
 }
