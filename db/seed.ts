@@ -2,7 +2,7 @@ import { randomBytes, randomInt } from "node:crypto";
 import { and, eq } from "drizzle-orm";
 import type { Database } from "./index";
 import { channelHistory, channels, companies, contacts, conversations, lines, messages, teamMembers, teams, users, channelIncidents } from "./schema";
-import { hashPassword } from "../server/auth/password";
+import { hashPassword } from "../server/identity/password";
 import { seal } from "../server/crypto/secret-box";
 import { env } from "../server/env.js";
 

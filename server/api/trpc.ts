@@ -2,7 +2,7 @@ import { initTRPC, TRPCError } from "@trpc/server";
 import superjson from "superjson";
 import { ZodError } from "zod";
 import { db, type Database } from "../../db";
-import type { SessionUser } from "../auth/options";
+import type { SessionUser } from "../identity/session-user";
 import { DomainError, type DomainErrorCode } from "../errors";
 import { logger } from "../log";
 import type { ServiceContext } from "../services/context";

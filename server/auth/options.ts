@@ -7,10 +7,10 @@ import { z } from "zod";
 import { db } from "../../db";
 import { users } from "../../db/schema";
 import { env } from "../env.js";
-import { hashPassword, verifyPassword } from "./password";
+import { hashPassword, verifyPassword } from "../identity/password";
+import type { Role, SessionUser } from "../identity/session-user";
 
-export type Role = "admin" | "operator";
-export type SessionUser = { id: string; companyId: string; role: Role; name: string; email: string; locale?: string };
+export type { Role, SessionUser } from "../identity/session-user";
 
 declare module "next-auth" {
   interface Session {

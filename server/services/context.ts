@@ -1,5 +1,5 @@
 import type { DbOrTx } from "../../db";
-import type { Role } from "../auth/options";
+import type { Role } from "../identity/session-user";
 
 /** Who is acting: travels with every service call so verbs can authorize and audit. */
 export type Actor =

@@ -1,7 +1,7 @@
 import { and, eq, gt, isNull } from "drizzle-orm";
 import type { Database } from "../../../db";
 import { users, userTokens } from "../../../db/schema";
-import { hashPassword } from "../../auth/password";
+import { hashPassword } from "../../identity/password";
 import { DomainError } from "../../errors";
 import { inspectSetPasswordToken } from "./inspect-set-password-token";
 
