@@ -88,8 +88,9 @@ export interface ChannelAdapter<Credentials> {
   /**
    * Parse a verified, JSON-decoded webhook body into a dedupe key, a type name and neutral events.
    * `locale`: the language of lines written for content the inbox cannot show as text or a file.
+   * `receivedAt`: when the event was stored, the time used where the event's own time is absent or unreadable.
    */
-  parseEvent(payload: unknown, ctx?: { locale?: Locale }): ParsedEvent;
+  parseEvent(payload: unknown, ctx?: { locale?: Locale; receivedAt?: Date }): ParsedEvent;
   send(ctx: SendContext<Credentials>, message: OutboundMessage): Promise<SendResult>;
   classifyError(error: ProviderError): ClassifiedError;
   /**

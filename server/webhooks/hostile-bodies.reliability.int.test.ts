@@ -17,6 +17,7 @@ import { processEnvironment } from "../env.js";
 import { captureLogs } from "../log";
 import { storableKey } from "./json-safety";
 import type { WebhookOutcome } from "./read-body";
+import { telegramDedupeKey } from "./telegram";
 import { postMeta, postTelegram, postVk, webhookCompany } from "./testing";
 
 // HOSTILE_BODIES / HOSTILE_SEED: a shorter run, or a replay of another seed's bodies.
@@ -181,8 +182,9 @@ describe("hostile bodies through every webhook route", () => {
             expect(status).toBe(401);
             unsignedKeys.add(`${bot!.externalId}:${String(base.update_id)}`);
           } else if (status === 200) {
-            const parsed = JSON.parse(typeof body === "string" ? body : Buffer.from(body).toString("utf8")) as { update_id: number };
-            stored.telegram.add(storableKey(`${bot!.externalId}:${parsed.update_id}`));
+            const raw = typeof body === "string" ? Buffer.from(body, "utf8") : Buffer.from(body);
+            const parsed = JSON.parse(raw.toString("utf8")) as { update_id: number };
+            stored.telegram.add(storableKey(telegramDedupeKey(bot!.externalId, parsed.update_id, raw)));
           }
         } else if (provider === "vk") {
           const base = structuredClone(rnd.pick(vkBases));

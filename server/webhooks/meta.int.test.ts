@@ -703,3 +703,57 @@ describe("Meta contact profiles", () => {
     expect((await contactOn(page1.id, PSID)).displayName).toBe(PSID);
   });
 });
+
+describe("Meta webhook: times the product cannot read (issues 15 and 22)", () => {
+  /** Issue 15's entry.time: a signed body Meta would retry for ever while it got a 503. */
+  const ABSURD = "123456789012345678901234567890123456789";
+
+  it("a signed permissions change with an impossible entry.time: 200, stored and processed at the receipt time", async () => {
+    const { page1 } = await metaCompany();
+    const body = readFileSync(new URL("permissions-webhook-revoked.json", dir), "utf8").replace('"time": 1767226000', `"time": ${ABSURD}`);
+    expect(body).toContain(ABSURD);
+    const before = Date.now();
+    const res = await postSigned(body);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ ok: true, stored: 2 });
+    const [event] = await eventsOn(page1.id);
+    expect(event).toMatchObject({ eventType: "permissions.pages_messaging.revoked", status: "processed" });
+    // Ordered by the time it was received: the impossible time never reached the bigint column.
+    expect(event!.sequence).toBeGreaterThanOrEqual(before);
+    expect(event!.sequence).toBeLessThanOrEqual(Date.now());
+    expect(await channelRow(page1.id)).toMatchObject({ status: "disconnected", statusReason: "permission_revoked" });
+  });
+
+  it("a signed message with an impossible entry.time and no timestamp reaches the conversation, timed when it was received", async () => {
+    const { page1 } = await metaCompany();
+    const body = `{"object":"page","entry":[{"id":"${PAGE_1}","time":${ABSURD},"messaging":[{"sender":{"id":"${PSID}"},"recipient":{"id":"${PAGE_1}"},"message":{"mid":"m_FAKE-ABSURD-TIME-0001","text":"Is anyone there?"}}]}]}`;
+    const res = await postSigned(body);
+    expect(res.status).toBe(200);
+    const [event, ...others] = await eventsOn(page1.id);
+    expect(others).toHaveLength(0);
+    expect(event).toMatchObject({ dedupeKey: "mid:m_FAKE-ABSURD-TIME-0001", status: "processed" });
+    const [message] = await messagesOn(page1.id);
+    expect(message).toMatchObject({ direction: "inbound", authorKind: "customer", text: "Is anyone there?", providerTimestamp: event!.receivedAt });
+    expect(await conversationWith(page1.id, PSID)).toBeDefined();
+  });
+
+  it("an Instagram message timed in ISO text (as Chatwoot's test factories send it) reaches the inbox at that time", async () => {
+    const { ig, operator } = await metaCompany();
+    const body = JSON.stringify({
+      object: "instagram",
+      entry: [
+        {
+          id: IG,
+          time: "2021-09-08T06:34:04+0000",
+          messaging: [{ sender: { id: IGSID }, recipient: { id: IG }, timestamp: "2021-09-08T06:34:04+0000", message: { mid: "aWdfZAG1fFAKE-IG-ISO-0001", text: "This is the first message from the customer", attachments: null, reply_to: null } }],
+        },
+      ],
+    });
+    expect((await postSigned(body)).status).toBe(200);
+    const [message] = await messagesOn(ig.id);
+    expect(message).toMatchObject({ direction: "inbound", text: "This is the first message from the customer", providerTimestamp: new Date("2021-09-08T06:34:04Z") });
+    const inbox = await operator.inbox.list({ filter: "open" });
+    expect(inbox.find((c) => c.preview === "This is the first message from the customer")).toMatchObject({ provider: "instagram" });
+  });
+});
+

@@ -10,7 +10,7 @@ import { logger } from "../log";
 import { processStoredEvents } from "../services/events/process-inbound-event";
 import { isValueRefused, sqlState } from "./db-errors";
 import { jsonbProblem, storableKey, storableText } from "./json-safety";
-import { accountStream, metaOrder } from "./order-keys";
+import { accountStream, metaOrder, metaSequence } from "./order-keys";
 import { failedRawRow, jsonResponse, parseJson, problem, readBody, storageUnavailable, type WebhookOutcome, type WebhookRequest } from "./read-body";
 
 type Channel = typeof channels.$inferSelect;
@@ -81,7 +81,7 @@ function rowsFor(items: MetaSplitItem[], found: Channel[], raw: Buffer): Row[] {
       if (targets.length === 0) rows.push(unrouted(i, "unknown page"));
       for (const c of targets) {
         const stored: MetaStoredItem = { ...i.stored, accountId: c.externalId };
-        rows.push({ provider: c.provider, companyId: c.companyId, channelId: c.id, dedupeKey: `${i.dedupeKey}:${c.externalId}`, eventType: i.eventType, payload: stored, orderKey: accountStream(c.id), sequence: i.timestamp > 0 ? i.timestamp : null });
+        rows.push({ provider: c.provider, companyId: c.companyId, channelId: c.id, dedupeKey: `${i.dedupeKey}:${c.externalId}`, eventType: i.eventType, payload: stored, orderKey: accountStream(c.id), sequence: metaSequence(i.timestamp) });
       }
       continue;
     }

@@ -24,7 +24,7 @@ const stream = (channelId: string, chat: string | undefined) => (chat === undefi
  */
 export function telegramOrder(channelId: string, update: unknown): EventOrder {
   if (!isObject(update)) return { orderKey: accountStream(channelId), sequence: null };
-  const kind = Object.keys(update).find((k) => k !== "update_id");
+  const kind = Object.keys(update).find((k) => k !== "update_id" && update[k] != null);
   const value = kind ? update[kind] : undefined;
   let chat: string | undefined;
   if (isObject(value)) {
@@ -38,6 +38,9 @@ export function telegramOrder(channelId: string, update: unknown): EventOrder {
   return { orderKey: stream(channelId, chat), sequence: seq(update.update_id) };
 }
 
+/** A Meta timestamp as a sequence: positive epoch ms a bigint holds exactly, else none (ordered by arrival). */
+export const metaSequence = (timestampMs: number): number | null => (Number.isSafeInteger(timestampMs) && timestampMs > 0 ? timestampMs : null);
+
 /**
  * Meta: the customer's id (the one of sender / recipient that is not the Page or Instagram account); the
  * sequence is the item's timestamp in ms (Meta: "always use the webhook timestamp"), arrival breaks ties.
@@ -49,7 +52,7 @@ export function metaOrder(channelId: string, accountId: string, item: unknown, t
     const recipient = isObject(item.recipient) ? chatId(item.recipient.id) : undefined;
     chat = sender !== undefined && sender !== accountId ? sender : recipient !== accountId ? recipient : undefined;
   }
-  return { orderKey: stream(channelId, chat), sequence: Number.isSafeInteger(timestampMs) && timestampMs > 0 ? timestampMs : null };
+  return { orderKey: stream(channelId, chat), sequence: metaSequence(timestampMs) };
 }
 
 /**

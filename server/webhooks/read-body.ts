@@ -80,9 +80,10 @@ export async function findWebhookChannel(channelId: string, provider: "telegram"
 
 /**
  * What is kept of one accepted event. `payload` is the parsed item; `raw` the bytes as the provider signed them;
- * `order` its stream and provider sequence (derived from the payload when not given).
+ * `order` its stream and provider sequence (derived from the payload when not given); `failed` when the handler
+ * already knows it cannot be processed (kept for inspection, with the reason code and a note).
  */
-export type AcceptedEvent = { dedupeKey: string; eventType: string; payload: unknown; raw: Buffer; order?: EventOrder };
+export type AcceptedEvent = { dedupeKey: string; eventType: string; payload: unknown; raw: Buffer; order?: EventOrder; failed?: { reason: string; note: string } };
 
 function defaultOrder(channel: { provider: Channel["provider"]; id: string | null }, payload: unknown): EventOrder | undefined {
   if (!channel.id) return undefined;
@@ -108,12 +109,17 @@ export function inboundRow(channel: Pick<Channel, "provider" | "companyId" | "id
     sequence: order?.sequence ?? null,
   };
   const refused = jsonbProblem(event.payload);
-  if (!refused) return { ...base, payload: event.payload };
-  return failedRawRow(base, event.raw, `unsupported content: ${refused}; kept as raw bytes`);
+  if (refused) return failedRawRow(base, event.raw, `unsupported content: ${refused}; kept as raw bytes`);
+  if (event.failed) return { ...base, payload: event.payload, status: "failed" as const, failureReason: event.failed.reason, note: storableText(event.failed.note), processedAt: new Date() };
+  return { ...base, payload: event.payload };
 }
 
+/**
+ * A row kept as the raw bytes, failed. Its sequence is dropped: a value the database refused may have been that
+ * one, and a failed row is never ordered.
+ */
 export function failedRawRow<T extends object>(base: T, raw: Buffer, note: string) {
-  return { ...base, payload: null, rawBody: raw, status: "failed" as const, failureReason: "unsupported_content", note: storableText(note), processedAt: new Date() };
+  return { ...base, payload: null, rawBody: raw, sequence: null, status: "failed" as const, failureReason: "unsupported_content", note: storableText(note), processedAt: new Date() };
 }
 
 /** Telegram restarts update_id at a random value after a week without updates; its redelivery window is 24 h. */

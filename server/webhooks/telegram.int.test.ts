@@ -91,3 +91,46 @@ describe("Telegram webhook", () => {
     expect(channel!.lastWebhookAt).not.toBeNull();
   });
 });
+
+describe("Telegram webhook: shapes read leniently (issue 22)", () => {
+  it("a Telegram.Bot update (explicit nulls, a chat without type, the date as ISO text) reaches the inbox as a message", async () => {
+    const co = await seedTestCompany();
+    const update = {
+      update_id: Math.floor(Math.random() * 1e9),
+      message: {
+        message_id: 4001,
+        from: { id: 555000111, is_bot: false, first_name: "Dmitri", last_name: null, username: null, language_code: null },
+        date: "2026-01-01T00:00:00+0000",
+        chat: { id: 555000111, first_name: "Dmitri", last_name: null, username: null },
+        text: "/start",
+        caption: null,
+        photo: null,
+        document: null,
+        reply_markup: null,
+      },
+      edited_message: null,
+      callback_query: null,
+    };
+    const res = await postTelegramUpdate(co.telegram.channelId, co.telegram.webhookSecret, update);
+    expect(res.status).toBe(200);
+    const [event] = await eventsOf(co.telegram.channelId);
+    expect(event).toMatchObject({ eventType: "message", status: "processed", orderKey: `${co.telegram.channelId}:555000111` });
+    const stored = await db.select().from(messages).where(and(eq(messages.channelId, co.telegram.channelId), eq(messages.text, "/start")));
+    expect(stored).toMatchObject([{ direction: "inbound", authorKind: "customer", providerMessageId: "555000111:4001", providerTimestamp: new Date("2026-01-01T00:00:00Z") }]);
+    const inbox = await callerFor({ id: co.operators[0]!.id, companyId: co.companyId, role: "operator" }).inbox.list({ filter: "open" });
+    expect(inbox.find((c) => c.preview === "/start")).toMatchObject({ provider: "telegram", contactName: "Dmitri" });
+  });
+
+  it("an update_id beyond 2^53: 200, and the signed update is kept, failed with the reason", async () => {
+    const co = await seedTestCompany();
+    const body = `{"update_id":123456789012345678901234567890,"message":{"message_id":4002,"date":1767225600,"chat":{"id":555000112,"type":"private","first_name":"Olga"},"text":"hello"}}`;
+    const res = await postTelegramUpdate(co.telegram.channelId, co.telegram.webhookSecret, body);
+    expect(res.status).toBe(200);
+    // Redelivered, it is the same bytes: one row.
+    expect((await postTelegramUpdate(co.telegram.channelId, co.telegram.webhookSecret, body)).status).toBe(200);
+    const rows = await eventsOf(co.telegram.channelId);
+    expect(rows).toMatchObject([{ eventType: "message", status: "failed", failureReason: "unsupported_shape", note: expect.stringContaining("update_id"), sequence: null }]);
+    expect(rows[0]!.payload).toMatchObject({ message: { text: "hello" } });
+  });
+});
+

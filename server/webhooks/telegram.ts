@@ -1,18 +1,30 @@
+import { createHash } from "node:crypto";
 import type { TelegramCredentials } from "../channels/telegram/adapter";
 import { safeEqual } from "../crypto/compare";
 import { env } from "../env.js";
 import { logger } from "../log";
 import { processStoredEvents } from "../services/events/process-inbound-event";
 import { webhookChannel } from "./channel-cache";
-import { telegramOrder } from "./order-keys";
+import { accountStream, telegramOrder } from "./order-keys";
 import { TELEGRAM_KEY_REUSE_AFTER_MS, jsonResponse, parseJson, problem, readBody, storageUnavailable, storeInboundEvent, type WebhookOutcome, type WebhookRequest } from "./read-body";
 
 export const TELEGRAM_SECRET_HEADER = "x-telegram-bot-api-secret-token";
 
-/** The Update's kind: its one field besides update_id (a name made of letters and underscores). */
+/**
+ * The Update's kind: its one field besides update_id (a name made of letters and underscores). Fields that are
+ * `null` are absent: Telegram.Bot writes every optional field of an Update.
+ */
 function updateKind(payload: Record<string, unknown>): string {
-  const key = Object.keys(payload).find((k) => k !== "update_id");
+  const key = Object.keys(payload).find((k) => k !== "update_id" && payload[k] != null);
   return key === undefined ? "empty" : /^[a-z_]{1,64}$/.test(key) ? key : "unknown";
+}
+
+/**
+ * Bot id + update_id. An update_id beyond 2^53 has lost digits in any JSON parser, so two different updates could
+ * share it: the body's hash keys such an update instead (a redelivery is the same bytes).
+ */
+export function telegramDedupeKey(botId: string, updateId: number, raw: Buffer): string {
+  return Number.isSafeInteger(updateId) ? `${botId}:${updateId}` : `${botId}:body:${createHash("sha256").update(raw).digest("hex")}`;
 }
 
 /**
@@ -47,13 +59,18 @@ export async function handleTelegramWebhook(channelId: string, request: WebhookR
   if (!parsed.ok) return { response: parsed.response };
   const payload = parsed.payload;
   const updateId = (payload as { update_id?: unknown } | null)?.update_id;
-  if (typeof payload !== "object" || payload === null || Array.isArray(payload) || typeof updateId !== "number" || !Number.isSafeInteger(updateId)) {
+  if (typeof payload !== "object" || payload === null || Array.isArray(payload) || typeof updateId !== "number" || !Number.isInteger(updateId)) {
     return { response: problem(400, "an Update must be a JSON object with an integer update_id") };
   }
   const eventType = updateKind(payload as Record<string, unknown>);
-
-  const order = telegramOrder(channel.id, payload);
-  const stored = await storeInboundEvent(channel, { dedupeKey: `${channel.externalId}:${updateId}`, eventType, payload, raw: body.raw, order }, { reuseKeyAfterMs: TELEGRAM_KEY_REUSE_AFTER_MS });
+  const dedupeKey = telegramDedupeKey(channel.externalId, updateId, body.raw);
+  // Beyond 2^53 the update_id is not exact, so it can be neither the order nor a safe key for the worker: the
+  // signed body is still kept (failed, with the reason), never lost to a 400 the sender would not understand.
+  const absurd = !Number.isSafeInteger(updateId);
+  const event = absurd
+    ? { dedupeKey, eventType, payload, raw: body.raw, order: { orderKey: accountStream(channel.id), sequence: null }, failed: { reason: "unsupported_shape", note: "unsupported shape: update_id is beyond 2^53; kept, not processed" } }
+    : { dedupeKey, eventType, payload, raw: body.raw, order: telegramOrder(channel.id, payload) };
+  const stored = await storeInboundEvent(channel, event, absurd ? {} : { reuseKeyAfterMs: TELEGRAM_KEY_REUSE_AFTER_MS });
   if (!stored.ok) return { response: stored.response };
   // A redelivery (same update_id) is acknowledged and not processed again.
   const id = stored.id;

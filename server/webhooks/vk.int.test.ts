@@ -541,3 +541,23 @@ describe("sending replies to VK", () => {
     });
   });
 });
+
+describe("VK webhook: shapes read leniently (issue 22)", () => {
+  it("a message_new with explicit nulls and its date as digits reaches the inbox as a message", async () => {
+    const { co, channel } = await vkCompany();
+    const body = fixture("callback_message_new_text.json");
+    const object = body.object as { message: Record<string, unknown> };
+    const lenientBody = {
+      ...withEventId(body),
+      object: { message: { ...object.message, date: "1767225600", attachments: null, fwd_messages: null, geo: null, reply_message: null, random_id: null }, client_info: null },
+    };
+    await expectOk(await postVk(channel.id, lenientBody));
+    const [event] = await eventsOf(channel.id);
+    expect(event).toMatchObject({ eventType: "message_new", status: "processed" });
+    const [message] = await messagesOf(channel.id);
+    expect(message).toMatchObject({ direction: "inbound", text: "Здравствуйте! Где мой заказ №4512?", providerMessageId: "111222333:731", providerTimestamp: new Date(1767225600 * 1000) });
+    const inbox = await callerFor({ id: co.operators[0]!.id, companyId: co.companyId, role: "operator" }).inbox.list({ filter: "open" });
+    expect(inbox.filter((c) => c.provider === "vk").map((c) => c.preview)).toEqual(["Здравствуйте! Где мой заказ №4512?"]);
+  });
+});
+

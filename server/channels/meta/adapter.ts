@@ -105,7 +105,7 @@ export function metaAdapter(channel: Channel): ChannelAdapter<MetaCredentials> {
 
   return {
     provider,
-    parseEvent: (payload) => parseMetaItem(payload, provider, { appId: env().META_APP_ID }),
+    parseEvent: (payload, ctx) => parseMetaItem(payload, provider, { appId: env().META_APP_ID, receivedAt: ctx?.receivedAt }),
     classifyError: classifyMetaError,
     fetchAttachment: (_credentials, attachment) => downloadAttachment(attachment, env().META_MEDIA_HOSTS),
     lookupContact: (credentials, contact) => lookupProfile(provider, credentials, contact),

@@ -6,6 +6,7 @@ import { metaDedupeKey, parseMetaItem, splitMetaEnvelope, type MetaSplitItem } f
 const dir = new URL("../../../e2e/fixtures/meta/", import.meta.url);
 const fixture = (name: string) => JSON.parse(readFileSync(new URL(name, dir), "utf8")) as unknown;
 const OUR_APP = "900000000000001";
+const PSID = "7000000000000001";
 
 function items(name: string): MetaSplitItem[] {
   const split = splitMetaEnvelope(fixture(name));
@@ -172,7 +173,6 @@ describe("Meta items of a shape the product does not know", () => {
   };
 
   for (const [label, patch] of [
-    ["a timestamp of 1e20", { timestamp: 1e20, message: { mid: "m1", text: "hi" } }],
     ["null where the message belongs", { message: null }],
     ["a non-array where attachments belong", { message: { mid: "m1", attachments: { type: "image" } } }],
     ["an object where the text belongs", { message: { mid: "m1", text: { value: "hi" } } }],
@@ -183,10 +183,6 @@ describe("Meta items of a shape the product does not know", () => {
     });
   }
 
-  it("an entry time of 1e20 is an unsupported shape too", () => {
-    const parsed = parseMetaItem({ object: "page", entryId: "1", entryTime: 1e20, field: "messaging", item: { message: { mid: "m", text: "x" } } }, "messenger", {});
-    expect(parsed).toMatchObject({ ok: false, reason: expect.stringContaining("entry.entryTime") });
-  });
 
   it("an Instagram item without a sender or recipient is kept and explained, not failed", () => {
     const parsed = item({ sender: undefined, recipient: undefined, message: { mid: "aWdfZAG1", text: "hello" } }, "instagram");
@@ -212,3 +208,90 @@ describe("hostile envelopes", () => {
     expect(split.ok && split.skipped).toBe(2);
   });
 });
+
+describe("fields the product does not need are read leniently (issue 22)", () => {
+  const RECEIVED = new Date("2026-03-01T12:00:00Z");
+  const AT = new Date("2021-09-08T06:34:04Z");
+  /** Splits an envelope and parses each item for its channel, as the webhook and the worker do. */
+  const run = (body: unknown, receivedAt = RECEIVED) => {
+    const split = splitMetaEnvelope(body, receivedAt.getTime());
+    if (!split.ok) throw new Error(split.reason);
+    return split.items.map((i) => ({ item: i, parsed: parseMetaItem(i.stored, i.provider, { appId: OUR_APP, receivedAt }) }));
+  };
+  /** Chatwoot's Instagram test factories (spec/factories/instagram): times as ISO text, ids as words. */
+  const instagram = (field: "messaging" | "standby", item: Record<string, unknown>, time: unknown = "2021-09-08T06:34:04+0000") => ({
+    object: "instagram",
+    entry: [{ id: "instagram-message-id-123", time, [field]: [{ sender: { id: "Sender-id-1" }, recipient: { id: "chatwoot-app-user-id-1" }, timestamp: "2021-09-08T06:34:04+0000", ...item }] }],
+  });
+  const only = (body: unknown) => {
+    const all = run(body);
+    expect(all).toHaveLength(1);
+    return all[0]!;
+  };
+
+  it("Chatwoot's Instagram text, story reply, standby message, share and story mention: messages at their ISO time", () => {
+    const cases: [unknown, Record<string, unknown>][] = [
+      [instagram("messaging", { message: { mid: "message-id-1", text: "This is the first message from the customer" } }), { text: "This is the first message from the customer", attachments: [] }],
+      [
+        instagram("messaging", { message: { mid: "message-id-1", text: "This is the story reply", reply_to: { story: { id: "chatwoot-app-user-id-1", url: "https://chatwoot-assets.local/sample.png" } } } }),
+        { text: "This is the story reply", attachments: [{ kind: "other", name: "story_reply", providerRef: "https://chatwoot-assets.local/sample.png" }] },
+      ],
+      [instagram("standby", { message: { mid: "message-id-1", text: "This is the first standby message from the customer, after 24 hours." } }), { text: "This is the first standby message from the customer, after 24 hours." }],
+      [instagram("messaging", { message: { mid: "message-id-1", attachments: [{ type: "share", payload: { url: "https://www.example.com/test.jpeg" } }] } }), { text: "", attachments: [{ kind: "other", name: "share", providerRef: "https://www.example.com/test.jpeg" }] }],
+      [instagram("messaging", { message: { mid: "message-id-1", attachments: [{ type: "story_mention", payload: { url: "https://www.example.com/test.jpeg" } }] } }), { attachments: [{ kind: "other", name: "story_mention", providerRef: "https://www.example.com/test.jpeg" }] }],
+    ];
+    for (const [body, expected] of cases) {
+      const { item, parsed } = only(body);
+      expect(item.timestamp).toBe(AT.getTime());
+      // A standby message also says another app owns the thread: the message comes first.
+      expect(parsed.ok && parsed.events[0]).toMatchObject({ kind: "message", chatId: "Sender-id-1", providerMessageId: "message-id-1", sentAt: AT, ...expected });
+    }
+  });
+
+  it("Chatwoot's Instagram unsend and read: the deletion is kept and explained, the read is a receipt", () => {
+    expect(only(instagram("messaging", { message: { mid: "message-id-to-delete", is_deleted: true } })).parsed).toMatchObject({ ok: true, events: [], ignoredReason: "the customer deleted a message" });
+    expect(only(instagram("messaging", { read: { mid: "message-id-1" } })).parsed).toEqual(expect.objectContaining({ ok: true, events: [{ kind: "receipt", chatId: "Sender-id-1", status: "read", providerMessageIds: ["message-id-1"] }] }));
+  });
+
+  it("seconds as text (Chatwoot's instagram_test_text_event) and milliseconds as text", () => {
+    const text = { object: "instagram", entry: [{ time: 1_661_141_837_537, id: "0", messaging: [{ sender: { id: "12334" }, recipient: { id: "23245" }, timestamp: "1527459824", message: { mid: "random_mid", text: "random_text" } }] }] };
+    expect(only(text).parsed).toMatchObject({ ok: true, events: [{ kind: "message", text: "random_text", sentAt: new Date(1527459824 * 1000) }] });
+    const ms = instagram("messaging", { timestamp: "1631082844000", message: { mid: "m", text: "x" } });
+    expect(only(ms).parsed).toMatchObject({ ok: true, events: [{ sentAt: AT }] });
+  });
+
+  it("an entry time as ISO text stands in for an item without a timestamp", () => {
+    const body = instagram("messaging", { timestamp: undefined, message: { mid: "m", text: "x" } }, "2021-09-08T06:34:04+0000");
+    const { item, parsed } = only(body);
+    expect(item.timestamp).toBe(AT.getTime());
+    expect(parsed).toMatchObject({ ok: true, events: [{ sentAt: AT }] });
+  });
+
+  it("an impossible time (issue 15's entry.time, 1e20, negative, text) is the time the body was received, and orders by it", () => {
+    for (const time of [123456789012345678901234567890123456789, 1e20, -1, "soon", null]) {
+      const body = { object: "page", entry: [{ id: "100000000000001", time, messaging: [{ sender: { id: PSID }, recipient: { id: "100000000000001" }, timestamp: time, message: { mid: "m_1", text: "hi" } }] }] };
+      const { item, parsed } = only(body);
+      expect(item.timestamp).toBe(RECEIVED.getTime());
+      expect(parsed).toMatchObject({ ok: true, events: [{ kind: "message", text: "hi", sentAt: RECEIVED }] });
+    }
+  });
+
+  it("explicit nulls are absent: `message: null` beside a read is a read; null fields inside an item are ignored", () => {
+    const read = { object: "page", entry: [{ id: "100000000000001", time: null, messaging: [{ sender: { id: PSID }, recipient: { id: "100000000000001" }, timestamp: 1767225603150, message: null, postback: null, read: { watermark: 1767225603150, mid: null } }], standby: null }] };
+    const { item, parsed } = only(read);
+    expect(item.eventType).toBe("read");
+    expect(parsed).toMatchObject({ ok: true, events: [{ kind: "receipt", status: "read", watermark: new Date(1767225603150) }] });
+
+    const message = { object: "page", entry: [{ id: "100000000000001", time: 1767225600100, messaging: [{ sender: { id: PSID, user_ref: null }, recipient: { id: "100000000000001" }, timestamp: 1767225600100, message: { mid: "m_2", text: "hello", attachments: null, is_echo: null, app_id: null, reply_to: null, quick_reply: null } }] }] };
+    expect(only(message).parsed).toMatchObject({ ok: true, events: [{ kind: "message", text: "hello", attachments: [], sentAt: new Date(1767225600100) }] });
+  });
+
+  it("a needed field missing: refused, and the reason names the field", () => {
+    const item = (patch: Record<string, unknown>) => ({ object: "page", entry: [{ id: "100000000000001", time: 1, messaging: [{ sender: { id: PSID }, recipient: { id: "100000000000001" }, timestamp: 1767225600100, ...patch }] }] });
+    expect(only(item({ message: { text: "no id" } })).parsed).toEqual({ ok: false, reason: "unsupported shape: item.message.mid is missing" });
+    expect(only(item({ message: null })).parsed).toEqual({ ok: false, reason: "unsupported shape: item.message is missing" });
+    expect(only(item({ reaction: { emoji: "x" } })).parsed).toEqual({ ok: false, reason: "unsupported shape: item.reaction.mid is missing" });
+    expect(only(item({ message: { mid: "m", attachments: [{ type: "image", payload: { url: 5 } }] } })).parsed).toMatchObject({ ok: false, reason: expect.stringMatching(/^unsupported shape: item\.message\.attachments\.0\.payload\.url: /) });
+  });
+});
+

@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { z } from "zod";
 import type { Attachment } from "../../../db/schema";
 import { stableStringify } from "../../webhooks/json-safety";
+import { lenient, lenientBoolean, lenientInt, lenientString, lenientTime, missingField, optionalNullable, readEpochMs, unsupportedShape } from "../lenient";
 import type { NormalizedEvent, ParsedEvent } from "../types";
 
 /** Meta's own inboxes: a human typing there shows up as an echo with one of these app ids (protocols/meta.md §3.3). */
@@ -14,7 +15,8 @@ export type MetaProvider = "messenger" | "instagram";
 export type MetaStoredItem = {
   object: string;
   entryId: string;
-  entryTime?: number;
+  /** entry.time as Meta sent it (milliseconds, seconds, or text from some senders); read with readEpochMs. */
+  entryTime?: number | string;
   /** `standby` means another app owns the thread; `changes` carries non-messaging objects (permissions…). */
   field: "messaging" | "standby" | "changes";
   item: Record<string, unknown>;
@@ -27,7 +29,10 @@ export type MetaSplitItem = {
   provider: MetaProvider;
   /** Account ids that own the item: the entry id, or a permission change's target ids. */
   routeIds: string[];
-  /** Epoch ms, for processing in the order things happened (Meta does not guarantee delivery order). */
+  /**
+   * Epoch ms, for processing in the order things happened (Meta does not guarantee delivery order); the time
+   * the body was received when the item's time cannot be read.
+   */
   timestamp: number;
   dedupeKey: string;
   eventType: string;
@@ -42,9 +47,6 @@ const ID = /^[0-9A-Za-z_.:-]{1,128}$/;
 const idString = (v: unknown): string | undefined => (typeof v === "string" && ID.test(v) ? v : typeof v === "number" && Number.isSafeInteger(v) ? String(v) : undefined);
 const num = (v: unknown): number | undefined => (typeof v === "number" && Number.isFinite(v) ? v : undefined);
 const str = (v: unknown): string | undefined => (typeof v === "string" ? v : undefined);
-
-/** Graph change webhooks use seconds, messaging uses milliseconds: normalise to ms. */
-const toMs = (t: number) => (t < 1e11 ? t * 1000 : t);
 
 const ENVELOPE_KEYS = new Set(["sender", "recipient", "timestamp"]);
 const KNOWN_TYPES = [
@@ -67,7 +69,8 @@ const KNOWN_TYPES = [
 function itemType(stored: MetaStoredItem): string {
   const { item } = stored;
   if (stored.field === "changes") return `${stored.object}.${str(item.field) ?? "change"}${isObject(item.value) && str(item.value.verb) ? `.${str(item.value.verb)}` : ""}`;
-  const type = KNOWN_TYPES.find((k) => k in item) ?? Object.keys(item).find((k) => !ENVELOPE_KEYS.has(k)) ?? "empty";
+  // `null` is absent: serializers that write every field send `"message": null` beside the real `read`.
+  const type = KNOWN_TYPES.find((k) => item[k] != null) ?? Object.keys(item).find((k) => !ENVELOPE_KEYS.has(k) && item[k] != null) ?? "empty";
   const base = type === "message" && isObject(item.message) && item.message.is_echo === true ? "message_echo" : type;
   return stored.field === "standby" ? `standby.${base}` : base;
 }
@@ -95,11 +98,15 @@ export function metaDedupeKey(stored: MetaStoredItem): string {
   return `h:${createHash("sha256").update(stableStringify(hashed)).digest("hex")}`;
 }
 
+/** entry.time kept as sent when it is a plain value; anything else (or a string of any length) is not a time. */
+const entryTimeOf = (v: unknown): number | string | undefined => (typeof v === "number" && Number.isFinite(v) ? v : typeof v === "string" && v.length <= 64 ? v : undefined);
+
 /**
  * Splits a verified webhook body into items, one per `messaging[]` / `standby[]` / `changes[]` element of
- * every entry, sorted by timestamp. Fails only when the body is not a Meta envelope at all.
+ * every entry, sorted by timestamp (`receivedAtMs` for an item whose time cannot be read: an impossible
+ * time never reaches a bigint column). Fails only when the body is not a Meta envelope at all.
  */
-export function splitMetaEnvelope(payload: unknown): { ok: true; object: string; items: MetaSplitItem[]; skipped: number } | { ok: false; reason: string } {
+export function splitMetaEnvelope(payload: unknown, receivedAtMs = Date.now()): { ok: true; object: string; items: MetaSplitItem[]; skipped: number } | { ok: false; reason: string } {
   if (!isObject(payload) || typeof payload.object !== "string" || !Array.isArray(payload.entry)) {
     return { ok: false, reason: "a Meta webhook must be a JSON object with `object` and an `entry` array" };
   }
@@ -116,10 +123,10 @@ export function splitMetaEnvelope(payload: unknown): { ok: true; object: string;
       skipped++;
       continue;
     }
-    const entryTime = num(entry.time);
+    const entryTime = entryTimeOf(entry.time);
     for (const field of ["messaging", "standby", "changes"] as const) {
       const list = entry[field];
-      if (list === undefined) continue;
+      if (list == null) continue;
       if (!Array.isArray(list)) {
         skipped++;
         continue;
@@ -130,7 +137,7 @@ export function splitMetaEnvelope(payload: unknown): { ok: true; object: string;
           continue;
         }
         const stored: MetaStoredItem = { object, entryId, ...(entryTime !== undefined ? { entryTime } : {}), field, item: raw };
-        const timestamp = toMs(num(raw.timestamp) ?? entryTime ?? 0);
+        const timestamp = readEpochMs(raw.timestamp) ?? readEpochMs(entryTime) ?? receivedAtMs;
         let routeIds = [entryId];
         let ignoredReason: string | undefined;
         if (!handled) ignoredReason = `object ${object} is not handled`;
@@ -175,7 +182,7 @@ function attachmentOf(a: unknown): Attachment {
   }
 }
 
-type ParseContext = { appId?: string };
+type ParseContext = { appId?: string; receivedAt?: Date };
 
 function echoSource(appId: string | undefined, ours: string | undefined): "us" | "provider_inbox" | "other_app" {
   if (appId && ours && appId === ours) return "us";
@@ -195,55 +202,49 @@ function isMetaStoredItem(v: unknown): v is MetaStoredItem {
 }
 
 /*
- * Messaging item shapes (protocols/meta.md §3), one per item kind. Loose objects: Meta adds fields; the ones
- * read here are typed, so a signed item with a wrong inner type is an "unsupported shape" on that item
- * instead of a crash while it is processed.
+ * Messaging item shapes (protocols/meta.md §3), one per item kind. Loose objects: Meta adds fields. Who wrote,
+ * the message id, the text and the media are typed strictly, so an item without them is an "unsupported shape"
+ * naming the field instead of a crash while it is processed; the rest is read leniently
+ * (server/channels/lenient.ts): `null` is absent, times may be ms, seconds, digits or ISO text.
  */
 const MetaId = z.union([z.string(), z.number().int()]);
-/** Epoch milliseconds (or seconds, for changes) up to the year 2286. */
-const epoch = z.number().min(0).max(1e13);
-const optString = z.string().optional();
-const Party = z.looseObject({ id: MetaId.optional(), user_ref: MetaId.optional() });
+const optId = optionalNullable(MetaId);
+const optString = optionalNullable(z.string());
+const Party = optionalNullable(z.looseObject({ id: optId, user_ref: optId }));
 const MetaAttachment = z.looseObject({
   type: optString,
-  payload: z
-    .looseObject({ url: optString, title: optString, sticker_id: MetaId.optional(), coordinates: z.looseObject({ lat: z.number(), long: z.number() }).optional() })
-    .nullable()
-    .optional(),
+  payload: optionalNullable(
+    z.looseObject({ url: optString, title: lenientString, sticker_id: lenient(MetaId), coordinates: lenient(z.looseObject({ lat: z.number(), long: z.number() })) }),
+  ),
 });
-const Handover = z.looseObject({ new_owner_app_id: MetaId.nullable().optional(), previous_owner_app_id: MetaId.nullable().optional() }).optional();
+const Handover = optionalNullable(z.looseObject({ new_owner_app_id: optId }));
 const MessagingItem = z.looseObject({
-  sender: Party.optional(),
-  recipient: Party.optional(),
-  timestamp: epoch.optional(),
-  message: z
-    .looseObject({
+  sender: Party,
+  recipient: Party,
+  timestamp: lenientTime,
+  message: optionalNullable(
+    z.looseObject({
       mid: optString,
       text: optString,
-      attachments: z.array(MetaAttachment).optional(),
-      is_echo: z.boolean().optional(),
-      is_deleted: z.boolean().optional(),
-      is_unsupported: z.boolean().optional(),
-      app_id: MetaId.optional(),
-      reply_to: z.looseObject({ mid: optString, story: z.looseObject({ url: optString, id: MetaId.optional() }).optional() }).optional(),
-    })
-    .optional(),
-  postback: z.looseObject({ title: optString, payload: optString, mid: optString }).optional(),
-  delivery: z.looseObject({ mids: z.array(z.string()).optional(), watermark: epoch.optional() }).optional(),
-  read: z.looseObject({ mid: optString, watermark: epoch.optional() }).optional(),
-  reaction: z.looseObject({ mid: optString, emoji: optString, action: optString }).optional(),
-  message_edit: z.looseObject({ mid: optString, text: optString, num_edit: z.number().int().optional() }).optional(),
+      attachments: optionalNullable(z.array(MetaAttachment)),
+      // Whether the account itself sent it decides the direction: strict.
+      is_echo: optionalNullable(z.boolean()),
+      is_deleted: lenientBoolean,
+      is_unsupported: lenientBoolean,
+      app_id: optId,
+      reply_to: lenient(z.looseObject({ mid: optString, story: optionalNullable(z.looseObject({ url: optString, id: optId })) })),
+    }),
+  ),
+  postback: optionalNullable(z.looseObject({ title: lenientString, payload: lenientString, mid: optString })),
+  delivery: optionalNullable(z.looseObject({ mids: optionalNullable(z.array(z.string())), watermark: lenientTime })),
+  read: optionalNullable(z.looseObject({ mid: optString, watermark: lenientTime })),
+  reaction: optionalNullable(z.looseObject({ mid: optString, emoji: lenientString, action: lenientString })),
+  message_edit: optionalNullable(z.looseObject({ mid: optString, text: optString, num_edit: lenientInt })),
   pass_thread_control: Handover,
   take_thread_control: Handover,
-  request_thread_control: z.looseObject({ requested_owner_app_id: MetaId.nullable().optional() }).optional(),
-  app_roles: z.record(z.string(), z.unknown()).optional(),
+  request_thread_control: optionalNullable(z.looseObject({ requested_owner_app_id: optId })),
+  app_roles: lenient(z.record(z.string(), z.unknown())),
 });
-const StoredEnvelope = z.looseObject({ entryTime: epoch.optional() });
-
-function unsupportedShape(kind: string, error: z.ZodError): { ok: false; reason: string } {
-  const issues = error.issues.slice(0, 3).map((issue) => `${[kind, ...issue.path.map(String)].join(".").slice(0, 120)}: ${issue.message.slice(0, 120)}`);
-  return { ok: false, reason: `unsupported shape: ${issues.join("; ")}` };
-}
 
 /** Permissions whose loss stops a channel from receiving or sending (protocols/meta.md §4.1, §5). */
 const REQUIRED_PERMISSIONS: Record<MetaProvider, ReadonlySet<string>> = {
@@ -268,16 +269,14 @@ export function parseMetaItem(payload: unknown, provider: MetaProvider, ctx: Par
     return done([{ kind: "connection_lost", reason: "permission_revoked", providerError: { code: "permissions", description: `${field} revoked` } }]);
   }
   if (stored.field === "changes") return done([], `${eventType} is not handled`);
-  const envelope = StoredEnvelope.safeParse(stored);
-  if (!envelope.success) return unsupportedShape("entry", envelope.error);
   const shape = MessagingItem.safeParse(item);
-  if (!shape.success) return unsupportedShape("item", shape.error);
+  if (!shape.success) return unsupportedShape("item", shape.error, item);
 
   const sender = isObject(item.sender) ? (idString(item.sender.id) ?? (idString(item.sender.user_ref) ? `user_ref:${idString(item.sender.user_ref)}` : undefined)) : undefined;
   const recipient = isObject(item.recipient) ? idString(item.recipient.id) : undefined;
   // The customer is whichever side is not the Page / IG account (echoes are sent by the account).
   const chatId = sender && sender !== stored.entryId ? sender : recipient !== stored.entryId ? recipient : undefined;
-  const at = new Date(toMs(num(item.timestamp) ?? stored.entryTime ?? Date.now()));
+  const at = new Date(readEpochMs(item.timestamp) ?? readEpochMs(stored.entryTime) ?? (ctx.receivedAt ?? new Date()).getTime());
   const standby = stored.field === "standby";
   const otherAppOwns = (appId?: string): NormalizedEvent[] => (standby && chatId ? [{ kind: "thread_control", chatId, owner: "other_app", ...(appId ? { appId } : {}) }] : []);
   // Seen in the wild (Instagram): items without a sender or recipient. Nobody to put them with: kept, explained.
@@ -287,7 +286,8 @@ export function parseMetaItem(payload: unknown, provider: MetaProvider, ctx: Par
   if (isObject(item.message)) {
     const m = item.message;
     const mid = str(m.mid);
-    if (!mid || !chatId) return { ok: false, reason: "message without mid or sender" };
+    if (!mid) return missingField("item.message.mid");
+    if (!chatId) return missingField("item.sender.id");
     if (m.is_deleted === true) return done([], "the customer deleted a message");
     const attachments = Array.isArray(m.attachments) ? m.attachments.map(attachmentOf) : [];
     const replyTo = isObject(m.reply_to) ? m.reply_to : undefined;
@@ -312,7 +312,7 @@ export function parseMetaItem(payload: unknown, provider: MetaProvider, ctx: Par
 
   if (isObject(item.postback)) {
     const p = item.postback;
-    if (!chatId) return { ok: false, reason: "postback without sender" };
+    if (!chatId) return missingField("item.sender.id");
     // The button's title is what the customer saw and tapped; the payload is for bots.
     const text = str(p.title) ?? str(p.payload) ?? "";
     return done([
@@ -322,34 +322,36 @@ export function parseMetaItem(payload: unknown, provider: MetaProvider, ctx: Par
   }
 
   if (isObject(item.delivery) || isObject(item.read)) {
-    if (!chatId) return { ok: false, reason: "receipt without sender" };
+    if (!chatId) return missingField("item.sender.id");
     const status = isObject(item.delivery) ? "delivered" : "read";
     const r = (item.delivery ?? item.read) as Obj;
     const mids = Array.isArray(r.mids) ? r.mids.filter((x): x is string => typeof x === "string") : str(r.mid) ? [str(r.mid)!] : [];
-    const watermark = num(r.watermark);
+    const watermark = readEpochMs(r.watermark);
     if (mids.length === 0 && watermark === undefined) return done([], `${status} receipt without mids or watermark`);
     return done([
-      { kind: "receipt", chatId, status, ...(mids.length ? { providerMessageIds: mids } : {}), ...(watermark !== undefined ? { watermark: new Date(toMs(watermark)) } : {}) },
+      { kind: "receipt", chatId, status, ...(mids.length ? { providerMessageIds: mids } : {}), ...(watermark !== undefined ? { watermark: new Date(watermark) } : {}) },
     ]);
   }
 
   if (isObject(item.reaction)) {
     const r = item.reaction;
     const mid = str(r.mid);
-    if (!mid || !chatId) return { ok: false, reason: "reaction without mid or sender" };
+    if (!mid) return missingField("item.reaction.mid");
+    if (!chatId) return missingField("item.sender.id");
     return done([{ kind: "reaction", chatId, providerMessageId: mid, emoji: str(r.emoji), action: r.action === "unreact" ? "unreact" : "react" }]);
   }
 
   if (isObject(item.message_edit)) {
     const e = item.message_edit;
     const mid = str(e.mid);
-    if (!mid || !chatId) return { ok: false, reason: "message_edit without mid or sender" };
+    if (!mid) return missingField("item.message_edit.mid");
+    if (!chatId) return missingField("item.sender.id");
     return done([{ kind: "message_edited", chatId, providerMessageId: mid, text: str(e.text) ?? "", editedAt: at }]);
   }
 
   const handover = (isObject(item.pass_thread_control) && item.pass_thread_control) || (isObject(item.take_thread_control) && item.take_thread_control);
   if (handover) {
-    if (!chatId) return { ok: false, reason: "handover without sender" };
+    if (!chatId) return missingField("item.sender.id");
     const newOwner = idString(handover.new_owner_app_id);
     const passed = isObject(item.pass_thread_control);
     // Without our app id, fall back to the documented meaning: pass = "passed to your app", take = "taken from it".
@@ -358,7 +360,7 @@ export function parseMetaItem(payload: unknown, provider: MetaProvider, ctx: Par
   }
 
   if (isObject(item.request_thread_control)) {
-    if (!chatId) return { ok: false, reason: "request_thread_control without sender" };
+    if (!chatId) return missingField("item.sender.id");
     const requestedBy = idString(item.request_thread_control.requested_owner_app_id) ?? "unknown";
     return done([{ kind: "thread_control", chatId, owner: "us", requestedBy }]);
   }
@@ -368,5 +370,8 @@ export function parseMetaItem(payload: unknown, provider: MetaProvider, ctx: Par
     return done([], `app roles changed; ours: ${Array.isArray(ours) ? ours.join(",") : "none"}`);
   }
 
+  // `"message": null` and nothing else: the content the item is about is missing.
+  const nulled = HANDLED.find((k) => item[k] === null);
+  if (nulled) return missingField(`item.${nulled}`);
   return done([], `${eventType} is not handled`);
 }

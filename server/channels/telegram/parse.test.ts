@@ -97,7 +97,6 @@ describe("parseTelegramUpdate", () => {
   describe("signed updates with wrong inner types are an unsupported shape, never a crash", () => {
     const base = () => fixture("update_message_text.json") as { update_id: number; message: Record<string, unknown> };
     for (const [label, change] of [
-      ["a date of 1e20", (m: Record<string, unknown>) => (m.date = 1e20)],
       ["null where the chat belongs", (m: Record<string, unknown>) => (m.chat = null)],
       ["a non-array where photo sizes belong", (m: Record<string, unknown>) => (m.photo = "AgAC")],
       ["an object where the text belongs", (m: Record<string, unknown>) => (m.text = { bold: true })],
@@ -111,7 +110,7 @@ describe("parseTelegramUpdate", () => {
       });
     }
     it("in an edit, a button press and a membership change too", () => {
-      expect(parseTelegramUpdate({ update_id: 1, edited_message: { message_id: 1, date: 1, chat: { id: 1, type: "private" }, edit_date: -5 } }, "1")).toMatchObject({ ok: false, reason: expect.stringContaining("edited_message.edit_date") });
+      expect(parseTelegramUpdate({ update_id: 1, edited_message: { message_id: 1, date: 1, chat: { type: "private" }, text: "x" } }, "1")).toMatchObject({ ok: false, reason: expect.stringContaining("edited_message.chat.id is missing") });
       expect(parseTelegramUpdate({ update_id: 1, callback_query: { id: 5, from: { id: 1 } } }, "1")).toMatchObject({ ok: false, reason: expect.stringContaining("callback_query.id") });
       expect(parseTelegramUpdate({ update_id: 1, my_chat_member: { chat: { id: 1, type: "private" }, from: { id: 1 }, date: 1, new_chat_member: null, old_chat_member: {} } }, "1")).toMatchObject({
         ok: false,
@@ -160,6 +159,138 @@ describe("parseTelegramUpdate", () => {
 
     it("service messages (members joined) still make no message", () => {
       expect(parseTelegramUpdate(message({ new_chat_members: [{ id: 1 }] }), "1")).toMatchObject({ ok: true, events: [], ignoredReason: "service message" });
+    });
+  });
+
+  describe("fields the product does not need are read leniently (issue 22)", () => {
+    const RECEIVED = new Date("2026-03-01T12:00:00Z");
+    const parseAt = (body: unknown) => parseTelegramUpdate(body, "1", { receivedAt: RECEIVED });
+    const messageOf = (parsed: ReturnType<typeof parseTelegramUpdate>) => {
+      if (!parsed.ok || parsed.events[0]?.kind !== "message") throw new Error(`no message: ${JSON.stringify(parsed)}`);
+      return parsed.events[0];
+    };
+
+    it("Telegram.Bot's explicit nulls: a photo message with every absent field written as null still arrives", () => {
+      // As Telegram.Bot (.NET) serializes an Update: every optional field present, `null` when absent.
+      const body = {
+        update_id: 850000050,
+        message: {
+          message_id: 150,
+          from: { id: 123456789, is_bot: false, first_name: "Ivan", last_name: null, username: null, language_code: null, is_premium: null },
+          sender_chat: null,
+          date: 1767225600,
+          chat: { id: 123456789, type: "private", title: null, username: null, first_name: "Ivan", last_name: null },
+          forward_origin: null,
+          reply_to_message: null,
+          edit_date: null,
+          text: null,
+          entities: null,
+          caption: "The box is damaged",
+          photo: [
+            { file_id: "small", file_unique_id: "s", file_size: 1200, width: 90, height: 67 },
+            { file_id: "large", file_unique_id: "l", file_size: null, width: 1280, height: 960 },
+          ],
+          document: null,
+          video: null,
+          animation: null,
+          audio: null,
+          voice: null,
+          video_note: null,
+          sticker: null,
+          location: null,
+          venue: null,
+          contact: null,
+          poll: null,
+          dice: null,
+          story: null,
+          game: null,
+          invoice: null,
+          migrate_to_chat_id: null,
+          migrate_from_chat_id: null,
+          reply_markup: null,
+        },
+        edited_message: null,
+        callback_query: null,
+        my_chat_member: null,
+      };
+      const parsed = parseAt(body);
+      expect(parsed).toMatchObject({ ok: true, eventType: "message", dedupeKey: "1:850000050" });
+      expect(messageOf(parsed)).toEqual({
+        kind: "message",
+        chatId: "123456789",
+        chatKind: "private",
+        contactName: "Ivan",
+        username: undefined,
+        participantName: undefined,
+        text: "The box is damaged",
+        attachments: [{ kind: "image", name: "photo.jpg", providerRef: "large", sizeBytes: undefined, mimeType: "image/jpeg" }],
+        providerMessageId: "123456789:150",
+        sentAt: new Date(1767225600 * 1000),
+        languageCode: undefined,
+      });
+    });
+
+    it("the null kinds of an Update do not hide its real one (a button press after `message: null`)", () => {
+      const press = fixture("update_callback_query.json") as Record<string, unknown>;
+      const parsed = parseAt({ update_id: press.update_id, message: null, edited_message: null, callback_query: press.callback_query });
+      expect(parsed).toMatchObject({ ok: true, eventType: "callback_query", events: [{ kind: "message", text: "Yes", sentAt: RECEIVED }] });
+    });
+
+    it("a chat without `type` (Telegram's webhook guide): the kind comes from the id", () => {
+      // The /start update from core.telegram.org/bots/webhooks, verbatim.
+      const start = { update_id: 10000, message: { date: 1441645532, chat: { last_name: "Test Lastname", id: 1111111, first_name: "Test", username: "Test" }, message_id: 1365, from: { last_name: "Test Lastname", id: 1111111, first_name: "Test", username: "Test" }, text: "/start" } };
+      expect(messageOf(parseAt(start))).toMatchObject({ chatId: "1111111", chatKind: "private", contactName: "Test Test Lastname", username: "Test", text: "/start", sentAt: new Date(1441645532 * 1000) });
+
+      const inChat = (id: number) => messageOf(parseAt({ update_id: 1, message: { message_id: 2, date: 1441645532, chat: { id, title: "Team" }, from: { id: 5, first_name: "Olga" }, text: "hi" } }));
+      expect(inChat(-987654321)).toMatchObject({ chatKind: "group", contactName: "Team", participantName: "Olga" });
+      expect(inChat(-1001987654321)).toMatchObject({ chatKind: "group", contactName: "Team", participantName: "Olga" });
+
+      const blocked = fixture("update_my_chat_member_blocked.json") as { my_chat_member: { chat: Record<string, unknown> } };
+      delete blocked.my_chat_member.chat.type;
+      expect(parseAt(blocked)).toMatchObject({ ok: true, events: [{ kind: "contact_blocked_us", chatId: "123456789" }] });
+    });
+
+    describe("message dates", () => {
+      const dated = (date: unknown) => messageOf(parseAt({ update_id: 1, message: { message_id: 2, date, chat: { id: 42, type: "private" }, text: "hi" } })).sentAt;
+      it("seconds, milliseconds, seconds as text and ISO 8601 text are all the same instant", () => {
+        const at = new Date("2021-09-08T06:34:04Z");
+        expect(dated(1631082844)).toEqual(at);
+        expect(dated(1631082844000)).toEqual(at);
+        expect(dated("1631082844")).toEqual(at);
+        expect(dated("2021-09-08T06:34:04+0000")).toEqual(at);
+        expect(dated("2021-09-08T09:34:04+03:00")).toEqual(at);
+        expect(dated("2021-09-08T06:34:04Z")).toEqual(at);
+      });
+      it("an absent, null, unreadable or impossible date is the time the update was received", () => {
+        for (const date of [undefined, null, "yesterday", 1e20, -5, 0, "2021-02-30T00:00:00Z", { s: 1 }, true]) expect(dated(date)).toEqual(RECEIVED);
+      });
+      it("an edit's and a membership change's time too", () => {
+        const edit = parseAt({ update_id: 1, edited_message: { message_id: 2, date: "1631082844", edit_date: "not a date", chat: { id: 42, type: "private" }, text: "fixed" } });
+        expect(edit).toMatchObject({ ok: true, events: [{ kind: "message_edited", editedAt: new Date("2021-09-08T06:34:04Z") }] });
+        const blocked = fixture("update_my_chat_member_blocked.json") as { my_chat_member: Record<string, unknown> };
+        blocked.my_chat_member.date = null;
+        expect(parseAt(blocked)).toMatchObject({ ok: true, events: [{ kind: "contact_blocked_us", at: RECEIVED }] });
+      });
+    });
+
+    it("a wrong type in a name, a size or a language drops that field, not the message", () => {
+      const ev = messageOf(parseAt({ update_id: 1, message: { message_id: 2, date: 1, chat: { id: 42, type: 7, first_name: { x: 1 } }, from: { id: 42, first_name: "Ivan", language_code: 5 }, document: { file_id: "D", file_size: "big", file_name: 3 } } }));
+      expect(ev).toMatchObject({ chatKind: "private", contactName: "Ivan", languageCode: undefined, attachments: [{ kind: "file", providerRef: "D", name: "file", sizeBytes: undefined }] });
+    });
+
+    it("a needed field missing or unusable: refused, and the reason names the field", () => {
+      const refused = (message: Record<string, unknown>) => parseAt({ update_id: 1, message });
+      expect(refused({ message_id: 2, date: 1, chat: { type: "private" }, text: "hi" })).toEqual({ ok: false, reason: "unsupported shape: message.chat.id is missing" });
+      expect(refused({ message_id: 2, date: 1, chat: null, text: "hi" })).toEqual({ ok: false, reason: "unsupported shape: message.chat is missing" });
+      expect(refused({ date: 1, chat: { id: 42 }, text: "hi" })).toEqual({ ok: false, reason: "unsupported shape: message.message_id is missing" });
+      expect(refused({ message_id: 2, chat: { id: 42 }, from: { first_name: "Ivan" }, text: "hi" })).toEqual({ ok: false, reason: "unsupported shape: message.from.id is missing" });
+      expect(refused({ message_id: 2, chat: { id: 42 }, photo: [{ width: 90 }] })).toEqual({ ok: false, reason: "unsupported shape: message.photo.0.file_id is missing" });
+      expect(refused({ message_id: 2, chat: { id: "42" }, text: "hi" })).toMatchObject({ ok: false, reason: expect.stringMatching(/^unsupported shape: message\.chat\.id: /) });
+      expect(parseAt({ update_id: 1, message: null })).toEqual({ ok: true, dedupeKey: "1:1", eventType: "empty", events: [], ignoredReason: "update type empty is not handled" });
+    });
+
+    it("an update_id beyond 2^53 cannot be a key: refused with the reason", () => {
+      expect(parseAt({ update_id: 1e30, message: { message_id: 2, date: 1, chat: { id: 42 }, text: "hi" } })).toEqual({ ok: false, reason: "unsupported shape: update_id is beyond 2^53" });
     });
   });
 });

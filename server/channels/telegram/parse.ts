@@ -1,66 +1,71 @@
 import { z } from "zod";
 import type { Attachment } from "../../../db/schema";
 import { catalog, defaultLocale, translator, type Locale, type Translate } from "../../i18n";
+import { lenient, lenientString, lenientTime, optionalNullable, unsupportedShape } from "../lenient";
 import { exceedsInboundLimit } from "../limits";
 import type { NormalizedEvent, ParsedEvent } from "../types";
 
 /*
- * Bot API shapes (core.telegram.org/bots/api), one schema per update kind the inbox handles. Objects are
- * loose (Telegram adds fields often); the fields we read are typed, so a signed update with a wrong inner
- * type is an "unsupported shape" on that event instead of a crash while it is processed.
+ * Bot API shapes (core.telegram.org/bots/api), one schema per update kind the inbox handles. Objects are loose
+ * (Telegram adds fields often). What the product needs — the chat, the message id, the sender's id, the text
+ * and the media — is typed strictly, so an update without them is an "unsupported shape" naming the field
+ * instead of a crash while it is processed. Everything else is read leniently (server/channels/lenient.ts):
+ * `null` is absent (Telegram.Bot writes every optional field), a time that cannot be read is the time the
+ * update was received, a wrong type in a name or a size drops that field, not the message.
  */
 const id = z.number().int();
-/** Unix seconds up to the year 2286: a date of 1e20 is not a date. */
-const unixTime = z.number().int().min(0).max(1e10);
-const size = z.number().int().min(0).optional();
-const text = z.string().optional();
+const text = optionalNullable(z.string());
+const size = lenient(z.number().int().min(0));
 
-const TgUser = z.looseObject({ id, is_bot: z.boolean().optional(), first_name: text, last_name: text, username: text, language_code: text });
-const TgChat = z.looseObject({ id, type: z.string(), title: text, first_name: text, last_name: text, username: text });
-const TgFile = z.looseObject({ file_id: z.string(), file_size: size, file_name: text, mime_type: text });
+const TgUser = z.looseObject({ id, first_name: lenientString, last_name: lenientString, username: lenientString, language_code: lenientString });
+const TgChat = z
+  .looseObject({ id, type: lenientString, title: lenientString, first_name: lenientString, last_name: lenientString, username: lenientString })
+  // Telegram's own webhook guide shows a chat without `type`: the id says which kind it is.
+  .transform((chat) => ({ ...chat, type: chat.type ?? chatTypeOf(chat.id) }));
+const TgFile = z.looseObject({ file_id: z.string(), file_size: size, file_name: lenientString, mime_type: lenientString });
 const TgPhotoSize = z.looseObject({ file_id: z.string(), file_size: size, width: size, height: size });
 const TgLocation = z.looseObject({ latitude: z.number().min(-90).max(90), longitude: z.number().min(-180).max(180) });
-const TgButton = z.looseObject({ text: z.string(), callback_data: text });
+const TgButton = z.looseObject({ text: z.string(), callback_data: lenientString });
 
 const TgMessage = z.looseObject({
   message_id: id,
-  date: unixTime,
-  edit_date: unixTime.optional(),
-  from: TgUser.optional(),
+  date: lenientTime,
+  edit_date: lenientTime,
+  from: optionalNullable(TgUser),
   chat: TgChat,
   text,
   caption: text,
-  photo: z.array(TgPhotoSize).optional(),
-  document: TgFile.optional(),
-  video: TgFile.optional(),
-  animation: TgFile.optional(),
-  audio: TgFile.extend({ title: text, performer: text }).optional(),
-  voice: TgFile.optional(),
-  video_note: TgFile.optional(),
-  sticker: z.looseObject({ file_id: z.string(), emoji: text }).optional(),
-  location: TgLocation.optional(),
-  venue: z.looseObject({ location: TgLocation, title: z.string(), address: z.string() }).optional(),
-  contact: z.looseObject({ phone_number: z.string(), first_name: z.string(), last_name: text }).optional(),
-  poll: z.looseObject({ question: z.string(), options: z.array(z.unknown()) }).optional(),
-  dice: z.looseObject({ emoji: z.string(), value: z.number().int() }).optional(),
-  story: z.looseObject({}).optional(),
-  migrate_to_chat_id: id.optional(),
-  migrate_from_chat_id: id.optional(),
-  reply_markup: z.looseObject({ inline_keyboard: z.array(z.array(TgButton)).optional() }).optional(),
+  photo: optionalNullable(z.array(TgPhotoSize)),
+  document: optionalNullable(TgFile),
+  video: optionalNullable(TgFile),
+  animation: optionalNullable(TgFile),
+  audio: optionalNullable(TgFile.extend({ title: lenientString, performer: lenientString })),
+  voice: optionalNullable(TgFile),
+  video_note: optionalNullable(TgFile),
+  sticker: optionalNullable(z.looseObject({ file_id: z.string(), emoji: lenientString })),
+  location: optionalNullable(TgLocation),
+  venue: optionalNullable(z.looseObject({ location: TgLocation, title: z.string(), address: z.string() })),
+  contact: optionalNullable(z.looseObject({ phone_number: z.string(), first_name: lenientString, last_name: lenientString })),
+  poll: optionalNullable(z.looseObject({ question: z.string(), options: z.array(z.unknown()) })),
+  dice: optionalNullable(z.looseObject({ emoji: z.string(), value: z.number().int() })),
+  story: optionalNullable(z.looseObject({})),
+  migrate_to_chat_id: optionalNullable(id),
+  migrate_from_chat_id: optionalNullable(id),
+  reply_markup: lenient(z.looseObject({ inline_keyboard: z.array(z.array(TgButton)).optional() })),
 });
 type TgMessage = z.infer<typeof TgMessage>;
 type TgChat = z.infer<typeof TgChat>;
 type TgUser = z.infer<typeof TgUser>;
 
-const TgCallbackQuery = z.looseObject({ id: z.string(), from: TgUser, message: TgMessage.optional(), data: text });
-const TgChatMemberUpdated = z.looseObject({ chat: TgChat, from: TgUser, date: unixTime, new_chat_member: z.looseObject({ status: z.string() }), old_chat_member: z.looseObject({ status: z.string() }) });
+const TgCallbackQuery = z.looseObject({ id: z.string(), from: TgUser, message: optionalNullable(TgMessage), data: lenientString });
+const TgChatMemberUpdated = z.looseObject({ chat: TgChat, date: lenientTime, new_chat_member: z.looseObject({ status: z.string() }) });
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
-/** "unsupported shape: message.date: Too big…": where the event broke the schema, never its content. */
-export function unsupportedShape(kind: string, error: z.ZodError): { ok: false; reason: string } {
-  const issues = error.issues.slice(0, 3).map((issue) => `${[kind, ...issue.path.map(String)].join(".").slice(0, 120)}: ${issue.message.slice(0, 120)}`);
-  return { ok: false, reason: `unsupported shape: ${issues.join("; ")}` };
+/** Negative ids are groups; -100… ids are supergroups and channels (both sent to as a group). */
+function chatTypeOf(chatId: number): string {
+  if (chatId > 0) return "private";
+  return String(chatId).startsWith("-100") ? "supergroup" : "group";
 }
 
 const fullName = (u: { first_name?: string; last_name?: string } | undefined) =>
@@ -130,11 +135,11 @@ function attachmentsOf(m: TgMessage, t: Translate): Attachment[] {
   if (m.poll) out.push({ kind: "other", name: t("ingest.poll", { question: m.poll.question, count: m.poll.options.length }) });
   if (m.dice) out.push({ kind: "other", name: t("ingest.dice", { emoji: m.dice.emoji, value: m.dice.value }) });
   if (m.story) out.push({ kind: "other", name: t("ingest.story") });
-  for (const what of UNSHOWN) if (m[what] !== undefined) out.push({ kind: "other", name: t("ingest.unshown", { what }) });
+  for (const what of UNSHOWN) if (m[what] != null) out.push({ kind: "other", name: t("ingest.unshown", { what }) });
   return out;
 }
 
-function messageEvent(m: TgMessage, t: Translate): NormalizedEvent | undefined {
+function messageEvent(m: TgMessage, t: Translate, receivedAt: Date): NormalizedEvent | undefined {
   // Both service messages of a group → supergroup upgrade carry the pair; whichever arrives first moves the contact.
   if (m.migrate_to_chat_id !== undefined) {
     return { kind: "chat_migrated", fromChatId: String(m.chat.id), toChatId: String(m.migrate_to_chat_id) };
@@ -156,45 +161,50 @@ function messageEvent(m: TgMessage, t: Translate): NormalizedEvent | undefined {
     text: body,
     attachments,
     providerMessageId: `${m.chat.id}:${m.message_id}`,
-    sentAt: new Date(m.date * 1000),
+    sentAt: m.date ?? receivedAt,
     languageCode: m.from?.language_code,
   };
 }
 
 /**
  * Turns a Bot API Update (already verified and JSON-decoded) into neutral events. `locale` is the
- * language of the lines written for content the inbox cannot show as text or a file.
+ * language of the lines written for content the inbox cannot show as text or a file; `receivedAt` stands in
+ * for a time the update does not give readably.
  */
-export function parseTelegramUpdate(payload: unknown, botId: string, opts: { locale?: Locale } = {}): ParsedEvent {
+export function parseTelegramUpdate(payload: unknown, botId: string, opts: { locale?: Locale; receivedAt?: Date } = {}): ParsedEvent {
   if (!isObject(payload) || typeof payload.update_id !== "number" || !Number.isInteger(payload.update_id)) {
     return { ok: false, reason: "an Update must be a JSON object with an integer update_id" };
   }
+  // update_id is the dedupe key and the order: one beyond 2^53 is not a number this process can keep exactly.
+  if (!Number.isSafeInteger(payload.update_id)) return { ok: false, reason: "unsupported shape: update_id is beyond 2^53" };
+  const receivedAt = opts.receivedAt ?? new Date();
   const locale = opts.locale ?? defaultLocale;
   const t = translator(catalog(locale), locale);
   const dedupeKey = `${botId}:${payload.update_id}`;
-  const type = Object.keys(payload).find((k) => k !== "update_id") ?? "empty";
+  // Telegram.Bot writes every kind of an Update, all but one `null`.
+  const type = Object.keys(payload).find((k) => k !== "update_id" && payload[k] != null) ?? "empty";
 
   if (type === "message" || type === "edited_message") {
     const parsed = TgMessage.safeParse(payload[type]);
-    if (!parsed.success) return unsupportedShape(type, parsed.error);
+    if (!parsed.success) return unsupportedShape(type, parsed.error, payload[type]);
     const m = parsed.data;
     if (type === "edited_message") {
-      const ev = messageEvent(m, t);
+      const ev = messageEvent(m, t, receivedAt);
       if (ev?.kind !== "message") return { ok: true, dedupeKey, eventType: type, events: [], ignoredReason: "edit without text" };
       return {
         ok: true,
         dedupeKey,
         eventType: type,
-        events: [{ kind: "message_edited", chatId: ev.chatId, providerMessageId: ev.providerMessageId, text: ev.text, participantName: ev.participantName, editedAt: new Date((m.edit_date ?? m.date) * 1000) }],
+        events: [{ kind: "message_edited", chatId: ev.chatId, providerMessageId: ev.providerMessageId, text: ev.text, participantName: ev.participantName, editedAt: m.edit_date ?? m.date ?? receivedAt }],
       };
     }
-    const ev = messageEvent(m, t);
+    const ev = messageEvent(m, t, receivedAt);
     return ev ? { ok: true, dedupeKey, eventType: type, events: [ev] } : { ok: true, dedupeKey, eventType: type, events: [], ignoredReason: "service message" };
   }
 
   if (type === "callback_query") {
     const parsed = TgCallbackQuery.safeParse(payload.callback_query);
-    if (!parsed.success) return unsupportedShape(type, parsed.error);
+    if (!parsed.success) return unsupportedShape(type, parsed.error, payload.callback_query);
     const q = parsed.data;
     if (!q.message) return { ok: true, dedupeKey, eventType: type, events: [], ignoredReason: "callback without message" };
     const button = q.message.reply_markup?.inline_keyboard?.flat().find((b) => b.callback_data === q.data);
@@ -214,7 +224,8 @@ export function parseTelegramUpdate(payload: unknown, botId: string, opts: { loc
           text: button?.text ?? q.data ?? "",
           attachments: [],
           providerMessageId: `callback:${q.id}`,
-          sentAt: new Date(),
+          // A button press carries no time of its own.
+          sentAt: receivedAt,
         },
       ],
     };
@@ -222,10 +233,10 @@ export function parseTelegramUpdate(payload: unknown, botId: string, opts: { loc
 
   if (type === "my_chat_member") {
     const parsed = TgChatMemberUpdated.safeParse(payload.my_chat_member);
-    if (!parsed.success) return unsupportedShape(type, parsed.error);
+    if (!parsed.success) return unsupportedShape(type, parsed.error, payload.my_chat_member);
     const u = parsed.data;
     const chatId = String(u.chat.id);
-    const at = new Date(u.date * 1000);
+    const at = u.date ?? receivedAt;
     const status = u.new_chat_member.status;
     const gone = status === "kicked" || status === "left";
     if (u.chat.type === "private") {

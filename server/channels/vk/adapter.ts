@@ -48,7 +48,7 @@ async function send(ctx: SendContext<VkCredentials>, message: OutboundMessage, r
 export function vkAdapter(channel: Pick<Channel, "externalId">): ChannelAdapter<VkCredentials> {
   return {
     provider: "vk",
-    parseEvent: (payload) => parseVkCallback(payload, channel.externalId),
+    parseEvent: (payload, ctx) => parseVkCallback(payload, channel.externalId, { receivedAt: ctx?.receivedAt }),
     classifyError: classifyVkError,
     fetchAttachment: (_credentials, attachment) => downloadAttachment(attachment, env().VK_MEDIA_HOSTS),
     lookupContact: (credentials, contact) => lookupVkContact(credentials.accessToken, channel.externalId, contact),

@@ -189,8 +189,6 @@ describe("parseVkCallback on other shapes", () => {
 describe("VK events of a shape the product does not know", () => {
   const withMessage = (patch: Record<string, unknown>) => ({ ...fixture("callback_message_new_text.json"), object: { message: { ...messageOf("callback_message_new_text.json"), ...patch }, client_info: {} } });
   for (const [label, patch] of [
-    ["a date of 1e20", { date: 1e20 }],
-    ["null where geo belongs", { geo: null }],
     ["a non-array where attachments belong", { attachments: { type: "photo" } }],
     ["an object where the text belongs", { text: { value: "hi" } }],
     ["a string where photo sizes belong", { attachments: [{ type: "photo", photo: { sizes: "big" } }] }],
@@ -203,7 +201,63 @@ describe("VK events of a shape the product does not know", () => {
   it("message_reply, message_edit and user events too", () => {
     const reply = fixture("callback_message_reply.json");
     expect(parse({ ...reply, object: { ...(reply.object as object), peer_id: "5" } })).toMatchObject({ ok: false, reason: expect.stringContaining("message_reply.peer_id") });
-    expect(parse({ ...reply, type: "message_edit", object: { ...(reply.object as object), update_time: 1e20 } })).toMatchObject({ ok: false, reason: expect.stringContaining("message_edit.update_time") });
+    expect(parse({ ...reply, type: "message_edit", object: { ...(reply.object as object), from_id: undefined } })).toMatchObject({ ok: false, reason: expect.stringContaining("message_edit.from_id is missing") });
     expect(parse({ ...fixture("callback_message_allow.json"), object: null })).toMatchObject({ ok: false, reason: expect.stringMatching(/^unsupported shape: message_allow/) });
   });
 });
+
+describe("fields the product does not need are read leniently (issue 22)", () => {
+  const RECEIVED = new Date("2026-03-01T12:00:00Z");
+  const parseAt = (payload: unknown) => parseVkCallback(payload, GROUP, { receivedAt: RECEIVED });
+  const withMessage = (patch: Record<string, unknown>, clientInfo: unknown = { lang_id: 0 }) => ({
+    ...fixture("callback_message_new_text.json"),
+    object: { message: { ...messageOf("callback_message_new_text.json"), ...patch }, client_info: clientInfo },
+  });
+
+  it("explicit nulls are absent: a message with null geo, attachments, forwards, keyboard and client_info still arrives", () => {
+    const ev = only(parseAt(withMessage({ geo: null, attachments: null, fwd_messages: null, action: null, payload: null, reply_message: null, keyboard: null, admin_author_id: null, random_id: null, update_time: null }, null)));
+    expect(ev).toMatchObject({ kind: "message", chatId: "111222333", text: "Здравствуйте! Где мой заказ №4512?", attachments: [], providerMessageId: "111222333:731", sentAt: new Date(1767225600 * 1000), languageCode: undefined });
+  });
+
+  it("a message_reply with null ids of its author is still an echo", () => {
+    const reply = fixture("callback_message_reply.json");
+    const ev = only(parseAt({ ...reply, object: { ...(reply.object as object), admin_author_id: null, random_id: null } }));
+    expect(ev).toMatchObject({ kind: "echo", source: "other_app", providerMessageId: "111222333:733" });
+  });
+
+  it("dates as seconds, digits or ISO 8601 text are read; an absent, unreadable or impossible one is the time the event was received", () => {
+    const at = new Date(1767225600 * 1000);
+    const sentAt = (date: unknown) => {
+      const ev = only(parseAt(withMessage({ date })));
+      return ev.kind === "message" ? ev.sentAt : undefined;
+    };
+    expect(sentAt(1767225600)).toEqual(at);
+    expect(sentAt("1767225600")).toEqual(at);
+    expect(sentAt("2026-01-01T00:00:00Z")).toEqual(at);
+    for (const date of [undefined, null, 1e20, -1, "завтра"]) expect(sentAt(date)).toEqual(RECEIVED);
+    const edit = parseAt({ ...fixture("callback_message_reply.json"), type: "message_edit", object: { ...(fixture("callback_message_reply.json").object as object), update_time: 1e20, date: "x" } });
+    expect(only(edit)).toMatchObject({ kind: "message_edited", editedAt: RECEIVED });
+    expect(only(parseAt(fixture("callback_message_allow.json")))).toMatchObject({ kind: "contact_unblocked_us", at: RECEIVED });
+  });
+
+  it("numbers as digits and wrong types where nothing is keyed: the photo and the language still come through", () => {
+    const photo = messageOf("callback_message_new_photo.json") as { attachments: { photo: Record<string, unknown> }[] };
+    const first = photo.attachments[0]!.photo;
+    first.owner_id = "111222333";
+    first.sizes = (first.sizes as Record<string, unknown>[]).map((size) => ({ ...size, width: String(size.width), height: null }));
+    const ev = only(parseAt({ ...fixture("callback_message_new_photo.json"), object: { message: photo, client_info: { lang_id: "3" } } }));
+    expect(ev).toMatchObject({
+      kind: "message",
+      attachments: [{ kind: "image", name: "photo111222333_457239017", providerRef: "https://sun9-1.userapi.com/impg/FAKE-PATH/example.jpg?size=960x1280&type=album" }],
+      languageCode: "en",
+    });
+  });
+
+  it("a needed field missing: refused, and the reason names the field", () => {
+    expect(parseAt(withMessage({ peer_id: undefined }))).toEqual({ ok: false, reason: "unsupported shape: message_new.message.peer_id is missing" });
+    expect(parseAt(withMessage({ from_id: null }))).toEqual({ ok: false, reason: "unsupported shape: message_new.message.from_id is missing" });
+    expect(parseAt({ ...fixture("callback_message_new_text.json"), object: { message: null } })).toEqual({ ok: false, reason: "unsupported shape: message_new.message is missing" });
+    expect(parseAt({ ...fixture("callback_message_allow.json"), object: { user_id: null } })).toEqual({ ok: false, reason: "unsupported shape: message_allow.user_id is missing" });
+  });
+});
+

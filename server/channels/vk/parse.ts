@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { Attachment } from "../../../db/schema";
+import { lenient, lenientInt, lenientString, lenientTime, optionalNullable, readInteger, unsupportedShape } from "../lenient";
 import type { NormalizedEvent, ParsedEvent } from "../types";
 import { vkOwnMessageKey } from "./random-id";
 
@@ -9,53 +10,49 @@ const INT32_MAX = 0x7fffffff;
 
 /*
  * Callback API shapes (dev.vk.com/api/community-events), one per event kind handled. Loose objects: VK adds
- * fields; the ones read here are typed, so a signed event with a wrong inner type is an "unsupported shape"
- * on that event instead of a crash while it is processed.
+ * fields. The keys (peer_id, from_id, id, conversation_message_id), the text and the media are typed strictly,
+ * so an event without them is an "unsupported shape" naming the field instead of a crash while it is
+ * processed; the rest is read leniently (server/channels/lenient.ts): `null` is absent, numbers may come as
+ * digits, a time that cannot be read is the time the event was received.
  */
 const int = z.number().int();
-/** Unix seconds up to the year 2286. */
-const unixTime = int.min(0).max(1e10);
-const optString = z.string().optional();
-const VkPhotoSize = z.looseObject({ type: optString, url: optString, width: int.optional(), height: int.optional() });
+const optString = optionalNullable(z.string());
+const VkPhotoSize = z.looseObject({ type: lenientString, url: optString, width: lenientInt, height: lenientInt });
 type VkPhotoSize = z.infer<typeof VkPhotoSize>;
+const sizes = optionalNullable(z.array(VkPhotoSize));
 const VkAttachment = z.looseObject({
   type: z.string(),
-  photo: z.looseObject({ id: int.optional(), owner_id: int.optional(), sizes: z.array(VkPhotoSize).optional() }).optional(),
-  doc: z.looseObject({ id: int.optional(), owner_id: int.optional(), title: optString, size: int.min(0).optional(), ext: optString, url: optString }).optional(),
-  audio_message: z.looseObject({ id: int.optional(), owner_id: int.optional(), link_ogg: optString, link_mp3: optString }).optional(),
-  sticker: z.looseObject({ sticker_id: int.optional(), images: z.array(VkPhotoSize).optional() }).optional(),
-  graffiti: z.looseObject({ url: optString }).optional(),
-  video: z.looseObject({ id: int.optional(), owner_id: int.optional(), title: optString }).optional(),
-  audio: z.looseObject({ id: int.optional(), owner_id: int.optional(), title: optString }).optional(),
+  photo: optionalNullable(z.looseObject({ id: lenientInt, owner_id: lenientInt, sizes })),
+  doc: optionalNullable(z.looseObject({ id: lenientInt, owner_id: lenientInt, title: lenientString, size: lenient(int.min(0)), ext: lenientString, url: optString })),
+  audio_message: optionalNullable(z.looseObject({ id: lenientInt, owner_id: lenientInt, link_ogg: optString, link_mp3: optString })),
+  sticker: optionalNullable(z.looseObject({ sticker_id: lenientInt, images: sizes })),
+  graffiti: optionalNullable(z.looseObject({ url: optString })),
+  video: optionalNullable(z.looseObject({ id: lenientInt, owner_id: lenientInt, title: lenientString })),
+  audio: optionalNullable(z.looseObject({ id: lenientInt, owner_id: lenientInt, title: lenientString })),
 });
 const VkMessage = z.looseObject({
   id: int,
-  date: unixTime,
+  date: lenientTime,
   peer_id: int,
   from_id: int,
   text: optString,
-  conversation_message_id: int.optional(),
-  attachments: z.array(VkAttachment).optional(),
-  fwd_messages: z.array(z.unknown()).optional(),
-  geo: z
-    .looseObject({
-      coordinates: z.looseObject({ latitude: z.number().optional(), longitude: z.number().optional() }).optional(),
-      place: z.looseObject({ title: optString }).optional(),
-    })
-    .optional(),
-  action: z.looseObject({ type: optString }).optional(),
-  random_id: int.optional(),
-  admin_author_id: int.optional(),
-  update_time: unixTime.optional(),
+  conversation_message_id: optionalNullable(int),
+  attachments: optionalNullable(z.array(VkAttachment)),
+  fwd_messages: lenient(z.array(z.unknown())),
+  geo: optionalNullable(
+    z.looseObject({
+      coordinates: lenient(z.looseObject({ latitude: z.number(), longitude: z.number() })),
+      place: lenient(z.looseObject({ title: lenientString })),
+    }),
+  ),
+  random_id: lenientInt,
+  admin_author_id: lenientInt,
+  update_time: lenientTime,
 });
 type VkMessage = z.infer<typeof VkMessage>;
-const VkMessageNew = z.union([z.looseObject({ message: VkMessage, client_info: z.looseObject({ lang_id: int.optional() }).optional() }), VkMessage]);
+const VkClientInfo = lenient(z.looseObject({ lang_id: lenientInt }));
+const VkMessageNew = z.union([z.looseObject({ message: VkMessage, client_info: VkClientInfo }), VkMessage]);
 const VkUserEvent = z.looseObject({ user_id: int });
-
-function unsupportedShape(kind: string, error: z.ZodError): { ok: false; reason: string } {
-  const issues = error.issues.slice(0, 3).map((issue) => `${[kind, ...issue.path.map(String)].join(".").slice(0, 120)}: ${issue.message.slice(0, 120)}`);
-  return { ok: false, reason: `unsupported shape: ${issues.join("; ")}` };
-}
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 const isInt = (v: unknown): v is number => typeof v === "number" && Number.isInteger(v);
@@ -123,7 +120,7 @@ function attachmentsOf(m: VkMessage): Attachment[] {
 // client_info.lang_id → IETF tag (VK's language ids: 0 ru, 1 uk, 2 be, 3 en, 4 es, 5 fi, 6 de, 7 it).
 const VK_LANGUAGES: Record<number, string> = { 0: "ru", 1: "uk", 2: "be", 3: "en", 4: "es", 5: "fi", 6: "de", 7: "it" };
 
-function messageEvent(m: VkMessage, key: string, langId?: unknown): NormalizedEvent | undefined {
+function messageEvent(m: VkMessage, key: string, receivedAt: Date, langId?: number): NormalizedEvent | undefined {
   const text = typeof m.text === "string" ? m.text : "";
   const attachments = attachmentsOf(m);
   if (!text && attachments.length === 0) return undefined; // chat service actions (invites, title changes…)
@@ -137,8 +134,8 @@ function messageEvent(m: VkMessage, key: string, langId?: unknown): NormalizedEv
     text,
     attachments,
     providerMessageId: key,
-    sentAt: new Date(m.date * 1000),
-    languageCode: isInt(langId) ? VK_LANGUAGES[langId] : undefined,
+    sentAt: m.date ?? receivedAt,
+    languageCode: langId !== undefined ? VK_LANGUAGES[langId] : undefined,
   };
 }
 
@@ -155,8 +152,11 @@ function echoSource(m: VkMessage): "us" | "provider_inbox" | "other_app" {
   return "other_app";
 }
 
-/** Turns one Callback API notification (verified, JSON-decoded) of the community `groupId` into neutral events. */
-export function parseVkCallback(payload: unknown, groupId: string): ParsedEvent {
+/**
+ * Turns one Callback API notification (verified, JSON-decoded) of the community `groupId` into neutral events.
+ * `receivedAt` stands in for a time the notification does not give readably.
+ */
+export function parseVkCallback(payload: unknown, groupId: string, opts: { receivedAt?: Date } = {}): ParsedEvent {
   if (!isObject(payload) || typeof payload.type !== "string" || !payload.type) {
     return { ok: false, reason: "a Callback API notification must be a JSON object with a string type" };
   }
@@ -167,6 +167,7 @@ export function parseVkCallback(payload: unknown, groupId: string): ParsedEvent 
   if (typeof payload.event_id !== "string" || !payload.event_id) return { ok: false, reason: "event_id must be a non-empty string" };
   const dedupeKey = vkDedupeKey(groupId, payload.event_id);
   const object = payload.object;
+  const receivedAt = opts.receivedAt ?? new Date();
   const ignored = (reason: string): ParsedEvent => ({ ok: true, dedupeKey, eventType: type, events: [], ignoredReason: reason });
   const events = (...list: NormalizedEvent[]): ParsedEvent => ({ ok: true, dedupeKey, eventType: type, events: list });
 
@@ -176,19 +177,19 @@ export function parseVkCallback(payload: unknown, groupId: string): ParsedEvent 
       const parsed = VkMessageNew.safeParse(object);
       if (!parsed.success) {
         const wrapped = isObject(object) && object.message !== undefined;
-        return unsupportedShape(type, (wrapped ? z.looseObject({ message: VkMessage }) : VkMessage).safeParse(object).error ?? parsed.error);
+        return unsupportedShape(type, (wrapped ? z.looseObject({ message: VkMessage }) : VkMessage).safeParse(object).error ?? parsed.error, object);
       }
       const m = "message" in parsed.data && isObject(parsed.data.message) ? (parsed.data.message as VkMessage) : (parsed.data as VkMessage);
       const key = messageKey(m);
       if (!key) return { ok: false, reason: "message_new has neither conversation_message_id nor id" };
       const langId = "client_info" in parsed.data && isObject(parsed.data.client_info) ? parsed.data.client_info.lang_id : undefined;
-      const ev = messageEvent(m, key, langId);
+      const ev = messageEvent(m, key, receivedAt, readInteger(langId));
       return ev ? events(ev) : ignored("service message");
     }
     case "message_reply": {
       // The outgoing message itself, not wrapped: from_id = −group_id, out = 1.
       const parsed = VkMessage.safeParse(object);
-      if (!parsed.success) return unsupportedShape(type, parsed.error);
+      if (!parsed.success) return unsupportedShape(type, parsed.error, object);
       const message = parsed.data;
       const source = echoSource(message);
       // Our own sends were stored under peer + random_id (vkOwnMessageKey); anything else under the chat key.
@@ -200,13 +201,13 @@ export function parseVkCallback(payload: unknown, groupId: string): ParsedEvent 
         providerMessageId: key,
         text: typeof message.text === "string" ? message.text : "",
         attachments: attachmentsOf(message),
-        sentAt: new Date(message.date * 1000),
+        sentAt: message.date ?? receivedAt,
         source,
       });
     }
     case "message_edit": {
       const parsed = VkMessage.safeParse(object);
-      if (!parsed.success) return unsupportedShape(type, parsed.error);
+      if (!parsed.success) return unsupportedShape(type, parsed.error, object);
       const message = parsed.data;
       const key = messageKey(message);
       if (!key) return ignored("edit without a message key");
@@ -216,17 +217,17 @@ export function parseVkCallback(payload: unknown, groupId: string): ParsedEvent 
         providerMessageId: key,
         text: typeof message.text === "string" ? message.text : "",
         participantName: isChat(message.peer_id) ? senderHandle(message.from_id) : undefined,
-        editedAt: new Date((isInt(message.update_time) ? message.update_time : message.date) * 1000),
+        editedAt: message.update_time ?? message.date ?? receivedAt,
       });
     }
     case "message_allow":
     case "message_deny":
     case "group_leave": {
       const parsed = VkUserEvent.safeParse(object);
-      if (!parsed.success) return unsupportedShape(type, parsed.error);
-      // These carry no timestamp; the time of processing is the closest we have.
+      if (!parsed.success) return unsupportedShape(type, parsed.error, object);
+      // These carry no timestamp; the time the event was received is the closest we have.
       const chatId = String(parsed.data.user_id);
-      const at = new Date();
+      const at = receivedAt;
       if (type === "message_allow") return events({ kind: "contact_unblocked_us", chatId, at });
       if (type === "message_deny") return events({ kind: "contact_blocked_us", chatId, at });
       return events({ kind: "contact_left", chatId, at });

@@ -121,7 +121,7 @@ async function runBatch(tx: Tx, keys: string[], maxEvents: number): Promise<Batc
     const f = event.channelId ? byId.get(event.channelId) : undefined;
     const resolved = f ? adapterFor(f.channel) : undefined;
     if (!f || !resolved || event.payload === null) continue;
-    const parsed = resolved.adapter.parseEvent(event.payload, { locale: isLocale(f.locale) ? f.locale : undefined });
+    const parsed = resolved.adapter.parseEvent(event.payload, { locale: isLocale(f.locale) ? f.locale : undefined, receivedAt: event.receivedAt });
     parsedEvents.set(event.id, parsed);
     if (parsed.ok) for (const ev of parsed.events) if (ev.kind === "message") chats.push({ channelId: f.channel.id, chatId: ev.chatId });
   }
