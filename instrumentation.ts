@@ -8,3 +8,15 @@ export async function register() {
     startJobRunnerIfEnabled();
   }
 }
+
+/**
+ * A server error while rendering or in a route: logged with the digest the error page shows, so "give your admin
+ * this code" finds the details. The answer itself never carries the message or the stack.
+ */
+export async function onRequestError(error: unknown, request: { path: string; method: string }) {
+  // eslint-disable-next-line no-restricted-properties
+  if (process.env.NEXT_RUNTIME !== "nodejs") return;
+  const { logger } = await import("./server/log");
+  const digest = (error as { digest?: string } | null)?.digest;
+  logger.error("request.failed", { path: request.path.split("?")[0], method: request.method, digest, error });
+}

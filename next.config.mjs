@@ -1,5 +1,6 @@
 import { PHASE_PRODUCTION_BUILD } from "next/constants.js";
 import { env } from "./server/env.js";
+import { API_CONTENT_SECURITY_POLICY, baseSecurityHeaders } from "./server/security-headers.js";
 
 /** @type {import("next").NextConfig} */
 const config = {
@@ -9,6 +10,15 @@ const config = {
   serverExternalPackages: ["@node-rs/argon2", "@electric-sql/pglite", "@electric-sql/pglite-socket", "postgres", "pusher", "ws"],
   // `npm test` runs tsc and ESLint on the whole repository; the build does not repeat them.
   typescript: { ignoreBuildErrors: true },
+  // Every answer: nosniff, referrer and permissions policies, no framing, HSTS for https. Pages get their
+  // Content-Security-Policy with a nonce from proxy.ts; API answers and files a policy that allows nothing.
+  async headers() {
+    const base = Object.entries(baseSecurityHeaders(env().APP_URL)).map(([key, value]) => ({ key, value }));
+    return [
+      { source: "/:path*", headers: base },
+      { source: "/api/:path*", headers: [{ key: "Content-Security-Policy", value: API_CONTENT_SECURITY_POLICY }] },
+    ];
+  },
 };
 
 /** Validates configuration when the server starts (dev or production), so a bad secret fails early. */

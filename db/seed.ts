@@ -254,10 +254,14 @@ export async function seedCompany(
   });
 }
 
-/** The demo company for `npm run dev`, created once on an empty database. */
-export async function seedDemoIfEmpty(db: Database): Promise<boolean> {
+export async function hasAnyCompany(db: Database): Promise<boolean> {
   const existing = await db.select({ id: companies.id }).from(companies).limit(1);
-  if (existing.length > 0) return false;
+  return existing.length > 0;
+}
+
+/** The demo company for `npm run dev`, created once on an empty database. Its passwords are in the README. */
+export async function seedDemoIfEmpty(db: Database): Promise<boolean> {
+  if (await hasAnyCompany(db)) return false;
   await seedCompany(db, { slug: "demo", name: "Acme (demo)" });
   return true;
 }

@@ -1,4 +1,4 @@
-import { expect, test, type APIRequestContext } from "@playwright/test";
+import { expect, test, type APIRequestContext } from "./support/test";
 import { signIn, telegramCalls } from "./support/helpers";
 import { e2eState } from "./support/state";
 

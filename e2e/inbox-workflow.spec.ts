@@ -1,4 +1,4 @@
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test, type Page } from "./support/test";
 import { postTelegramUpdate, signIn, telegramCalls } from "./support/helpers";
 import { e2eState } from "./support/state";
 

@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./support/test";
 import { postTelegramUpdate, signIn, telegramCalls } from "./support/helpers";
 import { e2eState } from "./support/state";
 

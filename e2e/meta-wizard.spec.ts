@@ -1,4 +1,4 @@
-import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
+import { expect, test, type APIRequestContext, type Page } from "./support/test";
 import { processEnvironment } from "../server/env.js";
 import { E2E_META_FAKE_VAR } from "./support/global-setup";
 import { signIn } from "./support/helpers";

@@ -78,6 +78,9 @@ const schema = z
     PUSHER_PORT: optionalString.transform((v) => (v === undefined ? undefined : Number(v))).pipe(z.number().int().positive().optional()),
     PUSHER_USE_TLS: bool(true),
     EMBEDDED_PUSHER_PORT: int(6001),
+    // Where browsers reach the embedded realtime server, when not at APP_URL's host on EMBEDDED_PUSHER_PORT — e.g.
+    // wss://realtime.example.com behind the same TLS front as the app. With an https APP_URL it must be wss.
+    EMBEDDED_PUSHER_PUBLIC_URL: optionalString.pipe(z.url().optional()),
 
     RESEND_API_KEY: optionalString,
     // The Resend SDK's own variable; read here and handed to the SDK so that this file stays the only reader.
@@ -119,6 +122,19 @@ const schema = z
     // servers): a silent loss is noticed within about two intervals. Jittered by ±20%.
     CHANNEL_PROBE_INTERVAL_SECONDS: int(180, 5),
     LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
+
+    // Sessions: ended by sign-out, a password change or a deactivation at once; also after this long without a
+    // request (idle) and this long after sign-in whatever the activity (absolute). OWASP ASVS level 2.
+    SESSION_IDLE_MINUTES: int(120, 5),
+    SESSION_MAX_HOURS: int(12, 1),
+    // Sign-in throttling, counted in the database so every app instance shares it: wrong passwords per account
+    // (known or not: the answer never tells) and per client address within the window, then a wait of the window.
+    SIGN_IN_ACCOUNT_FAILURES: int(5, 1),
+    SIGN_IN_CLIENT_FAILURES: int(20, 1),
+    SIGN_IN_WINDOW_MINUTES: int(15, 1),
+    // How many reverse proxies of yours stand in front of the app: the client address is then read from that far
+    // back in X-Forwarded-For. 0 (no proxy): the socket's address; X-Forwarded-For is ignored, as anyone can send it.
+    TRUSTED_PROXY_HOPS: int(0, 0),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV !== "production") return;
@@ -139,6 +155,12 @@ const schema = z
   .superRefine((env, ctx) => {
     if (env.ENCRYPTION_KEY && Buffer.from(env.ENCRYPTION_KEY, "base64").length !== 32) {
       ctx.addIssue({ code: "custom", path: ["ENCRYPTION_KEY"], message: "ENCRYPTION_KEY must be 32 bytes, base64-encoded (openssl rand -base64 32)" });
+    }
+    if (env.EMBEDDED_PUSHER_PUBLIC_URL && !/^wss?:\/\//.test(env.EMBEDDED_PUSHER_PUBLIC_URL)) {
+      ctx.addIssue({ code: "custom", path: ["EMBEDDED_PUSHER_PUBLIC_URL"], message: "EMBEDDED_PUSHER_PUBLIC_URL must be a ws:// or wss:// address" });
+    }
+    if (env.APP_URL.startsWith("https:") && env.EMBEDDED_PUSHER_PUBLIC_URL?.startsWith("ws:")) {
+      ctx.addIssue({ code: "custom", path: ["EMBEDDED_PUSHER_PUBLIC_URL"], message: "with an https APP_URL the realtime socket must be wss:// (browsers block ws:// from https pages)" });
     }
     const pusher = [env.PUSHER_APP_ID, env.PUSHER_KEY, env.PUSHER_SECRET];
     if (pusher.some(Boolean) && !pusher.every(Boolean)) {

@@ -53,9 +53,16 @@ export function AppNav({ user, initialNeedsAttention, sandbox }: { user: { name:
         </nav>
         <div className="ml-auto flex items-center gap-3">
           <LanguageSwitch />
-          <span className="hidden text-sm text-slate-600 sm:inline">
-            {user.name} · {t(user.role === "admin" ? "role.admin" : "role.operator")}
-          </span>
+          <Link
+            href="/account"
+            aria-current={pathname.startsWith("/account") ? "page" : undefined}
+            className={`rounded px-2 py-1.5 text-sm hover:bg-slate-100 ${pathname.startsWith("/account") ? "font-medium text-brand-700 underline" : "text-slate-600"}`}
+          >
+            <span className="sm:hidden">{t("account.nav")}</span>
+            <span className="hidden sm:inline">
+              {user.name} · {t(user.role === "admin" ? "role.admin" : "role.operator")}
+            </span>
+          </Link>
           <button type="button" onClick={() => void signOut({ redirect: false }).then(() => {
                 // Stay on this app's own origin whatever NEXTAUTH_URL says; refresh drops the signed-in pages.
                 router.replace("/sign-in");

@@ -3,6 +3,7 @@ import PusherClient from "pusher-js";
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from "react";
 import type { RealtimeEvent } from "~/server/realtime/channels";
 import type { ClientRealtimeConfig } from "~/server/realtime/config";
+import { leaveEndedSession } from "../_lib/session-ended";
 
 /** A realtime event, or "resync": the socket (re)connected, so whatever happened meanwhile must be refetched. */
 export type LiveSignal = RealtimeEvent | { name: "resync" };
@@ -48,6 +49,13 @@ export function RealtimeProvider({ config, channel, children }: { config: Client
         enabledTransports: ["ws", "wss"],
         disableStats: true,
         channelAuthorization: { endpoint: "/api/realtime/auth", transport: "ajax" },
+        // The socket signs in as this browser's session: sign-out, a password change or a deactivation closes it.
+        userAuthentication: { endpoint: "/api/realtime/user-auth", transport: "ajax" },
+      });
+      client.signin();
+      // 4009: the realtime server closed this socket because its session ended (or never signed in).
+      client.connection.bind("error", (event: { data?: { code?: number }; error?: { data?: { code?: number } } }) => {
+        if ((event.data?.code ?? event.error?.data?.code) === 4009) leaveEndedSession();
       });
       client.connection.bind("state_change", ({ current }: { current: string }) => {
         setState(current === "connected" ? "connected" : current === "connecting" || current === "initialized" ? "connecting" : "offline");

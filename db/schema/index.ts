@@ -4,3 +4,4 @@ export * from "./channels";
 export * from "./conversations";
 export * from "./events";
 export * from "./files";
+export * from "./auth";

@@ -26,7 +26,7 @@ const adminGuard = (adminProcedure as unknown as AnyProcedure)._def.middlewares.
 const isAdmin = (p: AnyProcedure) => p._def.middlewares.includes(adminGuard);
 
 /** Procedures meant for every member of a company (operators answer customers). Everything else is for admins. */
-const FOR_EVERY_MEMBER = [/^inbox\./, /^channels\.needsAttention$/];
+const FOR_EVERY_MEMBER = [/^inbox\./, /^channels\.needsAttention$/, /^account\./];
 
 function call(caller: ReturnType<typeof createCaller>, path: string): Promise<unknown> {
   let target: unknown = caller;

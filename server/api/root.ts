@@ -1,3 +1,4 @@
+import { accountRouter } from "./routers/account";
 import { channelsRouter } from "./routers/channels";
 import { inboxRouter } from "./routers/inbox";
 import { ingestRouter } from "./routers/ingest";
@@ -17,6 +18,7 @@ export const appRouter = createTRPCRouter({
   mailbox: mailboxRouter,
   metaWizard: metaWizardRouter,
   ingest: ingestRouter,
+  account: accountRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -7,10 +7,16 @@ import { z } from "zod";
 import { db } from "../../db";
 import { users } from "../../db/schema";
 import { env } from "../env.js";
+import { safeRedirectTarget } from "../safe-redirect";
+import { endSession } from "../services/sessions/end-sessions";
+import { readSessionUser } from "../services/sessions/read-session-user";
+import { startSession } from "../services/sessions/start-session";
+import { clientAddress } from "../identity/client-address";
 import { hashPassword, verifyPassword } from "../identity/password";
-import type { Role, SessionUser } from "../identity/session-user";
+import { assertSignInAllowed, clearAccountFailures, recordSignInFailure } from "../identity/throttle";
 
 export type { Role, SessionUser } from "../identity/session-user";
+import type { Role, SessionUser } from "../identity/session-user";
 
 declare module "next-auth" {
   interface Session {
@@ -27,6 +33,8 @@ declare module "next-auth/jwt" {
     uid?: string;
     companyId?: string;
     role?: Role;
+    /** The auth_sessions row: checked on every request, so ending it ends the session at once. */
+    sid?: string;
   }
 }
 
@@ -35,17 +43,30 @@ const credentials = z.object({ email: z.string().trim().toLowerCase().email(), p
 // Verifying against a real hash when the user does not exist keeps timing from revealing which emails exist.
 let decoyHash: Promise<string> | undefined;
 
-export async function authenticate(input: unknown): Promise<SessionUser | null> {
+/**
+ * Checks an email and password. Throttled per account and per client (`client`: the address from
+ * clientAddress): once either has used up its attempts, every answer is ThrottledError until the window passes,
+ * whether the password is right or not and whether the account exists or not.
+ */
+export async function authenticate(input: unknown, client = "unknown"): Promise<SessionUser | null> {
   const parsed = credentials.safeParse(input);
   if (!parsed.success) return null;
-  const [user] = await db.select().from(users).where(eq(users.email, parsed.data.email)).limit(1);
+  const { email, password } = parsed.data;
+  await assertSignInAllowed(email, client);
+  const [user] = await db.select().from(users).where(eq(users.email, email)).limit(1);
   // Unknown, deactivated, or invited but without a password yet: same answer, same time.
+  let ok = false;
   if (!user || !user.passwordHash || user.deactivatedAt) {
     decoyHash ??= hashPassword("decoy-password");
-    await verifyPassword(await decoyHash, parsed.data.password);
+    await verifyPassword(await decoyHash, password);
+  } else {
+    ok = await verifyPassword(user.passwordHash, password);
+  }
+  if (!ok || !user) {
+    await recordSignInFailure(email, client);
     return null;
   }
-  if (!(await verifyPassword(user.passwordHash, parsed.data.password))) return null;
+  await clearAccountFailures(email);
   return { id: user.id, companyId: user.companyId, role: user.role, name: user.name, email: user.email };
 }
 
@@ -53,26 +74,32 @@ export async function authenticate(input: unknown): Promise<SessionUser | null> 
 export function authOptions(): NextAuthOptions {
   return {
   secret: env().authSecret,
-  session: { strategy: "jwt", maxAge: 12 * 60 * 60 },
+  // The cookie lives as long as the session may; the auth_sessions row decides whether it still counts.
+  session: { strategy: "jwt", maxAge: env().SESSION_MAX_HOURS * 60 * 60 },
   pages: { signIn: "/sign-in" },
   providers: [
     CredentialsProvider({
       name: "Email",
       credentials: { email: { label: "Email", type: "email" }, password: { label: "Password", type: "password" } },
-      async authorize(input) {
-        const user = await authenticate(input);
+      async authorize(input, req) {
+        const user = await authenticate(input, clientAddress(req.headers ?? {}));
         return user ? { id: user.id, name: user.name, email: user.email, companyId: user.companyId, role: user.role } : null;
       },
     }),
   ],
   callbacks: {
-    jwt({ token, user }) {
+    async jwt({ token, user }) {
       if (user) {
         token.uid = user.id;
         token.companyId = user.companyId;
         token.role = user.role;
+        token.sid = await startSession(db, { id: user.id, companyId: user.companyId });
       }
       return token;
+    },
+    // Only ever to this app: a callbackUrl naming another origin (or `/\host`, which browsers read as `//host`) lands on the inbox.
+    redirect({ url, baseUrl }) {
+      return safeRedirectTarget(url, baseUrl, "/inbox", "absolute");
     },
     session({ session, token }) {
       if (token.uid && token.companyId && token.role) {
@@ -82,25 +109,30 @@ export function authOptions(): NextAuthOptions {
           role: token.role,
           name: token.name ?? "",
           email: token.email ?? "",
+          sessionId: token.sid,
         };
       }
       return session;
+    },
+  },
+  events: {
+    async signOut({ token }) {
+      if (token?.sid) await endSession(db, token.sid, "sign_out");
     },
   },
   };
 }
 
 /**
- * The signed-in user, re-read from the database so a deleted user or a changed role takes effect at once
- * (the JWT alone would keep the old role until it expires). Read once per server render: the layouts, the page
+ * The signed-in user, re-read with their session on every request: a session that ended (sign-out, password
+ * change, deactivation, "sign out everywhere"), went idle or passed its absolute end gives null, as does a
+ * deactivated or deleted user or a changed role's old view. Read once per server render: the layouts, the page
  * and the chosen language all ask, and React's `cache` lets them share one read (outside a render — route
  * handlers, tRPC — every call reads afresh).
  */
 export const getSessionUser = cache(async function getSessionUser(): Promise<SessionUser | null> {
   const session: Session | null = await getServerSession(authOptions());
-  const id = session?.user?.id;
-  if (!id) return null;
-  const [user] = await db.select().from(users).where(eq(users.id, id)).limit(1);
-  if (!user || user.deactivatedAt) return null;
-  return { id: user.id, companyId: user.companyId, role: user.role, name: user.name, email: user.email, locale: user.locale ?? undefined };
+  const ids = session?.user;
+  if (!ids?.id || !ids.sessionId) return null;
+  return readSessionUser(db, { sessionId: ids.sessionId, userId: ids.id });
 });

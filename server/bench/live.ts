@@ -77,7 +77,22 @@ async function main() {
             .then((data) => callback(null, data), (error: Error) => callback(error, null));
         },
       },
+      // The realtime server closes sockets that do not sign in as a session, as the browser's does.
+      userAuthentication: {
+        endpoint: "/api/realtime/user-auth",
+        transport: "ajax",
+        customHandler: ({ socketId }, callback) => {
+          fetch(`${app.url}/api/realtime/user-auth`, {
+            method: "POST",
+            headers: { "content-type": "application/x-www-form-urlencoded", cookie },
+            body: new URLSearchParams({ socket_id: socketId }),
+          })
+            .then(async (r) => (r.ok ? ((await r.json()) as { auth: string; user_data: string }) : Promise.reject(new Error(`realtime user auth answered ${r.status}`))))
+            .then((data) => callback(null, data), (error: Error) => callback(error, null));
+        },
+      },
     });
+    pusher.signin();
     stops.push(async () => pusher.disconnect());
     const arrived: { messageId: string; at: number }[] = [];
     const channel = pusher.subscribe(companyChannel(co.companyId));

@@ -6,6 +6,7 @@
  */
 import { createServer } from "node:http";
 import next from "next";
+import { PEER_ADDRESS_HEADER } from "../identity/client-address";
 import { webhookIntake } from "../webhooks/intake";
 
 const port = Number(process.argv[2] ?? 3000);
@@ -15,6 +16,8 @@ await app.prepare();
 
 const server = createServer((req, res) => {
   if (webhookIntake(req, res)) return;
+  // Who connected, for sign-in throttling: route handlers never see the socket. Whatever a client sent is replaced.
+  req.headers[PEER_ADDRESS_HEADER] = req.socket.remoteAddress ?? "";
   void handle(req, res);
 });
 // As `next start` does: keep-alive connections outlive a load balancer's idle timeout.

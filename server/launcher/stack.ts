@@ -56,7 +56,8 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
   if (!e.pusherConfigured) {
     // `npm start` runs the app with NODE_ENV=production: the server must use the production secret too.
     const c = serverRealtimeConfig({ production: opts.mode === "start" || e.NODE_ENV === "production" });
-    embeddedPusher = await startEmbeddedPusher({ appId: c.appId, key: c.key, secret: c.secret, host: "127.0.0.1", port: c.port });
+    // Every socket must sign in as a session (as hosted Pusher's "authorized connections"), so an ended session's can be closed.
+    embeddedPusher = await startEmbeddedPusher({ appId: c.appId, key: c.key, secret: c.secret, host: "127.0.0.1", port: c.port, requireSignin: true });
     log(`switchboard: embedded Pusher-protocol server on 127.0.0.1:${embeddedPusher.port}`);
   }
 

@@ -3,12 +3,12 @@
  * company on an empty database, then runs Next.js. Ctrl+C stops everything.
  */
 import { randomBytes } from "node:crypto";
-import { seedDemoIfEmpty } from "../../db/seed";
 import { env, processEnvironment } from "../env.js";
 import type { MetaGraphFake } from "../sandbox/meta-graph-fake";
 import { prepareMetaFake } from "../sandbox/prepare-meta";
 import { prepareTelegramFake } from "../sandbox/prepare-telegram";
 import type { TelegramFake } from "../sandbox/telegram-fake";
+import { prepareFirstRun } from "./first-run";
 import { startStack } from "./stack";
 
 const mode = process.argv[2] === "start" ? "start" : "dev";
@@ -65,7 +65,9 @@ const stack = await startStack({
   port,
   appEnv,
   prepare: async (db) => {
-    if (await seedDemoIfEmpty(db)) console.log("switchboard: demo company created — sign in as admin@demo.switchboard.test / switchboard");
+    const firstRun = await prepareFirstRun(db, mode);
+    if (firstRun === "demo_created") console.log("switchboard: demo company created — sign in as admin@demo.switchboard.test / switchboard");
+    if (firstRun === "needs_setup") console.log("switchboard: no company yet — create yours with `npm run setup` (README, Production)");
     if (sandboxFake) await prepareTelegramFake(db, sandboxFake, env().APP_URL);
     if (metaFake) await prepareMetaFake(db, metaFake.world);
   },

@@ -43,5 +43,27 @@ export function clientRealtimeConfig(): ClientRealtimeConfig {
   if (e.pusherConfigured) {
     return { key: c.key, cluster: c.cluster, wsHost: c.host, wsPort: c.port, forceTLS: c.useTLS };
   }
-  return { key: c.key, cluster: c.cluster, wsHost: new URL(e.APP_URL).hostname, wsPort: c.port, forceTLS: false };
+  const socket = embeddedSocketUrl(e);
+  const tls = socket.protocol === "wss:";
+  return { key: c.key, cluster: c.cluster, wsHost: socket.hostname, wsPort: Number(socket.port) || (tls ? 443 : 80), forceTLS: tls };
+}
+
+/**
+ * Where browsers open the embedded server's socket: EMBEDDED_PUSHER_PUBLIC_URL, or APP_URL's host on
+ * EMBEDDED_PUSHER_PORT — over TLS (wss) when the app is https, since an https page may not open ws://.
+ */
+function embeddedSocketUrl(e: Env): URL {
+  if (e.EMBEDDED_PUSHER_PUBLIC_URL) return new URL(e.EMBEDDED_PUSHER_PUBLIC_URL);
+  const app = new URL(e.APP_URL);
+  return new URL(`${app.protocol === "https:" ? "wss" : "ws"}://${app.hostname}:${e.EMBEDDED_PUSHER_PORT}`);
+}
+
+/** The socket origins a page may connect to (the Content-Security-Policy's connect-src). */
+export function realtimeConnectSources(): string[] {
+  const e = env();
+  if (e.pusherConfigured) {
+    if (e.PUSHER_HOST) return [`${e.PUSHER_USE_TLS ? "wss" : "ws"}://${e.PUSHER_HOST}${e.PUSHER_PORT ? `:${e.PUSHER_PORT}` : ""}`];
+    return [`wss://ws-${e.PUSHER_CLUSTER}.pusher.com`];
+  }
+  return [embeddedSocketUrl(e).origin.replace(/^http/, "ws")];
 }

@@ -394,3 +394,78 @@ describe("embedded Pusher server wire protocol", () => {
     expect(await signedFetch(server, { path: "/batch_events", body: batch })).toEqual({ status: 200, body: {} });
   });
 });
+
+type PusherJsError = { data?: { code?: number }; error?: { data?: { code?: number } } };
+const errorCode = (e: PusherJsError) => e.data?.code ?? e.error?.data?.code ?? 0;
+
+describe("embedded Pusher server: user authentication and terminated connections", () => {
+  /** A pusher-js client that signs in as `userId` through the real SDK's authenticateUser. */
+  async function signedInClient(server: EmbeddedPusher, pusher: Pusher, userId: string, sign = pusher) {
+    const client = new PusherClient(KEY, {
+      cluster: "embedded",
+      wsHost: server.host,
+      wsPort: server.port,
+      forceTLS: false,
+      enabledTransports: ["ws"],
+      channelAuthorization: { customHandler: ({ socketId, channelName }, cb) => cb(null, pusher.authorizeChannel(socketId, channelName)) },
+      userAuthentication: { customHandler: ({ socketId }, cb) => cb(null, sign.authenticateUser(socketId, { id: userId })) },
+    });
+    cleanups.push(() => client.disconnect());
+    // pusher-js reports the server's pusher:error (and the close code it brings) as a connection error.
+    const closed = new Promise<{ code: number }>((resolve) => {
+      client.connection.bind("error", (event: PusherJsError) => {
+        const code = errorCode(event);
+        if (code) resolve({ code });
+      });
+    });
+    client.signin();
+    await withTimeout(client.user.signinDonePromise as Promise<unknown>, "signin_success");
+    return { client, closed };
+  }
+
+  it("closes every socket of a terminated user with 4009, and only theirs; pusher-js does not reconnect", async () => {
+    const { server, pusher } = await startServer();
+    const ended = await signedInClient(server, pusher, "session-ended");
+    const other = await signedInClient(server, pusher, "session-kept");
+    const channel = "private-company-terminate";
+    await subscribeOk(ended.client, channel);
+    const kept = record(await subscribeOk(other.client, channel), "ping");
+
+    await pusher.terminateUserConnections("session-ended");
+    expect(await withTimeout(ended.closed, "the terminated socket to be told")).toEqual({ code: 4009 });
+    // 4009 is "refused": pusher-js stays disconnected rather than reconnecting with the same ended session.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(ended.client.connection.state).toBe("disconnected");
+
+    const ping = kept.next();
+    await pusher.trigger(channel, "ping", { n: 1 });
+    expect(await ping).toEqual({ n: 1 });
+  });
+
+  it("refuses a signin signed with the wrong secret", async () => {
+    const { server, pusher } = await startServer();
+    const forged = new Pusher({ appId: APP_ID, key: KEY, secret: "not-the-secret", host: server.host, port: String(server.port), useTLS: false });
+    const client = new PusherClient(KEY, {
+      cluster: "embedded",
+      wsHost: server.host,
+      wsPort: server.port,
+      forceTLS: false,
+      enabledTransports: ["ws"],
+      userAuthentication: { customHandler: ({ socketId }, cb) => cb(null, forged.authenticateUser(socketId, { id: "someone" })) },
+    });
+    cleanups.push(() => client.disconnect());
+    const refused = new Promise<number>((resolve) => client.connection.bind("error", (e: PusherJsError) => resolve(errorCode(e))));
+    client.signin();
+    expect(await withTimeout(refused, "the forged signin to be refused")).toBe(4009);
+    void pusher;
+  });
+
+  it("with requireSignin, closes a socket that never signs in", async () => {
+    const server = await startEmbeddedPusher({ appId: APP_ID, key: KEY, secret: SECRET, port: 0, requireSignin: true, signinTimeoutMs: 200 });
+    cleanups.push(() => server.close());
+    const ws = new WebSocket(`ws://${server.host}:${server.port}/app/${KEY}?protocol=7`);
+    cleanups.push(() => ws.terminate());
+    const code = await withTimeout(new Promise<number>((resolve) => ws.on("close", (c) => resolve(c))), "the unsigned socket to close");
+    expect(code).toBe(4009);
+  });
+});

@@ -6,10 +6,15 @@
  * (WebSocket) to work against it without a Pusher account:
  *
  *   - WebSocket: `/app/{key}` — connection_established, ping/pong,
- *     subscribe/unsubscribe to public and `private-` channels (HMAC-checked).
+ *     subscribe/unsubscribe to public and `private-` channels (HMAC-checked),
+ *     user authentication (`pusher:signin`, HMAC of `socket_id::user::user_data`)
+ *     with the user's `#server-to-user-{id}` channel. With `requireSignin`, a
+ *     connection that has not signed in within `signinTimeoutMs` is closed with
+ *     4009, as hosted Pusher does with "authorized connections".
  *     Presence channels and client events are rejected as unsupported.
  *   - HTTP: `POST /apps/{appId}/events`, `POST /apps/{appId}/batch_events`,
  *     `GET /apps/{appId}/channels`, `GET /apps/{appId}/channels/{name}`,
+ *     `POST /apps/{appId}/users/{userId}/terminate_connections`,
  *     all signed per the Pusher HTTP API (auth_key, auth_timestamp,
  *     auth_version, body_md5, auth_signature).
  *
@@ -35,6 +40,9 @@ export interface EmbeddedPusherOptions {
   secret: string;
   host?: string;
   port?: number;
+  /** Close connections that do not sign in (pusher:signin) in time, so every socket can be terminated by user. */
+  requireSignin?: boolean;
+  signinTimeoutMs?: number;
 }
 
 export interface EmbeddedPusher {
@@ -60,7 +68,14 @@ interface Connection {
   socketId: string;
   ws: WebSocket;
   channels: Set<string>;
+  /** Set by a valid pusher:signin: terminate_connections closes every connection of this id. */
+  userId?: string;
+  signinTimer?: NodeJS.Timeout;
 }
+
+const SERVER_TO_USER_PREFIX = "#server-to-user-";
+/** Pusher's close code for a connection that is not (or no longer) authorized: pusher-js does not reconnect. */
+const UNAUTHORIZED_CLOSE = 4009;
 
 interface OutgoingEvent {
   name: string;
@@ -138,8 +153,34 @@ export async function startEmbeddedPusher(opts: EmbeddedPusherOptions): Promise<
   }
 
   function dropConnection(conn: Connection): void {
+    clearTimeout(conn.signinTimer);
     for (const channel of [...conn.channels]) removeFromChannel(conn, channel);
     connections.delete(conn);
+  }
+
+  function closeUnauthorized(conn: Connection, message: string): void {
+    send(conn, { event: "pusher:error", data: { code: UNAUTHORIZED_CLOSE, message } });
+    conn.ws.close(UNAUTHORIZED_CLOSE, message);
+    dropConnection(conn);
+  }
+
+  function handleSignin(conn: Connection, data: unknown): void {
+    const auth = isObject(data) && typeof data.auth === "string" ? data.auth : "";
+    const userData = isObject(data) && typeof data.user_data === "string" ? data.user_data : "";
+    const expected = `${key}:${hmacHex(secret, `${conn.socketId}::user::${userData}`)}`;
+    let id: unknown;
+    try {
+      id = (JSON.parse(userData) as { id?: unknown }).id;
+    } catch {
+      id = undefined;
+    }
+    if (!safeEqual(expected, auth) || typeof id !== "string" || id === "" || id.length > MAX_NAME_LENGTH) {
+      closeUnauthorized(conn, "Invalid signin: expected key:HMAC-SHA256 hex digest of socket_id::user::user_data, and user_data with an id");
+      return;
+    }
+    conn.userId = id;
+    clearTimeout(conn.signinTimer);
+    send(conn, { event: "pusher:signin_success", data: { user_data: userData } });
   }
 
   function send(conn: Connection, message: { event: string; channel?: string; data: unknown }): void {
@@ -178,6 +219,16 @@ export async function startEmbeddedPusher(opts: EmbeddedPusherOptions): Promise<
   }
 
   function handleSubscribe(conn: Connection, data: unknown): void {
+    // The signed-in user's own channel (pusher-js subscribes to it after signin); nobody else's.
+    if (isObject(data) && typeof data.channel === "string" && data.channel.startsWith(SERVER_TO_USER_PREFIX)) {
+      if (!conn.userId || data.channel !== `${SERVER_TO_USER_PREFIX}${conn.userId}`) {
+        subscriptionError(conn, data.channel, 403, "Only the signed-in user's own #server-to-user channel can be subscribed to");
+        return;
+      }
+      addToChannel(conn, data.channel);
+      send(conn, { event: "pusher_internal:subscription_succeeded", channel: data.channel, data: "{}" });
+      return;
+    }
     if (!isObject(data) || !isValidChannelName(data.channel)) {
       protocolError(conn, "pusher:subscribe requires a valid channel name");
       return;
@@ -246,7 +297,7 @@ export async function startEmbeddedPusher(opts: EmbeddedPusherOptions): Promise<
         if (isObject(data) && typeof data.channel === "string") removeFromChannel(conn, data.channel);
         return;
       case "pusher:signin":
-        protocolError(conn, "User authentication (pusher:signin) is not supported by the embedded Pusher server");
+        handleSignin(conn, data);
         return;
       default:
         if (message.event.startsWith("client-")) {
@@ -260,6 +311,10 @@ export async function startEmbeddedPusher(opts: EmbeddedPusherOptions): Promise<
   function handleConnection(ws: WebSocket): void {
     const conn: Connection = { socketId: newSocketId(), ws, channels: new Set() };
     connections.add(conn);
+    if (opts.requireSignin) {
+      conn.signinTimer = setTimeout(() => closeUnauthorized(conn, "Connection not signed in within the timeout"), opts.signinTimeoutMs ?? 30_000);
+      conn.signinTimer.unref();
+    }
     ws.on("message", (raw, isBinary) => handleMessage(conn, raw, isBinary));
     ws.on("close", () => dropConnection(conn));
     ws.on("error", (err) => {
@@ -422,18 +477,27 @@ export async function startEmbeddedPusher(opts: EmbeddedPusherOptions): Promise<
     if (decodeURIComponent(match[1] ?? "") !== appId) throw new HttpError(404, "Unknown app id");
     const sub = match[2] ?? "";
 
-    let kind: "events" | "batch" | "channels" | "channel";
+    let kind: "events" | "batch" | "channels" | "channel" | "terminate";
+    const terminate = /^\/users\/([^/]+)\/terminate_connections$/.exec(sub);
     if (sub === "/events") kind = "events";
     else if (sub === "/batch_events") kind = "batch";
+    else if (terminate) kind = "terminate";
     else if (sub === "/channels") kind = "channels";
     else if (/^\/channels\/[^/]+$/.test(sub)) kind = "channel";
     else throw new HttpError(404, "Not found");
-    const expectedMethod = kind === "events" || kind === "batch" ? "POST" : "GET";
+    const expectedMethod = kind === "events" || kind === "batch" || kind === "terminate" ? "POST" : "GET";
     if (method !== expectedMethod) throw new HttpError(405, `Use ${expectedMethod} for ${url.pathname}`);
 
     const body = await readBody(req);
     verifySignature(method, url.pathname, url, body);
 
+    if (kind === "terminate") {
+      const userId = decodeURIComponent(terminate?.[1] ?? "");
+      for (const conn of [...connections]) {
+        if (conn.userId === userId) closeUnauthorized(conn, "Connection terminated by the server");
+      }
+      return { status: 200, body: {} };
+    }
     if (kind === "events") {
       const event = parseEvent(parseJson(body), "event");
       publish(event);

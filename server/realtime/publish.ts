@@ -29,3 +29,19 @@ export async function publishToCompany(companyId: string, events: RealtimeEvent[
     logger.warn("realtime.publish_failed", { companyId, events: events.map((e) => e.name).join(","), error });
   }
 }
+
+/**
+ * Closes the realtime sockets of sessions that ended (sign-out, password change, deactivation): each browser
+ * signs its socket in as its session (Pusher user authentication), and Pusher's terminate-connections closes
+ * them, on hosted Pusher and on the embedded server alike. Best effort with a deadline: the session is already
+ * refused by every request and every new subscription.
+ */
+export async function terminateSessionSockets(sessionIds: string[]): Promise<void> {
+  await Promise.all(
+    sessionIds.map((id) =>
+      pusherServer()
+        .terminateUserConnections(id)
+        .catch((error: unknown) => logger.warn("realtime.terminate_failed", { sessionId: id, error })),
+    ),
+  );
+}

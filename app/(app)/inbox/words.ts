@@ -28,10 +28,12 @@ export function outcomeText(t: Translate, outcome: Extract<Outcome, { ok: false 
 }
 
 /** A refusal's words: the server names a catalog key (DomainError) or it is a generic failure. */
-export function errorText(t: Translate, error: { message: string } | null | undefined, fallback: MessageKey): string {
+export function errorText(t: Translate, error: { message: string; data?: unknown } | null | undefined, fallback: MessageKey): string {
   const key = error?.message;
   if (key && /^[a-zA-Z]+(\.[a-zA-Z_]+)+$/.test(key)) {
-    const text = t(key as MessageKey);
+    // An unexpected failure carries the id that finds its details in the server log.
+    const id = (error?.data as { errorId?: string | null } | undefined)?.errorId ?? "";
+    const text = t(key as MessageKey, { id });
     if (text !== key) return text;
   }
   return t(fallback);

@@ -5,8 +5,9 @@ import { useT } from "../../_components/providers";
 
 /** A refusal in words: the service's message key, a validation problem, or a generic failure. */
 export function errorText(t: Translate, error: unknown): string {
-  const data = (error as { data?: { messageKey?: string | null; zodError?: unknown; code?: string } } | null)?.data;
-  if (data?.messageKey) return t(data.messageKey as MessageKey);
+  const data = (error as { data?: { messageKey?: string | null; zodError?: unknown; code?: string; errorId?: string | null } } | null)?.data;
+  // An unexpected failure carries the id that finds its details in the server log.
+  if (data?.messageKey) return t(data.messageKey as MessageKey, { id: data.errorId ?? "" });
   if (data?.zodError) return t("people.common.invalidInput");
   if (data?.code === "FORBIDDEN") return t("errors.forbidden");
   if (data?.code === "NOT_FOUND") return t("errors.notFound");

@@ -18,6 +18,9 @@ export default async function SetPasswordPage({ searchParams }: { searchParams: 
   const token = typeof raw === "string" ? raw : "";
   const t = await getT();
   const state = await inspectSetPasswordToken(db, token);
+  // A reset link (Forgot password, or sent by an admin) rather than an invitation: its own title and words.
+  const reset = state.purpose === "reset_password";
+  const refusal: MessageKey | null = state.ok ? null : reset && state.reason === "expired" ? "account.reset.expired" : (`people.setPassword.${state.reason}` as MessageKey);
   return (
     <main className="mx-auto flex min-h-screen max-w-sm flex-col justify-center gap-6 p-6">
       <div className="flex justify-end">
@@ -25,17 +28,22 @@ export default async function SetPasswordPage({ searchParams }: { searchParams: 
       </div>
       <div>
         <p className="text-sm font-medium text-brand-600">{t("app.name")}</p>
-        <h1 className="mt-1 text-2xl font-semibold">{t("people.setPassword.title")}</h1>
+        <h1 className="mt-1 text-2xl font-semibold">{t(reset ? "account.reset.title" : "people.setPassword.title")}</h1>
         {state.ok && <p className="mt-1 break-words text-sm text-slate-600">{t("people.setPassword.intro", { name: state.name, email: state.email, company: state.companyName })}</p>}
       </div>
       {state.ok ? (
-        <SetPasswordForm token={token} />
+        <SetPasswordForm token={token} reset={reset} />
       ) : (
         <div className="flex flex-col gap-4">
           <p role="alert" className="rounded border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800">
-            {t(`people.setPassword.${state.reason}` as MessageKey)}
+            {refusal && t(refusal)}
           </p>
-          <Link href="/sign-in" className="text-sm font-medium text-brand-600 underline">
+          {reset && (
+            <Link href="/forgot-password" className="text-sm font-medium text-brand-700 underline">
+              {t("account.reset.askAgain")}
+            </Link>
+          )}
+          <Link href="/sign-in" className="text-sm font-medium text-brand-700 underline">
             {t("people.setPassword.signIn")}
           </Link>
         </div>

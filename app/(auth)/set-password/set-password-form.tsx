@@ -7,7 +7,8 @@ import { setPasswordAction } from "./actions";
 
 const MIN_LENGTH = 10;
 
-export function SetPasswordForm({ token }: { token: string }) {
+/** `reset`: the link came from "Forgot password" or an admin's reset, and success says every session ended. */
+export function SetPasswordForm({ token, reset = false }: { token: string; reset?: boolean }) {
   const t = useT();
   const [error, setError] = useState<MessageKey | null>(null);
   const [done, setDone] = useState<string | null>(null);
@@ -37,7 +38,7 @@ export function SetPasswordForm({ token }: { token: string }) {
     return (
       <div className="flex flex-col gap-4">
         <p role="status" className="rounded border border-green-200 bg-green-50 px-3 py-2 text-sm text-green-900">
-          {t("people.setPassword.done", { email: done })}
+          {reset ? t("account.reset.done") : t("people.setPassword.done", { email: done })}
         </p>
         <Link href="/sign-in" className="rounded bg-brand-600 px-4 py-2 text-center font-medium text-white hover:bg-brand-700">
           {t("people.setPassword.signIn")}

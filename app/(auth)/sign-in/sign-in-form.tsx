@@ -1,29 +1,33 @@
 "use client";
 import { signIn } from "next-auth/react";
+import Link from "next/link";
 import { useRouter, useSearchParams } from "next/navigation";
 import { useState } from "react";
+import { safeRedirectTarget } from "~/server/safe-redirect";
 import { useT } from "../../_components/providers";
 
 export function SignInForm() {
   const t = useT();
   const router = useRouter();
   const params = useSearchParams();
-  const [error, setError] = useState(false);
+  /** null: no refusal; "wrong": email or password; a number: throttled, minutes to wait. */
+  const [error, setError] = useState<null | "wrong" | number>(null);
   const [pending, setPending] = useState(false);
 
   async function onSubmit(event: React.FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
     setPending(true);
-    setError(false);
+    setError(null);
     const result = await signIn("credentials", { email: form.get("email"), password: form.get("password"), redirect: false });
     setPending(false);
     if (!result || result.error) {
-      setError(true);
+      const throttled = /^throttled:(\d+)$/.exec(decodeURIComponent(result?.error ?? ""));
+      setError(throttled ? Math.max(1, Math.ceil(Number(throttled[1]) / 60)) : "wrong");
       return;
     }
-    const next = params.get("callbackUrl");
-    router.replace(next && next.startsWith("/") && !next.startsWith("//") ? next : "/inbox");
+    // Resolved against this origin as the browser would (`/\evil.example` is another host): only the app's own pages.
+    router.replace(safeRedirectTarget(params.get("callbackUrl"), window.location.origin, "/inbox"));
     router.refresh();
   }
 
@@ -38,14 +42,17 @@ export function SignInForm() {
         {t("signIn.password")}
         <input name="password" type="password" autoComplete="current-password" required className="rounded border border-slate-300 px-3 py-2 font-normal" />
       </label>
-      {error && (
+      {error !== null && (
         <p role="alert" className="rounded border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800">
-          {t("signIn.failed")}
+          {error === "wrong" ? t("signIn.failed") : t("account.signIn.throttled", { minutes: error })}
         </p>
       )}
       <button type="submit" disabled={pending} className="rounded bg-brand-600 px-4 py-2 font-medium text-white hover:bg-brand-700 disabled:opacity-60">
         {pending ? t("signIn.submitting") : t("signIn.submit")}
       </button>
+      <Link href="/forgot-password" className="text-sm font-medium text-brand-700 underline">
+        {t("account.signIn.forgot")}
+      </Link>
     </form>
   );
 }

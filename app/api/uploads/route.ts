@@ -1,13 +1,16 @@
-// Operator uploads for reply attachments (multipart field "file"); F7 outbound limits apply.
+// Operator uploads for reply attachments (multipart field "file"); F7 outbound limits apply. Same-origin only.
 import { db } from "~/db";
 import { getSessionUser } from "~/server/auth/options";
 import { ATTACHMENT_LIMITS } from "~/server/channels/limits";
 import { DomainError } from "~/server/errors";
+import { isSameOriginRequest } from "~/server/identity/same-origin";
 import { uploadAttachment } from "~/server/services/files/store-file";
 
 const MULTIPART_OVERHEAD = 64 * 1024;
 
 export async function POST(request: Request) {
+  // A cross-site form can send multipart with the operator's cookie: only the app's own pages may upload.
+  if (!isSameOriginRequest(request.headers)) return Response.json({ error: "cross-site request refused" }, { status: 403 });
   const user = await getSessionUser();
   if (!user) return Response.json({ error: "sign in first" }, { status: 401 });
   const declared = Number(request.headers.get("content-length"));

@@ -7,6 +7,8 @@ import { invitePerson } from "../../services/people/invite-person";
 import { listPeople } from "../../services/people/list-people";
 import { reactivatePerson } from "../../services/people/reactivate-person";
 import { resendInvitation } from "../../services/people/resend-invitation";
+import { sendPasswordReset } from "../../services/people/send-password-reset";
+import { signOutEverywhere } from "../../services/users/sign-out-everywhere";
 import { adminProcedure, createTRPCRouter } from "../trpc";
 
 const role = z.enum(["admin", "operator"]);
@@ -36,4 +38,14 @@ export const peopleRouter = createTRPCRouter({
   deactivate: adminProcedure.input(userId).mutation(({ ctx, input }) => deactivatePerson({ ctx: ctx.service, input })),
 
   reactivate: adminProcedure.input(userId).mutation(({ ctx, input }) => reactivatePerson({ ctx: ctx.service, input })),
+
+  /** A single-use link (1 hour) to choose a new password, in the person's language (else the admin's). */
+  sendPasswordReset: adminProcedure.input(userId.extend({ locale })).mutation(async ({ ctx, input }) => {
+    const result = await sendPasswordReset({ ctx: ctx.service, input });
+    kickJobs();
+    return result;
+  }),
+
+  /** Ends every session of the person at once (a lost laptop, a shared computer). */
+  signOutEverywhere: adminProcedure.input(userId).mutation(({ ctx, input }) => signOutEverywhere({ ctx: ctx.service, input })),
 });

@@ -1,5 +1,6 @@
 import type { EmailI18n, RenderedTemplate } from "./types";
 import { invitationEmail, type InvitationEmailProps } from "./invitation";
+import { passwordResetEmail, type PasswordResetEmailProps } from "./password-reset";
 import {
   channelWarningEmail,
   connectionLostEmail,
@@ -15,6 +16,7 @@ import {
  */
 export type EmailTemplate =
   | { name: "invitation"; props: InvitationEmailProps }
+  | { name: "password_reset"; props: PasswordResetEmailProps }
   | { name: "connection_lost"; props: ConnectionLostEmailProps }
   | { name: "connection_restored"; props: ConnectionRestoredEmailProps }
   | { name: "channel_warning"; props: ChannelWarningEmailProps };
@@ -23,6 +25,7 @@ type Builders = { [K in EmailTemplate["name"]]: (props: Extract<EmailTemplate, {
 
 export const emailTemplates: Builders = {
   invitation: invitationEmail,
+  password_reset: passwordResetEmail,
   connection_lost: connectionLostEmail,
   connection_restored: connectionRestoredEmail,
   channel_warning: channelWarningEmail,

@@ -1,6 +1,7 @@
 import { ingest } from "./areas/ingest";
 import { channelsAdmin } from "./areas/channels-admin";
 import { people } from "./areas/people";
+import { account } from "./areas/account";
 import { health } from "./areas/health";
 import { inbox } from "./areas/inbox";
 import { metaWizard } from "./areas/meta-wizard";
@@ -174,6 +175,7 @@ export const en = {
   ...ingest.en,
   ...channelsAdmin.en,
   ...people.en,
+  ...account.en,
   ...health.en,
   ...inbox.en,
   ...metaWizard.en,

@@ -2,6 +2,7 @@ import type { Catalog } from "./en";
 import { ingest } from "./areas/ingest";
 import { channelsAdmin } from "./areas/channels-admin";
 import { people } from "./areas/people";
+import { account } from "./areas/account";
 import { health } from "./areas/health";
 import { inbox } from "./areas/inbox";
 import { metaWizard } from "./areas/meta-wizard";
@@ -175,6 +176,7 @@ export const uk: Catalog = {
   ...ingest.uk,
   ...channelsAdmin.uk,
   ...people.uk,
+  ...account.uk,
   ...health.uk,
   ...inbox.uk,
   ...metaWizard.uk,

@@ -1,11 +1,11 @@
 import { eq } from "drizzle-orm";
 import type { DbOrTx } from "../../../db";
 import { companies, users, userTokens } from "../../../db/schema";
-import { hashSetPasswordToken } from "./set-password-token";
+import { hashSetPasswordToken, type PasswordTokenPurpose } from "./set-password-token";
 
 export type SetPasswordTokenState =
-  | { ok: true; tokenId: string; userId: string; name: string; email: string; companyName: string }
-  | { ok: false; reason: "invalid" | "expired" | "used" | "deactivated" };
+  | { ok: true; tokenId: string; purpose: PasswordTokenPurpose; userId: string; companyId: string; name: string; email: string; companyName: string }
+  | { ok: false; reason: "invalid" | "expired" | "used" | "deactivated"; purpose?: PasswordTokenPurpose };
 
 /**
  * What a set-password link is worth, before and while it is used: the public set-password page shows who it is
@@ -20,9 +20,10 @@ export async function inspectSetPasswordToken(db: DbOrTx, token: string, now = n
     .innerJoin(companies, eq(companies.id, userTokens.companyId))
     .where(eq(userTokens.tokenHash, hashSetPasswordToken(token)))
     .limit(1);
-  if (!row || row.token.purpose !== "set_password" || row.user.companyId !== row.token.companyId) return { ok: false, reason: "invalid" };
-  if (row.token.usedAt) return { ok: false, reason: "used" };
-  if (row.token.expiresAt <= now) return { ok: false, reason: "expired" };
-  if (row.user.deactivatedAt) return { ok: false, reason: "deactivated" };
-  return { ok: true, tokenId: row.token.id, userId: row.user.id, name: row.user.name, email: row.user.email, companyName: row.companyName };
+  if (!row || row.user.companyId !== row.token.companyId) return { ok: false, reason: "invalid" };
+  const purpose = row.token.purpose;
+  if (row.token.usedAt) return { ok: false, reason: "used", purpose };
+  if (row.token.expiresAt <= now) return { ok: false, reason: "expired", purpose };
+  if (row.user.deactivatedAt) return { ok: false, reason: "deactivated", purpose };
+  return { ok: true, tokenId: row.token.id, purpose, userId: row.user.id, companyId: row.user.companyId, name: row.user.name, email: row.user.email, companyName: row.companyName };
 }

@@ -29,7 +29,7 @@ describe("set password from an invitation", () => {
     expect(row!.usedAt).toBeInstanceOf(Date);
 
     // Single use: the same link cannot set another password.
-    expect(await inspectSetPasswordToken(db, token)).toEqual({ ok: false, reason: "used" });
+    expect(await inspectSetPasswordToken(db, token)).toEqual({ ok: false, reason: "used", purpose: "set_password" });
     await expect(setPasswordWithToken({ db }, { token, password: "another long password" })).rejects.toMatchObject({ messageKey: "people.setPassword.used" });
     expect(await authenticate({ email, password: "another long password" })).toBeNull();
   });
@@ -45,7 +45,7 @@ describe("set password from an invitation", () => {
     await admin.people.reactivate({ userId });
 
     await db.update(userTokens).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(userTokens.userId, userId));
-    expect(await inspectSetPasswordToken(db, token)).toEqual({ ok: false, reason: "expired" });
+    expect(await inspectSetPasswordToken(db, token)).toEqual({ ok: false, reason: "expired", purpose: "set_password" });
     await expect(setPasswordWithToken({ db }, { token, password: "a long enough password" })).rejects.toMatchObject({ messageKey: "people.setPassword.expired" });
     expect((await db.select().from(users).where(eq(users.id, userId)))[0]!.passwordHash).toBeNull();
   });
@@ -55,7 +55,7 @@ describe("set password from an invitation", () => {
     const again = await admin.people.resendInvitation({ userId, locale: "en" });
     const [mail] = await db.select().from(emailDeliveries).where(eq(emailDeliveries.id, again.emailId));
     const fresh = decodeURIComponent(/set-password\?token=([A-Za-z0-9_%-]+)/.exec(mail!.html)![1]!);
-    expect(await inspectSetPasswordToken(db, token)).toEqual({ ok: false, reason: "expired" });
+    expect(await inspectSetPasswordToken(db, token)).toEqual({ ok: false, reason: "expired", purpose: "set_password" });
     await setPasswordWithToken({ db }, { token: fresh, password: "a long enough password" });
     expect(await authenticate({ email, password: "a long enough password" })).toMatchObject({ id: userId });
   });

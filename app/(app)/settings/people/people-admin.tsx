@@ -47,7 +47,11 @@ export function PeopleAdmin() {
   );
   const deactivate = useMutation(trpc.people.deactivate.mutationOptions({ onSuccess: (r) => (setNotice({ kind: "ok", text: t("people.deactivated", { name: r.name }) }), refresh()), onError: fail }));
   const reactivate = useMutation(trpc.people.reactivate.mutationOptions({ onSuccess: (r) => (setNotice({ kind: "ok", text: t("people.reactivated", { name: r.name }) }), refresh()), onError: fail }));
-  const busy = invite.isPending || resend.isPending || changeRole.isPending || deactivate.isPending || reactivate.isPending;
+  const sendReset = useMutation(trpc.people.sendPasswordReset.mutationOptions({ onSuccess: (r) => (setNotice({ kind: "ok", text: t("account.people.resetSent", { email: r.email }) }), refresh()), onError: fail }));
+  const signOutAll = useMutation(
+    trpc.people.signOutEverywhere.mutationOptions({ onSuccess: (r) => setNotice({ kind: "ok", text: t("account.people.signedOut", { name: r.name, count: r.endedSessions }) }), onError: fail }),
+  );
+  const busy = invite.isPending || resend.isPending || changeRole.isPending || deactivate.isPending || reactivate.isPending || sendReset.isPending || signOutAll.isPending;
 
   return (
     <div className="flex flex-col gap-4">
@@ -129,6 +133,16 @@ export function PeopleAdmin() {
                   {p.status === "invited" && (
                     <button type="button" className={buttonClass.secondary} disabled={busy} onClick={() => (setNotice(null), resend.mutate({ userId: p.id, locale }))}>
                       {t("people.resend")}
+                    </button>
+                  )}
+                  {p.status === "active" && (
+                    <button type="button" className={buttonClass.secondary} disabled={busy} onClick={() => (setNotice(null), sendReset.mutate({ userId: p.id, locale }))}>
+                      {t("account.people.sendReset")}
+                    </button>
+                  )}
+                  {p.status === "active" && !p.isSelf && (
+                    <button type="button" className={buttonClass.secondary} disabled={busy} onClick={() => (setNotice(null), signOutAll.mutate({ userId: p.id }))}>
+                      {t("account.people.signOutEverywhere")}
                     </button>
                   )}
                   {p.status === "deactivated" ? (

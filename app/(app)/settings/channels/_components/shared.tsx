@@ -78,9 +78,10 @@ export function useDate() {
 export function useErrorWords() {
   const t = useT();
   return (error: unknown, vars: Record<string, string | number> = {}) => {
-    const key = (error as { data?: { messageKey?: string | null } } | null)?.data?.messageKey;
+    const data = (error as { data?: { messageKey?: string | null; errorId?: string | null } } | null)?.data;
+    const key = data?.messageKey;
     if (key) {
-      const words = t(key as MessageKey, vars);
+      const words = t(key as MessageKey, { id: data.errorId ?? "", ...vars });
       if (words !== key) return words;
     }
     return t("errors.generic");
