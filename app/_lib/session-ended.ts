@@ -10,6 +10,8 @@ export function leaveEndedSession(): void {
   if (leaving || typeof window === "undefined") return;
   leaving = true;
   const back = `${window.location.pathname}${window.location.search}`;
+  // A full load on purpose: nothing the ended session fetched stays in this tab's memory.
+  // eslint-disable-next-line @next/next/no-location-assign-relative-destination
   window.location.assign(`/sign-in?ended=1&callbackUrl=${encodeURIComponent(back)}`);
 }
 
