@@ -37,17 +37,23 @@ export function contentSecurityPolicy({ nonce, connectSources, development }) {
 export const API_CONTENT_SECURITY_POLICY = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 
 /**
- * Headers for every answer. HSTS only when the app is served over https (a browser ignores it over http anyway).
+ * Headers for every answer, whatever the configuration (next.config bakes them in at build time).
+ * @type {Record<string, string>}
+ */
+export const SECURITY_HEADERS = {
+  "X-Content-Type-Options": "nosniff",
+  "Referrer-Policy": "strict-origin-when-cross-origin",
+  "X-Frame-Options": "DENY",
+  "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=(), usb=()",
+  "Cross-Origin-Opener-Policy": "same-origin",
+};
+
+/**
+ * HSTS, only when the app is served over https (a browser ignores it over http anyway). Decided when the server
+ * starts, from APP_URL, so one build runs behind http in a test and https in production.
  * @param {string} appUrl
  * @returns {Record<string, string>}
  */
-export function baseSecurityHeaders(appUrl) {
-  return {
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "strict-origin-when-cross-origin",
-    "X-Frame-Options": "DENY",
-    "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=(), usb=()",
-    "Cross-Origin-Opener-Policy": "same-origin",
-    ...(appUrl.startsWith("https:") ? { "Strict-Transport-Security": "max-age=63072000; includeSubDomains" } : {}),
-  };
+export function transportSecurityHeaders(appUrl) {
+  return appUrl.startsWith("https:") ? { "Strict-Transport-Security": "max-age=63072000; includeSubDomains" } : {};
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { baseSecurityHeaders, contentSecurityPolicy } from "./security-headers.js";
+import { contentSecurityPolicy, SECURITY_HEADERS, transportSecurityHeaders } from "./security-headers.js";
 
 describe("contentSecurityPolicy", () => {
   it("allows scripts only with the nonce in production, never inline or eval, and forbids framing", () => {
@@ -18,10 +18,10 @@ describe("contentSecurityPolicy", () => {
   });
 });
 
-describe("baseSecurityHeaders", () => {
+describe("transport security", () => {
   it("sends HSTS only for an https app", () => {
-    expect(baseSecurityHeaders("https://app.example.com")["Strict-Transport-Security"]).toMatch(/max-age=\d{8}/);
-    expect(baseSecurityHeaders("http://localhost:3000")).not.toHaveProperty("Strict-Transport-Security");
-    expect(baseSecurityHeaders("http://localhost:3000")).toMatchObject({ "X-Content-Type-Options": "nosniff", "Referrer-Policy": "strict-origin-when-cross-origin" });
+    expect(transportSecurityHeaders("https://app.example.com")["Strict-Transport-Security"]).toMatch(/max-age=\d{8}/);
+    expect(transportSecurityHeaders("http://localhost:3000")).toEqual({});
+    expect(SECURITY_HEADERS).toMatchObject({ "X-Content-Type-Options": "nosniff", "Referrer-Policy": "strict-origin-when-cross-origin", "X-Frame-Options": "DENY" });
   });
 });

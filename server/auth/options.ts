@@ -13,7 +13,8 @@ import { readSessionUser } from "../services/sessions/read-session-user";
 import { startSession } from "../services/sessions/start-session";
 import { clientAddress } from "../identity/client-address";
 import { hashPassword, verifyPassword } from "../identity/password";
-import { assertSignInAllowed, clearAccountFailures, recordSignInFailure } from "../identity/throttle";
+import { assertSignInAllowed, clearAccountFailures, recordSignInFailure, ThrottledError } from "../identity/throttle";
+import { logger } from "../log";
 
 export type { Role, SessionUser } from "../identity/session-user";
 import type { Role, SessionUser } from "../identity/session-user";
@@ -82,7 +83,15 @@ export function authOptions(): NextAuthOptions {
       name: "Email",
       credentials: { email: { label: "Email", type: "email" }, password: { label: "Password", type: "password" } },
       async authorize(input, req) {
-        const user = await authenticate(input, clientAddress(req.headers ?? {}));
+        let user: SessionUser | null;
+        try {
+          user = await authenticate(input, clientAddress(req.headers ?? {}));
+        } catch (error) {
+          if (error instanceof ThrottledError) throw error;
+          // next-auth would hand the message to the browser and log nothing: log it here, say nothing there.
+          logger.error("auth.sign_in_failed", { error });
+          throw new Error("unavailable");
+        }
         return user ? { id: user.id, name: user.name, email: user.email, companyId: user.companyId, role: user.role } : null;
       },
     }),

@@ -6,7 +6,9 @@
  */
 import { createServer } from "node:http";
 import next from "next";
+import { env } from "../env.js";
 import { PEER_ADDRESS_HEADER } from "../identity/client-address";
+import { transportSecurityHeaders } from "../security-headers.js";
 import { webhookIntake } from "../webhooks/intake";
 
 const port = Number(process.argv[2] ?? 3000);
@@ -14,7 +16,11 @@ const app = next({ dev: false, port, hostname: "localhost" });
 const handle = app.getRequestHandler();
 await app.prepare();
 
+// HSTS depends on where the app is served (APP_URL), known at start, not at build: added here to every answer.
+const transport = Object.entries(transportSecurityHeaders(env().APP_URL));
+
 const server = createServer((req, res) => {
+  for (const [name, value] of transport) res.setHeader(name, value);
   if (webhookIntake(req, res)) return;
   // Who connected, for sign-in throttling: route handlers never see the socket. Whatever a client sent is replaced.
   req.headers[PEER_ADDRESS_HEADER] = req.socket.remoteAddress ?? "";

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { env } from "../env.js";
 import { readNodeBodyWithLimit } from "../http-body";
-import { API_CONTENT_SECURITY_POLICY, baseSecurityHeaders } from "../security-headers.js";
+import { API_CONTENT_SECURITY_POLICY, SECURITY_HEADERS, transportSecurityHeaders } from "../security-headers.js";
 import { wakeIngestWorker } from "../jobs/ingest-wake";
 import { logger } from "../log";
 import { handleMetaWebhook } from "./meta";
@@ -36,7 +36,7 @@ let securityHeaders: Record<string, string> | undefined;
 async function send(res: ServerResponse, response: Response): Promise<void> {
   const body = Buffer.from(await response.arrayBuffer());
   // The same headers next.config gives the App Router's API answers.
-  securityHeaders ??= { ...baseSecurityHeaders(env().APP_URL), "Content-Security-Policy": API_CONTENT_SECURITY_POLICY };
+  securityHeaders ??= { ...SECURITY_HEADERS, ...transportSecurityHeaders(env().APP_URL), "Content-Security-Policy": API_CONTENT_SECURITY_POLICY };
   const headers: Record<string, string> = { ...securityHeaders, "content-length": String(body.length) };
   response.headers.forEach((value, name) => (headers[name] = value));
   // A body left unread (refused as too large) is not drained over a kept-alive connection.

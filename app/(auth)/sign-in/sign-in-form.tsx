@@ -10,8 +10,8 @@ export function SignInForm() {
   const t = useT();
   const router = useRouter();
   const params = useSearchParams();
-  /** null: no refusal; "wrong": email or password; a number: throttled, minutes to wait. */
-  const [error, setError] = useState<null | "wrong" | number>(null);
+  /** null: no refusal; "wrong": email or password; "unavailable": the server failed; a number: throttled, minutes to wait. */
+  const [error, setError] = useState<null | "wrong" | "unavailable" | number>(null);
   const [pending, setPending] = useState(false);
 
   async function onSubmit(event: React.FormEvent<HTMLFormElement>) {
@@ -22,8 +22,9 @@ export function SignInForm() {
     const result = await signIn("credentials", { email: form.get("email"), password: form.get("password"), redirect: false });
     setPending(false);
     if (!result || result.error) {
-      const throttled = /^throttled:(\d+)$/.exec(decodeURIComponent(result?.error ?? ""));
-      setError(throttled ? Math.max(1, Math.ceil(Number(throttled[1]) / 60)) : "wrong");
+      const code = decodeURIComponent(result?.error ?? "");
+      const throttled = /^throttled:(\d+)$/.exec(code);
+      setError(throttled ? Math.max(1, Math.ceil(Number(throttled[1]) / 60)) : code === "CredentialsSignin" ? "wrong" : "unavailable");
       return;
     }
     // Resolved against this origin as the browser would (`/\evil.example` is another host): only the app's own pages.
@@ -44,7 +45,7 @@ export function SignInForm() {
       </label>
       {error !== null && (
         <p role="alert" className="rounded border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800">
-          {error === "wrong" ? t("signIn.failed") : t("account.signIn.throttled", { minutes: error })}
+          {error === "wrong" ? t("signIn.failed") : error === "unavailable" ? t("account.errors.unavailable") : t("account.signIn.throttled", { minutes: error })}
         </p>
       )}
       <button type="submit" disabled={pending} className="rounded bg-brand-600 px-4 py-2 font-medium text-white hover:bg-brand-700 disabled:opacity-60">
