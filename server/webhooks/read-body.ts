@@ -5,7 +5,7 @@ import { BodyTooLargeError, readBodyWithLimit } from "../http-body";
 import { isUuid } from "../ids";
 import { logger } from "../log";
 import { forgetWebhookChannel } from "./channel-cache";
-import { isValueRefused, sqlState } from "./db-errors";
+import { isValueRefused, sqlState } from "../../db/errors";
 import { jsonbProblem, storableKey, storableText } from "./json-safety";
 import { accountStream, telegramOrder, vkOrder, type EventOrder } from "./order-keys";
 

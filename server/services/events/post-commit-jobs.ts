@@ -5,7 +5,7 @@ import type { Provider } from "../../channels/types";
 import { logger } from "../../log";
 import { companyChannel, type RealtimeEvent } from "../../realtime/channels";
 import { pusherServer } from "../../realtime/publish";
-import { sqlState } from "../../webhooks/db-errors";
+import { sqlState } from "../../../db/errors";
 import { fillContactProfiles } from "../contacts/fill-contact-profiles";
 import { fetchInboundAttachments } from "../files/fetch-inbound-attachments";
 import type { StoredMessage } from "./pending-effects";

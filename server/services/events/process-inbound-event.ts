@@ -3,7 +3,7 @@ import { db, type Tx } from "../../../db";
 import { channels, companies, inboundEvents } from "../../../db/schema";
 import { adapterFor } from "../../channels/registry";
 import { isLocale } from "../../i18n";
-import { sqlState } from "../../webhooks/db-errors";
+import { sqlState } from "../../../db/errors";
 import { storableText } from "../../webhooks/json-safety";
 import { logger } from "../../log";
 import type { RealtimeEvent } from "../../realtime/channels";
