@@ -66,6 +66,9 @@ const schema = z
 
     DATABASE_URL: optionalString.pipe(z.url().optional()),
     DATABASE_POOL_MAX: int(10, 1),
+    // How long opening a connection may take before the request is answered "unavailable" (a server that drops
+    // packets rather than refusing). A stopped server refuses at once and is retried every 0.25–0.5 s.
+    DATABASE_CONNECT_TIMEOUT_SECONDS: int(2, 1),
 
     NEXTAUTH_SECRET: optionalString,
     ENCRYPTION_KEY: optionalString,

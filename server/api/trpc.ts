@@ -3,6 +3,7 @@ import { initTRPC, TRPCError } from "@trpc/server";
 import superjson from "superjson";
 import { ZodError } from "zod";
 import { db, type Database } from "../../db";
+import { isDatabaseUnavailable } from "../../db/errors";
 import type { SessionUser } from "../identity/session-user";
 import { DomainError, type DomainErrorCode } from "../errors";
 import { logger } from "../log";
@@ -75,6 +76,10 @@ const mapErrors = t.middleware(async ({ next }) => {
     const cause = result.error.cause;
     if (cause instanceof DomainError) {
       throw new TRPCError({ code: trpcCode[cause.code], message: cause.messageKey, cause });
+    }
+    // The database is away for a moment: "unavailable, try again" in words, not an internal error with an id.
+    if (isDatabaseUnavailable(cause)) {
+      throw new TRPCError({ code: "SERVICE_UNAVAILABLE", message: "account.errors.unavailable", cause: new DomainError("unavailable", "account.errors.unavailable") });
     }
   }
   return result;

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { databaseClient, db } from "../../db";
+import { createListenClient, db } from "../../db";
+import { isDatabaseUnavailable } from "../../db/errors";
 import { logger } from "../log";
 import { foldInboxCounts } from "../services/conversations/fold-inbox-counts";
 import { expirePendingEffects } from "../services/events/pending-effects";
@@ -101,20 +102,53 @@ class IngestWorker {
     setIngestWake(() => this.wake());
     this.timer = setInterval(() => {
       this.watch();
+      if (this.listenLost) void this.listen();
       this.kick();
     }, this.o.pollMs);
     this.timer.unref?.();
-    if (this.o.listen) {
-      try {
-        const sub = await databaseClient().listen(INGEST_CHANNEL, (payload) => {
-          if (payload !== this.id) this.kick();
-        });
-        this.unlisten = () => sub.unlisten();
-      } catch (error) {
-        logger.warn("ingest.listen_failed", { error });
-      }
-    }
+    if (this.o.listen) await this.listen();
     this.kick();
+  }
+
+  /**
+   * LISTEN for other instances' rings, kept by the worker itself: when it cannot be set up (the database is away
+   * at start) it is tried again on every poll, and after an outage it is set up afresh — postgres.js re-listens
+   * once on reconnect and drops the channel silently if that attempt fails. Meanwhile the poll keeps things moving.
+   */
+  private listening = false;
+  private async listen(): Promise<void> {
+    if (this.listening || this.stopped) return;
+    this.listening = true;
+    try {
+      await this.unlisten?.().catch(() => undefined);
+      const client = createListenClient();
+      this.unlisten = () => client.end({ timeout: 1 });
+      await client.listen(
+        INGEST_CHANNEL,
+        (payload) => {
+          if (payload !== this.id) this.kick();
+        },
+        // Each (re)subscription: whatever was rung while not listening is in the tables; look now.
+        () => this.kick(),
+      );
+      if (this.listenLost) logger.info("ingest.listen_restored");
+      this.listenLost = false;
+    } catch (error) {
+      if (!this.listenLost) logger.warn("ingest.listen_failed", { error });
+      this.listenLost = true;
+    } finally {
+      this.listening = false;
+    }
+  }
+  private listenLost = false;
+  /** Since when passes fail because the database is away (undefined while it answers). */
+  private awaySince: number | undefined;
+
+  /** A pass failed because the database is away: LISTEN is set up again with the next poll that finds it back. */
+  private databaseAway(error: unknown): boolean {
+    if (!isDatabaseUnavailable(error)) return false;
+    if (this.o.listen) this.listenLost = true;
+    return true;
   }
 
   async stop(): Promise<void> {
@@ -148,20 +182,30 @@ class IngestWorker {
 
   private async loop(): Promise<void> {
     this.running = true;
+    let passOk = false;
     try {
       do {
         this.again = false;
         await this.drain();
       } while (this.again && !this.stopped);
+      passOk = true;
       // Beside the drains, never in their way: a retried job that takes long must not hold new messages back.
       this.housekeepingRun ??= this.housekeeping()
         .catch((error: unknown) => logger.error("ingest.housekeeping_failed", { error }))
         .finally(() => (this.housekeepingRun = undefined));
     } catch (error) {
-      logger.error("ingest.pass_failed", { error });
+      // An outage is logged once by the pool's first failure and again when it ends, not on every poll.
+      if (this.databaseAway(error)) {
+        if (!this.awaySince) logger.warn("ingest.database_away", { error });
+        this.awaySince ??= Date.now();
+      } else logger.error("ingest.pass_failed", { error });
     } finally {
       this.running = false;
       this.step = undefined;
+    }
+    if (this.awaySince && passOk) {
+      logger.info("ingest.database_back", { seconds: Math.round((Date.now() - this.awaySince) / 1000) });
+      this.awaySince = undefined;
     }
   }
 

@@ -5,7 +5,8 @@ import { BodyTooLargeError, readBodyWithLimit } from "../http-body";
 import { isUuid } from "../ids";
 import { logger } from "../log";
 import { forgetWebhookChannel } from "./channel-cache";
-import { isValueRefused, sqlState } from "../../db/errors";
+import { withDeadline } from "../../db/deadline";
+import { isDatabaseUnavailable, isValueRefused, sqlState } from "../../db/errors";
 import { jsonbProblem, storableKey, storableText } from "./json-safety";
 import { accountStream, telegramOrder, vkOrder, type EventOrder } from "./order-keys";
 
@@ -16,6 +17,13 @@ type Channel = typeof channels.$inferSelect;
 export const jsonResponse = (status: number, body: unknown) => Response.json(body, { status });
 export const problem = (status: number, error: string) => jsonResponse(status, { ok: false, error });
 /** The one answer that makes a provider redeliver: we could not keep the event. */
+/**
+ * The longest a webhook waits on the database before answering 503 (the provider retries). A stopped database is
+ * refused within half a second anyway (db/index.ts); this bounds a database that does not answer at all, well
+ * inside the few seconds Telegram and Meta give a webhook.
+ */
+export const WEBHOOK_DATABASE_DEADLINE_MS = 3_000;
+
 export const storageUnavailable = () => problem(503, "could not store the event; retry later");
 
 /**
@@ -74,7 +82,7 @@ export async function routeChannelId(params: Promise<Record<string, string | str
  */
 export async function findWebhookChannel(channelId: string, provider: "telegram" | "vk") {
   if (!isUuid(channelId)) return undefined;
-  const [channel] = await db.select().from(channels).where(eq(channels.id, channelId)).limit(1);
+  const [channel] = await withDeadline(db.select().from(channels).where(eq(channels.id, channelId)).limit(1), WEBHOOK_DATABASE_DEADLINE_MS, "webhook channel lookup");
   return channel?.provider === provider ? channel : undefined;
 }
 
@@ -220,7 +228,8 @@ export async function storeInboundEvent(channel: Channel, event: AcceptedEvent, 
     let id: string | undefined;
     try {
       // Rows kept as raw bytes (already failed) go alone; the rest share a group commit.
-      id = row.payload === null ? await insertRow(row) : await insertRowGrouped(row);
+      // Answered in time whatever the database does: a late store is deduplicated when the provider redelivers.
+      id = await withDeadline(row.payload === null ? insertRow(row) : insertRowGrouped(row), WEBHOOK_DATABASE_DEADLINE_MS, "webhook store");
     } catch (error) {
       if (!isValueRefused(error) || sqlState(error) === "23503") throw error;
       logger.warn("webhook.value_refused", { provider: channel.provider, channelId: channel.id, code: sqlState(error), bytes: event.raw.length });
@@ -237,7 +246,9 @@ export async function storeInboundEvent(channel: Channel, event: AcceptedEvent, 
       forgetWebhookChannel(channel.id);
       return { ok: false, response: problem(404, "unknown channel") };
     }
-    logger.error("webhook.store_failed", { provider: channel.provider, channelId: channel.id, bytes: event.raw.length, error });
+    // An outage is expected to pass (the provider retries on the 503): a warning, not an error report per webhook.
+    if (isDatabaseUnavailable(error)) logger.warn("webhook.store_unavailable", { provider: channel.provider, channelId: channel.id, error });
+    else logger.error("webhook.store_failed", { provider: channel.provider, channelId: channel.id, bytes: event.raw.length, error });
     return { ok: false, response: storageUnavailable() };
   }
 }
