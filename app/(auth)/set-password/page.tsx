@@ -3,8 +3,8 @@ import Link from "next/link";
 import { db } from "~/db";
 import type { MessageKey } from "~/server/i18n";
 import { inspectSetPasswordToken } from "~/server/services/users/inspect-set-password-token";
-import { LanguageSwitch } from "../../_components/language-switch";
 import { getT } from "../../_lib/i18n";
+import { AuthPage } from "../auth-page";
 import { SetPasswordForm } from "./set-password-form";
 
 export const dynamic = "force-dynamic";
@@ -22,15 +22,10 @@ export default async function SetPasswordPage({ searchParams }: { searchParams: 
   const reset = state.purpose === "reset_password";
   const refusal: MessageKey | null = state.ok ? null : reset && state.reason === "expired" ? "account.reset.expired" : (`people.setPassword.${state.reason}` as MessageKey);
   return (
-    <main className="mx-auto flex min-h-screen max-w-sm flex-col justify-center gap-6 p-6">
-      <div className="flex justify-end">
-        <LanguageSwitch />
-      </div>
-      <div>
-        <p className="text-sm font-medium text-brand-600">{t("app.name")}</p>
-        <h1 className="mt-1 text-2xl font-semibold">{t(reset ? "account.reset.title" : "people.setPassword.title")}</h1>
-        {state.ok && <p className="mt-1 break-words text-sm text-slate-600">{t("people.setPassword.intro", { name: state.name, email: state.email, company: state.companyName })}</p>}
-      </div>
+    <AuthPage
+      title={t(reset ? "account.reset.title" : "people.setPassword.title")}
+      intro={state.ok ? t("people.setPassword.intro", { name: state.name, email: state.email, company: state.companyName }) : undefined}
+    >
       {state.ok ? (
         <SetPasswordForm token={token} reset={reset} />
       ) : (
@@ -48,6 +43,6 @@ export default async function SetPasswordPage({ searchParams }: { searchParams: 
           </Link>
         </div>
       )}
-    </main>
+    </AuthPage>
   );
 }

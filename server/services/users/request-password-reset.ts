@@ -1,10 +1,9 @@
 import { and, eq, isNull } from "drizzle-orm";
 import type { Database } from "../../../db";
 import { companies, users } from "../../../db/schema";
-import { queueEmail } from "../../email/queue-email";
 import type { Locale } from "../../i18n";
 import { takeResetRequest } from "../../identity/throttle";
-import { issueSetPasswordToken } from "./issue-set-password-token";
+import { queuePasswordReset } from "./queue-password-reset";
 
 /**
  * "Forgot password" (public): emails a single-use link (1 hour) to the address when it belongs to an active
@@ -23,17 +22,7 @@ export async function requestPasswordReset({ db }: { db: Database }, input: { em
       .where(and(eq(users.email, email), isNull(users.deactivatedAt)))
       .limit(1);
     if (!row) return { emailId: null };
-    const { user } = row;
-    const link = await issueSetPasswordToken(tx, { companyId: user.companyId, userId: user.id, purpose: "reset_password" });
-    const queued = await queueEmail({
-      db: tx,
-      companyId: user.companyId,
-      kind: "password_reset",
-      dedupeKey: `password_reset:${link.tokenId}`,
-      to: user.email,
-      locale: (user.locale as Locale | null) ?? input.locale,
-      template: { name: "password_reset", props: { recipientName: user.name, companyName: row.companyName, requestedBy: { kind: "self" }, link: link.link, expiresAt: link.expiresAt } },
-    });
+    const queued = await queuePasswordReset(tx, { user: row.user, companyName: row.companyName, requestedBy: { kind: "self" }, locale: input.locale });
     return { emailId: queued.id };
   });
 }
