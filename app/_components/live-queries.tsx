@@ -2,7 +2,10 @@
 import { useQueryClient, type Query } from "@tanstack/react-query";
 import { useEffect, useRef } from "react";
 import { useTRPC } from "../_lib/trpc";
-import { useRealtime, type LiveSignal } from "./realtime";
+import { useRealtime, useRealtimeState, type LiveSignal } from "./realtime";
+
+/** While the realtime socket is down, what it would have said is fetched this often instead. */
+const POLL_WHILE_DISCONNECTED_MS = 10_000;
 
 /** The conversation a cached inbox query is about, if any (tRPC keys are [path, { input, type }]). */
 function conversationOf(query: Query): string | undefined {
@@ -50,6 +53,18 @@ export function LiveQueries() {
       void queryClient.invalidateQueries({ queryKey: trpc.inbox.thread.pathKey() });
     }
   };
+
+  // The realtime server away or restarting: the inbox keeps working over plain requests and stays current by
+  // refetching every few seconds until the socket is back (which then resyncs once more).
+  const live = useRealtimeState();
+  useEffect(() => {
+    if (live === "connected") return;
+    const poll = setInterval(() => {
+      void queryClient.invalidateQueries({ queryKey: trpc.inbox.pathKey() });
+      void queryClient.invalidateQueries({ queryKey: trpc.channels.pathKey() });
+    }, POLL_WHILE_DISCONNECTED_MS);
+    return () => clearInterval(poll);
+  }, [live, queryClient, trpc]);
 
   useRealtime((e: LiveSignal) => {
     const p = pending.current;

@@ -46,7 +46,7 @@ export const en = {
   "inbox.reply.failed": "The reply could not be queued. Try again.",
   "inbox.live.connected": "Live",
   "inbox.live.connecting": "Connecting…",
-  "inbox.live.offline": "Offline — updates resume when the connection returns",
+  "inbox.live.offline": "Reconnecting — the inbox refreshes every 10 seconds meanwhile",
   "inbox.via": "via {channel}",
   "inbox.back": "Back to conversations",
   "inbox.author.customer": "Customer",

@@ -47,7 +47,7 @@ export const ru: Catalog = {
   "inbox.reply.failed": "Не удалось поставить ответ в очередь. Попробуйте ещё раз.",
   "inbox.live.connected": "Онлайн",
   "inbox.live.connecting": "Подключаемся…",
-  "inbox.live.offline": "Нет связи — обновления продолжатся, когда связь вернётся",
+  "inbox.live.offline": "Переподключаемся — пока что входящие обновляются каждые 10 секунд",
   "inbox.via": "через {channel}",
   "inbox.back": "К списку диалогов",
   "inbox.author.customer": "Клиент",

@@ -47,7 +47,7 @@ export const uk: Catalog = {
   "inbox.reply.failed": "Не вдалося поставити відповідь у чергу. Спробуйте ще раз.",
   "inbox.live.connected": "Онлайн",
   "inbox.live.connecting": "Підключаємося…",
-  "inbox.live.offline": "Немає зв'язку — оновлення продовжаться, коли зв'язок повернеться",
+  "inbox.live.offline": "Перепідключаємося — поки що вхідні оновлюються кожні 10 секунд",
   "inbox.via": "через {channel}",
   "inbox.back": "До списку розмов",
   "inbox.author.customer": "Клієнт",
