@@ -104,6 +104,9 @@ const schema = z
     VK_MEDIA_HOSTS: hostList("userapi.com,vk.com,vk.me,vkuser.net"),
     VK_API_BASE_URL: url("https://api.vk.com"),
     VK_API_VERSION: z.string().trim().default("5.199"),
+    // The deadline of each call that sends a reply (Telegram, Graph, VK) or an email (Resend), answer included. A
+    // provider that hangs costs its own reply this long and nobody else's; uploads with files get 120 s.
+    SEND_TIMEOUT_MS: int(15_000, 100),
 
     // Local sandbox (npm run dev): loopback provider fakes instead of the real APIs, and a page to write as a customer.
     SANDBOX: z.enum(["auto", "on", "off"]).default("auto"),

@@ -11,6 +11,11 @@ export type ProviderError = {
   subcode?: number;
   description?: string;
   retryAfterSeconds?: number;
+  /**
+   * No answer came (timeout, connection broken): whether the request had already left. If it had, the provider may
+   * have acted on it — a message may have been delivered.
+   */
+  requestSent?: boolean;
   /** Telegram: the group became a supergroup with this chat id. */
   migrateToChatId?: string;
   /** Meta: when the token or the app's data access ends (a warning before the loss). */

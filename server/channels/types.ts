@@ -14,6 +14,11 @@ export type ClassifiedError = {
   providerError: ProviderError;
   /** Provider-specific follow-up, e.g. Telegram's group → supergroup migration. */
   migrateToChatId?: string;
+  /**
+   * A send left and no answer came, and this provider takes no idempotency key: the message may have been
+   * delivered, so sending it again by itself could deliver it twice. The operator decides ("Send again").
+   */
+  mayHaveBeenDelivered?: true;
 };
 
 /** One inbound happening, provider-neutral. A webhook event yields zero or more of these. */

@@ -57,7 +57,7 @@ export async function deliverDueEmails(options: Options = {}): Promise<number> {
     .orderBy(emailDeliveries.createdAt);
   const from = options.from ?? env().EMAIL_FROM;
 
-  for (const email of rows) {
+  for (const [i, email] of rows.entries()) {
     const outcome = await transport
       .send({ from, to: email.toAddress, subject: email.subject, html: email.html, text: email.textBody, idempotencyKey: email.dedupeKey })
       .catch((error: unknown) => ({ ok: false as const, retryable: true, error: error instanceof Error ? error.message : String(error) }));
@@ -79,6 +79,16 @@ export async function deliverDueEmails(options: Options = {}): Promise<number> {
       )
       .where(eq(emailDeliveries.id, email.id));
     logger.warn(giveUp ? "email.failed" : "email.retry_scheduled", { emailId: email.id, companyId: email.companyId, kind: email.kind, attempt: email.attempts });
+    if (outcome.retryable && i < rows.length - 1) {
+      // Resend is failing or not answering: the rest of this claim would each wait out the same failure (and outlive
+      // their lease). They go back, their attempt not counted, for the next pass after the first backoff.
+      const rest = rows.slice(i + 1).map((r) => r.id);
+      await db
+        .update(emailDeliveries)
+        .set({ attempts: sql`${emailDeliveries.attempts} - 1`, nextAttemptAt: new Date(Date.now() + BACKOFF_BASE_SECONDS * 1000) })
+        .where(inArray(emailDeliveries.id, rest));
+      return i + 1;
+    }
   }
   return rows.length;
 }

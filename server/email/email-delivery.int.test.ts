@@ -129,6 +129,28 @@ describe("email delivery", () => {
     expect(await row(id)).toMatchObject({ status: "sent", attempts: 2, providerMessageId: "re_after_retry", error: null });
   });
 
+  it("after Resend fails, the rest of the pass waits for the next one instead of each waiting out the same failure", async () => {
+    const co = await seedTestCompany();
+    const [first, second] = [unique("first"), unique("second")];
+    const a = await queueInvitation(co.companyId, first);
+    const b = await queueInvitation(co.companyId, second);
+    answer(first, 503, { statusCode: 503, name: "service_unavailable", message: "Down" });
+    const before = Date.now();
+    await deliver(resendFromEnv());
+    expect(requestsTo(first)).toHaveLength(1);
+    expect(requestsTo(second)).toHaveLength(0);
+    const waiting = await row(b.id);
+    expect(waiting).toMatchObject({ status: "queued", attempts: 0, error: null });
+    expect(waiting.nextAttemptAt.getTime() - before).toBeGreaterThanOrEqual(25_000);
+    expect(await row(a.id)).toMatchObject({ status: "queued", attempts: 1 });
+
+    await makeDue(a.id);
+    await makeDue(b.id);
+    await deliver(resendFromEnv());
+    expect(await row(a.id)).toMatchObject({ status: "sent", attempts: 2 });
+    expect(await row(b.id)).toMatchObject({ status: "sent", attempts: 1 });
+  });
+
   it("gives up after the cap and keeps the error for the Mailbox; a refusal that retrying cannot fix fails at once", async () => {
     const co = await seedTestCompany();
     const to = unique("cap");

@@ -1,61 +1,85 @@
 import { deliverDueEmails } from "../email/deliver-due-emails";
+import type { EmailTransport } from "../email/resend-transport";
 import { logger } from "../log";
-import { deliverDueSends } from "../services/sends/deliver-due-sends";
+import { markMaybeDelivered, SendLanes } from "../services/sends/deliver-due-sends";
 
 /**
  * Background work on Postgres, in the app process: the durable send queue (outbound_sends) and the email
  * queue (email_deliveries). Webhook events have their own worker (ingest-worker.ts). State
  * lives in the tables, so a restart loses nothing and several processes can share the queues (SKIP LOCKED).
+ *
+ * Replies and emails never wait on each other: replies go out in lanes (SendLanes, concurrent across
+ * conversations), emails in a loop of their own, so a hanging email API holds no reply and a hanging
+ * messenger no email.
  */
 const IDLE_MS = 1000;
+/** How long stopping waits for sends in flight (each is bounded by SEND_TIMEOUT_MS). */
+const STOP_WAIT_MS = 20_000;
 
-type RunnerState = { timer?: NodeJS.Timeout; running: boolean; again: boolean; stopped: boolean };
-const globalForJobs = globalThis as unknown as { switchboardJobs?: RunnerState };
+type EmailLoop = { running: boolean; again: boolean };
+type Runner = { timer?: NodeJS.Timeout; stopped: boolean; sends: SendLanes; emails: EmailLoop; emailTransport?: EmailTransport | null };
+const globalForJobs = globalThis as unknown as { switchboardJobs?: Runner };
 
-async function tick(state: RunnerState): Promise<void> {
-  if (state.running) {
-    state.again = true;
+async function emailTick(runner: Runner): Promise<void> {
+  const loop = runner.emails;
+  if (loop.running) {
+    loop.again = true;
     return;
   }
-  state.running = true;
+  loop.running = true;
   try {
     do {
-      state.again = false;
-      const sent = await deliverDueSends();
-      const emailed = await deliverDueEmails();
-      if (sent > 0 || emailed > 0) state.again = true;
-    } while (state.again && !state.stopped);
+      loop.again = false;
+      const emailed = await deliverDueEmails(runner.emailTransport === undefined ? {} : { transport: runner.emailTransport });
+      if (emailed > 0) loop.again = true;
+    } while (loop.again && !runner.stopped);
   } catch (error) {
-    logger.error("jobs.tick_failed", { error });
+    logger.error("jobs.email_tick_failed", { error });
   } finally {
-    state.running = false;
+    loop.running = false;
   }
 }
 
-function schedule(state: RunnerState) {
-  if (state.stopped) return;
-  state.timer = setTimeout(() => void tick(state).finally(() => schedule(state)), IDLE_MS);
-  state.timer.unref?.();
+/** Every second: sends whose worker died mid-call are marked, and whatever became due (retries, pacing) goes. */
+async function poll(runner: Runner): Promise<void> {
+  try {
+    await markMaybeDelivered();
+  } catch (error) {
+    logger.error("jobs.tick_failed", { error });
+  }
+  runner.sends.kick();
+  void emailTick(runner);
 }
 
-export function startJobRunner(): void {
+function schedule(runner: Runner) {
+  if (runner.stopped) return;
+  runner.timer = setTimeout(() => void poll(runner).finally(() => schedule(runner)), IDLE_MS);
+  runner.timer.unref?.();
+}
+
+/** `emailTransport`: tests hand in their own; otherwise Resend from the configuration, or the Mailbox. */
+export function startJobRunner(options: { emailTransport?: EmailTransport | null } = {}): void {
   if (globalForJobs.switchboardJobs) return;
-  const state: RunnerState = { running: false, again: false, stopped: false };
-  globalForJobs.switchboardJobs = state;
-  schedule(state);
+  const runner: Runner = { stopped: false, sends: new SendLanes(), emails: { running: false, again: false }, ...options };
+  globalForJobs.switchboardJobs = runner;
+  schedule(runner);
   logger.info("jobs.started");
 }
 
-/** Run a pass now (after a reply is queued) instead of waiting for the next tick. */
+/** Work now (after a reply or an email is queued) instead of at the next tick. */
 export function kickJobs(): void {
-  const state = globalForJobs.switchboardJobs;
-  if (state && !state.stopped) void tick(state);
+  const runner = globalForJobs.switchboardJobs;
+  if (!runner || runner.stopped) return;
+  runner.sends.kick();
+  void emailTick(runner);
 }
 
-export function stopJobRunner(): void {
-  const state = globalForJobs.switchboardJobs;
-  if (!state) return;
-  state.stopped = true;
-  clearTimeout(state.timer);
+/** Stops claiming; resolves when the sends in flight have finished (bounded). */
+export async function stopJobRunner(): Promise<void> {
+  const runner = globalForJobs.switchboardJobs;
+  if (!runner) return;
+  runner.stopped = true;
+  clearTimeout(runner.timer);
   globalForJobs.switchboardJobs = undefined;
+  await runner.sends.stop(STOP_WAIT_MS);
 }

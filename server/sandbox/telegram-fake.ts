@@ -1,7 +1,8 @@
 /**
  * A loopback Bot API server for tests and the local sandbox: it answers the documented methods with the
  * documented shapes (https://core.telegram.org/bots/api#making-requests). Tests program failures with
- * `enqueue` (in-process) or POST /__fake/enqueue (from another process, e.g. a Playwright worker).
+ * `enqueue` (in-process) or POST /__fake/enqueue (from another process, e.g. a Playwright worker), and a bot that
+ * hangs or crawls with `slow` / `release` (POST /__fake/slow, /__fake/release).
  */
 import type { IncomingMessage } from "node:http";
 import { randomBytes } from "node:crypto";
@@ -16,6 +17,9 @@ type Scripted = { status: number; body: unknown };
 export type TelegramFakeWebhook = { url: string; secretToken?: string; maxConnections: number; allowedUpdates?: string[] };
 
 export type TelegramFakeBot = { firstName: string; username: string };
+
+/** A bot whose calls of `method` (to `chatId` only, when given) are answered late: after `delayMs`, or at `release()`. */
+export type TelegramFakeSlowness = { botId: string; method: string; chatId?: string; delayMs?: number };
 
 export type TelegramFake = {
   url: string;
@@ -49,6 +53,16 @@ export type TelegramFake = {
    * @AcmeSupportBot. Other processes add one with POST /__fake/bots `{id, firstName, username}`.
    */
   bots: Map<string, TelegramFakeBot>;
+  /**
+   * Telegram taking its time: the bot's calls of `method` (to one chat, when `chatId` is given) arrive, are recorded
+   * in `calls` and take effect — a message reaches the chat — but their answer comes `delayMs` later, or, without
+   * `delayMs`, not until `release()`. The answer is what it would have been. POST /__fake/slow with the same fields.
+   */
+  slow(slowness: TelegramFakeSlowness): void;
+  /** Ends every slowness and answers every call still held, now. POST /__fake/release. */
+  release(): void;
+  /** Calls that arrived and wait for their late answer, their caller still connected. */
+  held: RecordedCall[];
   reset(): void;
   close(): Promise<void>;
 };
@@ -68,6 +82,9 @@ export async function startTelegramFake(opts: { port?: number; botUsername?: str
   const revoked = new Set<string>();
   const pending = new Map<string, unknown[]>();
   const foreign = new Set<string>(); // tokens whose webhook another program set
+  const slowness: TelegramFakeSlowness[] = [];
+  const held: RecordedCall[] = [];
+  const releases = new Set<() => void>();
   const botIdOf = (token: string) => token.split(":")[0] ?? "";
   const fileBytes = (fileId: string) => files.get(fileId) ?? ONE_PIXEL_PNG;
   let nextMessageId = 5000;
@@ -147,7 +164,37 @@ export async function startTelegramFake(opts: { port?: number; botUsername?: str
   };
 
   const enqueue = (method: string, status: number, body: unknown) => scripted.push(method, { status, body });
+  const slow = (rule: TelegramFakeSlowness) => void slowness.push(rule);
+  const release = () => {
+    slowness.length = 0;
+    for (const answer of [...releases]) answer();
+  };
+  const unhold = (call: RecordedCall) => {
+    const at = held.indexOf(call);
+    if (at >= 0) held.splice(at, 1);
+  };
+  /** Waits as the matching slowness says (not at all when none matches); the call is `held` while its caller waits. */
+  const answerLate = async (call: RecordedCall, req: IncomingMessage) => {
+    const rule = slowness.find((r) => r.botId === botIdOf(call.token) && r.method === call.method && (r.chatId === undefined || r.chatId === String(call.params.chat_id)));
+    if (!rule) return;
+    held.push(call);
+    // A caller that gave up (its deadline) closes the connection: the call took effect, nobody waits for its answer.
+    const gone = () => unhold(call);
+    req.socket.once("close", gone);
+    await new Promise<void>((resolve) => {
+      const answer = () => {
+        clearTimeout(timer);
+        releases.delete(answer);
+        resolve();
+      };
+      const timer = rule.delayMs === undefined ? undefined : setTimeout(answer, rule.delayMs);
+      releases.add(answer);
+    });
+    req.socket.off("close", gone);
+    unhold(call);
+  };
   const reset = () => {
+    release();
     calls.length = 0;
     scripted.clear();
     files.clear();
@@ -230,6 +277,21 @@ export async function startTelegramFake(opts: { port?: number; botUsername?: str
         if (typeof body.botId !== "string" || typeof body.update !== "object") throw new Error("deliver needs botId and update");
         return reply.json(200, { ok: true, outcome: await deliver(body.botId, body.update) });
       }
+      if (url.pathname === "/__fake/slow" && req.method === "POST") {
+        const body = (await readRequestBody(req)) as { botId?: unknown; method?: unknown; chatId?: unknown; delayMs?: unknown };
+        if (typeof body.botId !== "string" || typeof body.method !== "string") throw new Error("slow needs botId and method");
+        slow({
+          botId: body.botId,
+          method: body.method,
+          ...(body.chatId !== undefined ? { chatId: String(body.chatId) } : {}),
+          ...(typeof body.delayMs === "number" ? { delayMs: body.delayMs } : {}),
+        });
+        return reply.json(200, { ok: true });
+      }
+      if (url.pathname === "/__fake/release" && req.method === "POST") {
+        release();
+        return reply.json(200, { ok: true });
+      }
       if (url.pathname === "/__fake/bots" && req.method === "POST") {
         const body = (await readRequestBody(req)) as { id?: unknown; firstName?: unknown; username?: unknown };
         if (typeof body.id !== "string" || typeof body.firstName !== "string" || typeof body.username !== "string") throw new Error("a bot needs id, firstName and username");
@@ -242,12 +304,15 @@ export async function startTelegramFake(opts: { port?: number; botUsername?: str
       if (!match) return reply.json(404, { ok: false, error_code: 404, description: "Not Found" });
       const [, token, method] = match as unknown as [string, string, string];
       const params = { ...Object.fromEntries(url.searchParams), ...(await readBody(req)) };
-      calls.push({ token, method, params, at: Date.now() });
+      const call = { token, method, params, at: Date.now() };
+      calls.push(call);
       // A revoked token is refused by every method, as the Bot API does.
       if (revoked.has(token)) return reply.json(401, { ok: false, error_code: 401, description: "Unauthorized" });
+      // Decided on arrival (a sent message exists from now on), answered when the bot's slowness allows.
       const queued = scripted.shift(method);
+      const result = queued ? undefined : success(token, method, params);
+      await answerLate(call, req);
       if (queued) return reply.json(queued.status, queued.body);
-      const result = success(token, method, params);
       if (result === undefined) return reply.json(404, { ok: false, error_code: 404, description: "Not Found: method not found" });
       return reply.json(200, { ok: true, result });
     },
@@ -255,5 +320,24 @@ export async function startTelegramFake(opts: { port?: number; botUsername?: str
       reply.json(400, { ok: false, error_code: 400, description: `Bad Request: ${error instanceof Error ? error.message : "invalid"}` }),
   });
 
-  return { ...server, calls, files, webhooks, bots, enqueue, reset, revoke, takeWebhook, deliver, pending };
+  return {
+    ...server,
+    close: () => {
+      release();
+      return server.close();
+    },
+    calls,
+    files,
+    webhooks,
+    bots,
+    enqueue,
+    reset,
+    revoke,
+    takeWebhook,
+    deliver,
+    pending,
+    slow,
+    release,
+    held,
+  };
 }

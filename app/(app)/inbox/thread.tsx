@@ -187,6 +187,8 @@ function MessageItem({ message: m, provider, channelStatus }: { message: ThreadP
               {m.deliveryStatus === "pending" && (m.failureReason === "connection_lost" || channelStatus !== "active") ? (
                 // Held for the reconnect, not "Sending": nothing goes out until the channel is back.
                 t("delivery.waitingReconnect")
+              ) : m.deliveryStatus === "failed" && m.failureReason === "maybe_delivered" ? (
+                <SendAgain messageId={m.id} />
               ) : (
                 <>
                   {t(`delivery.${m.deliveryStatus}` as MessageKey)}
@@ -198,6 +200,36 @@ function MessageItem({ message: m, provider, channelStatus }: { message: ThreadP
         </p>
       </div>
     </li>
+  );
+}
+
+/**
+ * A reply whose send got no answer after it left (or was interrupted): the messenger may have delivered it, so it
+ * is never repeated by itself. The operator checks the chat and may send it once more.
+ */
+function SendAgain({ messageId }: { messageId: string }) {
+  const t = useT();
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const [error, setError] = useState<string | null>(null);
+  const again = useMutation(
+    trpc.inbox.sendAgain.mutationOptions({
+      onSuccess: () => void queryClient.invalidateQueries({ queryKey: trpc.inbox.pathKey() }),
+      onError: (e) => setError(errorText(t, e, "errors.generic")),
+    }),
+  );
+  return (
+    <span className="block text-left">
+      {t("ingest.send.maybeDelivered")}{" "}
+      <button type="button" className="underline" disabled={again.isPending} onClick={() => again.mutate({ messageId })}>
+        {t("ingest.send.sendAgain")}
+      </button>
+      {error && (
+        <span role="alert" className="block">
+          {error}
+        </span>
+      )}
+    </span>
   );
 }
 

@@ -1,5 +1,6 @@
 import type { ProviderError } from "../../../db/schema";
 import { env } from "../../env.js";
+import { NoAnswerError, requestWithDeadline } from "../http-request";
 
 /** A Graph API refusal or a transport failure. Carries no token and no request body. */
 export class MetaApiError extends Error {
@@ -46,19 +47,21 @@ export type SendApiUpload = SendApiEnvelope & { type: "image" | "file"; file: { 
 
 type SendApiResult = { recipient_id?: string; message_id: string };
 
-/** Transport: network failures become a MetaApiError without the URL (which names no token anyway) or the body. */
+/**
+ * Transport: a call without an answer becomes a MetaApiError without the URL (which names no token anyway) or the
+ * body, saying whether the request had left (Meta may then have acted on it).
+ */
 async function graphFetch(path: string, pageToken: string, init: { method: "GET" | "POST"; headers?: Record<string, string>; body?: string | FormData }, timeoutMs: number) {
   const { META_GRAPH_API_BASE_URL, META_GRAPH_API_VERSION } = env();
   try {
-    return await fetch(`${META_GRAPH_API_BASE_URL}/${META_GRAPH_API_VERSION}/${path}`, {
-      method: init.method,
-      headers: { ...init.headers, authorization: `Bearer ${pageToken}` },
-      ...(init.body !== undefined ? { body: init.body } : {}),
-      signal: AbortSignal.timeout(timeoutMs),
-    });
+    return await requestWithDeadline(
+      `${META_GRAPH_API_BASE_URL}/${META_GRAPH_API_VERSION}/${path}`,
+      { method: init.method, headers: { ...init.headers, authorization: `Bearer ${pageToken}` }, ...(init.body !== undefined ? { body: init.body } : {}) },
+      timeoutMs,
+    );
   } catch (error) {
-    const name = error instanceof Error ? error.name : "Error";
-    throw new MetaApiError({ description: `network error (${name})` });
+    if (error instanceof NoAnswerError) throw new MetaApiError({ description: `network error (${error.reason})`, requestSent: error.requestSent });
+    throw new MetaApiError({ description: `network error (${error instanceof Error ? error.name : "Error"})` });
   }
 }
 
@@ -97,7 +100,7 @@ const messagesPath = (node: string) => `${encodeURIComponent(node)}/messages`;
  * POST {base}/{version}/{node}/messages. The Page token goes in the Authorization header so that it never
  * appears in a URL (and so never in a proxy or error log).
  */
-export async function callSendApi(pageToken: string, node: string, body: SendApiRequest, timeoutMs = 15_000): Promise<SendApiResult> {
+export async function callSendApi(pageToken: string, node: string, body: SendApiRequest, timeoutMs = env().SEND_TIMEOUT_MS): Promise<SendApiResult> {
   const response = await graphFetch(messagesPath(node), pageToken, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) }, timeoutMs);
   return sendResult(response);
 }

@@ -63,6 +63,12 @@ describe("Meta Send API error classification", () => {
     expect(classifyMetaError({ httpStatus: 500, code: 12345 }).class).toBe("retry_later");
   });
 
+  it("no answer after the request left may have delivered the message (the Send API takes no idempotency key)", () => {
+    expect(classifyMetaError({ description: "network error (timeout)", requestSent: true })).toMatchObject({ class: "retry_later", mayHaveBeenDelivered: true });
+    expect(classifyMetaError({ description: "network error (ENOTFOUND)", requestSent: false })).not.toHaveProperty("mayHaveBeenDelivered");
+    expect(classifyMetaError({ httpStatus: 502, requestSent: true })).not.toHaveProperty("mayHaveBeenDelivered");
+  });
+
   it("treats an unknown 190 subcode as a lost session and 200/1545041 as the recipient, not the connection", () => {
     expect(classifyMetaError({ code: 190 })).toMatchObject({ class: "connection_lost", reason: "session_expired" });
     expect(classifyMetaError({ code: 190, subcode: 464 })).toMatchObject({ class: "connection_lost" });

@@ -23,6 +23,9 @@ export function classifyMetaError(error: ProviderError): ClassifiedError {
   const result = classifying(error);
   const retry = () => result("retry_later", "retrying", error.retryAfterSeconds !== undefined ? { retryAfterSeconds: error.retryAfterSeconds } : {});
 
+  // No answer after the request left: the Send API takes no idempotency key, so the message may have been
+  // delivered and is never repeated by itself.
+  if (code === undefined && error.httpStatus === undefined && error.requestSent) return result("retry_later", "retrying", { mayHaveBeenDelivered: true });
   // No Graph error at all: a network failure or a bare 5xx from a proxy.
   if (code === undefined) return error.httpStatus !== undefined && error.httpStatus < 500 && error.httpStatus !== 429 ? result("message_rejected", "invalid_request") : retry();
 

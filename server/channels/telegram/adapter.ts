@@ -1,4 +1,5 @@
 import type { Attachment } from "../../../db/schema";
+import { env } from "../../env.js";
 import { ATTACHMENT_LIMITS } from "../limits";
 import type { ChannelAdapter, FetchedFile, SendContext, SendResult } from "../types";
 import { callBotApi, downloadBotFile, TelegramApiError } from "./api";
@@ -34,7 +35,7 @@ async function send(ctx: SendContext<TelegramCredentials>, message: { text: stri
   const captionFits = message.text.length <= CAPTION_LIMIT;
   const sent: SentMessage[] = [];
   if (message.text && (message.attachments.length === 0 || !captionFits)) {
-    sent.push(await callBotApi<SentMessage>(ctx.credentials.botToken, "sendMessage", { chat_id: ctx.contactExternalId, text: message.text }));
+    sent.push(await callBotApi<SentMessage>(ctx.credentials.botToken, "sendMessage", { chat_id: ctx.contactExternalId, text: message.text }, env().SEND_TIMEOUT_MS));
   }
   for (const [i, a] of message.attachments.entries()) {
     sent.push(await sendAttachment(ctx, a, i === 0 && captionFits && message.text ? message.text : undefined));

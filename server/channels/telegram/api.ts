@@ -1,5 +1,6 @@
 import { env } from "../../env.js";
 import type { ProviderError } from "../../../db/schema";
+import { NoAnswerError, requestWithDeadline } from "../http-request";
 
 /** A Bot API refusal (`ok: false`) or a transport failure, without the token-bearing URL. */
 export class TelegramApiError extends Error {
@@ -15,22 +16,22 @@ type BotApiResponse<T> =
 
 /**
  * Calls a Bot API method at TELEGRAM_API_BASE_URL. The URL carries the token, so it is never logged
- * and never put into an error.
+ * and never put into an error. No answer within the deadline is a TelegramApiError that says whether the
+ * request had left (`requestSent`): Telegram may then have acted on it.
  */
 export async function callBotApi<T>(token: string, method: string, params: Record<string, unknown> | FormData, timeoutMs = 15_000): Promise<T> {
   let response: Response;
   try {
     const multipart = params instanceof FormData;
-    response = await fetch(`${env().TELEGRAM_API_BASE_URL}/bot${token}/${method}`, {
-      method: "POST",
-      // fetch sets the multipart boundary itself.
-      headers: multipart ? undefined : { "content-type": "application/json" },
-      body: multipart ? params : JSON.stringify(params),
-      signal: AbortSignal.timeout(multipart ? 120_000 : timeoutMs),
-    });
+    response = await requestWithDeadline(
+      `${env().TELEGRAM_API_BASE_URL}/bot${token}/${method}`,
+      // The multipart encoder sets the content type with its boundary.
+      multipart ? { method: "POST", body: params } : { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(params) },
+      multipart ? Math.max(120_000, timeoutMs) : timeoutMs,
+    );
   } catch (error) {
-    const name = error instanceof Error ? error.name : "Error";
-    throw new TelegramApiError({ description: `network error (${name})` });
+    if (error instanceof NoAnswerError) throw new TelegramApiError({ description: `network error (${error.reason})`, requestSent: error.requestSent });
+    throw new TelegramApiError({ description: `network error (${error instanceof Error ? error.name : "Error"})` });
   }
   let body: BotApiResponse<T> | undefined;
   try {

@@ -45,4 +45,13 @@ describe("classifyTelegramError", () => {
     expect(classifyTelegramError({ description: "network error (TimeoutError)" }).class).toBe("retry_later");
     expect(classifyTelegramError({ httpStatus: 502, code: 502, description: "Bad Gateway" }).class).toBe("retry_later");
   });
+
+  it("no answer after the request left may have delivered the message (no idempotency key): never retried by itself", () => {
+    expect(classifyTelegramError({ description: "network error (timeout)", requestSent: true })).toMatchObject({ class: "retry_later", mayHaveBeenDelivered: true });
+    expect(classifyTelegramError({ description: "network error (ECONNRESET)", requestSent: true }).mayHaveBeenDelivered).toBe(true);
+    // Never connected (refused, DNS, a handshake that never ended): nothing reached Telegram, so it is retried.
+    expect(classifyTelegramError({ description: "network error (ECONNREFUSED)", requestSent: false })).not.toHaveProperty("mayHaveBeenDelivered");
+    // An answer, even a 5xx, says what happened.
+    expect(classifyTelegramError({ httpStatus: 502, code: 502, description: "Bad Gateway", requestSent: true })).not.toHaveProperty("mayHaveBeenDelivered");
+  });
 });

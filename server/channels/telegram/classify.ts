@@ -13,7 +13,9 @@ export function classifyTelegramError(error: ProviderError): ClassifiedError {
   const result = classifying(error);
 
   if (error.description === "attachment file is missing") return result("message_rejected", "invalid_request");
-  if (code === undefined) return result("retry_later", "retrying");
+  // No answer. Telegram takes no idempotency key: a request that left may have delivered the message, so it is
+  // never repeated by itself; one that never left is retried.
+  if (code === undefined) return result("retry_later", "retrying", error.requestSent ? { mayHaveBeenDelivered: true } : {});
   if (code === 401 || code === 404) return result("connection_lost", "token_revoked");
   if (code === 429) return result("retry_later", "retrying", { retryAfterSeconds: error.retryAfterSeconds ?? 1 });
   if (code === 403) {

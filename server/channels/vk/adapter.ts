@@ -41,7 +41,7 @@ async function send(ctx: SendContext<VkCredentials>, message: OutboundMessage, r
     message: message.text,
     ...(refs.length > 0 ? { attachment: refs.join(",") } : {}),
     random_id: randomId,
-  });
+  }, env().SEND_TIMEOUT_MS);
 }
 
 /** The adapter for one VK community; channels.externalId is the community (group) id. */

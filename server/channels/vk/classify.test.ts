@@ -56,6 +56,8 @@ describe("classifyVkError beyond the fixtures", () => {
 
   it("retries when VK did not answer (network error, gateway page without a VK body)", () => {
     expect(classifyVkError({ description: "network error (TimeoutError)" })).toMatchObject({ class: "retry_later", reason: "retrying" });
+    // Even after the request left: the retry carries the same random_id, so VK delivers the message once.
+    expect(classifyVkError({ description: "network error (timeout)", requestSent: true })).not.toHaveProperty("mayHaveBeenDelivered");
     const gateway = vkProviderError(502, undefined);
     expect(gateway.httpStatus).toBe(502);
     expect(gateway.code).toBeUndefined();

@@ -22,7 +22,8 @@ export function classifyVkError(error: ProviderError): ClassifiedError {
     case "upload_failed": // the upload server's own error (not an API error): a fresh upload_url on the next attempt
       return result("retry_later", "retrying");
   }
-  // No VK error object: network failure, timeout or a gateway page. random_id makes the retry safe.
+  // No VK error object: network failure, timeout (even after the request left) or a gateway page. random_id makes
+  // the retry safe: VK delivers a message once per random_id.
   if (code === undefined) return result("retry_later", "retrying");
   switch (code) {
     // 5: the community key was deleted or invalidated (VK pushes nothing; the next call fails). 28: same for app keys.

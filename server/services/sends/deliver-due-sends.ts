@@ -13,6 +13,12 @@ import { readFile } from "../files/store-file";
 export const MAX_SEND_ATTEMPTS = 8;
 const LEASE_SECONDS = 60;
 const BACKOFF_CAP_SECONDS = 300;
+/**
+ * Sends in flight at once in this process, and at most so many of one channel's: a provider that hangs or crawls
+ * holds its own lanes (each for at most SEND_TIMEOUT_MS) and never the other channels' replies.
+ */
+export const SEND_LANES = 8;
+export const SEND_LANES_PER_CHANNEL = 4;
 
 /** Exponential backoff with a cap; a provider's own retry_after / Retry-After wins. */
 export function retryDelaySeconds(attempts: number, retryAfterSeconds?: number): number {
@@ -30,7 +36,7 @@ const limiter = new SlidingWindowLimiter();
  * could deliver it twice: it is marked "may not have been delivered" (failed, reason maybe_delivered) and the
  * operator decides (inbox.sendAgain). VK dedupes on random_id (the send's idempotency key), so VK retries.
  */
-async function markMaybeDelivered(): Promise<void> {
+export async function markMaybeDelivered(): Promise<void> {
   const marked = await db.execute<{ id: string; conversation_id: string; company_id: string }>(sql`
     with stale as (
       update ${outboundSends} s set status = 'failed', locked_until = null, last_error_class = null, last_error = null
@@ -48,25 +54,38 @@ async function markMaybeDelivered(): Promise<void> {
 
 /**
  * Claims due sends (queued and due, or — VK only — `sending` with an expired lease after a crash) on active
- * channels. SKIP LOCKED lets several workers share the queue; a disconnected channel's sends wait for its reconnect.
+ * channels, at most `limit`, and no more of one channel than its free lanes (`perChannel` less what `busy` says
+ * this process already has in flight for it). SKIP LOCKED lets several workers share the queue; a disconnected
+ * channel's sends wait for its reconnect.
  */
-async function claimDueSends(limit: number): Promise<Claimed[]> {
+async function claimDueSends(limit: number, busy: ReadonlyMap<string, number>, perChannel: number): Promise<Claimed[]> {
+  const inFlight = JSON.stringify(Object.fromEntries(busy));
   const rows = await db.execute<{ id: string }>(sql`
     update ${outboundSends} set status = 'sending', attempts = ${outboundSends.attempts} + 1,
       locked_until = now() + make_interval(secs => ${LEASE_SECONDS})
     where ${outboundSends.id} in (
-      select s.id from ${outboundSends} s join ${channels} c on c.id = s.channel_id join ${messages} m on m.id = s.message_id
-      where c.status = 'active'
-        and ((s.status = 'queued' and s.next_attempt_at <= now()) or (s.status = 'sending' and s.locked_until < now() and c.provider = 'vk'))
-        -- Head of line per conversation: a reply never overtakes an earlier one still waiting (paced, held
-        -- for a reconnect, or retrying), so customers read replies in the order they were written.
-        and not exists (
-          select 1 from ${outboundSends} e join ${messages} em on em.id = e.message_id
-          where em.conversation_id = m.conversation_id and e.status in ('queued', 'sending')
-            and (e.created_at, e.id) < (s.created_at, s.id))
-      order by s.next_attempt_at
-      limit ${limit}
-      for update of s skip locked)
+      select ranked.id from (
+        select d.id, d.next_attempt_at,
+          row_number() over (partition by d.channel_id order by d.next_attempt_at, d.created_at, d.id)
+            + coalesce((${inFlight}::jsonb ->> d.channel_id::text)::int, 0) as lane
+        from (
+          select s.id, s.channel_id, s.next_attempt_at, s.created_at
+          from ${outboundSends} s join ${channels} c on c.id = s.channel_id join ${messages} m on m.id = s.message_id
+          where c.status = 'active'
+            and ((s.status = 'queued' and s.next_attempt_at <= now()) or (s.status = 'sending' and s.locked_until < now() and c.provider = 'vk'))
+            and coalesce((${inFlight}::jsonb ->> s.channel_id::text)::int, 0) < ${perChannel}
+            -- Head of line per conversation: a reply never overtakes an earlier one still waiting (paced, held
+            -- for a reconnect, retrying, or in flight), so customers read replies in the order they were written.
+            and not exists (
+              select 1 from ${outboundSends} e join ${messages} em on em.id = e.message_id
+              where em.conversation_id = m.conversation_id and e.status in ('queued', 'sending')
+                and (e.created_at, e.id) < (s.created_at, s.id))
+          order by s.next_attempt_at
+          limit ${limit * perChannel}
+          for update of s skip locked) d) ranked
+      where ranked.lane <= ${perChannel}
+      order by ranked.next_attempt_at
+      limit ${limit})
     returning ${outboundSends.id}`);
   if (rows.length === 0) return [];
   const ids = rows.map((r) => r.id);
@@ -145,6 +164,16 @@ async function deliverOne(send: Claimed): Promise<void> {
 async function recordFailure(send: Claimed, messageId: string, channelId: string, contactId: string, error: ClassifiedError) {
   const now = new Date();
   logger.warn("send.failed", { sendId: send.id, channelId, class: error.class, reason: error.reason, code: error.providerError.code ?? null, attempt: send.attempts });
+  if (error.mayHaveBeenDelivered) {
+    // The request left and no answer came: as for a send interrupted by a crash (markMaybeDelivered), the
+    // operator checks the chat and decides; it is never repeated by itself.
+    logger.warn("send.maybe_delivered", { sendId: send.id, messageId, channelId });
+    await db.transaction(async (tx) => {
+      await tx.update(outboundSends).set({ status: "failed", lockedUntil: null, lastError: error.providerError, lastErrorClass: error.class }).where(eq(outboundSends.id, send.id));
+      await tx.update(messages).set({ deliveryStatus: "failed", failureClass: null, failureReason: "maybe_delivered" }).where(eq(messages.id, messageId));
+    });
+    return;
+  }
   await db.transaction(async (tx) => {
     if (error.migrateToChatId) {
       await tx.update(contacts).set({ externalId: error.migrateToChatId, updatedAt: now }).where(eq(contacts.id, contactId));
@@ -168,34 +197,116 @@ async function recordFailure(send: Claimed, messageId: string, channelId: string
   });
 }
 
-/** One pass of the send worker. Returns how many sends it handled. */
+/**
+ * The send worker's lanes: due sends are claimed into free lanes and delivered concurrently — across
+ * conversations only, since a conversation's next reply is not claimable while an earlier one is in flight —
+ * and a lane that finishes claims again at once. Nothing ever waits for the slowest send of a batch.
+ */
+export class SendLanes {
+  /** Send id → its channel id. */
+  private readonly inFlight = new Map<string, string>();
+  private readonly running = new Set<Promise<void>>();
+  private filling = false;
+  private again = false;
+  private stopped = false;
+  private claimed = 0;
+  private heartbeat: NodeJS.Timeout | undefined;
+  private idle: (() => void) | undefined;
+
+  constructor(private readonly o: { lanes: number; perChannel: number; maxClaims?: number } = { lanes: SEND_LANES, perChannel: SEND_LANES_PER_CHANNEL }) {}
+
+  /** Claims what is due into the free lanes; returns at once. */
+  kick(): void {
+    if (this.stopped) return;
+    if (this.filling) {
+      this.again = true;
+      return;
+    }
+    this.filling = true;
+    void this.fill()
+      .catch((error: unknown) => logger.error("send.claim_failed", { error }))
+      .finally(() => {
+        this.filling = false;
+        if (this.again) {
+          this.again = false;
+          this.kick();
+        } else if (this.inFlight.size === 0) this.idle?.();
+      });
+  }
+
+  /** Kicks, and resolves with the number of sends handled once nothing is in flight and nothing more was claimable. */
+  drain(): Promise<number> {
+    return new Promise((resolve) => {
+      this.idle = () => resolve(this.claimed);
+      this.kick();
+    });
+  }
+
+  /** No more claims; resolves when the sends in flight have finished, or after `waitMs`. */
+  async stop(waitMs: number): Promise<void> {
+    this.stopped = true;
+    await Promise.race([Promise.allSettled([...this.running]), new Promise((resolve) => setTimeout(resolve, waitMs).unref?.())]);
+  }
+
+  private async fill(): Promise<void> {
+    for (;;) {
+      const budget = this.o.maxClaims === undefined ? Infinity : this.o.maxClaims - this.claimed;
+      const free = Math.min(this.o.lanes - this.inFlight.size, budget);
+      if (this.stopped || free <= 0) return;
+      const busy = new Map<string, number>();
+      for (const channelId of this.inFlight.values()) busy.set(channelId, (busy.get(channelId) ?? 0) + 1);
+      const claimed = await claimDueSends(free, busy, this.o.perChannel);
+      if (claimed.length === 0) return;
+      this.claimed += claimed.length;
+      for (const send of claimed) this.start(send);
+    }
+  }
+
+  private start(send: Claimed): void {
+    this.inFlight.set(send.id, send.channelId);
+    this.keepLeases();
+    const run: Promise<void> = deliverOne(send)
+      // Leave the lease to expire: the send is retried (or, where a retry could deliver twice, marked), never dropped.
+      .catch((error: unknown) => logger.error("send.crashed", { sendId: send.id, error }))
+      .finally(() => {
+        this.inFlight.delete(send.id);
+        this.running.delete(run);
+        if (this.inFlight.size === 0) this.stopLeases();
+        if (this.stopped) return;
+        this.kick();
+      });
+    this.running.add(run);
+  }
+
+  /**
+   * Uploads and slow providers can take longer than a lease: while this worker lives, it keeps renewing the
+   * leases of the sends it holds, so no other worker takes one over and sends it twice. If it dies, they expire.
+   */
+  private keepLeases(): void {
+    if (this.heartbeat) return;
+    this.heartbeat = setInterval(() => {
+      const ids = [...this.inFlight.keys()];
+      if (ids.length === 0) return;
+      void db
+        .update(outboundSends)
+        .set({ lockedUntil: sql`now() + make_interval(secs => ${LEASE_SECONDS})` })
+        .where(and(inArray(outboundSends.id, ids), eq(outboundSends.status, "sending")))
+        .catch((error: unknown) => logger.warn("send.lease_renewal_failed", { error }));
+    }, (LEASE_SECONDS * 1000) / 3);
+    this.heartbeat.unref?.();
+  }
+
+  private stopLeases(): void {
+    clearInterval(this.heartbeat);
+    this.heartbeat = undefined;
+  }
+}
+
+/**
+ * One pass of the send worker (tests and tools step through the queue with it; the job runner keeps lanes of its
+ * own): the same lanes, until at most `limit` sends were handled or nothing more is due. Returns how many.
+ */
 export async function deliverDueSends(limit = 20): Promise<number> {
   await markMaybeDelivered();
-  const claimed = await claimDueSends(limit);
-  if (claimed.length === 0) return 0;
-  // Uploads can take longer than a lease: while this worker lives, it keeps renewing the leases of the
-  // sends it still holds, so no other worker takes one over and sends it twice. If it dies, they expire.
-  const held = new Set(claimed.map((s) => s.id));
-  const heartbeat = setInterval(() => {
-    void db
-      .update(outboundSends)
-      .set({ lockedUntil: sql`now() + make_interval(secs => ${LEASE_SECONDS})` })
-      .where(and(inArray(outboundSends.id, [...held]), eq(outboundSends.status, "sending")))
-      .catch((error: unknown) => logger.warn("send.lease_renewal_failed", { error }));
-  }, (LEASE_SECONDS * 1000) / 3);
-  heartbeat.unref?.();
-  try {
-    for (const send of claimed) {
-      try {
-        await deliverOne(send);
-      } catch (error) {
-        // Leave the lease to expire: the send is retried, never dropped.
-        logger.error("send.crashed", { sendId: send.id, error });
-      }
-      held.delete(send.id);
-    }
-  } finally {
-    clearInterval(heartbeat);
-  }
-  return claimed.length;
+  return new SendLanes({ lanes: SEND_LANES, perChannel: SEND_LANES_PER_CHANNEL, maxClaims: limit }).drain();
 }

@@ -7,9 +7,11 @@ import { useTRPC } from "../../../_lib/trpc";
 import { errorText } from "../settings-ui";
 
 type Status = "queued" | "sent" | "captured" | "failed";
+type Shown = Status | "retrying";
 
-const statusBadge: Record<Status, string> = {
+const statusBadge: Record<Shown, string> = {
   queued: "bg-amber-100 text-amber-900",
+  retrying: "bg-orange-100 text-orange-900",
   sent: "bg-green-100 text-green-900",
   captured: "bg-sky-100 text-sky-900",
   failed: "bg-red-100 text-red-900",
@@ -21,9 +23,11 @@ function kindLabel(t: Translate, kind: string): string {
   return label === key ? kind : label;
 }
 
-function StatusBadge({ status }: { status: Status }) {
+/** A queued email that already failed says so: Resend refused or did not answer, and it will be tried again. */
+function StatusBadge({ email }: { email: { status: Status; error: string | null } }) {
   const t = useT();
-  return <span className={`inline-block rounded px-2 py-0.5 text-xs font-medium ${statusBadge[status]}`}>{t(`people.mailbox.status.${status}` as MessageKey)}</span>;
+  const shown: Shown = email.status === "queued" && email.error ? "retrying" : email.status;
+  return <span className={`inline-block rounded px-2 py-0.5 text-xs font-medium ${statusBadge[shown]}`}>{t(`people.mailbox.status.${shown}` as MessageKey)}</span>;
 }
 
 export function Mailbox({ openId }: { openId: string | null }) {
@@ -64,7 +68,7 @@ export function Mailbox({ openId }: { openId: string | null }) {
                     {email.toAddress}
                   </span>
                   <span className="mt-1 flex flex-wrap items-center gap-2 text-xs text-slate-600">
-                    <StatusBadge status={email.status} />
+                    <StatusBadge email={email} />
                     <span>{kindLabel(t, email.kind)}</span>
                     <time dateTime={email.createdAt.toISOString()}>{formatDateTime(locale, email.createdAt)}</time>
                   </span>
@@ -103,7 +107,7 @@ function EmailView({ id }: { id: string }) {
             </h2>
             <p className="break-all text-sm text-slate-600">{t("people.mailbox.from", { to: email.data.toAddress, when: formatDateTime(locale, email.data.createdAt) })}</p>
             <div className="mt-2 flex flex-wrap items-center gap-2 text-sm text-slate-700">
-              <StatusBadge status={email.data.status} />
+              <StatusBadge email={email.data} />
               <span>{kindLabel(t, email.data.kind)}</span>
               {email.data.attempts > 0 && <span>{t("people.mailbox.attempts", { count: email.data.attempts })}</span>}
               {email.data.status === "queued" && email.data.attempts > 0 && <span>{t("people.mailbox.nextAttempt", { when: formatDateTime(locale, email.data.nextAttemptAt) })}</span>}
