@@ -14,7 +14,12 @@ import { createDatabase } from "../../db";
 import { isDatabaseUnavailable } from "../../db/errors";
 import { migrateDatabase } from "../../db/migrate";
 import { seedCompany } from "../../db/seed";
+import { and, eq, sql } from "drizzle-orm";
+import { contacts, conversations, messages } from "../../db/schema";
 import { processEnvironment } from "../env.js";
+import { prepareTelegramFake } from "../sandbox/prepare-telegram";
+import { startTelegramFake } from "../sandbox/telegram-fake";
+import { replyToConversation } from "../services/messages/reply-to-conversation";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 const PG_BIN = ["/usr/lib/postgresql/15/bin", "/usr/lib/postgresql/16/bin", "/usr/lib/postgresql/17/bin"].find((d) => existsSync(path.join(d, "initdb")));
@@ -69,7 +74,7 @@ function child(script: string, env: Record<string, string>): { proc: ChildProces
   let output = "";
   const proc = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, script)], {
     cwd: ROOT,
-    env: { ...processEnvironment(), ...env, DATABASE_URL: url(), LOG_LEVEL: "warn", JOBS_ENABLED: "false" },
+    env: { ...processEnvironment(), DATABASE_URL: url(), LOG_LEVEL: "warn", JOBS_ENABLED: "false", ...env },
     stdio: ["ignore", "pipe", "pipe", "ipc"],
   });
   proc.stdout!.on("data", (d: Buffer) => (output += d.toString()));
@@ -189,6 +194,52 @@ describe.runIf(runs)("the database stopped and started under webhook load", () =
       expect(readFileSync(path.join(ROOT, "node_modules/postgres/src/connection.js"), "utf8")).toContain("if (!socket) {");
     } finally {
       for (const c of [intake, worker]) if (c.proc.exitCode === null) c.proc.kill("SIGTERM");
+      await client.end({ timeout: 1 });
+    }
+  });
+
+  it("a reply Telegram accepted while the database was away is recorded as sent when it returns, and sent once", { timeout: 90_000 }, async () => {
+    await migrateDatabase(url());
+    const { db, client } = createDatabase(url(), 2);
+    const telegram = await startTelegramFake();
+    const co = await seedCompany(db, { slug: `reply${Date.now()}`, name: "Reply Co" });
+    await prepareTelegramFake(db, telegram, "http://127.0.0.1:9");
+    const runner = child("server/testing/job-runner-process.ts", { TELEGRAM_API_BASE_URL: telegram.url, JOBS_ENABLED: "true", DATABASE_POOL_MAX: "3" });
+    const deaths: string[] = [];
+    runner.proc.on("exit", (code, signal) => deaths.push(`exit ${code ?? signal}: ${runner.output().slice(-2000)}`));
+    try {
+      const [conversation] = await db
+        .select({ id: conversations.id })
+        .from(conversations)
+        .innerJoin(contacts, eq(contacts.id, conversations.contactId))
+        .where(and(eq(conversations.companyId, co.companyId), eq(contacts.channelId, co.telegram.channelId)))
+        .limit(1);
+      // Telegram takes the message but holds its answer until we let it go.
+      telegram.slow({ botId: co.telegram.botToken.split(":")[0]!, method: "sendMessage" });
+      const text = `Your parcel left the warehouse (${Date.now()})`;
+      const { message } = await replyToConversation({ ctx: { db, companyId: co.companyId, actor: { kind: "user", userId: co.operators[0]!.id, role: "operator" } }, input: { conversationId: conversation!.id, text, fileIds: [] } });
+      const heldBy = Date.now() + 20_000;
+      while (!telegram.held.some((c) => c.params.text === text)) {
+        if (Date.now() > heldBy) throw new Error(`the reply never reached Telegram: ${JSON.stringify(telegram.calls.map((c) => [c.method, c.params.text])).slice(0, 500)} ${JSON.stringify(await db.execute(sql`select status, last_error, attempts from outbound_sends`))} ${runner.output().slice(-2000)}`);
+        await sleep(100);
+      }
+      stop();
+      // Telegram answers 200 while the database is away: the runner holds the answer until it can record it.
+      telegram.release();
+      await sleep(2_500);
+      start();
+      const recordedBy = Date.now() + 30_000;
+      for (;;) {
+        const [row] = await db.select({ status: messages.deliveryStatus, reason: messages.failureReason }).from(messages).where(eq(messages.id, message.id)).catch(() => [undefined]);
+        if (row?.status === "sent") break;
+        if (Date.now() > recordedBy) throw new Error(`the reply is ${JSON.stringify(row)}, not sent: ${runner.output().slice(-3000)}`);
+        await sleep(250);
+      }
+      expect(telegram.calls.filter((c) => c.method === "sendMessage" && c.params.text === text)).toHaveLength(1);
+      expect(deaths).toEqual([]);
+    } finally {
+      if (runner.proc.exitCode === null) runner.proc.kill("SIGTERM");
+      await telegram.close();
       await client.end({ timeout: 1 });
     }
   });

@@ -1,5 +1,6 @@
 import { and, asc, eq, inArray, ne, sql } from "drizzle-orm";
 import { db } from "../../../db";
+import { isDatabaseUnavailable } from "../../../db/errors";
 import { channels, contacts, conversations, messages, outboundSends } from "../../../db/schema";
 import { limitsFor, SlidingWindowLimiter } from "../../channels/rate-limit";
 import { adapterFor } from "../../channels/registry";
@@ -133,7 +134,7 @@ async function deliverOne(send: Claimed): Promise<void> {
 
   const now = new Date();
   if (result.ok) {
-    await db.transaction(async (tx) => {
+    await recordOnceStored(send.id, () => db.transaction(async (tx) => {
       // The provider's echo of this very send may have been processed first and stored as a separate
       // message (Instagram echoes carry no app id): ours is the record, so the echo's copy goes.
       const partIds = result.partMessageIds?.length ? result.partMessageIds : [result.providerMessageId];
@@ -151,14 +152,39 @@ async function deliverOne(send: Claimed): Promise<void> {
       await settlePendingEffects(tx, [
         { channelId: channel.id, messageId: message.id, conversationId: message.conversationId, keys: partIds, direction: "outbound", chatId: contact.externalId, sentAt: now },
       ]);
-    });
+    }));
   } else {
-    await recordFailure(send, message.id, channel.id, contact.id, result.error);
+    await recordOnceStored(send.id, () => recordFailure(send, message.id, channel.id, contact.id, result.error));
   }
   await publishToCompany(channel.companyId, [
     { name: "message.updated", data: { conversationId: message.conversationId, messageId: message.id } },
     ...(!result.ok && result.error.class === "connection_lost" ? [{ name: "channel.status_changed" as const, data: { channelId: channel.id, status: "disconnected" } }] : []),
   ]);
+}
+
+/** How long a provider's answer is kept, waiting for the database to come back, before the send is left to its lease. */
+const RECORD_WAIT_MS = 15 * 60_000;
+
+/**
+ * The provider has answered; that answer must reach the database even if the database is away right now (a
+ * Telegram or Meta send cannot be repeated safely, so "may not have been delivered" is for a process that really
+ * died mid-call). Recording is retried while the database is unreachable, for up to RECORD_WAIT_MS; the send stays
+ * in this worker's hands meanwhile. Recording sets the outcome outright, so it also corrects a send that another
+ * instance marked "may not have been delivered" after its lease ran out during the outage.
+ */
+async function recordOnceStored(sendId: string, record: () => Promise<unknown>): Promise<void> {
+  const giveUpAt = Date.now() + RECORD_WAIT_MS;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await record();
+      if (attempt > 0) logger.info("send.recorded_after_outage", { sendId, attempts: attempt + 1 });
+      return;
+    } catch (error) {
+      if (!isDatabaseUnavailable(error) || Date.now() > giveUpAt) throw error;
+      if (attempt === 0) logger.warn("send.record_waiting", { sendId, error });
+      await new Promise((resolve) => setTimeout(resolve, Math.min(250 * 2 ** attempt, 2_000)));
+    }
+  }
 }
 
 async function recordFailure(send: Claimed, messageId: string, channelId: string, contactId: string, error: ClassifiedError) {
