@@ -16,6 +16,8 @@ export async function register() {
 export async function onRequestError(error: unknown, request: { path: string; method: string }) {
   // eslint-disable-next-line no-restricted-properties
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
+  // The browser went away mid-request (a navigation, a closed tab): nothing failed on our side.
+  if ((error as { code?: string } | null)?.code === "ECONNRESET") return;
   const { logger } = await import("./server/log");
   const digest = (error as { digest?: string } | null)?.digest;
   logger.error("request.failed", { path: request.path.split("?")[0], method: request.method, digest, error });
