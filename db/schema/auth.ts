@@ -1,6 +1,6 @@
 import { index, integer, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
-import { users } from "./companies";
-import { companyRef, createdAt } from "./columns";
+import { companyRef, users } from "./companies";
+import { createdAt } from "./columns";
 
 /**
  * A signed-in browser. The session cookie (a JWT) carries this row's id; every request checks the row, so

@@ -1,8 +1,8 @@
 import { sql } from "drizzle-orm";
 import { index, integer, jsonb, pgTable, real, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
-import { lines, users } from "./companies";
+import { companyRef, lines, users } from "./companies";
 import { channelStatus, errorClass, provider, reconnectKind, reconnectStatus } from "./enums";
-import { companyRef, createdAt, updatedAt } from "./columns";
+import { createdAt, updatedAt } from "./columns";
 
 /** What a provider said when it refused us: kept verbatim for admins and support, never shown raw to operators. */
 export type ProviderError = {

@@ -1,11 +1,4 @@
-import { customType, timestamp, uuid } from "drizzle-orm/pg-core";
-import { companies } from "./companies";
-
-/** The tenant every row belongs to; every query filters on it. Deleting a company deletes its rows. */
-export const companyRef = () =>
-  uuid()
-    .notNull()
-    .references(() => companies.id, { onDelete: "cascade" });
+import { customType, timestamp } from "drizzle-orm/pg-core";
 
 export const createdAt = () => timestamp({ withTimezone: true }).notNull().defaultNow();
 export const updatedAt = () => timestamp({ withTimezone: true }).notNull().defaultNow();

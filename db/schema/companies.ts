@@ -1,6 +1,6 @@
 import { boolean, index, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { userRole } from "./enums";
-import { companyRef, createdAt } from "./columns";
+import { createdAt } from "./columns";
 
 export const companies = pgTable("companies", {
   id: uuid().primaryKey().defaultRandom(),
@@ -11,6 +11,12 @@ export const companies = pgTable("companies", {
   locale: text().notNull().default("en"),
   createdAt: createdAt(),
 });
+
+/** The tenant every row belongs to; every query filters on it. Deleting a company deletes its rows. */
+export const companyRef = () =>
+  uuid()
+    .notNull()
+    .references(() => companies.id, { onDelete: "cascade" });
 
 export const users = pgTable(
   "users",

@@ -1,9 +1,9 @@
 import { sql } from "drizzle-orm";
 import { bigint, index, integer, jsonb, numeric, pgTable, primaryKey, text, timestamp, unique, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { channels } from "./channels";
-import { lines, teams, users } from "./companies";
+import { companyRef, lines, teams, users } from "./companies";
 import { authorKind, conversationHandler, conversationStatus, deliveryStatus, errorClass, messageDirection } from "./enums";
-import { companyRef, createdAt, tsvector, updatedAt } from "./columns";
+import { createdAt, tsvector, updatedAt } from "./columns";
 
 /** A customer on one channel: a Telegram chat (a group is one contact), a Messenger PSID, an IGSID, a VK peer. */
 export const contacts = pgTable(

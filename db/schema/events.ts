@@ -1,10 +1,10 @@
 import { sql } from "drizzle-orm";
 import { bigint, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { channelIncidents, channels, type ProviderError } from "./channels";
-import { companies } from "./companies";
+import { companies, companyRef } from "./companies";
 import { messages } from "./conversations";
 import { emailStatus, errorClass, inboundEventStatus, provider, sendStatus } from "./enums";
-import { bytea, companyRef, createdAt } from "./columns";
+import { bytea, createdAt } from "./columns";
 
 /**
  * Every accepted webhook event, stored before it is acknowledged (F13). The unique dedupe key is where

@@ -1,5 +1,6 @@
 import { index, integer, pgTable, text, uuid } from "drizzle-orm/pg-core";
-import { bytea, companyRef, createdAt } from "./columns";
+import { bytea, createdAt } from "./columns";
+import { companyRef } from "./companies";
 
 /**
  * Attachment bytes: customers' files fetched from providers (within F7's inbound limits) and files operators
