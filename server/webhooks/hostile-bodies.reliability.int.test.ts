@@ -15,7 +15,7 @@ import { channels, inboundEvents } from "../../db/schema";
 import { splitMetaEnvelope } from "../channels/meta/parse";
 import { processEnvironment } from "../env.js";
 import { captureLogs } from "../log";
-import { storableKey } from "./json-safety";
+import { storableKey } from "../json-safety";
 import type { WebhookOutcome } from "./read-body";
 import { telegramDedupeKey } from "./telegram";
 import { postMeta, postTelegram, postVk, webhookCompany } from "./testing";

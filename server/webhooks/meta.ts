@@ -9,7 +9,7 @@ import { env } from "../env.js";
 import { logger } from "../log";
 import { processStoredEvents } from "../services/events/process-inbound-event";
 import { isValueRefused, sqlState } from "../../db/errors";
-import { jsonbProblem, storableKey, storableText } from "./json-safety";
+import { jsonbProblem, storableKey, storableText } from "../json-safety";
 import { accountStream, metaOrder, metaSequence } from "./order-keys";
 import { failedRawRow, jsonResponse, parseJson, problem, readBody, storageUnavailable, type WebhookOutcome, type WebhookRequest } from "./read-body";
 

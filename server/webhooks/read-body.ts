@@ -7,7 +7,7 @@ import { logger } from "../log";
 import { forgetWebhookChannel } from "./channel-cache";
 import { withDeadline } from "../../db/deadline";
 import { isDatabaseUnavailable, isValueRefused, sqlState } from "../../db/errors";
-import { jsonbProblem, storableKey, storableText } from "./json-safety";
+import { jsonbProblem, storableKey, storableText } from "../json-safety";
 import { accountStream, telegramOrder, vkOrder, type EventOrder } from "./order-keys";
 
 export type WebhookOutcome = { response: Response; after?: () => Promise<void> };

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { z } from "zod";
 import type { Attachment } from "../../../db/schema";
-import { stableStringify } from "../../webhooks/json-safety";
+import { stableStringify } from "../../json-safety";
 import { lenient, lenientBoolean, lenientInt, lenientString, lenientTime, missingField, optionalNullable, readEpochMs, unsupportedShape } from "../lenient";
 import type { NormalizedEvent, ParsedEvent } from "../types";
 

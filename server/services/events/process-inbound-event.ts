@@ -4,7 +4,7 @@ import { channels, companies, inboundEvents } from "../../../db/schema";
 import { adapterFor } from "../../channels/registry";
 import { isLocale } from "../../i18n";
 import { sqlState } from "../../../db/errors";
-import { storableText } from "../../webhooks/json-safety";
+import { storableText } from "../../json-safety";
 import { logger } from "../../log";
 import type { RealtimeEvent } from "../../realtime/channels";
 import { applyNormalizedEvents, flushApplyCache, prefetchApplyCache, type ApplyContext } from "./apply-normalized-events";
