@@ -16,9 +16,9 @@ import {
   MetaApiError,
   subscribePage,
   type GraphPage,
-} from "./graph";
+} from "../channels/meta/graph";
 import type { Discovery, PermissionCheck, Unreachable, WizardInstagram, WizardPage, WizardTarget } from "./machine";
-import { canMessage, coverageKind, REQUIRED_PERMISSIONS, SUBSCRIBED_FIELDS } from "./permissions";
+import { canMessage, coverageKind, REQUIRED_PERMISSIONS, SUBSCRIBED_FIELDS } from "../channels/meta/permissions";
 
 /** A Graph refusal as a stable reason code the page words (metaWizard.result.<reason>). */
 export function graphReason(error: unknown): string {

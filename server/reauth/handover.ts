@@ -12,8 +12,8 @@ import { DomainError } from "../errors";
 import type { ServiceContext } from "../services/context";
 import { findCompanyChannel } from "../services/channels/channel-records";
 import { graphReason } from "./checks";
-import { getSubscribedApps, getThreadOwner } from "./graph";
-import { INSTAGRAM_INBOX_APP_ID, PAGE_INBOX_APP_IDS } from "./permissions";
+import { getSubscribedApps, getThreadOwner } from "../channels/meta/graph";
+import { INSTAGRAM_INBOX_APP_ID, PAGE_INBOX_APP_IDS } from "../channels/meta/permissions";
 
 export type ThreadOwner = "us" | "page_inbox" | "instagram_inbox" | "other" | "idle";
 

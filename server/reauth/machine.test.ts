@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { blockingPermissions, initialState, stepperOf, transition, type Discovery, type PermissionCheck, type WizardEvent, type WizardState } from "./machine";
-import { REQUIRED_PERMISSIONS } from "./permissions";
+import { REQUIRED_PERMISSIONS } from "../channels/meta/permissions";
 
 const AT = "2026-01-01T00:00:00.000Z";
 const broken = [

@@ -5,7 +5,7 @@
  *
  *   start → connect (Facebook dialog) → profile → instagram → pages → permissions → reconnect → restart → done
  */
-import type { RequiredPermission } from "./permissions";
+import type { RequiredPermission } from "../channels/meta/permissions";
 
 export const STEPS = ["start", "connect", "profile", "instagram", "pages", "permissions", "reconnect", "restart", "done"] as const;
 export type Step = (typeof STEPS)[number];

@@ -6,8 +6,8 @@ import { markChannelDisconnected } from "../services/channels/mark-channel-disco
 import { callerFor, seedTestCompany } from "../testing/factories";
 import { metaGraphFake } from "../testing/setup";
 import { postMeta } from "../webhooks/testing";
-import { oauthRedirectUri } from "./oauth";
-import { REQUIRED_PERMISSIONS } from "./permissions";
+import { oauthRedirectUri } from "../channels/meta/oauth";
+import { REQUIRED_PERMISSIONS } from "../channels/meta/permissions";
 import { handleOAuthCallback } from "./wizard";
 
 const world = metaGraphFake.world;

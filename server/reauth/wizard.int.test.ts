@@ -9,8 +9,8 @@ import { markChannelDisconnected } from "../services/channels/mark-channel-disco
 import { callerFor, seedTestCompany } from "../testing/factories";
 import { metaGraphFake } from "../testing/setup";
 import { checkPermissions, connectPage, discover } from "./checks";
-import { oauthRedirectUri } from "./oauth";
-import { REQUIRED_PERMISSIONS, SUBSCRIBED_FIELDS } from "./permissions";
+import { oauthRedirectUri } from "../channels/meta/oauth";
+import { REQUIRED_PERMISSIONS, SUBSCRIBED_FIELDS } from "../channels/meta/permissions";
 import { handleOAuthCallback } from "./wizard";
 
 const world = metaGraphFake.world;

@@ -21,7 +21,7 @@ import { markChannelRestored } from "../services/channels/mark-channel-restored"
 import { META_RECOVERY_MARGIN_MS, META_RECOVERY_WINDOW_MS, recoverMetaHistory } from "../services/channels/recover-meta-history";
 import { createLineInline } from "../services/channels/telegram-connection-rules";
 import { checkPermissions, connectPage, discover, graphReason } from "./checks";
-import { exchangeCode, exchangeLongLived } from "./graph";
+import { exchangeCode, exchangeLongLived } from "../channels/meta/graph";
 import {
   blockingPermissions,
   initialState,
@@ -36,7 +36,7 @@ import {
   type WizardState,
   type WizardTarget,
 } from "./machine";
-import { dialogUrl, hashOAuthState, metaAppConfigured, newOAuthState, OAUTH_STATE_TTL_MS, oauthRedirectUri } from "./oauth";
+import { dialogUrl, hashOAuthState, metaAppConfigured, newOAuthState, OAUTH_STATE_TTL_MS, oauthRedirectUri } from "../channels/meta/oauth";
 
 type Ctx = ServiceContext & { db: Database };
 type Attempt = typeof reconnectAttempts.$inferSelect;

@@ -7,7 +7,7 @@
  * Clearly marked as a sandbox on every screen.
  */
 import type { IncomingMessage } from "node:http";
-import { REQUIRED_PERMISSIONS } from "../reauth/permissions";
+import { REQUIRED_PERMISSIONS } from "../channels/meta/permissions";
 import { readRawBody, type FakeReply } from "./fake-server";
 import type { MetaWorld } from "./meta-world";
 

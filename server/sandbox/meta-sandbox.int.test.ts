@@ -2,7 +2,7 @@ import { eq } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
 import { db } from "../../db";
 import { channels } from "../../db/schema";
-import { REQUIRED_PERMISSIONS } from "../reauth/permissions";
+import { REQUIRED_PERMISSIONS } from "../channels/meta/permissions";
 import { seedTestCompany } from "../testing/factories";
 import { metaGraphFake } from "../testing/setup";
 import { prepareMetaFake, SANDBOX_BOT_APP } from "./prepare-meta";

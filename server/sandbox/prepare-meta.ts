@@ -3,7 +3,7 @@ import type { Database } from "../../db";
 import { channels } from "../../db/schema";
 import type { MetaCredentials } from "../channels/meta/adapter";
 import { open } from "../crypto/secret-box";
-import { SUBSCRIBED_FIELDS } from "../reauth/permissions";
+import { SUBSCRIBED_FIELDS } from "../channels/meta/permissions";
 import type { MetaWorld } from "./meta-world";
 
 /** The demo's other Messenger app, the one that owns the bot-handled thread (F10): shows up in handover diagnostics. */

@@ -1,6 +1,6 @@
 import type { ProviderError } from "../../../db/schema";
 import { env } from "../../env.js";
-import { debugToken, getSubscribedApps, MetaApiError } from "../../reauth/graph";
+import { debugToken, getSubscribedApps, MetaApiError } from "./graph";
 import type { HealthReport } from "../types";
 import { classifyMetaError } from "./classify";
 import type { MetaCredentials } from "./adapter";

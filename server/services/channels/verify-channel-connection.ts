@@ -8,8 +8,8 @@ import { probeVkHealth } from "../../channels/vk/health";
 import { open } from "../../crypto/secret-box";
 import type { MetaCredentials } from "../../channels/meta/adapter";
 import { env } from "../../env.js";
-import { getSubscribedApps } from "../../reauth/graph";
-import { metaAppConfigured } from "../../reauth/oauth";
+import { getSubscribedApps } from "../../channels/meta/graph";
+import { metaAppConfigured } from "../../channels/meta/oauth";
 import { webhookUrlFor, type Channel } from "./channel-records";
 
 export type Verification =

@@ -1,6 +1,6 @@
 import { IntlMessageFormat } from "intl-messageformat";
 import { describe, expect, it } from "vitest";
-import { REQUIRED_PERMISSIONS } from "../../../reauth/permissions";
+import { REQUIRED_PERMISSIONS } from "../../../channels/meta/permissions";
 import { catalog, translator } from "../../index";
 import { metaWizard } from "./meta-wizard";
 

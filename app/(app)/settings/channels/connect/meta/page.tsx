@@ -1,6 +1,6 @@
 import Link from "next/link";
 import { env } from "~/server/env.js";
-import { metaAppConfigured } from "~/server/reauth/oauth";
+import { metaAppConfigured } from "~/server/channels/meta/oauth";
 import { getT } from "../../../../../_lib/i18n";
 import { StartMetaConnect } from "./start-connect";
 

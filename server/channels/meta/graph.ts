@@ -5,9 +5,9 @@
  * the Authorization header or a POST body, never in a logged URL; the one exception is debug_token's
  * `input_token`, which Meta only takes as a query parameter (and no URL is ever logged).
  */
-import type { ProviderError } from "../../db/schema";
-import { MetaApiError } from "../channels/meta/api";
-import { env } from "../env.js";
+import type { ProviderError } from "../../../db/schema";
+import { MetaApiError } from "./api";
+import { env } from "../../env.js";
 
 export { MetaApiError };
 

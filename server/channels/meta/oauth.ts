@@ -4,7 +4,7 @@
  * and a Facebook Login for Business configuration (`config_id`) instead of `scope` when one is set.
  */
 import { createHash, randomBytes } from "node:crypto";
-import { env } from "../env.js";
+import { env } from "../../env.js";
 import { REQUIRED_PERMISSIONS } from "./permissions";
 
 /** 32 random bytes, URL-safe: what goes to Facebook and comes back on the callback. */
