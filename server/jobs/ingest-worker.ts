@@ -7,7 +7,7 @@ import { expirePendingEffects } from "../services/events/pending-effects";
 import { runPostCommitJobs, sweepPostCommitJobs, type QueuedJob } from "../services/events/post-commit-jobs";
 import { dueStreams, processStreams } from "../services/events/process-inbound-event";
 import { INGEST_CHANNEL, ingestNotifier } from "./ingest-notify";
-import { setIngestWake } from "./ingest-wake";
+import { setIngestWake } from "../queue/ingest-wake";
 
 /**
  * The ingest worker: turns stored webhook events into messages, strictly in provider order per chat and

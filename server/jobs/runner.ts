@@ -1,6 +1,7 @@
 import { deliverDueEmails } from "../email/deliver-due-emails";
 import type { EmailTransport } from "../email/resend-transport";
 import { logger } from "../log";
+import { setJobKick } from "../queue/kick-jobs";
 import { markMaybeDelivered, SendLanes } from "../services/sends/deliver-due-sends";
 
 /**
@@ -62,6 +63,7 @@ export function startJobRunner(options: { emailTransport?: EmailTransport | null
   if (globalForJobs.switchboardJobs) return;
   const runner: Runner = { stopped: false, sends: new SendLanes(), emails: { running: false, again: false }, ...options };
   globalForJobs.switchboardJobs = runner;
+  setJobKick(kickJobs);
   schedule(runner);
   logger.info("jobs.started");
 }
@@ -81,5 +83,6 @@ export async function stopJobRunner(): Promise<void> {
   runner.stopped = true;
   clearTimeout(runner.timer);
   globalForJobs.switchboardJobs = undefined;
+  setJobKick(undefined);
   await runner.sends.stop(STOP_WAIT_MS);
 }

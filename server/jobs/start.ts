@@ -3,7 +3,7 @@ import { env } from "../env.js";
 import { logger } from "../log";
 import { createBoss } from "./boss";
 import { ingestNotifier } from "./ingest-notify";
-import { setIngestWake } from "./ingest-wake";
+import { setIngestWake } from "../queue/ingest-wake";
 import { startIngestWorker } from "./ingest-worker";
 import { startProbeScheduler } from "./probes";
 import { startJobRunner } from "./runner";

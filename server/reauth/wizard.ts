@@ -13,7 +13,7 @@ import type { MetaCredentials } from "../channels/meta/adapter";
 import { open, seal } from "../crypto/secret-box";
 import { env } from "../env.js";
 import { DomainError } from "../errors";
-import { kickJobs } from "../jobs/runner";
+import { kickJobs } from "../queue/kick-jobs";
 import { logger } from "../log";
 import type { ServiceContext } from "../services/context";
 import { actorUserId, announceChannel, findCompanyChannel, findCompanyLine, isUniqueViolation, recordChannelHistory, type Channel } from "../services/channels/channel-records";

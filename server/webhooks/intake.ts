@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { env } from "../env.js";
 import { readNodeBodyWithLimit } from "../http-body";
 import { API_CONTENT_SECURITY_POLICY, SECURITY_HEADERS, transportSecurityHeaders } from "../security-headers.js";
-import { wakeIngestWorker } from "../jobs/ingest-wake";
+import { wakeIngestWorker } from "../queue/ingest-wake";
 import { logger } from "../log";
 import { handleMetaWebhook } from "./meta";
 import { problem, type WebhookOutcome, type WebhookRequest } from "./read-body";

@@ -1,7 +1,7 @@
 "use server";
 import { db } from "~/db";
 import { isLocale } from "~/server/i18n";
-import { kickJobs } from "~/server/jobs/runner";
+import { kickJobs } from "~/server/queue/kick-jobs";
 import { requestPasswordReset } from "~/server/services/users/request-password-reset";
 import { getLocale } from "../../_lib/i18n";
 

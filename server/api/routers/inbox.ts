@@ -14,7 +14,7 @@ import { setLineAutoRoute } from "../../services/conversations/set-line-auto-rou
 import { takeConversation } from "../../services/conversations/take-conversation";
 import { replyToConversation } from "../../services/messages/reply-to-conversation";
 import { sendAgain } from "../../services/sends/send-again";
-import { kickJobs } from "../../jobs/runner";
+import { kickJobs } from "../../queue/kick-jobs";
 import { publishToCompany } from "../../realtime/publish";
 import { adminProcedure, companyProcedure, createTRPCRouter } from "../trpc";
 

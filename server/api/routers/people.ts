@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { kickJobs } from "../../jobs/runner";
+import { kickJobs } from "../../queue/kick-jobs";
 import { locales } from "../../i18n";
 import { changeRole } from "../../services/people/change-role";
 import { deactivatePerson } from "../../services/people/deactivate-person";

@@ -7,7 +7,7 @@ import type { TelegramCredentials } from "../../channels/telegram/adapter";
 import { getTelegramBot, getTelegramWebhookInfo, setTelegramWebhook, telegramTokenShape } from "../../channels/telegram/webhook";
 import { open, seal } from "../../crypto/secret-box";
 import { DomainError } from "../../errors";
-import { kickJobs } from "../../jobs/runner";
+import { kickJobs } from "../../queue/kick-jobs";
 import { logger } from "../../log";
 import type { ServiceContext } from "../context";
 import { actorUserId, announceChannel, findCompanyChannel, webhookUrlFor } from "./channel-records";

@@ -17,7 +17,7 @@ import { paceVkCall } from "../../channels/vk/pace";
 import { getVkKeyCommunity, missingVkRights, type VkCommunity } from "../../channels/vk/permissions";
 import { open, seal } from "../../crypto/secret-box";
 import { DomainError } from "../../errors";
-import { kickJobs } from "../../jobs/runner";
+import { kickJobs } from "../../queue/kick-jobs";
 import { logger } from "../../log";
 import type { ServiceContext } from "../context";
 import { actorUserId, announceChannel, webhookUrlFor, type Channel } from "./channel-records";

@@ -1,6 +1,6 @@
 import { and, eq, inArray, isNotNull } from "drizzle-orm";
 import { inboundEvents } from "../../../db/schema";
-import { wakeIngestWorker } from "../../jobs/ingest-wake";
+import { wakeIngestWorker } from "../../queue/ingest-wake";
 import type { ServiceContext } from "../context";
 import { retryFailedPostCommitJobs } from "./post-commit-jobs";
 import { processStoredEvents } from "./process-inbound-event";

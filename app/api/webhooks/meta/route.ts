@@ -1,6 +1,6 @@
 // Meta webhook (Messenger object "page", Instagram object "instagram", "permissions" changes) for every connected Page and Instagram account.
 import { after } from "next/server";
-import { wakeIngestWorker } from "~/server/jobs/ingest-wake";
+import { wakeIngestWorker } from "~/server/queue/ingest-wake";
 import { handleMetaVerification, handleMetaWebhook } from "~/server/webhooks/meta";
 
 export function GET(request: Request) {

@@ -1,6 +1,6 @@
 // Telegram Bot API webhook (every Update type) for one connected bot.
 import { after } from "next/server";
-import { wakeIngestWorker } from "~/server/jobs/ingest-wake";
+import { wakeIngestWorker } from "~/server/queue/ingest-wake";
 import { handleTelegramWebhook } from "~/server/webhooks/telegram";
 import { problem, routeChannelId } from "~/server/webhooks/read-body";
 

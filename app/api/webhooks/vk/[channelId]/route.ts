@@ -1,6 +1,6 @@
 // VK Callback API (confirmation handshake and every community event) for one connected community.
 import { after } from "next/server";
-import { wakeIngestWorker } from "~/server/jobs/ingest-wake";
+import { wakeIngestWorker } from "~/server/queue/ingest-wake";
 import { handleVkWebhook } from "~/server/webhooks/vk";
 import { problem, routeChannelId } from "~/server/webhooks/read-body";
 
