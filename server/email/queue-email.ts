@@ -2,7 +2,6 @@ import { and, eq } from "drizzle-orm";
 import type { DbOrTx } from "../../db";
 import { emailDeliveries } from "../../db/schema";
 import type { Locale } from "../i18n";
-import type { ServiceContext } from "../services/context";
 import { renderEmail } from "./render-email";
 import type { EmailTemplate } from "./templates";
 
@@ -18,7 +17,7 @@ export type QueueEmailInput = {
   template: EmailTemplate;
   locale: Locale;
   incidentId?: string | null;
-} & ({ ctx: Pick<ServiceContext, "db" | "companyId"> } | { db: DbOrTx; companyId: string });
+} & ({ ctx: { db: DbOrTx; companyId: string } } | { db: DbOrTx; companyId: string });
 
 export type QueuedEmail = { id: string; queued: boolean };
 
