@@ -5,7 +5,7 @@ import { channelIncidents, channels, inboundEvents, messages } from "../../db/sc
 import { markChannelDisconnected } from "../services/channels/mark-channel-disconnected";
 import { callerFor, seedTestCompany } from "../testing/factories";
 import { metaGraphFake } from "../testing/setup";
-import { postMeta } from "../webhooks/testing";
+import { postMeta } from "../testing/webhooks";
 import { oauthRedirectUri } from "../channels/meta/oauth";
 import { REQUIRED_PERMISSIONS } from "../channels/meta/permissions";
 import { handleOAuthCallback } from "./wizard";

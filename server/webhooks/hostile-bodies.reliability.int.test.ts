@@ -18,7 +18,7 @@ import { captureLogs } from "../log";
 import { storableKey } from "../json-safety";
 import type { WebhookOutcome } from "./read-body";
 import { telegramDedupeKey } from "./telegram";
-import { postMeta, postTelegram, postVk, webhookCompany } from "./testing";
+import { postMeta, postTelegram, postVk, webhookCompany } from "../testing/webhooks";
 
 // HOSTILE_BODIES / HOSTILE_SEED: a shorter run, or a replay of another seed's bodies.
 const TOTAL = Number(processEnvironment().HOSTILE_BODIES ?? 10_000);

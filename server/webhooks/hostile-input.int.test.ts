@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { db } from "../../db";
 import { inboundEvents, messages } from "../../db/schema";
 import { routeChannelId } from "./read-body";
-import { postMeta, postTelegram, postVk, webhookCompany } from "./testing";
+import { postMeta, postTelegram, postVk, webhookCompany } from "../testing/webhooks";
 
 const eventsOf = (channelId: string) => db.select().from(inboundEvents).where(eq(inboundEvents.channelId, channelId));
 const messagesOf = (channelId: string) => db.select().from(messages).where(eq(messages.channelId, channelId));

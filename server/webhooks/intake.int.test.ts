@@ -9,7 +9,7 @@ import { signMetaBody } from "../channels/meta/signature";
 import { env } from "../env.js";
 import { webhookIntake } from "./intake";
 import { TELEGRAM_SECRET_HEADER } from "./telegram";
-import { webhookCompany } from "./testing";
+import { webhookCompany } from "../testing/webhooks";
 
 /**
  * The node:http intake in front of Next.js (`npm start`): provider webhook POSTs are answered by the same handlers

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { captureLogs, logger } from "../log";
 import { processInboundEvent } from "../services/events/process-inbound-event";
 import { storeInboundEvent } from "./read-body";
-import { postMeta, postTelegram, postVk, webhookCompany } from "./testing";
+import { postMeta, postTelegram, postVk, webhookCompany } from "../testing/webhooks";
 
 let stop: (() => void) | undefined;
 afterEach(() => stop?.());

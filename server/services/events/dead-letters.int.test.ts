@@ -5,7 +5,7 @@ import { describe, expect, it, vi } from "vitest";
 import { db } from "../../../db";
 import { inboundEvents, messages, postCommitJobs } from "../../../db/schema";
 import { callerFor } from "../../testing/factories";
-import { postTelegram, webhookCompany } from "../../webhooks/testing";
+import { postTelegram, webhookCompany } from "../../testing/webhooks";
 import { MAX_PROCESS_ATTEMPTS, processInboundEvent } from "./process-inbound-event";
 
 // Processing that fails on demand, as a database outage would.

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { db } from "../../../db";
 import { contacts, conversations, inboundEvents, messages } from "../../../db/schema";
 import { PAGE_INBOX_APP_ID } from "../../channels/meta/parse";
-import { postMeta, postTelegram, postVk, webhookCompany } from "../../webhooks/testing";
+import { postMeta, postTelegram, postVk, webhookCompany } from "../../testing/webhooks";
 import type { WebhookOutcome } from "../../webhooks/read-body";
 
 /**

@@ -3,7 +3,7 @@ import { eq, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { db } from "../../../db";
 import { postCommitJobs } from "../../../db/schema";
-import { postTelegram, webhookCompany } from "../../webhooks/testing";
+import { postTelegram, webhookCompany } from "../../testing/webhooks";
 import { sweepPostCommitJobs } from "./post-commit-jobs";
 
 describe("post-commit work is a durable job", () => {

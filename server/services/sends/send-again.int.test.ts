@@ -6,7 +6,7 @@ import { db } from "../../../db";
 import { messages, outboundSends } from "../../../db/schema";
 import { callerFor, postTelegramUpdate, seedTestCompany } from "../../testing/factories";
 import { telegramFake, vkFake } from "../../testing/setup";
-import { postVk, webhookCompany } from "../../webhooks/testing";
+import { postVk, webhookCompany } from "../../testing/webhooks";
 import { deliverDueSends } from "./deliver-due-sends";
 
 const fixture = JSON.parse(readFileSync(new URL("../../../e2e/fixtures/telegram/update_message_text.json", import.meta.url), "utf8")) as Record<string, unknown>;

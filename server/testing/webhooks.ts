@@ -4,10 +4,10 @@ import { channels } from "../../db/schema";
 import { signMetaBody } from "../channels/meta/signature";
 import { seal } from "../crypto/secret-box";
 import { env } from "../env.js";
-import { seedTestCompany } from "../testing/factories";
-import { handleMetaWebhook } from "./meta";
-import { TELEGRAM_SECRET_HEADER, handleTelegramWebhook } from "./telegram";
-import { handleVkWebhook } from "./vk";
+import { seedTestCompany } from "./factories";
+import { handleMetaWebhook } from "../webhooks/meta";
+import { TELEGRAM_SECRET_HEADER, handleTelegramWebhook } from "../webhooks/telegram";
+import { handleVkWebhook } from "../webhooks/vk";
 
 /**
  * Tests: a company whose Telegram bot, Messenger Page, Instagram account and VK community all have ids
