@@ -5,7 +5,8 @@ import { API_CONTENT_SECURITY_POLICY, SECURITY_HEADERS, transportSecurityHeaders
 import { wakeIngestWorker } from "../queue/ingest-wake";
 import { logger } from "../log";
 import { handleMetaWebhook } from "./meta";
-import { problem, type WebhookOutcome, type WebhookRequest } from "./read-body";
+import { problem } from "../ingest/store-event";
+import type { WebhookOutcome, WebhookRequest } from "./read-body";
 import { webhookPathProblem } from "./route-guard";
 import { handleTelegramWebhook } from "./telegram";
 import { handleVkWebhook } from "./vk";

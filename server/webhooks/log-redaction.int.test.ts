@@ -2,7 +2,7 @@ import { randomBytes, randomInt, randomUUID } from "node:crypto";
 import { afterEach, describe, expect, it } from "vitest";
 import { captureLogs, logger } from "../log";
 import { processInboundEvent } from "../services/events/process-inbound-event";
-import { storeInboundEvent } from "./read-body";
+import { storeInboundEvent } from "../ingest/store-event";
 import { postMeta, postTelegram, postVk, webhookCompany } from "../testing/webhooks";
 
 let stop: (() => void) | undefined;

@@ -10,8 +10,9 @@ import { logger } from "../log";
 import { processStoredEvents } from "../services/events/process-inbound-event";
 import { isValueRefused, sqlState } from "../../db/errors";
 import { jsonbProblem, storableKey, storableText } from "../json-safety";
-import { accountStream, metaOrder, metaSequence } from "./order-keys";
-import { failedRawRow, jsonResponse, parseJson, problem, readBody, storageUnavailable, type WebhookOutcome, type WebhookRequest } from "./read-body";
+import { accountStream, metaOrder, metaSequence } from "../ingest/order-keys";
+import { failedRawRow, jsonResponse, problem, storageUnavailable } from "../ingest/store-event";
+import { parseJson, readBody, type WebhookOutcome, type WebhookRequest } from "./read-body";
 
 type Channel = typeof channels.$inferSelect;
 type Row = typeof inboundEvents.$inferInsert & { dedupeKey: string };

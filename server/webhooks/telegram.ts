@@ -4,9 +4,10 @@ import { safeEqual } from "../crypto/compare";
 import { env } from "../env.js";
 import { logger } from "../log";
 import { processStoredEvents } from "../services/events/process-inbound-event";
-import { webhookChannel } from "./channel-cache";
-import { accountStream, telegramOrder } from "./order-keys";
-import { TELEGRAM_KEY_REUSE_AFTER_MS, jsonResponse, parseJson, problem, readBody, storageUnavailable, storeInboundEvent, type WebhookOutcome, type WebhookRequest } from "./read-body";
+import { webhookChannel } from "../ingest/channel-cache";
+import { accountStream, telegramOrder } from "../ingest/order-keys";
+import { TELEGRAM_KEY_REUSE_AFTER_MS, jsonResponse, problem, storageUnavailable, storeInboundEvent } from "../ingest/store-event";
+import { parseJson, readBody, type WebhookOutcome, type WebhookRequest } from "./read-body";
 
 export const TELEGRAM_SECRET_HEADER = "x-telegram-bot-api-secret-token";
 

@@ -6,9 +6,10 @@ import { env } from "../env.js";
 import { logger } from "../log";
 import { recordVkConfirmation } from "../services/channels/record-vk-confirmation";
 import { processStoredEvents } from "../services/events/process-inbound-event";
-import { webhookChannel } from "./channel-cache";
-import { vkOrder } from "./order-keys";
-import { parseJson, problem, readBody, storageUnavailable, storeInboundEvent, type WebhookOutcome, type WebhookRequest } from "./read-body";
+import { webhookChannel } from "../ingest/channel-cache";
+import { vkOrder } from "../ingest/order-keys";
+import { problem, storageUnavailable, storeInboundEvent } from "../ingest/store-event";
+import { parseJson, readBody, type WebhookOutcome, type WebhookRequest } from "./read-body";
 
 export const VK_RETRY_HEADER = "x-retry-counter";
 

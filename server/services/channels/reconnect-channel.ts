@@ -13,7 +13,7 @@ import type { ServiceContext } from "../context";
 import { actorUserId, announceChannel, findCompanyChannel, webhookUrlFor } from "./channel-records";
 import { markChannelRestored } from "./mark-channel-restored";
 import { reconnectVkCommunity, type ReconnectVkInput } from "./reconnect-vk-community";
-import { forgetWebhookChannel } from "../../webhooks/channel-cache";
+import { forgetWebhookChannel } from "../../ingest/channel-cache";
 
 export type ReconnectInput = {
   channelId: string;

@@ -23,7 +23,7 @@ import type { ServiceContext } from "../context";
 import { actorUserId, announceChannel, webhookUrlFor, type Channel } from "./channel-records";
 import { markChannelRestored } from "./mark-channel-restored";
 import { recoverVkHistory } from "./recover-vk-history";
-import { forgetWebhookChannel } from "../../webhooks/channel-cache";
+import { forgetWebhookChannel } from "../../ingest/channel-cache";
 
 export type ReconnectVkInput = {
   /** A new community access key (of the same community), when the old one was deleted. */

@@ -5,8 +5,8 @@ import { getGraphList, graphListPage, MetaApiError } from "../../channels/meta/a
 import { metaDedupeKey, type MetaStoredItem } from "../../channels/meta/parse";
 import { SlidingWindowLimiter } from "../../channels/rate-limit";
 import { logger } from "../../log";
-import { metaOrder } from "../../webhooks/order-keys";
-import { storeInboundEvent } from "../../webhooks/read-body";
+import { metaOrder } from "../../ingest/order-keys";
+import { storeInboundEvent } from "../../ingest/store-event";
 import type { ServiceContext } from "../context";
 import { processStoredEvents } from "../events/process-inbound-event";
 

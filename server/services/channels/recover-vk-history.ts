@@ -5,7 +5,7 @@ import { missedVkMessages, type VkRawMessage } from "../../channels/vk/history";
 import { parseVkCallback, vkDedupeKey } from "../../channels/vk/parse";
 import { env } from "../../env.js";
 import { logger } from "../../log";
-import { storeInboundEvent } from "../../webhooks/read-body";
+import { storeInboundEvent } from "../../ingest/store-event";
 import type { ServiceContext } from "../context";
 import { processInboundEvent } from "../events/process-inbound-event";
 

@@ -7,7 +7,7 @@ import { reasonKey } from "../../i18n";
 import type { ServiceContext } from "../context";
 import { actorUserId, announceChannel, findCompanyChannel, recordChannelHistory } from "./channel-records";
 import { verifyChannelConnection } from "./verify-channel-connection";
-import { forgetWebhookChannel } from "../../webhooks/channel-cache";
+import { forgetWebhookChannel } from "../../ingest/channel-cache";
 
 /**
  * "⋯" → Start for a stopped channel (F4, seed 000). The connection is verified first; a failed verification

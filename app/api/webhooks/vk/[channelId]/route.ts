@@ -2,7 +2,8 @@
 import { after } from "next/server";
 import { wakeIngestWorker } from "~/server/queue/ingest-wake";
 import { handleVkWebhook } from "~/server/webhooks/vk";
-import { problem, routeChannelId } from "~/server/webhooks/read-body";
+import { problem } from "~/server/ingest/store-event";
+import { routeChannelId } from "~/server/webhooks/read-body";
 
 export async function POST(request: Request, { params }: { params: Promise<{ channelId: string }> }) {
   const channelId = await routeChannelId(params);
