@@ -13,7 +13,7 @@ import { readSessionUser } from "../services/sessions/read-session-user";
 import { startSession } from "../services/sessions/start-session";
 import { clientAddress } from "../identity/client-address";
 import { hashPassword, verifyPassword } from "../identity/password";
-import { assertSignInAllowed, clearAccountFailures, recordSignInFailure, ThrottledError } from "../identity/throttle";
+import { assertSignInAllowed, clearAccountFailures, recordSignInFailure, ThrottledError } from "../services/sessions/throttle";
 import { logger } from "../log";
 
 export type { Role, SessionUser } from "../identity/session-user";

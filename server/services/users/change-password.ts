@@ -2,7 +2,7 @@ import { and, eq, isNull } from "drizzle-orm";
 import { users } from "../../../db/schema";
 import { DomainError } from "../../errors";
 import { hashPassword, verifyPassword } from "../../identity/password";
-import { assertSignInAllowed, recordSignInFailure, ThrottledError } from "../../identity/throttle";
+import { assertSignInAllowed, recordSignInFailure, ThrottledError } from "../sessions/throttle";
 import { terminateSessionSockets } from "../../realtime/publish";
 import type { ServiceContext } from "../context";
 import { endUserSessions } from "../sessions/end-sessions";

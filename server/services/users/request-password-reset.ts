@@ -2,7 +2,7 @@ import { and, eq, isNull } from "drizzle-orm";
 import type { Database } from "../../../db";
 import { companies, users } from "../../../db/schema";
 import type { Locale } from "../../i18n";
-import { takeResetRequest } from "../../identity/throttle";
+import { takeResetRequest } from "../sessions/throttle";
 import { queuePasswordReset } from "./queue-password-reset";
 
 /**

@@ -2,7 +2,7 @@ import { and, eq, gt, isNull } from "drizzle-orm";
 import type { Database } from "../../../db";
 import { users, userTokens } from "../../../db/schema";
 import { hashPassword } from "../../identity/password";
-import { clearAccountFailures } from "../../identity/throttle";
+import { clearAccountFailures } from "../sessions/throttle";
 import { terminateSessionSockets } from "../../realtime/publish";
 import { endUserSessions } from "../sessions/end-sessions";
 import { DomainError } from "../../errors";

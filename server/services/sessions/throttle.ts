@@ -1,8 +1,8 @@
 import { createHash } from "node:crypto";
 import { RateLimiterDrizzle, type RateLimiterAbstract } from "rate-limiter-flexible";
-import { db } from "../../db";
-import { rateLimits } from "../../db/schema";
-import { env } from "../env.js";
+import { db } from "../../../db";
+import { rateLimits } from "../../../db/schema";
+import { env } from "../../env.js";
 
 /**
  * Sign-in throttling in PostgreSQL (rate-limiter-flexible's Drizzle store: one atomic upsert per failure), so

@@ -1,14 +1,14 @@
 import { randomBytes } from "node:crypto";
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { db } from "../../db";
-import { DEMO_PASSWORD } from "../../db/seed";
-import { emailDeliveries } from "../../db/schema";
-import { authenticate } from "../auth/options";
-import { env } from "../env.js";
-import { requestPasswordReset } from "../services/users/request-password-reset";
-import { setPasswordWithToken } from "../services/users/set-password-with-token";
-import { seedTestCompany } from "../testing/factories";
+import { db } from "../../../db";
+import { DEMO_PASSWORD } from "../../../db/seed";
+import { emailDeliveries } from "../../../db/schema";
+import { authenticate } from "../../auth/options";
+import { env } from "../../env.js";
+import { requestPasswordReset } from "../users/request-password-reset";
+import { setPasswordWithToken } from "../users/set-password-with-token";
+import { seedTestCompany } from "../../testing/factories";
 import { ThrottledError } from "./throttle";
 
 /** A client address no other test uses: the counters live in the shared database. */
