@@ -1,9 +1,12 @@
 import type { channels } from "../../db/schema";
 import { open } from "../crypto/secret-box";
-import { metaAdapter, type MetaCredentials } from "./meta/adapter";
-import { telegramAdapter, type TelegramCredentials } from "./telegram/adapter";
+import { metaAdapter } from "./meta/adapter";
+import type { MetaCredentials } from "./meta/credentials";
+import { telegramAdapter } from "./telegram/adapter";
+import type { TelegramCredentials } from "./telegram/credentials";
 import type { ChannelAdapter } from "./types";
-import { vkAdapter, type VkCredentials } from "./vk/adapter";
+import { vkAdapter } from "./vk/adapter";
+import type { VkCredentials } from "./vk/credentials";
 
 type Channel = typeof channels.$inferSelect;
 

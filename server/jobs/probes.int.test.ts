@@ -2,7 +2,7 @@ import { eq } from "drizzle-orm";
 import { afterAll, describe, expect, inject, it } from "vitest";
 import { databaseClient, db } from "../../db";
 import { channelIncidents, channels } from "../../db/schema";
-import type { TelegramCredentials } from "../channels/telegram/adapter";
+import type { TelegramCredentials } from "../channels/telegram/credentials";
 import { open } from "../crypto/secret-box";
 import { seedTestCompany } from "../testing/factories";
 import { telegramFake } from "../testing/setup";

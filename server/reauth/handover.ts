@@ -5,7 +5,7 @@
  */
 import { and, desc, eq } from "drizzle-orm";
 import { contacts, conversations } from "../../db/schema";
-import type { MetaCredentials } from "../channels/meta/adapter";
+import type { MetaCredentials } from "../channels/meta/credentials";
 import { open } from "../crypto/secret-box";
 import { env } from "../env.js";
 import { DomainError } from "../errors";

@@ -3,7 +3,7 @@ import { and, eq, isNull } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
 import { db } from "../../db";
 import { channelIncidents, channels, reconnectAttempts } from "../../db/schema";
-import type { MetaCredentials } from "../channels/meta/adapter";
+import type { MetaCredentials } from "../channels/meta/credentials";
 import { open } from "../crypto/secret-box";
 import { markChannelDisconnected } from "../services/channels/mark-channel-disconnected";
 import { callerFor, seedTestCompany } from "../testing/factories";

@@ -9,7 +9,7 @@ import { randomUUID } from "node:crypto";
 import { and, desc, eq, gt, inArray, isNull } from "drizzle-orm";
 import type { Database, DbOrTx } from "../../db";
 import { channelIncidents, channels, lines, reconnectAttempts, type ReconnectState } from "../../db/schema";
-import type { MetaCredentials } from "../channels/meta/adapter";
+import type { MetaCredentials } from "../channels/meta/credentials";
 import { open, seal } from "../crypto/secret-box";
 import { env } from "../env.js";
 import { DomainError } from "../errors";

@@ -1,7 +1,7 @@
 import { inArray } from "drizzle-orm";
 import type { Database } from "../../db";
 import { channels } from "../../db/schema";
-import type { MetaCredentials } from "../channels/meta/adapter";
+import type { MetaCredentials } from "../channels/meta/credentials";
 import { open } from "../crypto/secret-box";
 import { SUBSCRIBED_FIELDS } from "../channels/meta/permissions";
 import type { MetaWorld } from "./meta-world";

@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
 import type { Database } from "../../db";
 import { channels } from "../../db/schema";
-import type { TelegramCredentials } from "../channels/telegram/adapter";
+import type { TelegramCredentials } from "../channels/telegram/credentials";
 import { open } from "../crypto/secret-box";
 import type { TelegramFake } from "./telegram-fake";
 

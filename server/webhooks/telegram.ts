@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { TelegramCredentials } from "../channels/telegram/adapter";
+import type { TelegramCredentials } from "../channels/telegram/credentials";
 import { safeEqual } from "../crypto/compare";
 import { env } from "../env.js";
 import { logger } from "../log";

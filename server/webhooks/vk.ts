@@ -1,5 +1,5 @@
 import { db } from "../../db";
-import type { VkCredentials } from "../channels/vk/adapter";
+import type { VkCredentials } from "../channels/vk/credentials";
 import { vkDedupeKey } from "../channels/vk/parse";
 import { safeEqual } from "../crypto/compare";
 import { env } from "../env.js";

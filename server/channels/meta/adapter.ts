@@ -9,8 +9,7 @@ import { probeMetaHealth } from "./health";
 import { outboundLimit, PROFILE_FIELDS, profileFromGraph, refuseAttachment, SendProgress, uploadFileName } from "./outbound";
 import { parseMetaItem, type MetaProvider } from "./parse";
 import { decideMessagingType } from "./window";
-
-export type MetaCredentials = { pageToken: string };
+import type { MetaCredentials } from "./credentials";
 
 type Channel = Pick<typeof channels.$inferSelect, "provider" | "externalId"> & { settings?: ChannelSettings };
 

@@ -3,7 +3,7 @@ import { env } from "../../env.js";
 import { debugToken, getSubscribedApps, MetaApiError } from "./graph";
 import type { HealthReport } from "../types";
 import { classifyMetaError } from "./classify";
-import type { MetaCredentials } from "./adapter";
+import type { MetaCredentials } from "./credentials";
 
 /** A token or data access ending within this long raises a warning (one heads-up email) before the loss. */
 export const EXPIRY_WARNING_MS = 7 * 24 * 3600 * 1000;

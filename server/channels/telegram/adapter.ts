@@ -6,8 +6,7 @@ import { callBotApi, downloadBotFile, TelegramApiError } from "./api";
 import { classifyTelegramError } from "./classify";
 import { probeTelegramHealth } from "./health";
 import { parseTelegramUpdate } from "./parse";
-
-export type TelegramCredentials = { botToken: string; webhookSecret: string };
+import type { TelegramCredentials } from "./credentials";
 
 type SentMessage = { message_id: number; chat: { id: number } };
 const CAPTION_LIMIT = 1024;

@@ -2,7 +2,7 @@ import type { ProviderError } from "../../../db/schema";
 import type { ChannelAdapter, HealthReport } from "../types";
 import { callBotApi, TelegramApiError } from "./api";
 import { classifyTelegramError } from "./classify";
-import type { TelegramCredentials } from "./adapter";
+import type { TelegramCredentials } from "./credentials";
 
 /** getMe's User, the fields read here (https://core.telegram.org/bots/api#getme). */
 type BotUser = { id: number; first_name: string; username?: string };

@@ -9,9 +9,7 @@ import { lookupVkContact } from "./lookup";
 import { parseVkCallback } from "./parse";
 import { vkOwnMessageKey, vkRandomId } from "./random-id";
 import { firstOverLimit, missingFileError, outboundLimitFor, tooLargeError, uploadToVk, VK_MAX_ATTACHMENTS, vkUploadRoute } from "./upload";
-
-/** A community access key (with the `messages` right) and the Callback API secret VK puts in each notification. */
-export type VkCredentials = { accessToken: string; secret: string };
+import type { VkCredentials } from "./credentials";
 
 type Channel = typeof channels.$inferSelect;
 

@@ -1,6 +1,6 @@
 import type { ProviderError } from "../../../db/schema";
 import type { ChannelAdapter, HealthReport } from "../types";
-import type { VkCredentials } from "./adapter";
+import type { VkCredentials } from "./credentials";
 import { callVkApi, VkApiError } from "./api";
 import { classifyVkError } from "./classify";
 

@@ -4,7 +4,7 @@ import { and, eq, isNull } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "../../../db";
 import { channelHistory, channelIncidents, channels, companies, emailDeliveries, messages, outboundSends } from "../../../db/schema";
-import type { TelegramCredentials } from "../../channels/telegram/adapter";
+import type { TelegramCredentials } from "../../channels/telegram/credentials";
 import { open } from "../../crypto/secret-box";
 import { deliverDueEmails } from "../../email/deliver-due-emails";
 import { transportFromEnv } from "../../email/resend-transport";

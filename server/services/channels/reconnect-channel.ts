@@ -3,7 +3,7 @@ import { and, eq } from "drizzle-orm";
 import type { Database } from "../../../db";
 import { channels } from "../../../db/schema";
 import { TelegramApiError } from "../../channels/telegram/api";
-import type { TelegramCredentials } from "../../channels/telegram/adapter";
+import type { TelegramCredentials } from "../../channels/telegram/credentials";
 import { getTelegramBot, getTelegramWebhookInfo, setTelegramWebhook, telegramTokenShape } from "../../channels/telegram/webhook";
 import { open, seal } from "../../crypto/secret-box";
 import { DomainError } from "../../errors";

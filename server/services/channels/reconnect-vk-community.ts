@@ -1,7 +1,7 @@
 import { and, eq, isNull, sql } from "drizzle-orm";
 import type { Database } from "../../../db";
 import { channelIncidents, channels } from "../../../db/schema";
-import type { VkCredentials } from "../../channels/vk/adapter";
+import type { VkCredentials } from "../../channels/vk/credentials";
 import { VkApiError } from "../../channels/vk/api";
 import {
   addVkCallbackServer,

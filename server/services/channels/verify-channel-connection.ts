@@ -1,12 +1,12 @@
 import { randomBytes } from "node:crypto";
 import type { HealthReport } from "../../channels/types";
-import type { TelegramCredentials } from "../../channels/telegram/adapter";
+import type { TelegramCredentials } from "../../channels/telegram/credentials";
 import { probeTelegramHealth } from "../../channels/telegram/health";
 import { setTelegramWebhook } from "../../channels/telegram/webhook";
-import type { VkCredentials } from "../../channels/vk/adapter";
+import type { VkCredentials } from "../../channels/vk/credentials";
 import { probeVkHealth } from "../../channels/vk/health";
 import { open } from "../../crypto/secret-box";
-import type { MetaCredentials } from "../../channels/meta/adapter";
+import type { MetaCredentials } from "../../channels/meta/credentials";
 import { env } from "../../env.js";
 import { getSubscribedApps } from "../../channels/meta/graph";
 import { metaAppConfigured } from "../../channels/meta/oauth";

@@ -3,7 +3,7 @@ import { and, eq } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
 import { db } from "../../../db";
 import { channelIncidents, channels, inboundEvents, messages } from "../../../db/schema";
-import type { VkCredentials } from "../../channels/vk/adapter";
+import type { VkCredentials } from "../../channels/vk/credentials";
 import { open } from "../../crypto/secret-box";
 import { env } from "../../env.js";
 import type { VkFakeMessage } from "../../sandbox/vk-fake";

@@ -2,7 +2,7 @@ import { and, desc, eq, ne } from "drizzle-orm";
 import type { Database } from "../../../db";
 import { channels, contacts, conversations } from "../../../db/schema";
 import { MetaApiError, passThreadControl } from "../../channels/meta/api";
-import type { MetaCredentials } from "../../channels/meta/adapter";
+import type { MetaCredentials } from "../../channels/meta/credentials";
 import { open } from "../../crypto/secret-box";
 import { DomainError, notFound } from "../../errors";
 import { logger } from "../../log";

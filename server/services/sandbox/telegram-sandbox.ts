@@ -1,7 +1,7 @@
 import { createHash, randomInt } from "node:crypto";
 import { and, eq } from "drizzle-orm";
 import { channels } from "../../../db/schema";
-import type { TelegramCredentials } from "../../channels/telegram/adapter";
+import type { TelegramCredentials } from "../../channels/telegram/credentials";
 import { open } from "../../crypto/secret-box";
 import { env } from "../../env.js";
 import { DomainError, notFound } from "../../errors";

@@ -1,0 +1,2 @@
+/** What a Meta channel keeps sealed in channels.credentials. */
+export type MetaCredentials = { pageToken: string };
