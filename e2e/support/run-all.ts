@@ -1,6 +1,6 @@
 /**
  * `npm test`: every check, in order, each printing its own output, then one summary line.
- *   lint → typecheck → unit → integration on embedded PGlite → integration on PostgreSQL (when
+ *   lint → layers → typecheck → unit → integration on embedded PGlite → integration on PostgreSQL (when
  *   TEST_DATABASE_URL is set) → production build → Playwright in Chromium.
  */
 import { spawnSync } from "node:child_process";
@@ -52,6 +52,8 @@ const vitest = (project: string, report: string, env: Record<string, string> = {
 };
 
 run("lint", bin("eslint"), [".", "--max-warnings", "0"]);
+// The server's layers import only downward, with no circular imports (.dependency-cruiser.cjs).
+run("layers", bin("depcruise"), ["app", "server", "db", "proxy.ts", "instrumentation.ts", "--config", ".dependency-cruiser.cjs", "--output-type", "err-long"]);
 run("typecheck", bin("tsc"), ["--noEmit"]);
 vitest("unit", "unit.json");
 vitest("integration", "integration-pglite.json", { TEST_DB: "pglite" });
