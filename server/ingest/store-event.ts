@@ -1,3 +1,7 @@
+/**
+ * The inbound event store: what webhook intake and history recovery keep of each event before it is processed,
+ * and the answers a provider gets about it.
+ */
 import { and, eq, lt } from "drizzle-orm";
 import { db } from "../../db";
 import { channels, inboundEvents } from "../../db/schema";
@@ -8,10 +12,6 @@ import { logger } from "../log";
 import { forgetWebhookChannel } from "./channel-cache";
 import { accountStream, telegramOrder, vkOrder, type EventOrder } from "./order-keys";
 
-/**
- * The inbound event store: what webhook intake and history recovery keep of each event before it is processed,
- * and the answers a provider gets about it.
- */
 export type Step<T> = ({ ok: true } & T) | { ok: false; response: Response };
 type Channel = typeof channels.$inferSelect;
 
