@@ -123,6 +123,27 @@ test.describe.serial("channels admin", () => {
     await expect(page.getByTestId("channel-row").filter({ hasText: bot.firstName }).getByTestId("channel-status")).toHaveText("Active");
   });
 
+  test("the ⋯ menu's Rename dialog stays open, Escape closes it without a change, and Save renames", async ({ page }) => {
+    const bot = bots[1]!;
+    await page.goto(`${e2eState().baseURL}/settings/channels`);
+    const row = page.getByTestId("channel-row").filter({ hasText: bot.firstName });
+    await row.getByRole("button", { name: `More actions for ${bot.firstName}` }).click();
+    await page.getByRole("menuitem", { name: "Rename" }).click();
+    const dialog = page.getByRole("dialog", { name: `Rename ${bot.firstName}` });
+    await expect(dialog).toBeVisible();
+    await expect(dialog.getByLabel("Name")).toBeFocused();
+    await page.keyboard.press("Escape");
+    await expect(dialog).toHaveCount(0);
+    await expect(row).toHaveCount(1);
+
+    await row.getByRole("button", { name: `More actions for ${bot.firstName}` }).click();
+    await page.getByRole("menuitem", { name: "Rename" }).click();
+    await dialog.getByLabel("Name").fill(`${bot.firstName} Desk`);
+    await dialog.getByRole("button", { name: "Save" }).click();
+    await expect(dialog).toHaveCount(0);
+    await expect(page.getByTestId("channel-row").filter({ hasText: `${bot.firstName} Desk` })).toHaveCount(1);
+  });
+
   test("a VK community is connected and the page shows Confirmed when VK's confirmation request arrives", async ({ page, request }) => {
     await page.goto(`${e2eState().baseURL}/settings/channels/connect/vk`);
     await page.getByLabel("Community ID").fill("229876543");

@@ -175,7 +175,15 @@ function Modal({ title, onClose, children }: { title: string; onClose: () => voi
     return () => el?.close();
   }, []);
   return (
-    <dialog ref={ref} aria-labelledby={titleId} onClose={onClose} className="m-auto w-[min(32rem,calc(100vw-2rem))] rounded-lg border border-slate-200 p-0 shadow-xl backdrop:bg-slate-900/40">
+    <dialog
+      ref={ref}
+      aria-labelledby={titleId}
+      // React's development double effect closes the dialog and opens it again at once; the close event of that
+      // first close arrives afterwards, with the dialog open: only a dialog that is really closed closes the modal.
+      onClose={(event) => {
+        if (!event.currentTarget.open) onClose();
+      }}
+      className="m-auto w-[min(32rem,calc(100vw-2rem))] rounded-lg border border-slate-200 p-0 shadow-xl backdrop:bg-slate-900/40">
       <div className="p-4">
         <h2 id={titleId} className="mb-3 text-base font-semibold">
           {title}
