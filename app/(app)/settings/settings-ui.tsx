@@ -2,6 +2,7 @@
 import { useEffect, useRef, useState, type ReactNode } from "react";
 import type { MessageKey, Translate } from "~/server/i18n";
 import { useT } from "../../_components/providers";
+import { Refusal } from "../../_components/refusal";
 
 /** A refusal in words: the service's message key, a validation problem, or a generic failure. */
 export function errorText(t: Translate, error: unknown): string {
@@ -24,9 +25,9 @@ export function NoticeLine({ notice }: { notice: Notice }) {
         {notice?.kind === "ok" ? notice.text : ""}
       </p>
       {notice?.kind === "error" && (
-        <p role="alert" className="rounded border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800">
+        <Refusal>
           {notice.text}
-        </p>
+        </Refusal>
       )}
     </>
   );

@@ -3,6 +3,7 @@ import { useState } from "react";
 import type { MessageKey } from "~/server/i18n";
 import { useT } from "../../_components/providers";
 import { requestPasswordResetAction } from "./actions";
+import { Refusal } from "../../_components/refusal";
 
 export function ForgotPasswordForm() {
   const t = useT();
@@ -40,9 +41,9 @@ export function ForgotPasswordForm() {
         <input name="email" type="email" autoComplete="username" required className="rounded border border-slate-300 px-3 py-2 font-normal" />
       </label>
       {error && (
-        <p role="alert" className="rounded border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800">
+        <Refusal>
           {t(error)}
-        </p>
+        </Refusal>
       )}
       <button type="submit" disabled={pending} className="rounded bg-brand-600 px-4 py-2 font-medium text-white hover:bg-brand-700 disabled:opacity-60">
         {pending ? t("people.common.working") : t("account.forgot.submit")}

@@ -6,6 +6,7 @@ import { inspectSetPasswordToken } from "~/server/services/users/inspect-set-pas
 import { getT } from "../../_lib/i18n";
 import { AuthPage } from "../auth-page";
 import { SetPasswordForm } from "./set-password-form";
+import { Refusal } from "../../_components/refusal";
 
 export const dynamic = "force-dynamic";
 
@@ -30,9 +31,9 @@ export default async function SetPasswordPage({ searchParams }: { searchParams: 
         <SetPasswordForm token={token} reset={reset} />
       ) : (
         <div className="flex flex-col gap-4">
-          <p role="alert" className="rounded border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800">
+          <Refusal>
             {refusal && t(refusal)}
-          </p>
+          </Refusal>
           {reset && (
             <Link href="/forgot-password" className="text-sm font-medium text-brand-700 underline">
               {t("account.reset.askAgain")}

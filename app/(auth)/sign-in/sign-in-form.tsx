@@ -5,6 +5,7 @@ import { useRouter, useSearchParams } from "next/navigation";
 import { useState } from "react";
 import { safeRedirectTarget } from "~/server/safe-redirect";
 import { useT } from "../../_components/providers";
+import { Refusal } from "../../_components/refusal";
 
 export function SignInForm() {
   const t = useT();
@@ -44,9 +45,9 @@ export function SignInForm() {
         <input name="password" type="password" autoComplete="current-password" required className="rounded border border-slate-300 px-3 py-2 font-normal" />
       </label>
       {error !== null && (
-        <p role="alert" className="rounded border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800">
+        <Refusal>
           {error === "wrong" ? t("signIn.failed") : error === "unavailable" ? t("account.errors.unavailable") : t("account.signIn.throttled", { minutes: error })}
-        </p>
+        </Refusal>
       )}
       <button type="submit" disabled={pending} className="rounded bg-brand-600 px-4 py-2 font-medium text-white hover:bg-brand-700 disabled:opacity-60">
         {pending ? t("signIn.submitting") : t("signIn.submit")}
