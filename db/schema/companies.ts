@@ -9,6 +9,8 @@ export const companies = pgTable("companies", {
   registrationEmail: text().notNull(),
   /** Language of the company's emails (connection-loss alerts go to one address, in one language). */
   locale: text().notNull().default("en"),
+  /** The company's time zone (IANA name): every time in its emails and on its health charts, with the zone named. */
+  timeZone: text().notNull().default("UTC"),
   createdAt: createdAt(),
 });
 

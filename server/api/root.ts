@@ -1,5 +1,6 @@
 import { accountRouter } from "./routers/account";
 import { channelsRouter } from "./routers/channels";
+import { companyRouter } from "./routers/company";
 import { inboxRouter } from "./routers/inbox";
 import { ingestRouter } from "./routers/ingest";
 import { linesRouter } from "./routers/lines";
@@ -19,6 +20,7 @@ export const appRouter = createTRPCRouter({
   metaWizard: metaWizardRouter,
   ingest: ingestRouter,
   account: accountRouter,
+  company: companyRouter,
 });
 
 export type AppRouter = typeof appRouter;

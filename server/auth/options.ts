@@ -9,7 +9,7 @@ import { users } from "../../db/schema";
 import { env } from "../env.js";
 import { safeRedirectTarget } from "../safe-redirect";
 import { endSession } from "../services/sessions/end-sessions";
-import { readSessionUser } from "../services/sessions/read-session-user";
+import { readSessionEndReason, readSessionUser } from "../services/sessions/read-session-user";
 import { startSession } from "../services/sessions/start-session";
 import { clientAddress } from "../identity/client-address";
 import { hashPassword, verifyPassword } from "../identity/password";
@@ -145,3 +145,11 @@ export const getSessionUser = cache(async function getSessionUser(): Promise<Ses
   if (!ids?.id || !ids.sessionId) return null;
   return readSessionUser(db, { sessionId: ids.sessionId, userId: ids.id });
 });
+
+/** Why the session this browser's cookie names has ended (sign-in page: the words it shows), or null. */
+export async function getEndedSessionReason() {
+  const session: Session | null = await getServerSession(authOptions());
+  const ids = session?.user;
+  if (!ids?.id || !ids.sessionId) return null;
+  return readSessionEndReason(db, { sessionId: ids.sessionId, userId: ids.id });
+}

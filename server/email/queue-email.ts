@@ -1,7 +1,7 @@
 import { and, eq } from "drizzle-orm";
 import type { DbOrTx } from "../../db";
-import { emailDeliveries } from "../../db/schema";
-import type { Locale } from "../i18n";
+import { companies, emailDeliveries } from "../../db/schema";
+import { DEFAULT_TIME_ZONE, isLocale, isTimeZone, type Locale } from "../i18n";
 import { renderEmail } from "./render-email";
 import type { EmailTemplate } from "./templates";
 
@@ -15,21 +15,28 @@ export type QueueEmailInput = {
   dedupeKey: string;
   to: string;
   template: EmailTemplate;
-  locale: Locale;
+  /**
+   * The recipient's own language, for an email to one person who chose one (a password reset). Omitted, the email
+   * is in the company's email language (Settings → Company): alerts, invitations, anyone who has not chosen.
+   */
+  locale?: Locale | null;
   incidentId?: string | null;
 } & ({ ctx: { db: DbOrTx; companyId: string } } | { db: DbOrTx; companyId: string });
 
 export type QueuedEmail = { id: string; queued: boolean };
 
 /**
- * Renders the email in the given language and stores it as `queued` in the caller's transaction, so an email
+ * Renders the email in its language, times in the company's time zone, and stores it as `queued` in the caller's transaction, so an email
  * exists exactly when what it reports was committed. The delivery step (deliverDueEmails, run by the job
  * runner) sends it through Resend, or marks it captured for the Mailbox page when Resend is not configured.
  * Returns `queued: false` with the existing row when the dedupe key was already used.
  */
 export async function queueEmail(input: QueueEmailInput): Promise<QueuedEmail> {
   const { db, companyId } = "ctx" in input ? input.ctx : input;
-  const rendered = await renderEmail(input.template, input.locale);
+  const [company] = await db.select({ locale: companies.locale, timeZone: companies.timeZone }).from(companies).where(eq(companies.id, companyId));
+  const locale: Locale = input.locale ?? (isLocale(company?.locale) ? company.locale : "en");
+  // Every time in every email is in the company's time zone, named beside it: never the server's clock.
+  const rendered = await renderEmail(input.template, locale, isTimeZone(company?.timeZone) ? company.timeZone : DEFAULT_TIME_ZONE);
   const [row] = await db
     .insert(emailDeliveries)
     .values({

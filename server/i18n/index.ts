@@ -50,9 +50,44 @@ export function translator(messages: Catalog, locale: Locale = defaultLocale): T
   };
 }
 
-/** Dates and times in the chosen language (never the browser's or the server's default locale). */
-export function formatDateTime(locale: Locale, value: Date | string | number, style: "medium" | "short" = "medium"): string {
-  return new Intl.DateTimeFormat(locale, { dateStyle: style, timeStyle: "short" }).format(new Date(value));
+/**
+ * Dates and times in the chosen language (never the browser's or the server's default locale). With a time zone,
+ * the time is that zone's and the zone is named: "Dec 7, 2026, 3:12 AM (Europe/Moscow, GMT+3)" — what emails
+ * and the health charts show, so a reader never has to guess whose clock it is.
+ */
+export function formatDateTime(locale: Locale, value: Date | string | number, style: "medium" | "short" = "medium", timeZone?: string): string {
+  const date = new Date(value);
+  if (!timeZone) return new Intl.DateTimeFormat(locale, { dateStyle: style, timeStyle: "short" }).format(date);
+  const zone = isTimeZone(timeZone) ? timeZone : DEFAULT_TIME_ZONE;
+  const time = new Intl.DateTimeFormat(locale, { dateStyle: style, timeStyle: "short", timeZone: zone }).format(date);
+  return `${time} (${timeZoneLabel(zone, date)})`;
+}
+
+/** The zone every company starts with until an admin chooses its own (Settings → Company). */
+export const DEFAULT_TIME_ZONE = "UTC";
+
+/** A time zone the runtime knows by its IANA name ("Europe/Moscow", "UTC"); anything else is refused. */
+export function isTimeZone(value: unknown): value is string {
+  if (typeof value !== "string" || value.length > 64 || !/^[A-Za-z][A-Za-z0-9_+\-]*(\/[A-Za-z0-9_+\-]+)*$/.test(value)) return false;
+  try {
+    new Intl.DateTimeFormat("en", { timeZone: value });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The zone's name with its offset at that moment: "Europe/Moscow, GMT+3"; plain "UTC" for UTC. */
+export function timeZoneLabel(timeZone: string, at: Date = new Date()): string {
+  if (timeZone === "UTC" || timeZone === "Etc/UTC") return "UTC";
+  const offset = new Intl.DateTimeFormat("en", { timeZone, timeZoneName: "shortOffset" }).formatToParts(at).find((p) => p.type === "timeZoneName")?.value;
+  return offset ? `${timeZone}, ${offset}` : timeZone;
+}
+
+/** Every IANA time zone the runtime knows, UTC first: the choices of Settings → Company. */
+export function timeZoneNames(): string[] {
+  const names = typeof Intl.supportedValuesOf === "function" ? Intl.supportedValuesOf("timeZone") : [];
+  return ["UTC", ...names.filter((n) => n !== "UTC")];
 }
 
 /** A message key for a stored reason code, falling back to "unknown" for codes the catalog lacks. */

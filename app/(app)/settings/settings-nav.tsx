@@ -10,6 +10,7 @@ const SECTIONS: { href: string; label: MessageKey }[] = [
   { href: "/settings/people", label: "people.nav.people" },
   { href: "/settings/teams", label: "people.nav.teams" },
   { href: "/settings/mailbox", label: "people.nav.mailbox" },
+  { href: "/settings/company", label: "company.nav" },
 ];
 
 /** Settings sections. Wraps onto a second row on a narrow screen rather than scrolling the page sideways. */

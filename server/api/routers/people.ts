@@ -1,6 +1,5 @@
 import { z } from "zod";
 import { kickJobs } from "../../queue/kick-jobs";
-import { locales } from "../../i18n";
 import { changeRole } from "../../services/people/change-role";
 import { deactivatePerson } from "../../services/people/deactivate-person";
 import { invitePerson } from "../../services/people/invite-person";
@@ -12,22 +11,21 @@ import { signOutEverywhere } from "../../services/users/sign-out-everywhere";
 import { adminProcedure, createTRPCRouter } from "../trpc";
 
 const role = z.enum(["admin", "operator"]);
-const locale = z.enum(locales);
 const userId = z.object({ userId: z.uuid() });
 
 export const peopleRouter = createTRPCRouter({
   list: adminProcedure.query(({ ctx }) => listPeople({ ctx: ctx.service })),
 
-  /** The invitation email goes out in the inviting admin's language (the page sends it). */
+  /** The invitation email goes out in the company's email language (Settings → Company): the invitee has chosen none yet. */
   invite: adminProcedure
-    .input(z.object({ name: z.string().trim().min(1).max(100), email: z.string().trim().toLowerCase().pipe(z.email().max(254)), role, locale }))
+    .input(z.object({ name: z.string().trim().min(1).max(100), email: z.string().trim().toLowerCase().pipe(z.email().max(254)), role }))
     .mutation(async ({ ctx, input }) => {
       const result = await invitePerson({ ctx: ctx.service, input });
       kickJobs();
       return result;
     }),
 
-  resendInvitation: adminProcedure.input(userId.extend({ locale })).mutation(async ({ ctx, input }) => {
+  resendInvitation: adminProcedure.input(userId).mutation(async ({ ctx, input }) => {
     const result = await resendInvitation({ ctx: ctx.service, input });
     kickJobs();
     return result;
@@ -39,8 +37,8 @@ export const peopleRouter = createTRPCRouter({
 
   reactivate: adminProcedure.input(userId).mutation(({ ctx, input }) => reactivatePerson({ ctx: ctx.service, input })),
 
-  /** A single-use link (1 hour) to choose a new password, in the person's language (else the admin's). */
-  sendPasswordReset: adminProcedure.input(userId.extend({ locale })).mutation(async ({ ctx, input }) => {
+  /** A single-use link (1 hour) to choose a new password, in the person's language (else the company's email language). */
+  sendPasswordReset: adminProcedure.input(userId).mutation(async ({ ctx, input }) => {
     const result = await sendPasswordReset({ ctx: ctx.service, input });
     kickJobs();
     return result;

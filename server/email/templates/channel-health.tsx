@@ -14,7 +14,8 @@ type ChannelRef = {
 };
 
 export type ConnectionLostEmailProps = ChannelRef & { reasonCode: string; since: Date };
-export type ConnectionRestoredEmailProps = ChannelRef & { at: Date };
+/** `recoveredCount`: messages customers wrote while it was down that arrived after the reconnect, when known. */
+export type ConnectionRestoredEmailProps = ChannelRef & { at: Date; recoveredCount?: number | null };
 export type ChannelWarningEmailProps = ChannelRef & { warningCode: string; expiresAt?: Date | null };
 
 const known = (t: EmailI18n["t"], key: string, fallback: MessageKey): MessageKey => (t(key as MessageKey) === key ? fallback : (key as MessageKey));
@@ -40,11 +41,11 @@ function DetailsButton({ href, label }: { href: string; label: string }) {
 
 /** F1: one email per incident to the registration email — the channel, the cause in words, the fix, a link. */
 export function connectionLostEmail(props: ConnectionLostEmailProps, i18n: EmailI18n): RenderedTemplate {
-  const { t, locale } = i18n;
+  const { t, locale, timeZone } = i18n;
   const c = common(props, i18n);
   const reason = t(known(t, `reason.${props.reasonCode}`, "reason.unknown"));
   const fix = t(known(t, `health.fix.${props.reasonCode}`, "health.fix.unknown"), { username: c.username });
-  const vars = { channel: c.channel, provider: c.provider, reason, fix, when: formatDateTime(locale, props.since) };
+  const vars = { channel: c.channel, provider: c.provider, reason, fix, when: formatDateTime(locale, props.since, "medium", timeZone) };
   return {
     subject: t("health.email.lost.subject", vars),
     element: (
@@ -63,9 +64,9 @@ export function connectionLostEmail(props: ConnectionLostEmailProps, i18n: Email
 
 /** The channel works again (reconnected by an admin, or a probe found it working). */
 export function connectionRestoredEmail(props: ConnectionRestoredEmailProps, i18n: EmailI18n): RenderedTemplate {
-  const { t, locale } = i18n;
+  const { t, locale, timeZone } = i18n;
   const c = common(props, i18n);
-  const vars = { channel: c.channel, provider: c.provider, when: formatDateTime(locale, props.at) };
+  const vars = { channel: c.channel, provider: c.provider, when: formatDateTime(locale, props.at, "medium", timeZone) };
   return {
     subject: t("health.email.restored.subject", vars),
     element: (
@@ -74,6 +75,7 @@ export function connectionRestoredEmail(props: ConnectionRestoredEmailProps, i18
           {t("health.email.restored.heading", vars)}
         </Heading>
         <Text style={emailStyles.text}>{t("health.email.restored.body", vars)}</Text>
+        {typeof props.recoveredCount === "number" && <Text style={emailStyles.text}>{t("health.email.restored.recovered", { count: props.recoveredCount })}</Text>}
         <DetailsButton href={props.detailsUrl} label={t("health.email.lost.button")} />
       </EmailLayout>
     ),
@@ -82,10 +84,10 @@ export function connectionRestoredEmail(props: ConnectionRestoredEmailProps, i18
 
 /** A heads-up before a loss: one per warning. */
 export function channelWarningEmail(props: ChannelWarningEmailProps, i18n: EmailI18n): RenderedTemplate {
-  const { t, locale } = i18n;
+  const { t, locale, timeZone } = i18n;
   const c = common(props, i18n);
   const warning = t(known(t, `health.warning.${props.warningCode}`, "health.warning.unknown"), {
-    when: props.expiresAt ? formatDateTime(locale, props.expiresAt) : "",
+    when: props.expiresAt ? formatDateTime(locale, props.expiresAt, "medium", timeZone) : "",
   });
   const vars = { channel: c.channel, provider: c.provider, warning };
   return {

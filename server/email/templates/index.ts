@@ -1,6 +1,7 @@
 import type { EmailI18n, RenderedTemplate } from "./types";
 import { invitationEmail, type InvitationEmailProps } from "./invitation";
 import { passwordResetEmail, type PasswordResetEmailProps } from "./password-reset";
+import { alertEmailChangedEmail, type AlertEmailChangedProps } from "./alert-email-changed";
 import {
   channelWarningEmail,
   connectionLostEmail,
@@ -19,7 +20,8 @@ export type EmailTemplate =
   | { name: "password_reset"; props: PasswordResetEmailProps }
   | { name: "connection_lost"; props: ConnectionLostEmailProps }
   | { name: "connection_restored"; props: ConnectionRestoredEmailProps }
-  | { name: "channel_warning"; props: ChannelWarningEmailProps };
+  | { name: "channel_warning"; props: ChannelWarningEmailProps }
+  | { name: "alert_email_changed"; props: AlertEmailChangedProps };
 
 type Builders = { [K in EmailTemplate["name"]]: (props: Extract<EmailTemplate, { name: K }>["props"], i18n: EmailI18n) => RenderedTemplate };
 
@@ -29,6 +31,7 @@ export const emailTemplates: Builders = {
   connection_lost: connectionLostEmail,
   connection_restored: connectionRestoredEmail,
   channel_warning: channelWarningEmail,
+  alert_email_changed: alertEmailChangedEmail,
 };
 
 export type { EmailI18n, RenderedTemplate };

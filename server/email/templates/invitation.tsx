@@ -14,10 +14,10 @@ export type InvitationEmailProps = {
 };
 
 /** An invited person's set-password link (People → Invite, or "Resend invitation"). */
-export function invitationEmail(props: InvitationEmailProps, { t, locale }: EmailI18n): RenderedTemplate {
+export function invitationEmail(props: InvitationEmailProps, { t, locale, timeZone }: EmailI18n): RenderedTemplate {
   const role = t(props.role === "admin" ? "role.admin" : "role.operator");
   const vars = { name: props.recipientName, inviter: props.inviterName, company: props.companyName, role };
-  const expires = formatDateTime(locale, props.expiresAt);
+  const expires = formatDateTime(locale, props.expiresAt, "medium", timeZone);
   return {
     subject: t("people.email.invitation.subject", vars),
     element: (

@@ -14,9 +14,9 @@ export type PasswordResetEmailProps = {
 };
 
 /** A single-use link to choose a new password (1 hour). */
-export function passwordResetEmail(props: PasswordResetEmailProps, { t, locale }: EmailI18n): RenderedTemplate {
+export function passwordResetEmail(props: PasswordResetEmailProps, { t, locale, timeZone }: EmailI18n): RenderedTemplate {
   const vars = { name: props.recipientName, company: props.companyName, admin: props.requestedBy.kind === "admin" ? props.requestedBy.name : "" };
-  const expires = formatDateTime(locale, props.expiresAt);
+  const expires = formatDateTime(locale, props.expiresAt, "medium", timeZone);
   return {
     subject: t("account.email.reset.subject", vars),
     element: (

@@ -87,7 +87,8 @@ export async function reconnectChannel({ ctx, input }: { ctx: ServiceContext & {
         updatedAt: now,
       })
       .where(and(eq(channels.id, channel.id), eq(channels.companyId, ctx.companyId)));
-    await markChannelRestored(tx, channel.id, "reconnected", { byUserId: actorUserId(ctx), now });
+    // What Telegram queued while the bot was down arrives now: the "connected again" email counts it.
+    await markChannelRestored(tx, channel.id, "reconnected", { byUserId: actorUserId(ctx), now, recoveredCount: pendingUpdates });
   });
   forgetWebhookChannel(channel.id); // the webhook checks the new secret from now on
   await announceChannel(ctx.companyId, { id: channel.id, status: "active" });

@@ -21,7 +21,7 @@ import { kickJobs } from "../../queue/kick-jobs";
 import { logger } from "../../log";
 import type { ServiceContext } from "../context";
 import { actorUserId, announceChannel, webhookUrlFor, type Channel } from "./channel-records";
-import { markChannelRestored } from "./mark-channel-restored";
+import { markChannelRestored, queueRestoredEmail } from "./mark-channel-restored";
 import { recoverVkHistory } from "./recover-vk-history";
 import { forgetWebhookChannel } from "../../ingest/channel-cache";
 
@@ -205,6 +205,7 @@ export async function reconnectVkCommunity(ctx: ServiceContext & { db: Database 
     return markChannelRestored(tx, channel.id, "reconnected", {
       byUserId: actorUserId(ctx),
       now,
+      emailLater: true, // it counts what the history recovery below brings back
     });
   });
   await announceChannel(ctx.companyId, { id: channel.id, status: "active" });
@@ -219,6 +220,7 @@ export async function reconnectVkCommunity(ctx: ServiceContext & { db: Database 
     incidentId,
     pace,
   });
+  if (incidentId) await queueRestoredEmail(ctx.db, { channelId: channel.id, incidentId, at: now, recoveredCount });
   kickJobs(); // the replies that waited for this reconnect, after the customers' messages that came before them
   return {
     status: "active",

@@ -6,8 +6,8 @@ describe("mailbox", () => {
   it("lists the company's emails newest first with their status, and opens one with its HTML and text", async () => {
     const co = await seedTestCompany();
     const admin = callerFor({ id: co.admin.id, companyId: co.companyId, role: "admin" });
-    const first = await admin.people.invite({ name: "First", email: `first-${crypto.randomUUID().slice(0, 8)}@mailbox.test`, role: "operator", locale: "en" });
-    const second = await admin.people.invite({ name: "Second", email: `second-${crypto.randomUUID().slice(0, 8)}@mailbox.test`, role: "operator", locale: "en" });
+    const first = await admin.people.invite({ name: "First", email: `first-${crypto.randomUUID().slice(0, 8)}@mailbox.test`, role: "operator" });
+    const second = await admin.people.invite({ name: "Second", email: `second-${crypto.randomUUID().slice(0, 8)}@mailbox.test`, role: "operator" });
 
     const queued = await admin.mailbox.list();
     expect(queued.resendConfigured).toBe(false);
@@ -28,7 +28,7 @@ describe("mailbox", () => {
   it("never shows another company's emails", async () => {
     const co = await seedTestCompany();
     const other = await seedTestCompany();
-    const theirs = await callerFor({ id: other.admin.id, companyId: other.companyId, role: "admin" }).people.invite({ name: "Theirs", email: `theirs-${crypto.randomUUID().slice(0, 8)}@mailbox.test`, role: "operator", locale: "en" });
+    const theirs = await callerFor({ id: other.admin.id, companyId: other.companyId, role: "admin" }).people.invite({ name: "Theirs", email: `theirs-${crypto.randomUUID().slice(0, 8)}@mailbox.test`, role: "operator" });
     const admin = callerFor({ id: co.admin.id, companyId: co.companyId, role: "admin" });
     expect((await admin.mailbox.list()).emails.some((e) => e.id === theirs.emailId)).toBe(false);
     await expect(admin.mailbox.get({ emailId: theirs.emailId })).rejects.toMatchObject({ code: "NOT_FOUND" });

@@ -1,7 +1,7 @@
 import { and, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { db } from "../../../db";
-import { emailDeliveries, users, userTokens } from "../../../db/schema";
+import { companies, emailDeliveries, users, userTokens } from "../../../db/schema";
 import { authenticate } from "../../auth/options";
 import { DEMO_PASSWORD } from "../../../db/seed";
 import { callerFor, seedTestCompany } from "../../testing/factories";
@@ -27,12 +27,13 @@ describe("people", () => {
     expect(JSON.stringify(list)).not.toContain("argon2");
   });
 
-  it("invites a person: no password, a hashed single-use token for 7 days, and the invitation email queued in their language", async () => {
+  it("invites a person: no password, a hashed single-use token for 7 days, and the invitation email queued in the company's email language", async () => {
     const { co, admin } = await companyWithAdmin();
+    await db.update(companies).set({ locale: "ru" }).where(eq(companies.id, co.companyId));
     const email = uniqueEmail("Nina");
-    const result = await admin.people.invite({ name: "Nina New", email: `  ${email.toUpperCase()} `, role: "operator", locale: "ru" });
+    const result = await admin.people.invite({ name: "Nina New", email: `  ${email.toUpperCase()} `, role: "operator" });
     const user = await userRow(result.user.id);
-    expect(user).toMatchObject({ companyId: co.companyId, email: email.toLowerCase(), name: "Nina New", role: "operator", passwordHash: null, deactivatedAt: null, locale: "ru" });
+    expect(user).toMatchObject({ companyId: co.companyId, email: email.toLowerCase(), name: "Nina New", role: "operator", passwordHash: null, deactivatedAt: null, locale: null });
 
     const [mail] = await db.select().from(emailDeliveries).where(eq(emailDeliveries.id, result.emailId));
     expect(mail).toMatchObject({ companyId: co.companyId, kind: "invitation", toAddress: email.toLowerCase(), status: "queued", subject: "Вас пригласили в Test Co в Switchboard" });
@@ -54,18 +55,19 @@ describe("people", () => {
   it("refuses an email already used in any company, saying so in words", async () => {
     const { admin } = await companyWithAdmin();
     const other = await seedTestCompany();
-    await expect(admin.people.invite({ name: "Dup", email: other.operators[0]!.email, role: "operator", locale: "en" })).rejects.toMatchObject({
+    await expect(admin.people.invite({ name: "Dup", email: other.operators[0]!.email, role: "operator" })).rejects.toMatchObject({
       code: "CONFLICT",
       message: "people.errors.emailTaken",
     });
-    await expect(admin.people.invite({ name: "", email: "not-an-email", role: "operator", locale: "en" })).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    await expect(admin.people.invite({ name: "", email: "not-an-email", role: "operator" })).rejects.toMatchObject({ code: "BAD_REQUEST" });
   });
 
   it("resends an invitation with a new link, the old one stops working; refuses people who set a password and other companies' ids", async () => {
     const { co, admin } = await companyWithAdmin();
     const other = await seedTestCompany();
-    const invited = await admin.people.invite({ name: "Ira", email: uniqueEmail("ira"), role: "admin", locale: "en" });
-    const again = await admin.people.resendInvitation({ userId: invited.user.id, locale: "uk" });
+    const invited = await admin.people.invite({ name: "Ira", email: uniqueEmail("ira"), role: "admin" });
+    await db.update(companies).set({ locale: "uk" }).where(eq(companies.id, co.companyId));
+    const again = await admin.people.resendInvitation({ userId: invited.user.id });
     expect(again.emailId).not.toBe(invited.emailId);
     const tokens = await db.select().from(userTokens).where(eq(userTokens.userId, invited.user.id));
     expect(tokens).toHaveLength(2);
@@ -73,8 +75,8 @@ describe("people", () => {
     const [mail] = await db.select().from(emailDeliveries).where(eq(emailDeliveries.id, again.emailId));
     expect(mail!.subject).toBe("Вас запросили до Test Co у Switchboard");
 
-    await expect(admin.people.resendInvitation({ userId: co.operators[0]!.id, locale: "en" })).rejects.toMatchObject({ code: "PRECONDITION_FAILED", message: "people.errors.notInvited" });
-    await expect(admin.people.resendInvitation({ userId: other.operators[0]!.id, locale: "en" })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(admin.people.resendInvitation({ userId: co.operators[0]!.id })).rejects.toMatchObject({ code: "PRECONDITION_FAILED", message: "people.errors.notInvited" });
+    await expect(admin.people.resendInvitation({ userId: other.operators[0]!.id })).rejects.toMatchObject({ code: "NOT_FOUND" });
   });
 
   it("changes roles, but never one's own, never the last active admin, and never in another company", async () => {
@@ -91,7 +93,7 @@ describe("people", () => {
 
     // An invited admin cannot sign in yet, so they do not count; and an admin whose own role was just taken away
     // (a stale session) cannot demote the one admin left.
-    await admin.people.invite({ name: "Later Admin", email: uniqueEmail("later"), role: "admin", locale: "en" });
+    await admin.people.invite({ name: "Later Admin", email: uniqueEmail("later"), role: "admin" });
     await db.update(users).set({ role: "operator" }).where(eq(users.id, op.id));
     const stale = callerFor({ id: op.id, companyId: co.companyId, role: "admin" });
     await expect(stale.people.changeRole({ userId: co.admin.id, role: "operator" })).rejects.toMatchObject({ code: "PRECONDITION_FAILED", message: "people.errors.lastAdmin" });

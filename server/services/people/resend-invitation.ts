@@ -2,13 +2,15 @@ import { eq } from "drizzle-orm";
 import { companies, users } from "../../../db/schema";
 import { queueEmail } from "../../email/queue-email";
 import { DomainError } from "../../errors";
-import type { Locale } from "../../i18n";
 import type { ServiceContext } from "../context";
 import { issueSetPasswordToken } from "../users/issue-set-password-token";
 import { actingUserId, lockCompanyUser } from "./people-rules";
 
-/** A new set-password link for someone who has not set a password yet; the earlier link stops working. */
-export async function resendInvitation({ ctx, input }: { ctx: ServiceContext; input: { userId: string; locale: Locale } }) {
+/**
+ * A new set-password link for someone who has not set a password yet; the earlier link stops working. In the
+ * company's email language, like the first invitation.
+ */
+export async function resendInvitation({ ctx, input }: { ctx: ServiceContext; input: { userId: string } }) {
   const inviterId = actingUserId(ctx);
   return ctx.db.transaction(async (tx) => {
     const user = await lockCompanyUser(tx, ctx.companyId, input.userId);
@@ -23,7 +25,6 @@ export async function resendInvitation({ ctx, input }: { ctx: ServiceContext; in
       kind: "invitation",
       dedupeKey: `invitation:${link.tokenId}`,
       to: user.email,
-      locale: input.locale,
       template: {
         name: "invitation",
         props: { recipientName: user.name, inviterName: inviter?.name ?? "", companyName: company?.name ?? "", role: user.role, link: link.link, expiresAt: link.expiresAt },

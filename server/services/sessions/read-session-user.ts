@@ -1,8 +1,8 @@
-import { and, eq, gt, isNull } from "drizzle-orm";
+import { and, eq, gt, isNotNull, isNull } from "drizzle-orm";
 import type { DbOrTx } from "../../../db";
 import { authSessions, users } from "../../../db/schema";
 import type { SessionUser } from "../../identity/session-user";
-import { sessionLimits, TOUCH_EVERY_MS } from "./session-policy";
+import { sessionLimits, TOUCH_EVERY_MS, type SessionEndReason } from "./session-policy";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -35,4 +35,19 @@ export async function readSessionUser(db: DbOrTx, ids: { sessionId: string; user
   }
   const { user } = row;
   return { id: user.id, companyId: user.companyId, role: user.role, name: user.name, email: user.email, locale: user.locale ?? undefined, sessionId: ids.sessionId };
+}
+
+/**
+ * Why this browser's session ended, read from the ended session its cookie still names: the sign-in page says
+ * "an admin deactivated your account" rather than "sign in again" to someone who cannot. Null when the session
+ * has not ended (or the ids name none).
+ */
+export async function readSessionEndReason(db: DbOrTx, ids: { sessionId: string; userId: string }): Promise<SessionEndReason | null> {
+  if (!UUID.test(ids.sessionId) || !UUID.test(ids.userId)) return null;
+  const [row] = await db
+    .select({ endReason: authSessions.endReason })
+    .from(authSessions)
+    .where(and(eq(authSessions.id, ids.sessionId), eq(authSessions.userId, ids.userId), isNotNull(authSessions.endedAt)))
+    .limit(1);
+  return row?.endReason ?? null;
 }

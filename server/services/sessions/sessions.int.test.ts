@@ -2,7 +2,7 @@ import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { db } from "../../../db";
 import { DEMO_PASSWORD } from "../../../db/seed";
-import { authSessions, emailDeliveries, userTokens } from "../../../db/schema";
+import { authSessions, companies, emailDeliveries, userTokens } from "../../../db/schema";
 import { createCaller } from "../../api/root";
 import { createContextFor } from "../../api/trpc";
 import { authenticate } from "../../auth/options";
@@ -114,7 +114,9 @@ describe("sessions end on the server", () => {
   it("an admin's password reset emails a one-hour link; using it ends every session of the person", async () => {
     const { co, operator, ids } = await signedIn();
     const admin = callerFor({ id: co.admin.id, companyId: co.companyId, role: "admin" });
-    const sent = await admin.people.sendPasswordReset({ userId: operator.id, locale: "ru" });
+    // The operator chose no language: the company's email language applies.
+    await db.update(companies).set({ locale: "ru" }).where(eq(companies.id, co.companyId));
+    const sent = await admin.people.sendPasswordReset({ userId: operator.id });
     const [mail] = await db.select().from(emailDeliveries).where(eq(emailDeliveries.id, sent.emailId));
     expect(mail).toMatchObject({ kind: "password_reset", toAddress: co.operators[0]!.email });
     expect(mail!.subject).toBe("Новый пароль для Switchboard");

@@ -11,7 +11,7 @@ async function invited() {
   const co = await seedTestCompany();
   const admin = callerFor({ id: co.admin.id, companyId: co.companyId, role: "admin" });
   const email = `new-${crypto.randomUUID().slice(0, 8)}@set-password.test`;
-  const result = await admin.people.invite({ name: "Nina New", email, role: "operator", locale: "en" });
+  const result = await admin.people.invite({ name: "Nina New", email, role: "operator" });
   const [mail] = await db.select().from(emailDeliveries).where(eq(emailDeliveries.id, result.emailId));
   const token = decodeURIComponent(/set-password\?token=([A-Za-z0-9_%-]+)/.exec(mail!.html)![1]!);
   return { co, admin, email, userId: result.user.id, token };
@@ -52,7 +52,7 @@ describe("set password from an invitation", () => {
 
   it("a resent invitation's link works and the earlier one is refused as expired", async () => {
     const { admin, email, userId, token } = await invited();
-    const again = await admin.people.resendInvitation({ userId, locale: "en" });
+    const again = await admin.people.resendInvitation({ userId });
     const [mail] = await db.select().from(emailDeliveries).where(eq(emailDeliveries.id, again.emailId));
     const fresh = decodeURIComponent(/set-password\?token=([A-Za-z0-9_%-]+)/.exec(mail!.html)![1]!);
     expect(await inspectSetPasswordToken(db, token)).toEqual({ ok: false, reason: "expired", purpose: "set_password" });

@@ -2,7 +2,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import type { MessageKey } from "~/server/i18n";
-import { useLocale, useT } from "../../../_components/providers";
+import { useT } from "../../../_components/providers";
 import { useTRPC } from "../../../_lib/trpc";
 import { buttonClass, ConfirmAction, errorText, inputClass, NoticeLine, type Notice } from "../settings-ui";
 
@@ -16,7 +16,6 @@ const statusBadge: Record<string, string> = {
 
 export function PeopleAdmin() {
   const t = useT();
-  const locale = useLocale();
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const people = useQuery(trpc.people.list.queryOptions());
@@ -64,7 +63,7 @@ export function PeopleAdmin() {
           onSubmit={(e) => {
             e.preventDefault();
             setNotice(null);
-            invite.mutate({ ...form, locale });
+            invite.mutate(form);
           }}
         >
           <label className="flex min-w-0 flex-col gap-1 text-sm font-medium">
@@ -131,12 +130,12 @@ export function PeopleAdmin() {
                     </select>
                   </label>
                   {p.status === "invited" && (
-                    <button type="button" className={buttonClass.secondary} disabled={busy} onClick={() => (setNotice(null), resend.mutate({ userId: p.id, locale }))}>
+                    <button type="button" className={buttonClass.secondary} disabled={busy} onClick={() => (setNotice(null), resend.mutate({ userId: p.id }))}>
                       {t("people.resend")}
                     </button>
                   )}
                   {p.status === "active" && (
-                    <button type="button" className={buttonClass.secondary} disabled={busy} onClick={() => (setNotice(null), sendReset.mutate({ userId: p.id, locale }))}>
+                    <button type="button" className={buttonClass.secondary} disabled={busy} onClick={() => (setNotice(null), sendReset.mutate({ userId: p.id }))}>
                       {t("account.people.sendReset")}
                     </button>
                   )}
