@@ -1,5 +1,6 @@
 import { and, desc, eq, gt, gte, inArray, lte, sql } from "drizzle-orm";
-import { channelHistory, channelIncidents, messages, users } from "../../../db/schema";
+import { channelHistory, channelIncidents, companies, messages, users } from "../../../db/schema";
+import { DEFAULT_TIME_ZONE, isTimeZone } from "../../i18n";
 import type { ServiceContext } from "../context";
 import { findCompanyChannel } from "./channel-records";
 import { healthTimeline, stoppedIntervals, type Interval } from "./health-timeline";
@@ -76,8 +77,12 @@ export async function getChannelHealth({ ctx, input }: { ctx: ServiceContext; in
     intervals.push({ from: channel.statusSince, to: null, state: "stopped" });
   }
 
+  // The chart's days and every time on it are the company's (Settings → Company), with the zone named.
+  const [company] = await ctx.db.select({ timeZone: companies.timeZone }).from(companies).where(eq(companies.id, ctx.companyId));
+  const timeZone = isTimeZone(company?.timeZone) ? company.timeZone : DEFAULT_TIME_ZONE;
   return {
-    timeline: healthTimeline({ now, days: DAYS, connectedAt: channel.connectedAt, intervals }),
+    timeZone,
+    timeline: healthTimeline({ now, days: DAYS, connectedAt: channel.connectedAt, intervals, timeZone }),
     // A VK reconnect records what it recovered from history, including messages from just before the incident opened.
     incidents: incidents.map(({ recordedRecovered, ...i }) => ({ ...i, recoveredCount: Math.max(recovered.get(i.id) ?? 0, recordedRecovered) })),
     incidentsInPeriod: incidents.filter((i) => i.openedAt > since || !i.resolvedAt || i.resolvedAt > since).length,

@@ -25,6 +25,26 @@ describe("health timeline", () => {
     expect(days[2]!.hours).toEqual({ connected: 10, warning: 0, disconnected: 0, stopped: 2 });
   });
 
+  it("counts the company's calendar days in its time zone", () => {
+    // 12:00 UTC is 15:00 in Moscow; an outage 22:00–23:00 UTC on the 4th falls on Moscow's 5th (01:00–02:00).
+    const days = healthTimeline({
+      now,
+      days: 2,
+      connectedAt: at("2026-11-01T00:00:00Z"),
+      intervals: [{ from: at("2026-12-04T22:00:00Z"), to: at("2026-12-04T23:00:00Z"), state: "disconnected" }],
+      timeZone: "Europe/Moscow",
+    });
+    expect(days.map((d) => d.day)).toEqual(["2026-12-05", "2026-12-06"]);
+    expect(days[0]!.hours).toEqual({ connected: 23, warning: 0, disconnected: 1, stopped: 0 });
+    expect(days[1]!.hours.connected).toBe(15);
+  });
+
+  it("a day of a daylight-saving change has its own number of hours", () => {
+    const [day] = healthTimeline({ now: at("2026-03-30T12:00:00Z"), days: 2, connectedAt: at("2026-01-01T00:00:00Z"), intervals: [], timeZone: "Europe/Berlin" });
+    expect(day!.day).toBe("2026-03-29");
+    expect(day!.hours.connected).toBe(23);
+  });
+
   it("counts nothing before the channel was connected", () => {
     const [day] = healthTimeline({ now, days: 1, connectedAt: at("2026-12-06T09:00:00Z"), intervals: [] });
     expect(day!.hours).toEqual({ connected: 3, warning: 0, disconnected: 0, stopped: 0 });

@@ -12,17 +12,23 @@ const DAY = 24 * HOUR;
 /** Where two intervals overlap, the worse state counts. */
 const severity: Record<HealthState, number> = { connected: 0, warning: 1, stopped: 2, disconnected: 3 };
 
-export function healthTimeline(opts: { now: Date; days: number; connectedAt: Date; intervals: Interval[] }): HealthDay[] {
+/**
+ * Days are the company's calendar days (`timeZone`, UTC by default): each runs from local midnight to local
+ * midnight, so a day of a daylight-saving change has 23 or 25 hours.
+ */
+export function healthTimeline(opts: { now: Date; days: number; connectedAt: Date; intervals: Interval[]; timeZone?: string }): HealthDay[] {
   const { now, days } = opts;
-  const end = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()) + DAY;
+  const zone = opts.timeZone ?? "UTC";
+  const today = localDate(now.getTime(), zone);
   const result: HealthDay[] = [];
   // One-hour slots: fine enough for a 30-day chart, and overlaps resolve simply.
   for (let d = days - 1; d >= 0; d--) {
-    const dayStart = end - (d + 1) * DAY;
+    const date = Date.UTC(today.y, today.m - 1, today.d - d);
+    const dayStart = zonedMidnight(date, zone);
+    const dayEnd = zonedMidnight(date + DAY, zone);
     const hours: Record<HealthState, number> = { connected: 0, warning: 0, disconnected: 0, stopped: 0 };
-    for (let h = 0; h < 24; h++) {
-      const slotStart = dayStart + h * HOUR;
-      const slotEnd = slotStart + HOUR;
+    for (let slotStart = dayStart; slotStart < dayEnd; slotStart += HOUR) {
+      const slotEnd = Math.min(slotStart + HOUR, dayEnd);
       if (slotStart >= now.getTime() || slotEnd <= opts.connectedAt.getTime()) continue; // future, or before it existed
       let state: HealthState = "connected";
       for (const i of opts.intervals) {
@@ -31,9 +37,35 @@ export function healthTimeline(opts: { now: Date; days: number; connectedAt: Dat
       }
       hours[state] += 1;
     }
-    result.push({ day: new Date(dayStart).toISOString().slice(0, 10), hours });
+    result.push({ day: new Date(date).toISOString().slice(0, 10), hours });
   }
   return result;
+}
+
+/** The calendar date of an instant in a time zone. */
+function localDate(t: number, timeZone: string): { y: number; m: number; d: number } {
+  const parts = zoneParts(t, timeZone);
+  return { y: parts.year, m: parts.month, d: parts.day };
+}
+
+function zoneParts(t: number, timeZone: string): Record<"year" | "month" | "day" | "hour" | "minute" | "second", number> {
+  const out = { year: 0, month: 0, day: 0, hour: 0, minute: 0, second: 0 };
+  for (const p of new Intl.DateTimeFormat("en-US", { timeZone, hourCycle: "h23", year: "numeric", month: "numeric", day: "numeric", hour: "numeric", minute: "numeric", second: "numeric" }).formatToParts(t)) {
+    if (p.type in out) out[p.type as keyof typeof out] = Number(p.value);
+  }
+  return out;
+}
+
+/** How far the zone's clock is ahead of UTC at an instant, in ms. */
+function zoneOffset(t: number, timeZone: string): number {
+  const p = zoneParts(t, timeZone);
+  return Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second) - Math.floor(t / 1000) * 1000;
+}
+
+/** The instant of local midnight in the zone on the calendar date `date` (a UTC midnight naming that date). */
+function zonedMidnight(date: number, timeZone: string): number {
+  const first = date - zoneOffset(date, timeZone);
+  return date - zoneOffset(first, timeZone);
 }
 
 /** Stopped periods from the channel's history: each "stopped"/"disconnected by admin" until the next start. */

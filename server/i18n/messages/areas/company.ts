@@ -32,6 +32,7 @@ const en = {
   "company.email.alertChanged.footer": "You receive this because the alert email of {company} on Switchboard changed.",
   "people.mailbox.kind.alert_email_changed": "Alert email changed",
   "health.email.restored.recovered": "{count, plural, =0 {No customer messages were missed while it was down.} one {# message recovered: written while the channel was down, it is in the inbox now.} other {# messages recovered: written while the channel was down, they are in the inbox now.}}",
+  "company.health.zone": "Days and times in the company’s time zone: {zone}.",
   "account.signIn.deactivated": "An admin deactivated your account, so you were signed out. Ask an admin of your company to reactivate it.",
 } as const;
 
@@ -63,6 +64,7 @@ const ru = {
   "company.email.alertChanged.footer": "Вы получили это письмо, потому что изменился адрес для оповещений {company} в Switchboard.",
   "people.mailbox.kind.alert_email_changed": "Адрес оповещений изменён",
   "health.email.restored.recovered": "{count, plural, =0 {Пока канал не работал, сообщения клиентов не пропали.} one {Восстановлено # сообщение: оно написано, пока канал не работал, и уже во входящих.} few {Восстановлено # сообщения: они написаны, пока канал не работал, и уже во входящих.} many {Восстановлено # сообщений: они написаны, пока канал не работал, и уже во входящих.} other {Восстановлено # сообщения: они написаны, пока канал не работал, и уже во входящих.}}",
+  "company.health.zone": "Дни и время — в часовом поясе компании: {zone}.",
   "account.signIn.deactivated": "Администратор деактивировал вашу учётную запись, поэтому вы вышли из системы. Попросите администратора вашей компании активировать её снова.",
 } satisfies Keys;
 
@@ -92,6 +94,7 @@ const uk = {
   "company.email.alertChanged.footer": "Ви отримали цей лист, бо змінилася адреса для сповіщень {company} у Switchboard.",
   "people.mailbox.kind.alert_email_changed": "Адресу сповіщень змінено",
   "health.email.restored.recovered": "{count, plural, =0 {Поки канал не працював, повідомлення клієнтів не загубилися.} one {Відновлено # повідомлення: його написано, поки канал не працював, і воно вже у вхідних.} few {Відновлено # повідомлення: їх написано, поки канал не працював, і вони вже у вхідних.} many {Відновлено # повідомлень: їх написано, поки канал не працював, і вони вже у вхідних.} other {Відновлено # повідомлення: їх написано, поки канал не працював, і вони вже у вхідних.}}",
+  "company.health.zone": "Дні та час — у часовому поясі компанії: {zone}.",
   "account.signIn.deactivated": "Адміністратор деактивував ваш обліковий запис, тому ви вийшли з системи. Попросіть адміністратора вашої компанії активувати його знову.",
 } satisfies Keys;
 

@@ -2,7 +2,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useId, useState } from "react";
 import { Bar, BarChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
-import { formatDateTime, reasonKey, type MessageKey } from "~/server/i18n";
+import { formatDateTime, reasonKey, timeZoneLabel, type MessageKey } from "~/server/i18n";
 import { useLocale, useT } from "../../../../_components/providers";
 import { useTRPC } from "../../../../_lib/trpc";
 import { UpdatePermissions } from "../reauthorize/_components/update-permissions";
@@ -159,7 +159,7 @@ export function ChannelHealth({ channelId }: { channelId: string }) {
   const health = useQuery(trpc.channels.health.queryOptions({ channelId }));
   const headingId = useId();
   if (!health.data) return null;
-  const { timeline, incidents, warning } = health.data;
+  const { timeline, incidents, warning, timeZone } = health.data;
   const totals = timeline.reduce((acc, d) => ({ disconnected: acc.disconnected + d.hours.disconnected, warning: acc.warning + d.hours.warning }), { disconnected: 0, warning: 0 });
   const day = (iso: string) => new Intl.DateTimeFormat(locale, { day: "numeric", month: "short", timeZone: "UTC" }).format(new Date(`${iso}T00:00:00Z`));
   const data = timeline.map((d) => ({ day: day(d.day), ...d.hours }));
@@ -171,8 +171,8 @@ export function ChannelHealth({ channelId }: { channelId: string }) {
       </h3>
       {warning && (
         <p className="mb-3 rounded border border-amber-200 bg-amber-50 p-3 text-sm text-amber-900" role="status">
-          {t(known(`health.warning.${warning.reason}`, "health.warning.unknown"), { when: warning.until ? formatDateTime(locale, warning.until) : "" })}{" "}
-          {warning.since && t("health.since", { when: formatDateTime(locale, warning.since) })}
+          {t(known(`health.warning.${warning.reason}`, "health.warning.unknown"), { when: warning.until ? formatDateTime(locale, warning.until, "medium", timeZone) : "" })}{" "}
+          {warning.since && t("health.since", { when: formatDateTime(locale, warning.since, "medium", timeZone) })}
         </p>
       )}
       <p className="text-sm text-slate-700" data-testid="health-summary">
@@ -190,6 +190,9 @@ export function ChannelHealth({ channelId }: { channelId: string }) {
           </BarChart>
         </ResponsiveContainer>
       </div>
+      <p className="mt-1 text-xs text-slate-600" data-testid="health-zone">
+        {t("company.health.zone", { zone: timeZoneLabel(timeZone) })}
+      </p>
       <ul className="mt-2 flex flex-wrap gap-3 text-xs text-slate-700">
         {STATES.map((s) => (
           <li key={s} className="inline-flex items-center gap-1">
@@ -208,12 +211,12 @@ export function ChannelHealth({ channelId }: { channelId: string }) {
             <li key={i.id} className="rounded border border-slate-200 p-2 text-sm">
               <p className="font-medium">{t(reasonKey(i.reasonCode))}</p>
               <p className="text-xs text-slate-700">
-                {t("health.incident.opened", { when: formatDateTime(locale, i.openedAt), count: i.errorCount })}
+                {t("health.incident.opened", { when: formatDateTime(locale, i.openedAt, "medium", timeZone), count: i.errorCount })}
                 {i.providerCode ? ` · ${t("health.incident.code", { code: i.providerCode })}` : ""}
               </p>
               <p className="text-xs text-slate-700">
                 {i.resolvedAt
-                  ? t(known(`health.incident.resolved.${i.resolution}`, "health.incident.resolved.other"), { when: formatDateTime(locale, i.resolvedAt), name: i.resolvedByName ?? "" })
+                  ? t(known(`health.incident.resolved.${i.resolution}`, "health.incident.resolved.other"), { when: formatDateTime(locale, i.resolvedAt, "medium", timeZone), name: i.resolvedByName ?? "" })
                   : t("health.incident.open")}
               </p>
               {i.recoveredCount > 0 && (
