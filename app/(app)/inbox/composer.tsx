@@ -6,6 +6,7 @@ import { useEffect, useState } from "react";
 import type { AppRouter } from "~/server/api/root";
 import type { MessageKey } from "~/server/i18n";
 import { useT } from "../../_components/providers";
+import { leaveEndedSession } from "../../_lib/session-ended";
 import { useTRPC } from "../../_lib/trpc";
 import { errorText } from "./words";
 
@@ -85,6 +86,8 @@ export function Composer({ thread, isAdmin }: { thread: ThreadPage; isAdmin: boo
       body.set("file", file);
       try {
         const res = await fetch("/api/uploads", { method: "POST", body });
+        // The session ended (deactivated, signed out elsewhere): to sign-in, saying why, not "could not be uploaded".
+        if (res.status === 401) return leaveEndedSession();
         const json = (await res.json()) as Uploaded & { error?: string };
         if (!res.ok) {
           setFormError(res.status === 413 ? t("inbox.upload.tooLarge") : json.error === "inbox.upload.empty" ? t("inbox.upload.empty") : t("inbox.upload.failed"));

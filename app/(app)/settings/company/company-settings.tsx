@@ -1,6 +1,6 @@
 "use client";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useEffect, useId, useMemo, useState } from "react";
+import { useId, useMemo, useState, useSyncExternalStore } from "react";
 import { formatDateTime, isTimeZone, localeNames, locales, type Locale } from "~/server/i18n";
 import { useLocale, useT } from "../../../_components/providers";
 import { useTRPC } from "../../../_lib/trpc";
@@ -14,22 +14,28 @@ type Form = { alertEmail: string; emailLocale: Locale; timeZone: string };
  */
 export function CompanySettingsForm({ zones }: { zones: string[] }) {
   const t = useT();
+  const trpc = useTRPC();
+  const settings = useQuery(trpc.company.settings.queryOptions());
+  if (!settings.data) return <p className="text-sm text-slate-600">{t("people.common.loading")}</p>;
+  return <SettingsForm zones={zones} initial={{ alertEmail: settings.data.alertEmail, emailLocale: settings.data.emailLocale, timeZone: settings.data.timeZone }} />;
+}
+
+/** This browser's time zone (none while rendering on the server), offered as a one-click choice. */
+const browserZoneSnapshot = () => {
+  const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  return zone && isTimeZone(zone) ? zone : null;
+};
+const noSubscription = () => () => {};
+
+function SettingsForm({ zones, initial }: { zones: string[]; initial: Form }) {
+  const t = useT();
   const locale = useLocale();
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const settings = useQuery(trpc.company.settings.queryOptions());
-  const [form, setForm] = useState<Form | null>(null);
+  const [form, setForm] = useState<Form>(initial);
   const [notice, setNotice] = useState<Notice>(null);
-  const [browserZone, setBrowserZone] = useState<string | null>(null);
+  const browserZone = useSyncExternalStore(noSubscription, browserZoneSnapshot, () => null);
   const ids = { email: useId(), emailHint: useId(), lang: useId(), langHint: useId(), zone: useId(), zoneHint: useId(), list: useId() };
-
-  useEffect(() => {
-    if (settings.data && !form) setForm({ alertEmail: settings.data.alertEmail, emailLocale: settings.data.emailLocale, timeZone: settings.data.timeZone });
-  }, [settings.data, form]);
-  useEffect(() => {
-    const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
-    if (zone && isTimeZone(zone)) setBrowserZone(zone);
-  }, []);
 
   const save = useMutation(
     trpc.company.update.mutationOptions({
@@ -46,10 +52,8 @@ export function CompanySettingsForm({ zones }: { zones: string[] }) {
       },
     }),
   );
-  const zoneValid = form ? isTimeZone(form.timeZone.trim()) : true;
-  const now = useMemo(() => (form && zoneValid ? formatDateTime(locale, new Date(), "medium", form.timeZone.trim()) : null), [form, zoneValid, locale]);
-
-  if (!form) return <p className="text-sm text-slate-600">{t("people.common.loading")}</p>;
+  const zoneValid = isTimeZone(form.timeZone.trim());
+  const now = useMemo(() => (zoneValid ? formatDateTime(locale, new Date(), "medium", form.timeZone.trim()) : null), [form.timeZone, zoneValid, locale]);
 
   return (
     <section aria-labelledby="company-heading" className="max-w-2xl rounded-lg border border-slate-200 bg-white p-4">
