@@ -110,6 +110,7 @@ test("settings sections fit a 390 px screen without sideways scrolling", async (
     ["/settings/people", "People"],
     ["/settings/teams", "Teams"],
     ["/settings/mailbox", "Mailbox"],
+    ["/settings/company", "Company"],
   ] as const) {
     await page.goto(`${baseURL}${path}`);
     await expect(page.getByRole("heading", { name: heading, level: 2 })).toBeVisible();
