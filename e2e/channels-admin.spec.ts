@@ -144,20 +144,40 @@ test.describe.serial("channels admin", () => {
     await expect(page.getByTestId("channel-row").filter({ hasText: `${bot.firstName} Desk` })).toHaveCount(1);
   });
 
-  test("a VK community is connected and the page shows Confirmed when VK's confirmation request arrives", async ({ page, request }) => {
+  test("a VK community with a confirmation string VK does not accept: the page says so in words, and Reconnect fixes it", async ({ page, request }) => {
+    const accessToken = `vk1.a.${randomBytes(24).toString("base64url")}`;
     await page.goto(`${e2eState().baseURL}/settings/channels/connect/vk`);
     await page.getByLabel("Community ID").fill("229876543");
     await page.getByLabel("Confirmation string").fill("e2e-confirm-7f3a");
-    await page.getByLabel("Access token").fill(`vk1.a.${randomBytes(24).toString("base64url")}`);
+    await page.getByLabel("Access token").fill(accessToken);
     await page.getByLabel("Secret key").fill("e2eSecretKey42");
     await page.getByRole("button", { name: "Check and connect" }).click();
     await expect(page.getByText("Waiting for VK's confirmation request", { exact: false })).toBeVisible();
     const address = (await page.getByTestId("vk-webhook-url").textContent())!.trim();
     expect(address).toMatch(new RegExp(`^${e2eState().baseURL}/api/webhooks/vk/[0-9a-f-]{36}$`));
 
-    // VK presses "Confirm": it posts the confirmation event and expects the community's string back.
-    const res = await request.post(address, { data: { type: "confirmation", group_id: 229876543, secret: "e2eSecretKey42" } });
-    expect(await res.text()).toBe("e2e-confirm-7f3a");
-    await expect(page.getByText("Confirmed: VK reached Switchboard", { exact: false })).toBeVisible();
+    // A new community waiting for VK is not hidden as Stopped: the default list shows it, waiting.
+    const list = await page.context().newPage();
+    await list.goto(`${e2eState().baseURL}/settings/channels`);
+    const row = list.getByTestId("channel-row").filter({ hasText: address });
+    await expect(row.getByTestId("channel-status")).toHaveText("Waiting for confirmation");
+    await list.close();
+
+    // The admin adds the server in VK and VK sends its confirmation request: Switchboard answers the string typed
+    // here, which is not the community's, and VK marks the server failed.
+    const added = await request.post(`${e2eState().vkFakeUrl}/method/groups.addCallbackServer`, {
+      form: { access_token: accessToken, group_id: "229876543", url: address, title: "Switchboard", secret_key: "e2eSecretKey42", v: "5.199" },
+    });
+    expect(((await added.json()) as { response?: { server_id?: number } }).response?.server_id).toBeGreaterThan(0);
+    await expect(page.getByTestId("vk-rejected")).toContainText("VK did not accept the confirmation string");
+    await expect(page.getByText("Confirmed: VK reached Switchboard", { exact: false })).toHaveCount(0);
+
+    // Details say what is wrong and how to fix it; Reconnect asks VK for the right string and VK confirms.
+    await page.getByRole("link", { name: "Open its details" }).click();
+    await expect(page.getByTestId("channel-fix")).toContainText("VK did not accept the confirmation string");
+    await expect(page.getByTestId("channel-fix")).toContainText("Press Reconnect");
+    await page.getByRole("button", { name: "Reconnect" }).click();
+    await expect(page.getByRole("status").filter({ hasText: "Reconnected" })).toBeVisible();
+    await expect(page.getByTestId("channel-status").first()).toHaveText("Active");
   });
 });

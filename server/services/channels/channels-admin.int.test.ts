@@ -230,6 +230,7 @@ describe("connect a VK community (F8)", () => {
       new Request(`http://localhost/api/webhooks/vk/${result.channelId}`, { method: "POST", body: JSON.stringify({ type: "confirmation", group_id: groupId, secret: "Secret123" }) }),
     );
     expect(await response.response.text()).toBe("c0nf1rm");
+    await response.settle?.();
     details = await admin.channels.details({ channelId: result.channelId });
     expect(details.status).toBe("active");
     expect(details.vkConfirmedAt).toBeInstanceOf(Date);
@@ -237,6 +238,27 @@ describe("connect a VK community (F8)", () => {
     const [row] = await db.select().from(channels).where(eq(channels.id, result.channelId));
     expect(row!.companyId).toBe(seeded.companyId);
     expect(open(row!.credentials)).toEqual({ accessToken, secret: "Secret123" });
+  });
+
+  it("a confirmation string VK does not accept is said in words, never shown as confirmed; Reconnect is offered", async () => {
+    const { admin } = await company();
+    const groupId = randomInt(300_000_000, 900_000_000);
+    const accessToken = `vk1.a.${randomBytes(20).toString("hex")}`;
+    vkFake.communities.set(accessToken, { id: groupId, name: "Typo Club", screenName: "typo_club" });
+    const result = await admin.channels.connectVk({ communityId: String(groupId), confirmationCode: "typo", accessToken, secret: "Secret123", line: { kind: "new", name: "VK typo" } });
+    if (result.status !== "connected") throw new Error("expected connected");
+    // The admin added the server in VK and pressed "Confirm": VK got "typo", expected another string, and marked it failed.
+    vkFake.callbackServers.push({ id: 9001, title: "Switchboard", creator_id: 1, url: result.webhookUrl, secret_key: "Secret123", status: "failed", group_id: groupId });
+    const outcome = await handleVkWebhook(
+      result.channelId,
+      new Request(result.webhookUrl, { method: "POST", body: JSON.stringify({ type: "confirmation", group_id: groupId, secret: "Secret123" }) }),
+    );
+    expect(await outcome.response.text()).toBe("typo");
+    await outcome.settle?.();
+    const details = await admin.channels.details({ channelId: result.channelId });
+    expect(details).toMatchObject({ status: "disconnected", statusReason: "vk_confirmation_rejected", vkConfirmedAt: null });
+    expect(details.history.map((h) => h.action)).not.toContain("vk_confirmed");
+    vkFake.callbackServers.splice(0, vkFake.callbackServers.length);
   });
 
   it("a key of another community, or one VK rejects, is refused in words", async () => {
@@ -316,7 +338,7 @@ describe("every channels procedure is for admins of the channel's own company", 
     const ids = { channelId: seeded.telegram.channelId, lineId: seeded.lineIds[0]!, contactId: "00000000-0000-4000-8000-000000000000" };
     for (const name of procedures) {
       if (name === "needsAttention") {
-        expect(await operator.channels.needsAttention()).toBe(false);
+        expect(await operator.channels.needsAttention()).toEqual([]);
         continue;
       }
       const call = (operator.channels as unknown as Record<string, (input: unknown) => Promise<unknown>>)[name]!;

@@ -214,6 +214,9 @@ const en = {
   "channelsAdmin.meta.body": "Connecting with Facebook opens Facebook's login: you choose the Facebook profile that manages your Pages and Instagram accounts, tick the Instagram accounts and Pages to connect, and keep every permission Switchboard needs switched on. Each step is checked with Facebook before the next one opens.",
   "channelsAdmin.meta.notConfigured": "The Meta app is not configured on this server (META_APP_ID is not set), so Facebook cannot be connected here. Ask whoever runs Switchboard to set META_APP_ID and META_APP_SECRET.",
   "channelsAdmin.meta.notYet": "The step-by-step Facebook connection is not available on this server yet.",
+  "channelsAdmin.status.awaiting": "Waiting for confirmation",
+  "reason.vk_confirmation_rejected": "VK did not accept the confirmation string: it expects another one, so it marked the server failed and sends nothing.",
+  "channelsAdmin.vk.rejected": "VK did not accept the confirmation string {name} answered with: the string entered here is not the one VK expects, so VK marked the server failed and sends nothing. Open its details and press Reconnect: Switchboard asks VK for the right string and has VK confirm the server again.",
 } as const;
 
 type Keys = Record<keyof typeof en, string>;
@@ -430,6 +433,9 @@ const ru = {
   "channelsAdmin.meta.body": "Связь с Facebook открывает вход через Facebook: вы выбираете профиль Facebook, который управляет вашими страницами и аккаунтами Instagram, отмечаете аккаунты Instagram и страницы для подключения и оставляете включёнными все разрешения, нужные Switchboard. Каждый шаг проверяется в Facebook, прежде чем откроется следующий.",
   "channelsAdmin.meta.notConfigured": "На этом сервере не настроено приложение Meta (не задан META_APP_ID), поэтому связать Facebook здесь нельзя. Попросите того, кто обслуживает Switchboard, задать META_APP_ID и META_APP_SECRET.",
   "channelsAdmin.meta.notYet": "Пошаговое подключение Facebook на этом сервере пока недоступно.",
+  "channelsAdmin.status.awaiting": "Ждёт подтверждения",
+  "reason.vk_confirmation_rejected": "ВКонтакте не принял строку подтверждения: он ждёт другую, поэтому пометил сервер как неработающий и ничего не присылает.",
+  "channelsAdmin.vk.rejected": "ВКонтакте не принял строку подтверждения, которой ответило сообщество {name}: введённая здесь строка — не та, которую ждёт ВКонтакте, поэтому сервер помечен как неработающий и ничего не приходит. Откройте подробности и нажмите «Переподключить»: Switchboard запросит у ВКонтакте верную строку и попросит подтвердить сервер снова.",
 } satisfies Keys;
 
 const uk = {
@@ -644,6 +650,9 @@ const uk = {
   "channelsAdmin.meta.body": "Зв'язок із Facebook відкриває вхід через Facebook: ви обираєте профіль Facebook, який керує вашими сторінками та акаунтами Instagram, позначаєте акаунти Instagram і сторінки для підключення та залишаєте ввімкненими всі дозволи, потрібні Switchboard. Кожен крок перевіряється у Facebook, перш ніж відкриється наступний.",
   "channelsAdmin.meta.notConfigured": "На цьому сервері не налаштовано застосунок Meta (не задано META_APP_ID), тому зв'язати Facebook тут не можна. Попросіть того, хто обслуговує Switchboard, задати META_APP_ID і META_APP_SECRET.",
   "channelsAdmin.meta.notYet": "Покрокове підключення Facebook на цьому сервері поки недоступне.",
+  "channelsAdmin.status.awaiting": "Чекає підтвердження",
+  "reason.vk_confirmation_rejected": "ВКонтакте не прийняв рядок підтвердження: він очікує інший, тому позначив сервер як несправний і нічого не надсилає.",
+  "channelsAdmin.vk.rejected": "ВКонтакте не прийняв рядок підтвердження, яким відповіла спільнота {name}: введений тут рядок — не той, який очікує ВКонтакте, тому сервер позначено як несправний і нічого не надходить. Відкрийте подробиці й натисніть «Перепідключити»: Switchboard запитає у ВКонтакте правильний рядок і попросить підтвердити сервер знову.",
 } satisfies Keys;
 
 export const channelsAdmin = { en, ru, uk };

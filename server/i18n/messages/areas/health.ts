@@ -86,6 +86,7 @@ const en = {
   "health.history.lost": "Connection lost: {reason}",
   "health.history.recovered": "Working again: the connection came back by itself",
   "health.incidentLabel": "Incident",
+  "health.fix.vk_confirmation_rejected": "Press Reconnect: Switchboard asks VK for the confirmation string it expects and has VK confirm the server again. Or paste the current string from VK's Callback API tab under “Replace credentials”.",
 } as const;
 
 type Keys = Record<keyof typeof en, string>;
@@ -154,7 +155,7 @@ export const health = {
     "health.incident.resolved.recovered": "Снова работает с {when}: подключение восстановилось само",
     "health.incident.resolved.started": "Снова запущен {when}, {name}",
     "health.incident.resolved.other": "Закрыт {when}",
-    "health.recovered": "{count, plural, one {# сообщение восстановлено} few {# сообщения восстановлено} many {# сообщений восстановлено} other {# сообщения восстановлено}}",
+    "health.recovered": "{count, plural, one {# сообщение восстановлено} few {# сообщения восстановлены} many {# сообщений восстановлено} other {# сообщения восстановлено}}",
     "health.newToken": "Новый токен {username} из BotFather",
     "health.reconnecting": "Переподключение…",
     "health.reconnected": "Переподключено. Ожидавшие ответы отправляются.",
@@ -172,10 +173,11 @@ export const health = {
     "health.vk.accessToken": "Новый ключ доступа",
     "health.vk.confirmationCode": "Новая строка подтверждения",
     "health.vk.secret": "Новый секретный ключ",
-    "health.reconnected.vk": "Переподключено. {count, plural, =0 {За последние 24 часа пропущенных сообщений нет.} one {# сообщение восстановлено.} few {# сообщения восстановлено.} many {# сообщений восстановлено.} other {# сообщения восстановлено.}}",
+    "health.reconnected.vk": "Переподключено. {count, plural, =0 {За последние 24 часа пропущенных сообщений нет.} one {# сообщение восстановлено.} few {# сообщения восстановлены.} many {# сообщений восстановлено.} other {# сообщения восстановлено.}}",
     "health.history.lost": "Подключение потеряно: {reason}",
     "health.history.recovered": "Снова работает: подключение восстановилось само",
     "health.incidentLabel": "Инцидент",
+    "health.fix.vk_confirmation_rejected": "Нажмите «Переподключить»: Switchboard запросит у ВКонтакте нужную строку подтверждения и попросит подтвердить сервер снова. Или вставьте актуальную строку со вкладки Callback API в «Заменить данные».",
   } satisfies Keys,
   uk: {
     "health.fix.token_revoked": "Токен бота відкликано в BotFather: вставте новий токен {username} у «Перепідключити».",
@@ -239,7 +241,7 @@ export const health = {
     "health.incident.resolved.recovered": "Знову працює з {when}: підключення відновилося саме",
     "health.incident.resolved.started": "Знову запущено {when}, {name}",
     "health.incident.resolved.other": "Закрито {when}",
-    "health.recovered": "{count, plural, one {# повідомлення відновлено} few {# повідомлення відновлено} many {# повідомлень відновлено} other {# повідомлення відновлено}}",
+    "health.recovered": "{count, plural, one {# повідомлення відновлено} few {# повідомлення відновлені} many {# повідомлень відновлено} other {# повідомлення відновлено}}",
     "health.newToken": "Новий токен {username} із BotFather",
     "health.reconnecting": "Перепідключення…",
     "health.reconnected": "Перепідключено. Відповіді, що чекали, надсилаються.",
@@ -257,9 +259,10 @@ export const health = {
     "health.vk.accessToken": "Новий ключ доступу",
     "health.vk.confirmationCode": "Новий рядок підтвердження",
     "health.vk.secret": "Новий секретний ключ",
-    "health.reconnected.vk": "Перепідключено. {count, plural, =0 {За останні 24 години пропущених повідомлень немає.} one {# повідомлення відновлено.} few {# повідомлення відновлено.} many {# повідомлень відновлено.} other {# повідомлення відновлено.}}",
+    "health.reconnected.vk": "Перепідключено. {count, plural, =0 {За останні 24 години пропущених повідомлень немає.} one {# повідомлення відновлено.} few {# повідомлення відновлені.} many {# повідомлень відновлено.} other {# повідомлення відновлено.}}",
     "health.history.lost": "Підключення втрачено: {reason}",
     "health.history.recovered": "Знову працює: підключення відновилося саме",
     "health.incidentLabel": "Інцидент",
+    "health.fix.vk_confirmation_rejected": "Натисніть «Перепідключити»: Switchboard запитає у ВКонтакте потрібний рядок підтвердження й попросить підтвердити сервер знову. Або вставте актуальний рядок із вкладки Callback API у «Замінити дані».",
   } satisfies Keys,
 };

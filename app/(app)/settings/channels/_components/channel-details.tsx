@@ -87,7 +87,7 @@ export function ChannelDetails({ channelId }: { channelId: string }) {
               {c.name}
             </h2>
             <div className="mt-1 flex flex-wrap items-center gap-2">
-              <StatusBadge status={c.status} />
+              <StatusBadge status={c.status} reason={c.statusReason} />
               {c.status !== "active" && (
                 <span className="text-sm text-slate-700">
                   {t(reasonKey(c.statusReason))} {t("channelsAdmin.since", { time: date(c.statusSince) })}
@@ -141,7 +141,7 @@ export function ChannelDetails({ channelId }: { channelId: string }) {
         <Section title={t("channelsAdmin.statusSection")}>
           <dl>
             <Field label={t("channelsAdmin.status.label")}>
-              <StatusBadge status={c.status} /> <span className="text-slate-700">{t("channelsAdmin.since", { time: date(c.statusSince) })}</span>
+              <StatusBadge status={c.status} reason={c.statusReason} /> <span className="text-slate-700">{t("channelsAdmin.since", { time: date(c.statusSince) })}</span>
             </Field>
             {c.status !== "active" && <Field label={t("channelsAdmin.reason")}>{t(reasonKey(c.statusReason))}</Field>}
             {c.openIncident && <Field label={t("health.incidentLabel")}>{t("channelsAdmin.incident", { time: date(c.openIncident.openedAt), count: c.openIncident.errorCount })}</Field>}
@@ -153,7 +153,9 @@ export function ChannelDetails({ channelId }: { channelId: string }) {
             <Field label={t("channelsAdmin.lastIn")}>{date(c.lastWebhookAt)}</Field>
             <Field label={t("channelsAdmin.lastOut")}>{date(c.lastSendAt)}</Field>
             <Field label={t("channelsAdmin.connectedAt")}>{date(c.connectedAt)}</Field>
-            <Field label={t("channelsAdmin.reconnectedAt")}>{date(c.reconnectedAt)}</Field>
+            <Field label={t("channelsAdmin.reconnectedAt")}>
+              <span data-testid="channel-reconnected-at">{date(c.reconnectedAt)}</span>
+            </Field>
           </dl>
         </Section>
 

@@ -57,6 +57,12 @@ export function ReconnectPanel({ channel }: { channel: Channel }) {
         setToken("");
         setAskToken(false);
         setVkFields(NO_VK_FIELDS);
+        // The page says "Active" in the same moment it says "Reconnected", not after the refetch.
+        const now = new Date();
+        queryClient.setQueryData(trpc.channels.details.queryKey({ channelId: channel.id }), (old) =>
+          old ? { ...old, status: "active" as const, statusReason: null, providerError: null, statusSince: now, reconnectedAt: now, openIncident: null } : old,
+        );
+        queryClient.setQueryData(trpc.channels.needsAttention.queryKey(), (old) => old?.filter((c) => c.id !== channel.id));
         void queryClient.invalidateQueries({ queryKey: trpc.channels.pathKey() });
       },
       onError: (error) => {

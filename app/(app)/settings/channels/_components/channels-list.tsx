@@ -7,10 +7,11 @@ import { useT } from "../../../../_components/providers";
 import { useTRPC } from "../../../../_lib/trpc";
 import { ActionResultLine, ChannelMenu, type ActionResult } from "./channel-menu";
 import { STATUS_FILTERS, type StatusFilter } from "./status-filter";
-import { cardClass, CopyField, PROVIDERS, StatusBadge, StatusReason, useDate, type ChannelStatus } from "./shared";
+import { cardClass, CopyField, isAwaitingConfirmation, PROVIDERS, StatusBadge, StatusReason, useDate, type ChannelStatus } from "./shared";
 
-
-const shows = (filter: StatusFilter, status: ChannelStatus) => (filter === "all" ? true : filter === "default" ? status !== "stopped" : status === filter);
+/** Stopped channels are hidden by default, except a new VK community waiting for VK's confirmation: it needs the admin. */
+const shows = (filter: StatusFilter, c: { status: ChannelStatus; statusReason: string | null }) =>
+  filter === "all" ? true : filter === "default" ? c.status !== "stopped" || isAwaitingConfirmation(c.status, c.statusReason) : c.status === filter;
 
 /**
  * Settings → Channels: every channel grouped by messenger, its status in words and an icon, the reason and since
@@ -22,8 +23,8 @@ export function ChannelsList({ filter }: { filter: StatusFilter }) {
   const trpc = useTRPC();
   const list = useQuery(trpc.channels.list.queryOptions({ includeStopped: true }));
   const rows = list.data ?? [];
-  const visible = rows.filter((c) => shows(filter, c.status));
-  const hiddenStopped = filter === "default" ? rows.filter((c) => c.status === "stopped").length : 0;
+  const visible = rows.filter((c) => shows(filter, c));
+  const hiddenStopped = filter === "default" ? rows.filter((c) => !shows(filter, c)).length : 0;
   // One place for action results: a channel that leaves the filter (stopped, started) still has its result read.
   const [result, setResult] = useState<ActionResult>(null);
 
@@ -116,7 +117,7 @@ function ChannelCard({ channel: c, onResult }: { channel: Row; onResult: (result
             {c.lineName ? t("channelsAdmin.lineOf", { line: c.lineName }) : t("settings.channels.noLine")}
           </p>
           <div className="flex flex-wrap items-center gap-2">
-            <StatusBadge status={c.status} />
+            <StatusBadge status={c.status} reason={c.statusReason} />
           </div>
           <StatusReason status={c.status} reason={c.statusReason} since={c.statusSince} />
           <p className="text-xs text-slate-600">

@@ -238,7 +238,7 @@ export function MetaWizard({ attemptId }: { attemptId: string }) {
                   <span aria-hidden>{r.ok ? "✓ " : "✗ "}</span>
                   {r.ok
                     ? r.reason === "stopped"
-                      ? t("metaWizard.results.okStopped", { name: r.name })
+                      ? t(r.started ? "metaWizard.results.okStarted" : "metaWizard.results.okStopped", { name: r.name })
                       : r.created
                         ? t("metaWizard.results.created", { name: r.name })
                         : t("metaWizard.results.ok", { name: r.name })
@@ -278,6 +278,11 @@ function ConnectStep({ w, busy, onConnect }: { w: View; busy: boolean; onConnect
   const noteId = useId();
   return (
     <div className="space-y-3">
+      {w.origin && w.origin.status === "active" && (
+        <p className="text-sm" data-testid="wizard-origin-working">
+          {t("metaWizard.connect.working", { name: w.origin.name })}
+        </p>
+      )}
       {w.origin && w.origin.status !== "active" && (
         <div className="rounded border border-red-200 bg-red-50 p-3 text-sm text-red-900" data-testid="wizard-cause">
           <p className="font-medium">{t("metaWizard.cause", { name: w.origin.name })}</p>
