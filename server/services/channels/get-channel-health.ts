@@ -2,7 +2,7 @@ import { and, desc, eq, gt, gte, inArray, lte, sql } from "drizzle-orm";
 import { channelHistory, channelIncidents, messages, users } from "../../../db/schema";
 import type { ServiceContext } from "../context";
 import { findCompanyChannel } from "./channel-records";
-import { healthTimeline, stoppedIntervals, type Interval } from "./health-timeline";
+import { healthTimeline, stateDurations, stoppedIntervals, type Interval } from "./health-timeline";
 import { decayedScore } from "./probe-channel";
 
 const DAYS = 30;
@@ -78,6 +78,8 @@ export async function getChannelHealth({ ctx, input }: { ctx: ServiceContext; in
 
   return {
     timeline: healthTimeline({ now, days: DAYS, connectedAt: channel.connectedAt, intervals }),
+    // Exact totals for the summary in words (the chart counts whole hours).
+    durations: stateDurations({ now, days: DAYS, connectedAt: channel.connectedAt, intervals }),
     // A VK reconnect records what it recovered from history, including messages from just before the incident opened.
     incidents: incidents.map(({ recordedRecovered, ...i }) => ({ ...i, recoveredCount: Math.max(recovered.get(i.id) ?? 0, recordedRecovered) })),
     incidentsInPeriod: incidents.filter((i) => i.openedAt > since || !i.resolvedAt || i.resolvedAt > since).length,
