@@ -39,8 +39,10 @@ test.describe.serial("channels admin", () => {
     await signIn(page, company.adminEmail, company.password);
   });
 
-  test("an admin connects a bot by token to a line and sees it Active; lines with a bot are not offered", async ({ page, request }) => {
+  test("an admin connects a bot by token to a line and sees it Active; lines with a bot are not offered; another program's webhook is named before it is taken over", async ({ page, request }) => {
     const bot = bots[0]!;
+    // The bot still sends its updates to another program's webhook.
+    expect((await request.post(`${e2eState().telegramFakeUrl}/__fake/take-webhook`, { data: { token: bot.token } })).ok()).toBe(true);
     await checkToken(page, bot.token);
     await expect(page.getByText(`This token belongs to ${bot.firstName} (@${bot.username}).`)).toBeVisible();
     await expect(page.getByText(`Its customers will be listed under the client “Telegram: ${bot.firstName}”.`)).toBeVisible();
@@ -50,8 +52,14 @@ test.describe.serial("channels admin", () => {
     await expect(page.getByText("Every line already has a Telegram bot. Create a new line for this bot.", { exact: false })).toBeVisible();
     await expect(page.getByText(/one bot per line\): Sales, Support\./)).toBeVisible();
 
+    // Said before anything changes: where the updates go now and what connecting here stops.
+    const elsewhere = page.getByTestId("telegram-webhook-elsewhere");
+    await expect(elsewhere).toContainText("This bot currently sends its updates to another-program.example.");
+    await expect(elsewhere).toContainText("Connecting it here stops that");
     await page.getByRole("radio", { name: "A new line…" }).check();
     await page.getByLabel("Name of the new line").fill("Kettles");
+    await expect(page.getByRole("button", { name: "Connect bot" })).toBeDisabled();
+    await page.getByLabel("Take this bot's updates from another-program.example").check();
     await page.getByRole("button", { name: "Connect bot" }).click();
     await expect(page).toHaveURL(/\/settings\/channels\/[0-9a-f-]{36}$/);
     const channelId = page.url().split("/").pop()!;

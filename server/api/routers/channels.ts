@@ -46,7 +46,7 @@ export const channelsRouter = createTRPCRouter({
     .mutation(({ ctx, input }) => checkTelegramToken({ ctx: ctx.service, input })),
 
   connectTelegram: adminProcedure
-    .input(z.object({ token: secret(200), line: lineChoice }))
+    .input(z.object({ token: secret(200), line: lineChoice, takeOver: z.boolean().optional() }))
     .mutation(({ ctx, input }) => connectTelegramBot({ ctx: ctx.service, input })),
 
   connectVk: adminProcedure

@@ -41,12 +41,27 @@ afterEach(() => {
 });
 
 describe("connect a Telegram bot (F6)", () => {
+  it("names another program's webhook before connecting, and takes the bot's updates from it only when the admin confirms", async () => {
+    const { admin } = await company();
+    const token = newToken();
+    telegramFake.bots.set(botIdOf(token), { firstName: "Shared Bot", username: "SharedBot" });
+    telegramFake.takeWebhook(token);
+    expect(await admin.channels.checkTelegramToken({ token })).toMatchObject({ webhookElsewhere: "another-program.example" });
+    expect(await refusal(admin.channels.connectTelegram({ token, line: { kind: "new", name: "Shared" } }))).toMatchObject({
+      code: "CONFLICT",
+      messageKey: "channelsAdmin.error.telegramWebhookElsewhere",
+    });
+    expect(telegramFake.calls.some((c) => c.token === token && c.method === "setWebhook")).toBe(false);
+    const result = await admin.channels.connectTelegram({ token, line: { kind: "new", name: "Shared" }, takeOver: true });
+    expect(telegramFake.webhooks.get(token)?.url).toBe(`${env().APP_URL}/api/webhooks/telegram/${result.channelId}`);
+  });
+
   it("checks the token, registers the webhook with a secret and our update types, verifies it, stores the channel active and sealed", async () => {
     const { seeded, admin } = await company();
     const token = newToken();
     telegramFake.bots.set(botIdOf(token), { firstName: "Kettle Help", username: "KettleHelpBot" });
 
-    expect(await admin.channels.checkTelegramToken({ token })).toEqual({ botId: botIdOf(token), name: "Kettle Help", username: "KettleHelpBot" });
+    expect(await admin.channels.checkTelegramToken({ token })).toEqual({ botId: botIdOf(token), name: "Kettle Help", username: "KettleHelpBot", webhookElsewhere: null });
     const result = await admin.channels.connectTelegram({ token, line: { kind: "new", name: "Kettles" } });
     expect(result).toMatchObject({ name: "Kettle Help", username: "KettleHelpBot" });
     expect(JSON.stringify(result)).not.toContain(token);
@@ -58,7 +73,7 @@ describe("connect a Telegram bot (F6)", () => {
     const secret = setWebhook.params.secret_token as string;
     expect(secret.length).toBeGreaterThanOrEqual(32);
     expect(telegramFake.webhooks.get(token)).toMatchObject({ url: webhookUrl, secretToken: secret });
-    expect(telegramFake.calls.filter((c) => c.token === token).map((c) => c.method)).toEqual(["getMe", "getMe", "setWebhook", "getWebhookInfo"]);
+    expect(telegramFake.calls.filter((c) => c.token === token).map((c) => c.method)).toEqual(["getMe", "getWebhookInfo", "getMe", "getWebhookInfo", "setWebhook", "getWebhookInfo"]);
 
     const [row] = await db.select().from(channels).where(eq(channels.id, result.channelId));
     expect(row).toMatchObject({ companyId: seeded.companyId, provider: "telegram", externalId: botIdOf(token), status: "active", settings: { username: "KettleHelpBot", botName: "Kettle Help" } });
