@@ -33,6 +33,7 @@ test("an admin sees every channel's status in words, and next to Settings how ma
   await expect(list).toHaveCount(0);
   await expect(toggle).toBeFocused();
   await page.keyboard.press("Enter");
+  await expect(list).toBeVisible();
   await page.keyboard.press("Tab");
   await expect(list.getByRole("link", { name: "AcmeHelpBot (Telegram)" })).toBeFocused();
   await page.keyboard.press("Enter");

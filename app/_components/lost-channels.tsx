@@ -15,18 +15,19 @@ export type LostChannel = { id: string; name: string; provider: "telegram" | "me
 export function LostChannels({ channels }: { channels: LostChannel[] }) {
   const t = useT();
   const pathname = usePathname();
-  const [open, setOpen] = useState(false);
+  // Open on the page where it was opened: following a link (any navigation) closes it.
+  const [openOn, setOpenOn] = useState<string | null>(null);
+  const open = openOn === pathname;
+  const setOpen = (value: boolean | ((was: boolean) => boolean)) => setOpenOn((typeof value === "function" ? value(open) : value) ? pathname : null);
   const listId = useId();
   const button = useRef<HTMLButtonElement>(null);
   const box = useRef<HTMLDivElement>(null);
   const count = channels.length;
 
-  // Following a link (or any navigation) closes the list.
-  useEffect(() => setOpen(false), [pathname]);
   useEffect(() => {
     if (!open) return;
     const onPointer = (e: PointerEvent) => {
-      if (box.current && !box.current.contains(e.target as Node)) setOpen(false);
+      if (box.current && !box.current.contains(e.target as Node)) setOpenOn(null);
     };
     document.addEventListener("pointerdown", onPointer);
     return () => document.removeEventListener("pointerdown", onPointer);

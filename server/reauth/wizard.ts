@@ -128,7 +128,18 @@ export async function startWizard({ ctx, input }: { ctx: Ctx; input: { mode: "re
     )
     .orderBy(desc(reconnectAttempts.createdAt));
   const resumable = recent.find((r) => stateOf(r).mode === input.mode && (stateOf(r).originChannelId ?? null) === (origin?.id ?? null));
-  if (resumable) return { attemptId: resumable.id, resumed: true };
+  if (resumable) {
+    // Resumed on the permissions step: what Facebook grants now is asked again, so a permission declined (or
+    // turned on) since the last look is shown as it is. A Graph failure leaves the stored check and its words.
+    if (stateOf(resumable).step === "permissions" && resumable.sealedUserToken) {
+      try {
+        await verifyStep({ ctx, input: { attemptId: resumable.id } });
+      } catch (error) {
+        logger.warn("meta_wizard.resume_check_failed", { companyId: ctx.companyId, attemptId: resumable.id, error: error instanceof Error ? error.name : "error" });
+      }
+    }
+    return { attemptId: resumable.id, resumed: true };
+  }
 
   const all = await metaChannels(ctx.db, ctx.companyId);
   const broken = all.filter((c) => c.status === "disconnected" || c.id === origin?.id).map(targetOf);

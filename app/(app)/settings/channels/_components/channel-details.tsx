@@ -10,7 +10,7 @@ import { ActionResultLine, ChannelMenu, type ActionResult } from "./channel-menu
 import { ChannelContacts } from "./channel-contacts";
 import { HandoverDiagnostics } from "../reauthorize/_components/handover-diagnostics";
 import { ChannelHealth, ReconnectPanel } from "./channel-health";
-import { cardClass, CopyField, StatusBadge, useDate, useErrorWords } from "./shared";
+import { cardClass, channelHandle, CopyField, StatusBadge, useDate, useErrorWords } from "./shared";
 
 type HistoryRow = { id: string; action: string; detail: Record<string, string | number | boolean | null>; createdAt: Date; actorName: string | null };
 
@@ -121,7 +121,7 @@ export function ChannelDetails({ channelId }: { channelId: string }) {
                 </>
               ) : (
                 <>
-                  {c.name} {c.username && <span className="text-slate-600">({c.provider === "instagram" ? `@${c.username}` : c.username})</span>}
+                  {c.name} {channelHandle(c) && <span className="text-slate-600">({channelHandle(c)})</span>}
                 </>
               )}
             </Field>

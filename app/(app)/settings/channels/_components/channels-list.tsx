@@ -7,7 +7,7 @@ import { useT } from "../../../../_components/providers";
 import { useTRPC } from "../../../../_lib/trpc";
 import { ActionResultLine, ChannelMenu, type ActionResult } from "./channel-menu";
 import { STATUS_FILTERS, type StatusFilter } from "./status-filter";
-import { cardClass, CopyField, isAwaitingConfirmation, PROVIDERS, StatusBadge, StatusReason, useDate, type ChannelStatus } from "./shared";
+import { cardClass, channelHandle, CopyField, isAwaitingConfirmation, PROVIDERS, StatusBadge, StatusReason, useDate, type ChannelStatus } from "./shared";
 
 /** Stopped channels are hidden by default, except a new VK community waiting for VK's confirmation: it needs the admin. */
 const shows = (filter: StatusFilter, c: { status: ChannelStatus; statusReason: string | null }) =>
@@ -107,13 +107,14 @@ function ChannelCard({ channel: c, onResult }: { channel: Row; onResult: (result
     <li className="px-4 py-3" data-testid="channel-row">
       <div className="flex items-start justify-between gap-3">
         <div className="min-w-0 flex-1 space-y-1">
-          <h4 className="truncate font-medium">
+          <h4 className="break-words font-medium">
             <Link href={`/settings/channels/${c.id}`} className="hover:underline">
               {c.name}
             </Link>
           </h4>
-          <p className="truncate text-sm text-slate-600">
-            {c.username ? `@${c.username} · ` : ""}
+          {/* Wraps rather than truncates at 390 px: two bots on lines "Pre-sales" and "Presents" stay apart. */}
+          <p className="break-words text-sm text-slate-600">
+            {channelHandle(c) ? `${channelHandle(c)} · ` : ""}
             {c.lineName ? t("channelsAdmin.lineOf", { line: c.lineName }) : t("settings.channels.noLine")}
           </p>
           <div className="flex flex-wrap items-center gap-2">

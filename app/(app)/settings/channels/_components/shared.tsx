@@ -130,3 +130,13 @@ export function CopyField({ value, label, testId }: { value: string; label: stri
     </div>
   );
 }
+
+/**
+ * The handle shown beside a channel's name, or null: a bot's or account's @username, a VK community's short
+ * name — never a Page's name repeated (Pages have no @handle here), nor a handle equal to the name.
+ */
+export function channelHandle(c: { provider: Provider; name: string; username: string | null }): string | null {
+  if (!c.username || c.provider === "messenger") return null;
+  const bare = c.username.replace(/^@/, "");
+  return bare.toLowerCase() === c.name.replace(/^@/, "").toLowerCase() ? null : `@${bare}`;
+}

@@ -156,14 +156,22 @@ export function MetaWizard({ attemptId }: { attemptId: string }) {
             ) : (
               <p className="text-sm text-green-800">{t("metaWizard.profile.reachesAll")}</p>
             )}
-            <div className="flex flex-wrap gap-2">
-              <button type="button" className={buttonPrimary} disabled={busy} onClick={() => submit.mutate({ attemptId, step: "profile" })}>
-                {t("metaWizard.continue")}
-              </button>
-              <button type="button" className={buttonSecondary} disabled={busy} onClick={() => submit.mutate({ attemptId, step: "connect" })}>
-                {t("metaWizard.profile.another")}
-              </button>
-            </div>
+            {/* A profile that cannot reach the channel this wizard is for cannot go on: only another profile is offered. */}
+            {(() => {
+              const blocked = w.origin !== null && w.unreachable.some((u) => u.channelId === w.origin?.id);
+              return (
+                <div className="flex flex-wrap gap-2">
+                  {!blocked && (
+                    <button type="button" className={buttonPrimary} disabled={busy} onClick={() => submit.mutate({ attemptId, step: "profile" })}>
+                      {t("metaWizard.continue")}
+                    </button>
+                  )}
+                  <button type="button" className={blocked ? buttonPrimary : buttonSecondary} disabled={busy} onClick={() => submit.mutate({ attemptId, step: "connect" })}>
+                    {t("metaWizard.profile.another")}
+                  </button>
+                </div>
+              );
+            })()}
           </div>
         )}
         {w.step === "instagram" && (
