@@ -35,6 +35,8 @@ test("an admin sees every channel's status in words, and next to Settings how ma
   await page.keyboard.press("Enter");
   await expect(list).toBeVisible();
   await page.keyboard.press("Tab");
+  await expect(list.getByRole("link", { name: "@acme.store (Instagram)" })).toBeFocused();
+  await page.keyboard.press("Tab");
   await expect(list.getByRole("link", { name: "AcmeHelpBot (Telegram)" })).toBeFocused();
   await page.keyboard.press("Enter");
   await expect(page.getByTestId("channel-name")).toHaveText("AcmeHelpBot");
