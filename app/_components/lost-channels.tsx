@@ -57,11 +57,11 @@ export function LostChannels({ channels }: { channels: LostChannel[] }) {
       >
         <span aria-hidden className="inline-block h-2.5 w-2.5 rounded-full bg-red-600" />
         {/* Words at every width: the count alone on narrow screens, the sentence where there is room. */}
-        <span aria-hidden className="lg:hidden">{t("nav.lostChannelsShort", { count })}</span>
+        <span aria-hidden className="whitespace-nowrap lg:hidden">{t("nav.lostChannelsShort", { count })}</span>
         <span className="sr-only lg:not-sr-only">{t("nav.lostChannels", { count })}</span>
       </button>
       {open && (
-        <div id={listId} className="absolute left-0 z-30 mt-1 w-72 max-w-[calc(100vw-2rem)] rounded-lg border border-slate-200 bg-white p-3 shadow-lg" data-testid="lost-channels">
+        <div id={listId} className="fixed inset-x-4 z-30 mt-1 rounded-lg border border-slate-200 bg-white p-3 shadow-lg sm:absolute sm:inset-x-auto sm:left-0 sm:w-72" data-testid="lost-channels">
           <p className="text-sm font-semibold">{t("nav.lostChannelsTitle", { count })}</p>
           <ul className="mt-2 space-y-1">
             {channels.map((c) => (
