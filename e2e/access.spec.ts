@@ -15,11 +15,34 @@ test("an operator is refused the admin settings", async ({ page }) => {
   expect(res.status()).toBe(403);
 });
 
-test("an admin sees every channel's status in words and the connection-loss dot next to Settings", async ({ page }) => {
+test("an admin sees every channel's status in words, and next to Settings how many channels lost their connection and which", async ({ page }) => {
   const company = e2eState().companies.access!;
   await signIn(page, company.adminEmail, company.password);
+  // The indicator counts the lost channels and, opened from the keyboard, lists each with a link to its Details.
+  const alert = page.getByTestId("settings-alert");
+  const toggle = alert.getByRole("button", { name: "2 channels lost their connection" });
+  await expect(toggle).toHaveAttribute("aria-expanded", "false");
+  await toggle.focus();
+  await page.keyboard.press("Enter");
+  const list = page.getByTestId("lost-channels");
+  await expect(list).toContainText("These channels have no connection:");
+  await expect(list.getByRole("link", { name: "AcmeHelpBot (Telegram)" })).toBeVisible();
+  await expect(list.getByRole("link", { name: "@acme.store (Instagram)" })).toBeVisible();
+  await expect(list.getByRole("link", { name: /AcmeSupportBot/ })).toHaveCount(0);
+  await page.keyboard.press("Escape");
+  await expect(list).toHaveCount(0);
+  await expect(toggle).toBeFocused();
+  await page.keyboard.press("Enter");
+  await expect(list).toBeVisible();
+  await page.keyboard.press("Tab");
+  await expect(list.getByRole("link", { name: "@acme.store (Instagram)" })).toBeFocused();
+  await page.keyboard.press("Tab");
+  await expect(list.getByRole("link", { name: "AcmeHelpBot (Telegram)" })).toBeFocused();
+  await page.keyboard.press("Enter");
+  await expect(page.getByTestId("channel-name")).toHaveText("AcmeHelpBot");
+  await expect(list).toHaveCount(0);
+
   const settings = page.getByRole("navigation", { name: "Main navigation" }).getByRole("link", { name: /Settings/ });
-  await expect(settings).toContainText("A channel lost its connection");
   await settings.click();
   const rows = page.getByTestId("channel-row");
   // Hidden by default (F4): the stopped VK community, and the Messenger Page that cannot work without a Meta app.

@@ -39,8 +39,10 @@ test.describe.serial("channels admin", () => {
     await signIn(page, company.adminEmail, company.password);
   });
 
-  test("an admin connects a bot by token to a line and sees it Active; lines with a bot are not offered", async ({ page, request }) => {
+  test("an admin connects a bot by token to a line and sees it Active; lines with a bot are not offered; another program's webhook is named before it is taken over", async ({ page, request }) => {
     const bot = bots[0]!;
+    // The bot still sends its updates to another program's webhook.
+    expect((await request.post(`${e2eState().telegramFakeUrl}/__fake/take-webhook`, { data: { token: bot.token } })).ok()).toBe(true);
     await checkToken(page, bot.token);
     await expect(page.getByText(`This token belongs to ${bot.firstName} (@${bot.username}).`)).toBeVisible();
     await expect(page.getByText(`Its customers will be listed under the client “Telegram: ${bot.firstName}”.`)).toBeVisible();
@@ -50,8 +52,14 @@ test.describe.serial("channels admin", () => {
     await expect(page.getByText("Every line already has a Telegram bot. Create a new line for this bot.", { exact: false })).toBeVisible();
     await expect(page.getByText(/one bot per line\): Sales, Support\./)).toBeVisible();
 
+    // Said before anything changes: where the updates go now and what connecting here stops.
+    const elsewhere = page.getByTestId("telegram-webhook-elsewhere");
+    await expect(elsewhere).toContainText("This bot currently sends its updates to another-program.example.");
+    await expect(elsewhere).toContainText("Connecting it here stops that");
     await page.getByRole("radio", { name: "A new line…" }).check();
     await page.getByLabel("Name of the new line").fill("Kettles");
+    await expect(page.getByRole("button", { name: "Connect bot" })).toBeDisabled();
+    await page.getByLabel("Take this bot's updates from another-program.example").check();
     await page.getByRole("button", { name: "Connect bot" }).click();
     await expect(page).toHaveURL(/\/settings\/channels\/[0-9a-f-]{36}$/);
     const channelId = page.url().split("/").pop()!;
@@ -144,20 +152,40 @@ test.describe.serial("channels admin", () => {
     await expect(page.getByTestId("channel-row").filter({ hasText: `${bot.firstName} Desk` })).toHaveCount(1);
   });
 
-  test("a VK community is connected and the page shows Confirmed when VK's confirmation request arrives", async ({ page, request }) => {
+  test("a VK community with a confirmation string VK does not accept: the page says so in words, and Reconnect fixes it", async ({ page, request }) => {
+    const accessToken = `vk1.a.${randomBytes(24).toString("base64url")}`;
     await page.goto(`${e2eState().baseURL}/settings/channels/connect/vk`);
     await page.getByLabel("Community ID").fill("229876543");
     await page.getByLabel("Confirmation string").fill("e2e-confirm-7f3a");
-    await page.getByLabel("Access token").fill(`vk1.a.${randomBytes(24).toString("base64url")}`);
+    await page.getByLabel("Access token").fill(accessToken);
     await page.getByLabel("Secret key").fill("e2eSecretKey42");
     await page.getByRole("button", { name: "Check and connect" }).click();
     await expect(page.getByText("Waiting for VK's confirmation request", { exact: false })).toBeVisible();
     const address = (await page.getByTestId("vk-webhook-url").textContent())!.trim();
     expect(address).toMatch(new RegExp(`^${e2eState().baseURL}/api/webhooks/vk/[0-9a-f-]{36}$`));
 
-    // VK presses "Confirm": it posts the confirmation event and expects the community's string back.
-    const res = await request.post(address, { data: { type: "confirmation", group_id: 229876543, secret: "e2eSecretKey42" } });
-    expect(await res.text()).toBe("e2e-confirm-7f3a");
-    await expect(page.getByText("Confirmed: VK reached Switchboard", { exact: false })).toBeVisible();
+    // A new community waiting for VK is not hidden as Stopped: the default list shows it, waiting.
+    const list = await page.context().newPage();
+    await list.goto(`${e2eState().baseURL}/settings/channels`);
+    const row = list.getByTestId("channel-row").filter({ hasText: address });
+    await expect(row.getByTestId("channel-status")).toHaveText("Waiting for confirmation");
+    await list.close();
+
+    // The admin adds the server in VK and VK sends its confirmation request: Switchboard answers the string typed
+    // here, which is not the community's, and VK marks the server failed.
+    const added = await request.post(`${e2eState().vkFakeUrl}/method/groups.addCallbackServer`, {
+      form: { access_token: accessToken, group_id: "229876543", url: address, title: "Switchboard", secret_key: "e2eSecretKey42", v: "5.199" },
+    });
+    expect(((await added.json()) as { response?: { server_id?: number } }).response?.server_id).toBeGreaterThan(0);
+    await expect(page.getByTestId("vk-rejected")).toContainText("VK did not accept the confirmation string");
+    await expect(page.getByText("Confirmed: VK reached Switchboard", { exact: false })).toHaveCount(0);
+
+    // Details say what is wrong and how to fix it; Reconnect asks VK for the right string and VK confirms.
+    await page.getByRole("link", { name: "Open its details" }).click();
+    await expect(page.getByTestId("channel-fix")).toContainText("VK did not accept the confirmation string");
+    await expect(page.getByTestId("channel-fix")).toContainText("Press Reconnect");
+    await page.getByRole("button", { name: "Reconnect" }).click();
+    await expect(page.getByRole("status").filter({ hasText: "Reconnected" })).toBeVisible();
+    await expect(page.getByTestId("channel-status").first()).toHaveText("Active");
   });
 });

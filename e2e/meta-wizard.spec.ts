@@ -43,8 +43,7 @@ test("a Page disconnected by a password change: the admin walks the wizard, reco
   let context = await browser.newContext();
   let admin = await context.newPage();
   await signIn(admin, company.adminEmail, company.password);
-  const settingsLink = (page: Page) => page.getByRole("navigation", { name: "Main navigation" }).getByRole("link", { name: /Settings/ });
-  await expect(settingsLink(admin)).toContainText("A channel lost its connection");
+  await expect(admin.getByTestId("settings-alert")).toContainText("1 channel lost its connection");
 
   // Details: Reconnect greyed out with the reason; "Update permissions" opens the wizard with the cause.
   await admin.goto(`${baseURL}/settings/channels`);
@@ -64,8 +63,8 @@ test("a Page disconnected by a password change: the admin walks the wizard, reco
   await expect(admin.getByText("Signed in to Facebook as Sam Helper.")).toBeVisible();
   await expect(admin.getByTestId("profile-unreachable")).toContainText("Acme Store");
   await expect(admin.getByTestId("profile-unreachable")).toContainText("Sign in with the profile that manages these Pages");
-  await admin.getByRole("button", { name: "Continue" }).click();
-  await expect(admin.getByTestId("wizard-failure")).toContainText("This profile cannot reach Acme Store");
+  // It cannot go on with this profile, so "Continue" is not offered.
+  await expect(admin.getByTestId("wizard-step-profile").getByRole("button", { name: "Continue" })).toHaveCount(0);
 
   // Then the right one, leaving one permission off in Facebook's dialog.
   await admin.getByRole("button", { name: "Sign in with another profile" }).click();
@@ -89,6 +88,8 @@ test("a Page disconnected by a password change: the admin walks the wizard, reco
   await admin.getByRole("button", { name: "Continue" }).click();
   await expect(admin.getByRole("heading", { name: "Tick the Instagram accounts" })).toBeFocused();
   await expect(admin.getByRole("checkbox", { name: /@acme\.store/ })).not.toBeChecked();
+  // Ticked: it gets a fresh token while stopped, and is started after the reconnect.
+  await admin.getByRole("checkbox", { name: /@acme\.store/ }).check();
   await admin.getByRole("button", { name: "Next" }).click();
   await expect(admin.getByRole("heading", { name: "Tick the Facebook Pages" })).toBeVisible();
   await expect(admin.getByRole("checkbox", { name: /Acme Store/ })).toBeChecked();
@@ -116,9 +117,13 @@ test("a Page disconnected by a password change: the admin walks the wizard, reco
   await expect(admin.getByRole("heading", { name: "Reconnect the channels" })).toBeVisible();
   await admin.getByRole("button", { name: "Reconnect", exact: true }).click();
   await expect(admin.getByTestId("reconnect-results")).toContainText("Acme Store is connected again");
+  await expect(admin.getByTestId("reconnect-results")).toContainText("@acme.store has a fresh token but is stopped: start it below.");
   await expect(admin.getByTestId("stopped-channels")).toContainText("@acme.store");
   await admin.getByRole("button", { name: "Start @acme.store" }).click();
   await expect(admin.getByTestId("restarted")).toContainText("Started: @acme.store.");
+  // The result says what is true now: started, not "start it below".
+  await expect(admin.getByTestId("reconnect-results")).toContainText("@acme.store has a fresh token and is started.");
+  await expect(admin.getByTestId("reconnect-results")).not.toContainText("start it below");
   await admin.getByRole("button", { name: "Finish" }).click();
   const summary = admin.getByTestId("wizard-summary");
   await expect(summary).toContainText("Acme Store");
@@ -134,7 +139,6 @@ test("a Page disconnected by a password change: the admin walks the wizard, reco
   await expect(admin.getByTestId("channel-row").filter({ hasText: "Acme Store" })).toContainText("Active");
   await expect(admin.getByTestId("channel-row").filter({ hasText: "@acme.store" })).toContainText("Active");
   await expect(admin.getByTestId("settings-alert")).toHaveCount(0);
-  await expect(settingsLink(admin)).not.toContainText("A channel lost its connection");
   await admin.getByTestId("channel-row").filter({ hasText: "Acme Store" }).getByRole("link", { name: /Details/ }).click();
   await expect(admin.getByTestId("channel-status").first()).toHaveText("Active");
   await expect(admin.getByTestId("channel-history")).toContainText(/reconnect/i);
@@ -143,6 +147,26 @@ test("a Page disconnected by a password change: the admin walks the wizard, reco
   await expect
     .poll(async () => (await graphCalls(request)).filter((c) => c.method === "POST" && c.edge === "messages" && (c.body.message as { text?: string } | undefined)?.text === reply).length, { timeout: 30_000 })
     .toBe(1);
+
+  // The Instagram account started in the wizard says when it was reconnected.
+  await admin.goto(`${baseURL}/settings/channels`);
+  await admin.getByTestId("channel-row").filter({ hasText: "@acme.store" }).getByRole("link", { name: /Details/ }).click();
+  await expect(admin.getByTestId("channel-name")).toHaveText("@acme.store");
+  await expect(admin.getByTestId("channel-reconnected-at")).not.toHaveText("never");
+
+  // A working Page: no greyed-out Reconnect "until permissions are refreshed", and the wizard started from it
+  // does not call it lost.
+  await admin.goto(`${baseURL}/settings/channels`);
+  await admin.getByTestId("channel-row").filter({ hasText: "Acme Store" }).first().getByRole("link", { name: /Details/ }).click();
+  await expect(admin.getByTestId("channel-name")).toHaveText("Acme Store");
+  await expect(admin.getByTestId("meta-reconnect-note")).toContainText("This channel works.");
+  await expect(admin.getByText("Reconnect is unavailable")).toHaveCount(0);
+  await expect(admin.getByRole("button", { name: "Reconnect" })).toHaveCount(0);
+  await admin.getByRole("button", { name: "Update permissions" }).click();
+  await expect(admin.getByTestId("wizard-origin-working")).toContainText("Acme Store works");
+  await expect(admin.getByText(/lost (its|their) connection/)).toHaveCount(0);
+  await admin.getByRole("button", { name: "Cancel the wizard" }).click();
+  await expect(admin).toHaveURL(/\/settings\/channels$/);
 });
 
 test("a forged Facebook sign-in return is refused in words", async ({ page }) => {

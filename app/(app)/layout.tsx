@@ -4,7 +4,7 @@ import { db } from "~/db";
 import { getSessionUser } from "~/server/auth/options";
 import { companyChannel } from "~/server/realtime/channels";
 import { clientRealtimeConfig } from "~/server/realtime/config";
-import { hasDisconnectedChannel } from "~/server/services/channels/list-channels";
+import { listLostChannels } from "~/server/services/channels/list-channels";
 import { sandboxEnabled } from "~/server/services/sandbox/telegram-sandbox";
 import { AppNav } from "../_components/app-nav";
 import { LiveQueries } from "../_components/live-queries";
@@ -15,13 +15,12 @@ export const dynamic = "force-dynamic";
 export default async function AppLayout({ children }: { children: ReactNode }) {
   const user = await getSessionUser();
   if (!user) redirect("/sign-in");
-  const needsAttention =
-    user.role === "admin" &&
-    (await hasDisconnectedChannel({ ctx: { db, companyId: user.companyId, actor: { kind: "user", userId: user.id, role: user.role } } }));
+  const lostChannels =
+    user.role === "admin" ? await listLostChannels({ ctx: { db, companyId: user.companyId, actor: { kind: "user", userId: user.id, role: user.role } } }) : [];
   return (
     <RealtimeProvider config={clientRealtimeConfig()} channel={companyChannel(user.companyId)}>
       <LiveQueries />
-      <AppNav user={{ name: user.name, role: user.role }} initialNeedsAttention={needsAttention} sandbox={sandboxEnabled()} />
+      <AppNav user={{ name: user.name, role: user.role }} initialLostChannels={lostChannels} sandbox={sandboxEnabled()} />
       <main id="main" className="mx-auto max-w-7xl px-4 py-4">
         {children}
       </main>

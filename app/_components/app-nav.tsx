@@ -5,14 +5,15 @@ import Link from "next/link";
 import { usePathname, useRouter } from "next/navigation";
 import { useTRPC } from "../_lib/trpc";
 import { LanguageSwitch } from "./language-switch";
+import { LostChannels, type LostChannel } from "./lost-channels";
 import { useT } from "./providers";
 
-export function AppNav({ user, initialNeedsAttention, sandbox }: { user: { name: string; role: "admin" | "operator" }; initialNeedsAttention: boolean; sandbox: boolean }) {
+export function AppNav({ user, initialLostChannels, sandbox }: { user: { name: string; role: "admin" | "operator" }; initialLostChannels: LostChannel[]; sandbox: boolean }) {
   const t = useT();
   const trpc = useTRPC();
   const pathname = usePathname();
   const router = useRouter();
-  const attention = useQuery({ ...trpc.channels.needsAttention.queryOptions(), initialData: initialNeedsAttention });
+  const attention = useQuery({ ...trpc.channels.needsAttention.queryOptions(), initialData: initialLostChannels });
 
   const link = (href: string, active: boolean) =>
     `relative rounded px-3 py-2 text-sm font-medium ${active ? "bg-brand-600 text-white" : "text-slate-700 hover:bg-slate-100"}`;
@@ -35,16 +36,9 @@ export function AppNav({ user, initialNeedsAttention, sandbox }: { user: { name:
               aria-current={pathname.startsWith("/settings") ? "page" : undefined}
             >
               {t("nav.settings")}
-              {attention.data && (
-                <span data-testid="settings-alert" className="ml-2 inline-flex items-center gap-1" title={t("nav.settingsNeedsAttention")}>
-                  <span aria-hidden className="inline-block h-2.5 w-2.5 rounded-full bg-red-600" />
-                  {/* Words at every width: a short one on narrow screens, the sentence where there is room. */}
-                  <span aria-hidden className="text-xs lg:hidden">{t("nav.settingsNeedsAttentionShort")}</span>
-                  <span className="sr-only lg:not-sr-only lg:text-xs">{t("nav.settingsNeedsAttention")}</span>
-                </span>
-              )}
             </Link>
           )}
+          {user.role === "admin" && <LostChannels channels={attention.data} />}
           {sandbox && (
             <Link href="/sandbox" className={link("/sandbox", pathname.startsWith("/sandbox"))} aria-current={pathname.startsWith("/sandbox") ? "page" : undefined}>
               {t("nav.sandbox")}

@@ -122,6 +122,13 @@ describe("Meta re-authorization wizard (F3)", () => {
     expect(view.pages.find((p) => p.id === fb.externalId)?.ticked).toBe(true);
     // Checked at once with the new grants: the permission turned on shows as granted.
     expect(view.permissions.find((p) => p.permission === "pages_manage_metadata")?.status).toBe("granted");
+    // Turned off in Facebook's settings meanwhile, then the wizard is resumed: checked again, shown declined.
+    world.grants.get(alex)!.permissions.set("pages_manage_metadata", "declined");
+    expect((await admin.metaWizard.start({ mode: "reauthorize", channelId: fb.id })).attemptId).toBe(attemptId);
+    view = await admin.metaWizard.get({ attemptId });
+    expect(view.permissions.find((p) => p.permission === "pages_manage_metadata")?.status).toBe("declined");
+    world.grants.get(alex)!.permissions.set("pages_manage_metadata", "granted");
+    await admin.metaWizard.verify({ attemptId });
     await admin.metaWizard.submitStep({ attemptId, step: "permissions" });
     expect((await admin.metaWizard.get({ attemptId })).step).toBe("reconnect");
 

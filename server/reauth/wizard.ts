@@ -128,7 +128,18 @@ export async function startWizard({ ctx, input }: { ctx: Ctx; input: { mode: "re
     )
     .orderBy(desc(reconnectAttempts.createdAt));
   const resumable = recent.find((r) => stateOf(r).mode === input.mode && (stateOf(r).originChannelId ?? null) === (origin?.id ?? null));
-  if (resumable) return { attemptId: resumable.id, resumed: true };
+  if (resumable) {
+    // Resumed on the permissions step: what Facebook grants now is asked again, so a permission declined (or
+    // turned on) since the last look is shown as it is. A Graph failure leaves the stored check and its words.
+    if (stateOf(resumable).step === "permissions" && resumable.sealedUserToken) {
+      try {
+        await verifyStep({ ctx, input: { attemptId: resumable.id } });
+      } catch (error) {
+        logger.warn("meta_wizard.resume_check_failed", { companyId: ctx.companyId, attemptId: resumable.id, error: error instanceof Error ? error.name : "error" });
+      }
+    }
+    return { attemptId: resumable.id, resumed: true };
+  }
 
   const all = await metaChannels(ctx.db, ctx.companyId);
   const broken = all.filter((c) => c.status === "disconnected" || c.id === origin?.id).map(targetOf);
@@ -156,7 +167,10 @@ export async function getWizard({ ctx, input }: { ctx: Ctx; input: { attemptId: 
   const all = await metaChannels(ctx.db, ctx.companyId);
   const byExternal = (provider: MetaProvider, externalId: string) => all.find((c) => c.provider === provider && c.externalId === externalId);
   const brief = (c: Channel | undefined) => (c ? { id: c.id, name: c.name, status: c.status, statusReason: c.statusReason } : null);
-  const brokenIds = new Set(state.broken.map((b) => `${b.provider}:${b.externalId}`));
+  // The channels the wizard is for, and of those the ones that have lost their connection now (a working channel
+  // the admin started from is a target, never called broken).
+  const lost = (provider: MetaProvider, externalId: string) => byExternal(provider, externalId)?.status === "disconnected";
+  const brokenIds = new Set(state.broken.filter((b) => lost(b.provider, b.externalId)).map((b) => `${b.provider}:${b.externalId}`));
   const pages = (state.pages ?? []).map((p) => ({
     id: p.id,
     name: p.name,
@@ -195,7 +209,7 @@ export async function getWizard({ ctx, input }: { ctx: Ctx; input: { attemptId: 
     sandbox: Boolean(env().SANDBOX_META_URL),
     signedIn: row.sealedUserToken !== null,
     origin: origin ? { ...brief(origin)!, provider: origin.provider as MetaProvider } : null,
-    broken: state.broken.map((b) => ({ name: b.name, provider: b.provider, channelId: b.channelId })),
+    broken: state.broken.filter((b) => lost(b.provider, b.externalId)).map((b) => ({ name: b.name, provider: b.provider, channelId: b.channelId })),
     profile: state.profile ?? null,
     unreachable: state.unreachable ?? [],
     pages,
@@ -206,7 +220,8 @@ export async function getWizard({ ctx, input }: { ctx: Ctx; input: { attemptId: 
     permissions: (state.permissions ?? []).map((p) => ({ permission: p.permission, status: p.status, uncovered: names(p.uncovered) })),
     permissionsChecked: state.permissions !== undefined,
     permissionsBlocking: blockingPermissions(state.permissions).length,
-    results: state.results ?? [],
+    // A channel that got its fresh token while stopped and was then started in this wizard says so.
+    results: (state.results ?? []).map((r) => ({ ...r, started: r.reason === "stopped" && (state.restarts ?? []).some((x) => x.ok && x.channelId === r.channelId) })),
     stopped,
     summary: { reconnected, restarted, recovered: (state.results ?? []).reduce((n, r) => n + (r.recovered ?? 0), 0), attention },
   };
@@ -512,6 +527,8 @@ async function restartStopped(ctx: Ctx, row: Attempt, state: WizardState, channe
       .set({ credentials: seal({ pageToken: connection.pageToken } satisfies MetaCredentials), settings: { ...channel.settings, ...(channel.provider === "instagram" ? { linkedPageId: pageId } : {}) }, updatedAt: new Date() })
       .where(and(eq(channels.id, channelId), eq(channels.companyId, ctx.companyId)));
     await markChannelRestored(tx, channelId, "started", { byUserId: actorUserId(ctx) });
+    // Its connection was made anew (a fresh Page token, the subscription verified): the Details page says when.
+    await tx.update(channels).set({ reconnectedAt: new Date() }).where(and(eq(channels.id, channelId), eq(channels.companyId, ctx.companyId)));
   });
   await announceChannel(ctx.companyId, { id: channelId, status: "active" });
   kickJobs();

@@ -62,6 +62,7 @@ async function answer(req: IncomingMessage, res: ServerResponse, provider: strin
   // The ingest worker takes stored events at once; only a process without one processes them itself.
   const after = outcome.after;
   if (after && !wakeIngestWorker()) void after().catch((error: unknown) => logger.error("webhook.after_failed", { provider, error }));
+  if (outcome.settle) void outcome.settle().catch((error: unknown) => logger.error("webhook.after_failed", { provider, error }));
 }
 
 /** Answers a provider webhook POST and returns true; false for anything Next.js should answer. */

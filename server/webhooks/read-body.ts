@@ -6,7 +6,11 @@ import { BodyTooLargeError, readBodyWithLimit } from "../http-body";
 import { isUuid } from "../ids";
 import { problem, WEBHOOK_DATABASE_DEADLINE_MS, type Step } from "../ingest/store-event";
 
-export type WebhookOutcome = { response: Response; after?: () => Promise<void> };
+/**
+ * `after`: processing of what was stored, when no ingest worker takes it. `settle`: work that must follow the
+ * answer itself (VK's verdict on our confirmation answer), run in every process.
+ */
+export type WebhookOutcome = { response: Response; after?: () => Promise<void>; settle?: () => Promise<void> };
 
 /**
  * What a webhook handler reads of a request: its headers and its body. A Web `Request` (the App Router routes,

@@ -4,7 +4,7 @@ import { vkDedupeKey } from "../channels/vk/parse";
 import { safeEqual } from "../crypto/compare";
 import { env } from "../env.js";
 import { logger } from "../log";
-import { recordVkConfirmation } from "../services/channels/record-vk-confirmation";
+import { settleVkConfirmation } from "../services/channels/record-vk-confirmation";
 import { processStoredEvents } from "../services/events/process-inbound-event";
 import { webhookChannel } from "../ingest/channel-cache";
 import { vkOrder } from "../ingest/order-keys";
@@ -78,9 +78,9 @@ export async function handleVkWebhook(channelId: string, request: WebhookRequest
       logger.warn("webhook.confirmation_unconfigured", { provider: "vk", channelId });
       return { response: problem(404, "no confirmation code is configured for this channel") };
     }
-    // Recorded before answering (one small update): the connect page shows "Confirmed" as VK gets its string.
-    await recordVkConfirmation(db, channel);
-    return { response: text(code) };
+    // Confirmed only once VK accepted the answer: a wrong string is said in words, never shown as "confirmed".
+    const accessToken = found.credentials.accessToken;
+    return { response: text(code), settle: () => settleVkConfirmation(db, channel, accessToken) };
   }
 
   const eventId = body.event_id;

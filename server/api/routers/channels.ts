@@ -6,7 +6,7 @@ import { deleteChannel } from "../../services/channels/delete-channel";
 import { disconnectChannel } from "../../services/channels/disconnect-channel";
 import { getChannelDetails } from "../../services/channels/get-channel-details";
 import { getChannelHealth } from "../../services/channels/get-channel-health";
-import { hasDisconnectedChannel, listChannels } from "../../services/channels/list-channels";
+import { listChannels, listLostChannels } from "../../services/channels/list-channels";
 import { listLineChoices } from "../../services/channels/list-line-choices";
 import { moveChannel } from "../../services/channels/move-channel";
 import { CHANNEL_NAME_MAX, renameChannel } from "../../services/channels/rename-channel";
@@ -32,10 +32,8 @@ export const channelsRouter = createTRPCRouter({
     .input(z.object({ includeStopped: z.boolean().default(false) }))
     .query(({ ctx, input }) => listChannels({ ctx: ctx.service, input })),
 
-  /** The red dot next to Settings: visible to admins, who can act on it. */
-  needsAttention: companyProcedure.query(async ({ ctx }) =>
-    ctx.user.role === "admin" ? hasDisconnectedChannel({ ctx: ctx.service }) : false,
-  ),
+  /** The channels that lost their connection, counted and listed next to Settings: for admins, who can act on them. */
+  needsAttention: companyProcedure.query(async ({ ctx }) => (ctx.user.role === "admin" ? listLostChannels({ ctx: ctx.service }) : [])),
 
   details: adminProcedure.input(channelId).query(({ ctx, input }) => getChannelDetails({ ctx: ctx.service, input })),
   /** The Details page's health: a 30-day timeline, the incidents with recovered counts, the current warning. */
@@ -48,7 +46,7 @@ export const channelsRouter = createTRPCRouter({
     .mutation(({ ctx, input }) => checkTelegramToken({ ctx: ctx.service, input })),
 
   connectTelegram: adminProcedure
-    .input(z.object({ token: secret(200), line: lineChoice }))
+    .input(z.object({ token: secret(200), line: lineChoice, takeOver: z.boolean().optional() }))
     .mutation(({ ctx, input }) => connectTelegramBot({ ctx: ctx.service, input })),
 
   connectVk: adminProcedure

@@ -13,7 +13,8 @@ type ChannelRef = {
   registrationEmail: string;
 };
 
-export type ConnectionLostEmailProps = ChannelRef & { reasonCode: string; since: Date };
+/** `again`: lost once more soon after the "connected again" email, so this one corrects it. */
+export type ConnectionLostEmailProps = ChannelRef & { reasonCode: string; since: Date; again?: boolean };
 /** `recoveredCount`: messages customers wrote while it was down that arrived after the reconnect, when known. */
 export type ConnectionRestoredEmailProps = ChannelRef & { at: Date; recoveredCount?: number | null };
 export type ChannelWarningEmailProps = ChannelRef & { warningCode: string; expiresAt?: Date | null };
@@ -47,11 +48,11 @@ export function connectionLostEmail(props: ConnectionLostEmailProps, i18n: Email
   const fix = t(known(t, `health.fix.${props.reasonCode}`, "health.fix.unknown"), { username: c.username });
   const vars = { channel: c.channel, provider: c.provider, reason, fix, when: formatDateTime(locale, props.since, "medium", timeZone) };
   return {
-    subject: t("health.email.lost.subject", vars),
+    subject: t(props.again ? "health.email.lostAgain.subject" : "health.email.lost.subject", vars),
     element: (
       <EmailLayout locale={locale} preview={t("health.email.lost.preview", vars)} footerText={c.footer}>
         <Heading as="h1" style={emailStyles.heading}>
-          {t("health.email.lost.heading", vars)}
+          {t(props.again ? "health.email.lostAgain.heading" : "health.email.lost.heading", vars)}
         </Heading>
         <Text style={emailStyles.text}>{t("health.email.lost.body", vars)}</Text>
         <Text style={emailStyles.text}>{t("health.email.lost.reason", vars)}</Text>

@@ -13,6 +13,7 @@ import { callerFor, postTelegramUpdate, seedTestCompany } from "../../testing/fa
 import { telegramFake } from "../../testing/setup";
 import { deliverDueSends } from "../sends/deliver-due-sends";
 import { markChannelDisconnected } from "./mark-channel-disconnected";
+import { markChannelRestored } from "./mark-channel-restored";
 import { probeChannel } from "./probe-channel";
 
 type Seen = { path: string; headers: IncomingHttpHeaders; body: Record<string, unknown> };
@@ -77,6 +78,44 @@ describe("channel health", () => {
     expect(second).toMatchObject({ opened: true, emailed: false });
     expect(await incidentsOf(channelId)).toHaveLength(2);
     expect(await emailsOf(co.companyId, "connection_lost")).toHaveLength(1);
+  });
+
+  it("lost again soon after the “connected again” email: a “lost again” email follows, so the newest email tells the truth", async () => {
+    const co = await seedTestCompany("Flap Truth");
+    const channelId = co.telegram.channelId;
+    const latestEmail = async () => {
+      const rows = await db
+        .select({ kind: emailDeliveries.kind, subject: emailDeliveries.subject, nextAttemptAt: emailDeliveries.nextAttemptAt })
+        .from(emailDeliveries)
+        .where(eq(emailDeliveries.companyId, co.companyId));
+      return rows.sort((a, b) => a.nextAttemptAt.getTime() - b.nextAttemptAt.getTime()).at(-1);
+    };
+    // Lost (email), reconnected (email "connected again"), lost again 40 s later: still down.
+    await db.transaction((tx) => markChannelDisconnected(tx, channelId, authError));
+    await db.transaction((tx) => markChannelRestored(tx, channelId, "reconnected"));
+    expect((await latestEmail())?.kind).toBe("connection_restored");
+    const again = await db.transaction((tx) => markChannelDisconnected(tx, channelId, authError));
+    expect(again).toMatchObject({ opened: true, emailed: true });
+    const last = await latestEmail();
+    expect(last).toMatchObject({ kind: "connection_lost", subject: "AcmeSupportBot lost its connection again" });
+    // It leaves after a short grace, so a flap that heals at once sends nothing.
+    expect(last!.nextAttemptAt.getTime()).toBeGreaterThan(Date.now() + 60_000);
+
+    // Repeated losses without a recovery in between stay one email.
+    await db.transaction((tx) => markChannelDisconnected(tx, channelId, authError));
+    expect(await emailsOf(co.companyId, "connection_lost")).toHaveLength(2);
+
+    // Healed within the grace: the "lost again" email is taken back and no "connected again" follows — the
+    // newest email ("connected again") is true again.
+    await db.transaction((tx) => markChannelRestored(tx, channelId, "recovered"));
+    expect(await emailsOf(co.companyId, "connection_lost")).toHaveLength(1);
+    expect(await emailsOf(co.companyId, "connection_restored")).toHaveLength(1);
+    expect((await latestEmail())?.kind).toBe("connection_restored");
+
+    // Lost again and not healed: the correcting email stays queued and goes out once its grace is over.
+    await db.transaction((tx) => markChannelDisconnected(tx, channelId, authError));
+    expect((await latestEmail())?.subject).toBe("AcmeSupportBot lost its connection again");
+    expect(await emailsOf(co.companyId, "connection_lost")).toHaveLength(2);
   });
 
   it("never opens an incident for 429, 5xx or an unreachable provider; the score decays", async () => {

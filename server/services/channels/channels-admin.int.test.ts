@@ -41,12 +41,27 @@ afterEach(() => {
 });
 
 describe("connect a Telegram bot (F6)", () => {
+  it("names another program's webhook before connecting, and takes the bot's updates from it only when the admin confirms", async () => {
+    const { admin } = await company();
+    const token = newToken();
+    telegramFake.bots.set(botIdOf(token), { firstName: "Shared Bot", username: "SharedBot" });
+    telegramFake.takeWebhook(token);
+    expect(await admin.channels.checkTelegramToken({ token })).toMatchObject({ webhookElsewhere: "another-program.example" });
+    expect(await refusal(admin.channels.connectTelegram({ token, line: { kind: "new", name: "Shared" } }))).toMatchObject({
+      code: "CONFLICT",
+      messageKey: "channelsAdmin.error.telegramWebhookElsewhere",
+    });
+    expect(telegramFake.calls.some((c) => c.token === token && c.method === "setWebhook")).toBe(false);
+    const result = await admin.channels.connectTelegram({ token, line: { kind: "new", name: "Shared" }, takeOver: true });
+    expect(telegramFake.webhooks.get(token)?.url).toBe(`${env().APP_URL}/api/webhooks/telegram/${result.channelId}`);
+  });
+
   it("checks the token, registers the webhook with a secret and our update types, verifies it, stores the channel active and sealed", async () => {
     const { seeded, admin } = await company();
     const token = newToken();
     telegramFake.bots.set(botIdOf(token), { firstName: "Kettle Help", username: "KettleHelpBot" });
 
-    expect(await admin.channels.checkTelegramToken({ token })).toEqual({ botId: botIdOf(token), name: "Kettle Help", username: "KettleHelpBot" });
+    expect(await admin.channels.checkTelegramToken({ token })).toEqual({ botId: botIdOf(token), name: "Kettle Help", username: "KettleHelpBot", webhookElsewhere: null });
     const result = await admin.channels.connectTelegram({ token, line: { kind: "new", name: "Kettles" } });
     expect(result).toMatchObject({ name: "Kettle Help", username: "KettleHelpBot" });
     expect(JSON.stringify(result)).not.toContain(token);
@@ -58,7 +73,7 @@ describe("connect a Telegram bot (F6)", () => {
     const secret = setWebhook.params.secret_token as string;
     expect(secret.length).toBeGreaterThanOrEqual(32);
     expect(telegramFake.webhooks.get(token)).toMatchObject({ url: webhookUrl, secretToken: secret });
-    expect(telegramFake.calls.filter((c) => c.token === token).map((c) => c.method)).toEqual(["getMe", "getMe", "setWebhook", "getWebhookInfo"]);
+    expect(telegramFake.calls.filter((c) => c.token === token).map((c) => c.method)).toEqual(["getMe", "getWebhookInfo", "getMe", "getWebhookInfo", "setWebhook", "getWebhookInfo"]);
 
     const [row] = await db.select().from(channels).where(eq(channels.id, result.channelId));
     expect(row).toMatchObject({ companyId: seeded.companyId, provider: "telegram", externalId: botIdOf(token), status: "active", settings: { username: "KettleHelpBot", botName: "Kettle Help" } });
@@ -230,6 +245,7 @@ describe("connect a VK community (F8)", () => {
       new Request(`http://localhost/api/webhooks/vk/${result.channelId}`, { method: "POST", body: JSON.stringify({ type: "confirmation", group_id: groupId, secret: "Secret123" }) }),
     );
     expect(await response.response.text()).toBe("c0nf1rm");
+    await response.settle?.();
     details = await admin.channels.details({ channelId: result.channelId });
     expect(details.status).toBe("active");
     expect(details.vkConfirmedAt).toBeInstanceOf(Date);
@@ -237,6 +253,27 @@ describe("connect a VK community (F8)", () => {
     const [row] = await db.select().from(channels).where(eq(channels.id, result.channelId));
     expect(row!.companyId).toBe(seeded.companyId);
     expect(open(row!.credentials)).toEqual({ accessToken, secret: "Secret123" });
+  });
+
+  it("a confirmation string VK does not accept is said in words, never shown as confirmed; Reconnect is offered", async () => {
+    const { admin } = await company();
+    const groupId = randomInt(300_000_000, 900_000_000);
+    const accessToken = `vk1.a.${randomBytes(20).toString("hex")}`;
+    vkFake.communities.set(accessToken, { id: groupId, name: "Typo Club", screenName: "typo_club" });
+    const result = await admin.channels.connectVk({ communityId: String(groupId), confirmationCode: "typo", accessToken, secret: "Secret123", line: { kind: "new", name: "VK typo" } });
+    if (result.status !== "connected") throw new Error("expected connected");
+    // The admin added the server in VK and pressed "Confirm": VK got "typo", expected another string, and marked it failed.
+    vkFake.callbackServers.push({ id: 9001, title: "Switchboard", creator_id: 1, url: result.webhookUrl, secret_key: "Secret123", status: "failed", group_id: groupId });
+    const outcome = await handleVkWebhook(
+      result.channelId,
+      new Request(result.webhookUrl, { method: "POST", body: JSON.stringify({ type: "confirmation", group_id: groupId, secret: "Secret123" }) }),
+    );
+    expect(await outcome.response.text()).toBe("typo");
+    await outcome.settle?.();
+    const details = await admin.channels.details({ channelId: result.channelId });
+    expect(details).toMatchObject({ status: "disconnected", statusReason: "vk_confirmation_rejected", vkConfirmedAt: null });
+    expect(details.history.map((h) => h.action)).not.toContain("vk_confirmed");
+    vkFake.callbackServers.splice(0, vkFake.callbackServers.length);
   });
 
   it("a key of another community, or one VK rejects, is refused in words", async () => {
@@ -316,7 +353,7 @@ describe("every channels procedure is for admins of the channel's own company", 
     const ids = { channelId: seeded.telegram.channelId, lineId: seeded.lineIds[0]!, contactId: "00000000-0000-4000-8000-000000000000" };
     for (const name of procedures) {
       if (name === "needsAttention") {
-        expect(await operator.channels.needsAttention()).toBe(false);
+        expect(await operator.channels.needsAttention()).toEqual([]);
         continue;
       }
       const call = (operator.channels as unknown as Record<string, (input: unknown) => Promise<unknown>>)[name]!;

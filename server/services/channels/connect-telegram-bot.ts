@@ -9,15 +9,16 @@ import { DomainError } from "../../errors";
 import { logger } from "../../log";
 import type { ServiceContext } from "../context";
 import { actorUserId, announceChannel, findCompanyLine, isUniqueViolation, recordChannelHistory, webhookUrlFor } from "./channel-records";
-import { assertBotMayConnect, assertLineHasNoBot, botForToken, createLineInline, type LineChoice } from "./telegram-connection-rules";
+import { assertBotMayConnect, assertLineHasNoBot, botForToken, createLineInline, foreignWebhookHost, type LineChoice } from "./telegram-connection-rules";
 
-export type ConnectTelegramInput = { token: string; line: LineChoice };
+/** `takeOver`: the admin confirmed taking the bot's updates from the program its webhook points to now. */
+export type ConnectTelegramInput = { token: string; line: LineChoice; takeOver?: boolean };
 
 /**
  * Connects a bot by its BotFather token to a line (F6, seed 001): getMe → the rules (limit, one bot per line,
  * one line per bot, once across companies) → setWebhook with a fresh secret_token, the update types we handle
  * and a deliberate max_connections → getWebhookInfo shows our URL → the channel is stored active with the token
- * sealed. The bot's customers are grouped as "Telegram: <bot name>" (settings.botName). The token is never
+ * sealed; a webhook of another program is taken over only when the admin confirmed it. The bot's customers are grouped as "Telegram: <bot name>" (settings.botName). The token is never
  * returned, logged or put in an error.
  */
 export async function connectTelegramBot({ ctx, input }: { ctx: ServiceContext & { db: Database }; input: ConnectTelegramInput }) {
@@ -29,6 +30,9 @@ export async function connectTelegramBot({ ctx, input }: { ctx: ServiceContext &
     await findCompanyLine(ctx.db, ctx.companyId, input.line.lineId);
     await assertLineHasNoBot(ctx.db, input.line.lineId);
   }
+
+  // Another program receives this bot's updates: taken from it only when the admin said so, knowing what it stops.
+  if (!input.takeOver && (await foreignWebhookHost(token))) throw new DomainError("conflict", "channelsAdmin.error.telegramWebhookElsewhere");
 
   const channelId = randomUUID();
   const webhookSecret = randomBytes(32).toString("base64url");

@@ -3,7 +3,7 @@ import { channelHistory, channelIncidents, companies, messages, users } from "..
 import { DEFAULT_TIME_ZONE, isTimeZone } from "../../i18n";
 import type { ServiceContext } from "../context";
 import { findCompanyChannel } from "./channel-records";
-import { healthTimeline, stoppedIntervals, type Interval } from "./health-timeline";
+import { healthTimeline, stateDurations, stoppedIntervals, type Interval } from "./health-timeline";
 import { decayedScore } from "./probe-channel";
 
 const DAYS = 30;
@@ -83,6 +83,8 @@ export async function getChannelHealth({ ctx, input }: { ctx: ServiceContext; in
   return {
     timeZone,
     timeline: healthTimeline({ now, days: DAYS, connectedAt: channel.connectedAt, intervals, timeZone }),
+    // Exact totals for the summary in words (the chart counts whole hours).
+    durations: stateDurations({ now, days: DAYS, connectedAt: channel.connectedAt, intervals }),
     // A VK reconnect records what it recovered from history, including messages from just before the incident opened.
     incidents: incidents.map(({ recordedRecovered, ...i }) => ({ ...i, recoveredCount: Math.max(recovered.get(i.id) ?? 0, recordedRecovered) })),
     incidentsInPeriod: incidents.filter((i) => i.openedAt > since || !i.resolvedAt || i.resolvedAt > since).length,

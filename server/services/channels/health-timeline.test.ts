@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { healthTimeline, stoppedIntervals } from "./health-timeline";
+import { healthTimeline, stateDurations, stoppedIntervals } from "./health-timeline";
 
 const at = (iso: string) => new Date(iso);
 
@@ -62,5 +62,35 @@ describe("health timeline", () => {
       { from: at("2026-12-01T00:00:00Z"), to: at("2026-12-03T00:00:00Z"), state: "stopped" },
       { from: at("2026-12-05T00:00:00Z"), to: null, state: "stopped" },
     ]);
+  });
+});
+
+describe("time disconnected and stopped, exactly", () => {
+  const now = new Date("2026-12-06T12:00:00Z");
+  const connectedAt = new Date("2026-10-01T00:00:00Z");
+
+  it("a one-minute outage is one minute; stopped time is counted apart, never as disconnected", () => {
+    expect(
+      stateDurations({ now, days: 30, connectedAt, intervals: [{ from: new Date("2026-12-06T09:00:00Z"), to: new Date("2026-12-06T09:01:00Z"), state: "disconnected" }] }),
+    ).toEqual({ disconnectedMs: 60_000, stoppedMs: 0 });
+    // Stopped two days ago and still stopped; a disconnection inside a stopped span counts once, as disconnected.
+    expect(
+      stateDurations({
+        now,
+        days: 30,
+        connectedAt,
+        intervals: [
+          { from: new Date("2026-12-04T12:00:00Z"), to: null, state: "stopped" },
+          { from: new Date("2026-12-05T00:00:00Z"), to: new Date("2026-12-05T01:00:00Z"), state: "disconnected" },
+          { from: new Date("2026-12-05T00:30:00Z"), to: new Date("2026-12-05T01:00:00Z"), state: "disconnected" },
+        ],
+      }),
+    ).toEqual({ disconnectedMs: 3600_000, stoppedMs: 47 * 3600_000 });
+  });
+
+  it("counts only the window and the time since the channel was connected", () => {
+    const intervals = [{ from: new Date("2026-09-01T00:00:00Z"), to: null, state: "stopped" as const }];
+    expect(stateDurations({ now, days: 30, connectedAt, intervals }).stoppedMs).toBe(30 * 24 * 3600_000);
+    expect(stateDurations({ now, days: 30, connectedAt: new Date("2026-12-06T11:00:00Z"), intervals }).stoppedMs).toBe(3600_000);
   });
 });

@@ -83,3 +83,27 @@ export function stoppedIntervals(history: { action: string; createdAt: Date }[])
   if (open) out.push({ from: open, to: null, state: "stopped" });
   return out;
 }
+
+/**
+ * Exact time disconnected and stopped within the window (the last `days` up to now, from the channel's
+ * connection on), for the summary in words: a one-minute outage is one minute, not an hour slot. Overlapping
+ * intervals of a state count once; stopped time overlapping a disconnection counts as disconnected.
+ */
+export function stateDurations(opts: { now: Date; days: number; connectedAt: Date; intervals: Interval[] }): { disconnectedMs: number; stoppedMs: number } {
+  const end = opts.now.getTime();
+  const start = Math.max(end - opts.days * DAY, opts.connectedAt.getTime());
+  if (start >= end) return { disconnectedMs: 0, stoppedMs: 0 };
+  const clipped = opts.intervals
+    .map((i) => ({ from: Math.max(i.from.getTime(), start), to: Math.min(i.to ? i.to.getTime() : end, end), state: i.state }))
+    .filter((i) => i.to > i.from);
+  const points = [...new Set([start, end, ...clipped.flatMap((i) => [i.from, i.to])])].sort((a, b) => a - b);
+  let disconnectedMs = 0;
+  let stoppedMs = 0;
+  for (let k = 0; k + 1 < points.length; k++) {
+    const [a, b] = [points[k]!, points[k + 1]!];
+    const covering = clipped.filter((i) => i.from <= a && i.to >= b);
+    if (covering.some((i) => i.state === "disconnected")) disconnectedMs += b - a;
+    else if (covering.some((i) => i.state === "stopped")) stoppedMs += b - a;
+  }
+  return { disconnectedMs, stoppedMs };
+}

@@ -33,12 +33,17 @@ export async function listChannels({ ctx, input }: { ctx: ServiceContext; input:
   }));
 }
 
-/** Whether any channel of the company has lost its connection: the red dot next to Settings (F1). */
-export async function hasDisconnectedChannel({ ctx }: { ctx: ServiceContext }): Promise<boolean> {
-  const [row] = await ctx.db
-    .select({ id: channels.id })
+export type LostChannel = { id: string; name: string; provider: "telegram" | "messenger" | "instagram" | "vk" };
+
+/**
+ * The company's channels that have lost their connection, by name: the indicator next to Settings counts them
+ * and lists each with a link to its Details (F1).
+ */
+export async function listLostChannels({ ctx }: { ctx: ServiceContext }): Promise<LostChannel[]> {
+  return ctx.db
+    .select({ id: channels.id, name: channels.name, provider: channels.provider })
     .from(channels)
     .where(and(eq(channels.companyId, ctx.companyId), eq(channels.status, "disconnected")))
-    .limit(1);
-  return Boolean(row);
+    .orderBy(asc(channels.name), asc(channels.id))
+    .limit(100);
 }

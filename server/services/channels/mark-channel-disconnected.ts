@@ -1,4 +1,4 @@
-import { and, eq, gt, inArray, isNull, sql } from "drizzle-orm";
+import { and, desc, eq, inArray, isNull, sql } from "drizzle-orm";
 import type { Tx } from "../../../db";
 import { channelHistory, channelIncidents, channels, emailDeliveries } from "../../../db/schema";
 import type { ClassifiedError } from "../../channels/types";
@@ -7,6 +7,11 @@ import { channelEmailTarget } from "./channel-email";
 
 /** A flapping channel sends no storm: a new incident within this long of the last emailed one sends no email. */
 export const INCIDENT_EMAIL_COOLDOWN_MS = 30 * 60 * 1000;
+/**
+ * Lost again within the cooldown after the "connected again" email: the correcting email waits this long, and a
+ * channel working again before it leaves takes it back (the last email sent, "connected again", is true again).
+ */
+export const LOST_AGAIN_GRACE_MS = 2 * 60 * 1000;
 
 export type DetectedBy = "send" | "probe" | "webhook" | "lookup" | "download";
 
@@ -60,24 +65,23 @@ export async function markChannelDisconnected(
 type Channel = typeof channels.$inferSelect;
 
 async function emailIncident(tx: Tx, channel: Channel, incidentId: string, reasonCode: string, since: Date): Promise<boolean> {
-  // Cooldown: an incident of this channel emailed a moment ago means it is flapping; the red dot and the
-  // Details page still show this one.
-  const recent = await tx
-    .select({ id: emailDeliveries.id })
+  // The last email this channel's incidents sent decides. Within the cooldown, a "lost" one means the inbox
+  // already says the channel is down (flapping: the red dot and the Details page show this incident). A
+  // "connected again" one would leave the inbox saying it works while it is down: a "lost again" email follows,
+  // after a short grace that a quick recovery cancels, so the newest email always tells the true state.
+  const [latest] = await tx
+    .select({ kind: emailDeliveries.kind, createdAt: emailDeliveries.createdAt })
     .from(emailDeliveries)
     .innerJoin(channelIncidents, eq(channelIncidents.id, emailDeliveries.incidentId))
-    .where(
-      and(
-        eq(channelIncidents.channelId, channel.id),
-        inArray(emailDeliveries.kind, ["connection_lost"]),
-        gt(emailDeliveries.createdAt, new Date(since.getTime() - INCIDENT_EMAIL_COOLDOWN_MS)),
-      ),
-    )
+    .where(and(eq(channelIncidents.channelId, channel.id), inArray(emailDeliveries.kind, ["connection_lost", "connection_restored"])))
+    .orderBy(desc(emailDeliveries.createdAt))
     .limit(1);
-  if (recent.length > 0) return false;
+  const recent = latest !== undefined && latest.createdAt.getTime() > since.getTime() - INCIDENT_EMAIL_COOLDOWN_MS;
+  if (recent && latest.kind === "connection_lost") return false;
+  const again = recent && latest.kind === "connection_restored";
   const target = await channelEmailTarget(tx, channel);
   if (!target) return false;
-  await queueEmail({
+  const queued = await queueEmail({
     db: tx,
     companyId: channel.companyId,
     kind: "connection_lost",
@@ -85,7 +89,13 @@ async function emailIncident(tx: Tx, channel: Channel, incidentId: string, reaso
     incidentId,
     to: target.to,
     locale: target.locale,
-    template: { name: "connection_lost", props: { ...target.channel, reasonCode, since } },
+    template: { name: "connection_lost", props: { ...target.channel, reasonCode, since, ...(again ? { again: true } : {}) } },
   });
+  if (again && queued.queued) {
+    await tx
+      .update(emailDeliveries)
+      .set({ nextAttemptAt: new Date(since.getTime() + LOST_AGAIN_GRACE_MS) })
+      .where(eq(emailDeliveries.id, queued.id));
+  }
   return true;
 }

@@ -1,4 +1,4 @@
-import { and, eq, isNull } from "drizzle-orm";
+import { and, eq, gt, isNull } from "drizzle-orm";
 import type { DbOrTx, Tx } from "../../../db";
 import { channelHistory, channelIncidents, channels, emailDeliveries } from "../../../db/schema";
 import { queueEmail } from "../../email/queue-email";
@@ -53,6 +53,22 @@ export async function markChannelRestored(
     });
   }
   if (!incident) return { incidentId: null };
+
+  // A "lost again" email still waiting out its grace is taken back: the last email sent said "connected again",
+  // which is true again, so neither goes.
+  const withdrawn = await tx
+    .delete(emailDeliveries)
+    .where(
+      and(
+        eq(emailDeliveries.dedupeKey, `connection_lost:${incident.id}`),
+        eq(emailDeliveries.companyId, channel.companyId),
+        eq(emailDeliveries.status, "queued"),
+        eq(emailDeliveries.attempts, 0),
+        gt(emailDeliveries.nextAttemptAt, now),
+      ),
+    )
+    .returning({ id: emailDeliveries.id });
+  if (withdrawn.length > 0) return { incidentId: incident.id };
   if (!opts.emailLater) await queueRestoredEmail(tx, { channelId, incidentId: incident.id, at: now, recoveredCount: opts.recoveredCount ?? null });
   return { incidentId: incident.id };
 }

@@ -7,9 +7,10 @@ import { and, count, eq } from "drizzle-orm";
 import type { DbOrTx } from "../../../db";
 import { channels, lines } from "../../../db/schema";
 import { TelegramApiError } from "../../channels/telegram/api";
-import { getTelegramBot, telegramTokenShape, type TelegramBot } from "../../channels/telegram/webhook";
+import { getTelegramBot, getTelegramWebhookInfo, telegramTokenShape, type TelegramBot } from "../../channels/telegram/webhook";
 import { env } from "../../env.js";
 import { DomainError } from "../../errors";
+import { webhookUrlFor } from "./channel-records";
 
 /** getMe through the token, every failure in words: malformed, revoked / unknown (401, 404), unreachable. */
 export async function botForToken(token: string): Promise<TelegramBot & { username: string }> {
@@ -68,3 +69,24 @@ export async function createLineInline(db: DbOrTx, companyId: string, name: stri
 }
 
 export type LineChoice = { kind: "existing"; lineId: string } | { kind: "new"; name: string };
+
+/**
+ * Where the bot sends its updates now, when that is another program (getWebhookInfo shows a URL that is not
+ * this app's): its host only — a webhook URL may carry a secret in its path. Telegram delivers to one webhook,
+ * so connecting the bot here takes its updates away from that program. Undefined when there is no webhook, it
+ * is ours, or Telegram did not answer (the connect then goes on as before).
+ */
+export async function foreignWebhookHost(token: string): Promise<string | undefined> {
+  let url: string;
+  try {
+    url = (await getTelegramWebhookInfo(token)).url;
+  } catch {
+    return undefined;
+  }
+  if (!url || url.startsWith(webhookUrlFor("telegram", ""))) return undefined;
+  try {
+    return new URL(url).host || url.slice(0, 100);
+  } catch {
+    return url.slice(0, 100);
+  }
+}

@@ -29,6 +29,7 @@ function routeVkToWebhook() {
 async function postVk(channelId: string, body: Record<string, unknown>) {
   const outcome = await handleVkWebhook(channelId, new Request(webhookUrlFor("vk", channelId), { method: "POST", body: JSON.stringify(body) }));
   await outcome.after?.();
+  await outcome.settle?.();
   return outcome.response;
 }
 

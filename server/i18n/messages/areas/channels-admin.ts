@@ -214,6 +214,13 @@ const en = {
   "channelsAdmin.meta.body": "Connecting with Facebook opens Facebook's login: you choose the Facebook profile that manages your Pages and Instagram accounts, tick the Instagram accounts and Pages to connect, and keep every permission Switchboard needs switched on. Each step is checked with Facebook before the next one opens.",
   "channelsAdmin.meta.notConfigured": "The Meta app is not configured on this server (META_APP_ID is not set), so Facebook cannot be connected here. Ask whoever runs Switchboard to set META_APP_ID and META_APP_SECRET.",
   "channelsAdmin.meta.notYet": "The step-by-step Facebook connection is not available on this server yet.",
+  "channelsAdmin.status.awaiting": "Waiting for confirmation",
+  "reason.vk_confirmation_rejected": "VK did not accept the confirmation string: it expects another one, so it marked the server failed and sends nothing.",
+  "channelsAdmin.vk.rejected": "VK did not accept the confirmation string {name} answered with: the string entered here is not the one VK expects, so VK marked the server failed and sends nothing. Open its details and press Reconnect: Switchboard asks VK for the right string and has VK confirm the server again.",
+  "channelsAdmin.tg.elsewhere.title": "This bot currently sends its updates to {host}.",
+  "channelsAdmin.tg.elsewhere.body": "Connecting it here stops that: Telegram delivers a bot's updates to one address only, so the program at {host} gets nothing from this bot any more (its replies, menus and commands stop). If that program sets its webhook again, Switchboard stops receiving instead and the channel shows “Connection lost”. Connect it here only if that program no longer needs this bot; otherwise create a separate bot for Switchboard in BotFather.",
+  "channelsAdmin.tg.elsewhere.confirm": "Take this bot's updates from {host}",
+  "channelsAdmin.error.telegramWebhookElsewhere": "This bot sends its updates to another program. Confirm that Switchboard takes them over, or use another bot.",
 } as const;
 
 type Keys = Record<keyof typeof en, string>;
@@ -430,6 +437,13 @@ const ru = {
   "channelsAdmin.meta.body": "Связь с Facebook открывает вход через Facebook: вы выбираете профиль Facebook, который управляет вашими страницами и аккаунтами Instagram, отмечаете аккаунты Instagram и страницы для подключения и оставляете включёнными все разрешения, нужные Switchboard. Каждый шаг проверяется в Facebook, прежде чем откроется следующий.",
   "channelsAdmin.meta.notConfigured": "На этом сервере не настроено приложение Meta (не задан META_APP_ID), поэтому связать Facebook здесь нельзя. Попросите того, кто обслуживает Switchboard, задать META_APP_ID и META_APP_SECRET.",
   "channelsAdmin.meta.notYet": "Пошаговое подключение Facebook на этом сервере пока недоступно.",
+  "channelsAdmin.status.awaiting": "Ждёт подтверждения",
+  "reason.vk_confirmation_rejected": "ВКонтакте не принял строку подтверждения: он ждёт другую, поэтому пометил сервер как неработающий и ничего не присылает.",
+  "channelsAdmin.vk.rejected": "ВКонтакте не принял строку подтверждения, которой ответило сообщество {name}: введённая здесь строка — не та, которую ждёт ВКонтакте, поэтому сервер помечен как неработающий и ничего не приходит. Откройте подробности и нажмите «Переподключить»: Switchboard запросит у ВКонтакте верную строку и попросит подтвердить сервер снова.",
+  "channelsAdmin.tg.elsewhere.title": "Сейчас этот бот отправляет обновления на {host}.",
+  "channelsAdmin.tg.elsewhere.body": "Подключение здесь это прекратит: Telegram доставляет обновления бота только на один адрес, поэтому программа на {host} больше ничего не получит от этого бота (её ответы, меню и команды перестанут работать). Если та программа снова установит свой вебхук, перестанет получать уже Switchboard, и канал покажет «Нет подключения». Подключайте здесь, только если той программе бот больше не нужен; иначе создайте для Switchboard отдельного бота в BotFather.",
+  "channelsAdmin.tg.elsewhere.confirm": "Забрать обновления этого бота у {host}",
+  "channelsAdmin.error.telegramWebhookElsewhere": "Этот бот отправляет обновления другой программе. Подтвердите, что Switchboard забирает их, или используйте другого бота.",
 } satisfies Keys;
 
 const uk = {
@@ -644,6 +658,13 @@ const uk = {
   "channelsAdmin.meta.body": "Зв'язок із Facebook відкриває вхід через Facebook: ви обираєте профіль Facebook, який керує вашими сторінками та акаунтами Instagram, позначаєте акаунти Instagram і сторінки для підключення та залишаєте ввімкненими всі дозволи, потрібні Switchboard. Кожен крок перевіряється у Facebook, перш ніж відкриється наступний.",
   "channelsAdmin.meta.notConfigured": "На цьому сервері не налаштовано застосунок Meta (не задано META_APP_ID), тому зв'язати Facebook тут не можна. Попросіть того, хто обслуговує Switchboard, задати META_APP_ID і META_APP_SECRET.",
   "channelsAdmin.meta.notYet": "Покрокове підключення Facebook на цьому сервері поки недоступне.",
+  "channelsAdmin.status.awaiting": "Чекає підтвердження",
+  "reason.vk_confirmation_rejected": "ВКонтакте не прийняв рядок підтвердження: він очікує інший, тому позначив сервер як несправний і нічого не надсилає.",
+  "channelsAdmin.vk.rejected": "ВКонтакте не прийняв рядок підтвердження, яким відповіла спільнота {name}: введений тут рядок — не той, який очікує ВКонтакте, тому сервер позначено як несправний і нічого не надходить. Відкрийте подробиці й натисніть «Перепідключити»: Switchboard запитає у ВКонтакте правильний рядок і попросить підтвердити сервер знову.",
+  "channelsAdmin.tg.elsewhere.title": "Зараз цей бот надсилає оновлення на {host}.",
+  "channelsAdmin.tg.elsewhere.body": "Підключення тут це припинить: Telegram доставляє оновлення бота лише на одну адресу, тож програма на {host} більше нічого не отримає від цього бота (її відповіді, меню й команди перестануть працювати). Якщо та програма знову встановить свій вебхук, перестане отримувати вже Switchboard, і канал покаже «Немає підключення». Підключайте тут, лише якщо тій програмі бот більше не потрібен; інакше створіть для Switchboard окремого бота в BotFather.",
+  "channelsAdmin.tg.elsewhere.confirm": "Забрати оновлення цього бота в {host}",
+  "channelsAdmin.error.telegramWebhookElsewhere": "Цей бот надсилає оновлення іншій програмі. Підтвердьте, що Switchboard забирає їх, або використайте іншого бота.",
 } satisfies Keys;
 
 export const channelsAdmin = { en, ru, uk };

@@ -246,10 +246,10 @@ const ru = {
 const uk = {
   "inbox.tabs.label": "Статус діалогів",
   "inbox.tab.new": "Нові",
-  "inbox.tab.in_progress": "В роботі",
+  "inbox.tab.in_progress": "У роботі",
   "inbox.tab.closed": "Закриті",
   "inbox.tab.mine": "Мої",
-  "inbox.counts.live": "Нові: {new}. В роботі: {in_progress}. Мої: {mine}.",
+  "inbox.counts.live": "Нові: {new}. У роботі: {in_progress}. Мої: {mine}.",
 
   "inbox.search.label": "Пошук діалогів",
   "inbox.search.placeholder": "Ім'я, @нік або слово з повідомлення",

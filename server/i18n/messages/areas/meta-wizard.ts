@@ -192,6 +192,9 @@ const en = {
   "metaWizard.handover.step2": "After a password change, refresh the permissions with “Update permissions”.",
   "metaWizard.handover.step3": "Changes may take up to 24 hours to apply.",
   "metaWizard.handover.step4": "Older threads the Page cannot answer from Switchboard can be answered in Meta Business Suite.",
+  "metaWizard.details.working": "This channel works. “Update permissions” refreshes its Facebook permissions or adds Pages and Instagram accounts; there is nothing to reconnect.",
+  "metaWizard.results.okStarted": "{name} has a fresh token and is started.",
+  "metaWizard.connect.working": "{name} works: updating permissions refreshes its token and lets you add Pages or Instagram accounts.",
 };
 
 type Keys = Record<keyof typeof en, string>;
@@ -324,7 +327,7 @@ const ru = {
   "metaWizard.done.reconnected": "Переподключены",
   "metaWizard.done.restarted": "Запущены",
   "metaWizard.done.recovered": "Пропущенные сообщения",
-  "metaWizard.done.recoveredCount": "{count, plural, =0 {Ничего не восстановлено} one {# сообщение восстановлено} few {# сообщения восстановлено} many {# сообщений восстановлено} other {# сообщения восстановлено}}",
+  "metaWizard.done.recoveredCount": "{count, plural, =0 {Ничего не восстановлено} one {# сообщение восстановлено} few {# сообщения восстановлены} many {# сообщений восстановлено} other {# сообщения восстановлено}}",
   "metaWizard.done.attention": "Ещё требует внимания",
   "metaWizard.done.allGood": "Все каналы Messenger и Instagram активны.",
   "metaWizard.done.nothing": "Ничего",
@@ -383,6 +386,9 @@ const ru = {
   "metaWizard.handover.step2": "После смены пароля обновите разрешения кнопкой «Обновить разрешения».",
   "metaWizard.handover.step3": "Изменения могут вступить в силу в течение 24 часов.",
   "metaWizard.handover.step4": "На старые диалоги, на которые Страница не может ответить из Switchboard, можно ответить в Meta Business Suite.",
+  "metaWizard.details.working": "Канал работает. «Обновить разрешения» обновит его разрешения Facebook или добавит Страницы и аккаунты Instagram; переподключать нечего.",
+  "metaWizard.results.okStarted": "{name} получил новый токен и запущен.",
+  "metaWizard.connect.working": "{name} работает: обновление разрешений обновит его токен и позволит добавить Страницы или аккаунты Instagram.",
 } satisfies Keys;
 
 const uk = {
@@ -513,7 +519,7 @@ const uk = {
   "metaWizard.done.reconnected": "Перепідключено",
   "metaWizard.done.restarted": "Запущено",
   "metaWizard.done.recovered": "Пропущені повідомлення",
-  "metaWizard.done.recoveredCount": "{count, plural, =0 {Нічого не відновлено} one {# повідомлення відновлено} few {# повідомлення відновлено} many {# повідомлень відновлено} other {# повідомлення відновлено}}",
+  "metaWizard.done.recoveredCount": "{count, plural, =0 {Нічого не відновлено} one {# повідомлення відновлено} few {# повідомлення відновлені} many {# повідомлень відновлено} other {# повідомлення відновлено}}",
   "metaWizard.done.attention": "Ще потребує уваги",
   "metaWizard.done.allGood": "Усі канали Messenger та Instagram активні.",
   "metaWizard.done.nothing": "Нічого",
@@ -572,6 +578,9 @@ const uk = {
   "metaWizard.handover.step2": "Після зміни пароля оновіть дозволи кнопкою «Оновити дозволи».",
   "metaWizard.handover.step3": "Зміни можуть набути чинності протягом 24 годин.",
   "metaWizard.handover.step4": "На старі діалоги, на які Сторінка не може відповісти зі Switchboard, можна відповісти в Meta Business Suite.",
+  "metaWizard.details.working": "Канал працює. «Оновити дозволи» оновить його дозволи Facebook або додасть Сторінки й акаунти Instagram; перепідключати нічого.",
+  "metaWizard.results.okStarted": "{name} отримав новий токен і запущений.",
+  "metaWizard.connect.working": "{name} працює: оновлення дозволів оновить його токен і дасть змогу додати Сторінки або акаунти Instagram.",
 } satisfies Keys;
 
 export const metaWizard = { en, ru, uk };

@@ -10,7 +10,7 @@ import { ActionResultLine, ChannelMenu, type ActionResult } from "./channel-menu
 import { ChannelContacts } from "./channel-contacts";
 import { HandoverDiagnostics } from "../reauthorize/_components/handover-diagnostics";
 import { ChannelHealth, ReconnectPanel } from "./channel-health";
-import { cardClass, CopyField, StatusBadge, useDate, useErrorWords } from "./shared";
+import { cardClass, channelHandle, CopyField, StatusBadge, useDate, useErrorWords } from "./shared";
 
 type HistoryRow = { id: string; action: string; detail: Record<string, string | number | boolean | null>; createdAt: Date; actorName: string | null };
 
@@ -87,7 +87,7 @@ export function ChannelDetails({ channelId }: { channelId: string }) {
               {c.name}
             </h2>
             <div className="mt-1 flex flex-wrap items-center gap-2">
-              <StatusBadge status={c.status} />
+              <StatusBadge status={c.status} reason={c.statusReason} />
               {c.status !== "active" && (
                 <span className="text-sm text-slate-700">
                   {t(reasonKey(c.statusReason))} {t("channelsAdmin.since", { time: date(c.statusSince) })}
@@ -121,7 +121,7 @@ export function ChannelDetails({ channelId }: { channelId: string }) {
                 </>
               ) : (
                 <>
-                  {c.name} {c.username && <span className="text-slate-600">({c.provider === "instagram" ? `@${c.username}` : c.username})</span>}
+                  {c.name} {channelHandle(c) && <span className="text-slate-600">({channelHandle(c)})</span>}
                 </>
               )}
             </Field>
@@ -141,7 +141,7 @@ export function ChannelDetails({ channelId }: { channelId: string }) {
         <Section title={t("channelsAdmin.statusSection")}>
           <dl>
             <Field label={t("channelsAdmin.status.label")}>
-              <StatusBadge status={c.status} /> <span className="text-slate-700">{t("channelsAdmin.since", { time: date(c.statusSince) })}</span>
+              <StatusBadge status={c.status} reason={c.statusReason} /> <span className="text-slate-700">{t("channelsAdmin.since", { time: date(c.statusSince) })}</span>
             </Field>
             {c.status !== "active" && <Field label={t("channelsAdmin.reason")}>{t(reasonKey(c.statusReason))}</Field>}
             {c.openIncident && <Field label={t("health.incidentLabel")}>{t("channelsAdmin.incident", { time: date(c.openIncident.openedAt), count: c.openIncident.errorCount })}</Field>}
@@ -153,7 +153,9 @@ export function ChannelDetails({ channelId }: { channelId: string }) {
             <Field label={t("channelsAdmin.lastIn")}>{date(c.lastWebhookAt)}</Field>
             <Field label={t("channelsAdmin.lastOut")}>{date(c.lastSendAt)}</Field>
             <Field label={t("channelsAdmin.connectedAt")}>{date(c.connectedAt)}</Field>
-            <Field label={t("channelsAdmin.reconnectedAt")}>{date(c.reconnectedAt)}</Field>
+            <Field label={t("channelsAdmin.reconnectedAt")}>
+              <span data-testid="channel-reconnected-at">{date(c.reconnectedAt)}</span>
+            </Field>
           </dl>
         </Section>
 

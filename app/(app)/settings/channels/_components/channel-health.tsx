@@ -3,6 +3,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useId, useState } from "react";
 import { Bar, BarChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import { formatDateTime, reasonKey, timeZoneLabel, type MessageKey } from "~/server/i18n";
+import { durationParts } from "~/server/i18n/duration";
 import { useLocale, useT } from "../../../../_components/providers";
 import { useTRPC } from "../../../../_lib/trpc";
 import { UpdatePermissions } from "../reauthorize/_components/update-permissions";
@@ -57,6 +58,12 @@ export function ReconnectPanel({ channel }: { channel: Channel }) {
         setToken("");
         setAskToken(false);
         setVkFields(NO_VK_FIELDS);
+        // The page says "Active" in the same moment it says "Reconnected", not after the refetch.
+        const now = new Date();
+        queryClient.setQueryData(trpc.channels.details.queryKey({ channelId: channel.id }), (old) =>
+          old ? { ...old, status: "active" as const, statusReason: null, providerError: null, statusSince: now, reconnectedAt: now, openIncident: null } : old,
+        );
+        queryClient.setQueryData(trpc.channels.needsAttention.queryKey(), (old) => old?.filter((c) => c.id !== channel.id));
         void queryClient.invalidateQueries({ queryKey: trpc.channels.pathKey() });
       },
       onError: (error) => {
@@ -159,8 +166,8 @@ export function ChannelHealth({ channelId }: { channelId: string }) {
   const health = useQuery(trpc.channels.health.queryOptions({ channelId }));
   const headingId = useId();
   if (!health.data) return null;
-  const { timeline, incidents, warning, timeZone } = health.data;
-  const totals = timeline.reduce((acc, d) => ({ disconnected: acc.disconnected + d.hours.disconnected, warning: acc.warning + d.hours.warning }), { disconnected: 0, warning: 0 });
+  const { timeline, incidents, warning, timeZone, durations } = health.data;
+  const duration = (ms: number) => durationParts(ms).map((p) => t(`health.duration.${p.unit}` as MessageKey, { count: p.count })).join(" ");
   const day = (iso: string) => new Intl.DateTimeFormat(locale, { day: "numeric", month: "short", timeZone: "UTC" }).format(new Date(`${iso}T00:00:00Z`));
   const data = timeline.map((d) => ({ day: day(d.day), ...d.hours }));
 
@@ -176,7 +183,10 @@ export function ChannelHealth({ channelId }: { channelId: string }) {
         </p>
       )}
       <p className="text-sm text-slate-700" data-testid="health-summary">
-        {t("health.summary", { disconnected: totals.disconnected, incidents: health.data.incidentsInPeriod })}
+        {durations.disconnectedMs > 0 || health.data.incidentsInPeriod > 0
+          ? t("health.summary.lost", { incidents: health.data.incidentsInPeriod, duration: duration(durations.disconnectedMs) })
+          : t("health.summary.none")}
+        {durations.stoppedMs > 0 && <> {t("health.summary.stopped", { duration: duration(durations.stoppedMs) })}</>}
       </p>
       <div className="mt-3 h-40 w-full min-w-0" aria-hidden>
         <ResponsiveContainer width="100%" height="100%">

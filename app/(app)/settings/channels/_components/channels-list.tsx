@@ -7,10 +7,11 @@ import { useT } from "../../../../_components/providers";
 import { useTRPC } from "../../../../_lib/trpc";
 import { ActionResultLine, ChannelMenu, type ActionResult } from "./channel-menu";
 import { STATUS_FILTERS, type StatusFilter } from "./status-filter";
-import { cardClass, CopyField, PROVIDERS, StatusBadge, StatusReason, useDate, type ChannelStatus } from "./shared";
+import { cardClass, channelHandle, CopyField, isAwaitingConfirmation, PROVIDERS, StatusBadge, StatusReason, useDate, type ChannelStatus } from "./shared";
 
-
-const shows = (filter: StatusFilter, status: ChannelStatus) => (filter === "all" ? true : filter === "default" ? status !== "stopped" : status === filter);
+/** Stopped channels are hidden by default, except a new VK community waiting for VK's confirmation: it needs the admin. */
+const shows = (filter: StatusFilter, c: { status: ChannelStatus; statusReason: string | null }) =>
+  filter === "all" ? true : filter === "default" ? c.status !== "stopped" || isAwaitingConfirmation(c.status, c.statusReason) : c.status === filter;
 
 /**
  * Settings → Channels: every channel grouped by messenger, its status in words and an icon, the reason and since
@@ -22,8 +23,8 @@ export function ChannelsList({ filter }: { filter: StatusFilter }) {
   const trpc = useTRPC();
   const list = useQuery(trpc.channels.list.queryOptions({ includeStopped: true }));
   const rows = list.data ?? [];
-  const visible = rows.filter((c) => shows(filter, c.status));
-  const hiddenStopped = filter === "default" ? rows.filter((c) => c.status === "stopped").length : 0;
+  const visible = rows.filter((c) => shows(filter, c));
+  const hiddenStopped = filter === "default" ? rows.filter((c) => !shows(filter, c)).length : 0;
   // One place for action results: a channel that leaves the filter (stopped, started) still has its result read.
   const [result, setResult] = useState<ActionResult>(null);
 
@@ -106,17 +107,18 @@ function ChannelCard({ channel: c, onResult }: { channel: Row; onResult: (result
     <li className="px-4 py-3" data-testid="channel-row">
       <div className="flex items-start justify-between gap-3">
         <div className="min-w-0 flex-1 space-y-1">
-          <h4 className="truncate font-medium">
+          <h4 className="break-words font-medium">
             <Link href={`/settings/channels/${c.id}`} className="hover:underline">
               {c.name}
             </Link>
           </h4>
-          <p className="truncate text-sm text-slate-600">
-            {c.username ? `@${c.username} · ` : ""}
+          {/* Wraps rather than truncates at 390 px: two bots on lines "Pre-sales" and "Presents" stay apart. */}
+          <p className="break-words text-sm text-slate-600">
+            {channelHandle(c) ? `${channelHandle(c)} · ` : ""}
             {c.lineName ? t("channelsAdmin.lineOf", { line: c.lineName }) : t("settings.channels.noLine")}
           </p>
           <div className="flex flex-wrap items-center gap-2">
-            <StatusBadge status={c.status} />
+            <StatusBadge status={c.status} reason={c.statusReason} />
           </div>
           <StatusReason status={c.status} reason={c.statusReason} since={c.statusSince} />
           <p className="text-xs text-slate-600">

@@ -23,6 +23,8 @@ export function ConnectTelegram() {
   const [token, setToken] = useState("");
   const [line, setLine] = useState<LineValue | null>(null);
   const [error, setError] = useState<string | null>(null);
+  // Another program's webhook: the admin confirms taking the bot's updates from it before "Connect bot".
+  const [takeOver, setTakeOver] = useState(false);
   const check = useMutation(trpc.channels.checkTelegramToken.mutationOptions());
   const connect = useMutation(trpc.channels.connectTelegram.mutationOptions());
   const limit = choices.data?.telegramBotLimit ?? 5;
@@ -46,7 +48,7 @@ export function ConnectTelegram() {
     if (!lineValue) return;
     setError(null);
     connect.mutate(
-      { token: token.trim(), line: lineValue },
+      { token: token.trim(), line: lineValue, ...(bot?.webhookElsewhere ? { takeOver } : {}) },
       {
         onSuccess: (result) => {
           void queryClient.invalidateQueries({ queryKey: trpc.channels.pathKey() });
@@ -61,6 +63,7 @@ export function ConnectTelegram() {
   };
   const reset = () => {
     check.reset();
+    setTakeOver(false);
     setToken("");
     setError(null);
   };
@@ -118,8 +121,22 @@ export function ConnectTelegram() {
 
       {bot && lineValue && choices.data && (
         <form onSubmit={onConnect} className="space-y-3">
+          {bot.webhookElsewhere && (
+            <div className="rounded border border-amber-300 bg-amber-50 p-3 text-sm text-amber-900" data-testid="telegram-webhook-elsewhere">
+              <p className="font-medium">{t("channelsAdmin.tg.elsewhere.title", { host: bot.webhookElsewhere })}</p>
+              <p className="mt-1">{t("channelsAdmin.tg.elsewhere.body", { host: bot.webhookElsewhere })}</p>
+              <label className="mt-2 flex items-start gap-2 font-medium">
+                <input type="checkbox" className="mt-0.5" checked={takeOver} onChange={(e) => setTakeOver(e.target.checked)} />
+                <span className="min-w-0 break-words">{t("channelsAdmin.tg.elsewhere.confirm", { host: bot.webhookElsewhere })}</span>
+              </label>
+            </div>
+          )}
           <LinePicker lines={choices.data.lines} value={lineValue} onChange={setLine} oneBotPerLine />
-          <button type="submit" className={buttonPrimary} disabled={connect.isPending || (lineValue.kind === "new" && !lineValue.name.trim())}>
+          <button
+            type="submit"
+            className={buttonPrimary}
+            disabled={connect.isPending || (lineValue.kind === "new" && !lineValue.name.trim()) || (Boolean(bot.webhookElsewhere) && !takeOver)}
+          >
             {connect.isPending ? t("channelsAdmin.tg.connecting") : t("channelsAdmin.tg.connect")}
           </button>
         </form>

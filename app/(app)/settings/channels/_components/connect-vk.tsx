@@ -117,9 +117,14 @@ function VkConfirmation({ connected }: { connected: Connected }) {
   const date = useDate();
   // Realtime refreshes it the moment VK's request arrives; the poll covers a browser whose live connection is down.
   const details = useQuery(
-    trpc.channels.details.queryOptions({ channelId: connected.channelId }, { refetchInterval: (query) => (query.state.data?.vkConfirmedAt ? false : 3000) }),
+    trpc.channels.details.queryOptions(
+      { channelId: connected.channelId },
+      { refetchInterval: (query) => (query.state.data?.vkConfirmedAt || query.state.data?.statusReason === "vk_confirmation_rejected" ? false : 3000) },
+    ),
   );
   const confirmedAt = details.data?.vkConfirmedAt;
+  // VK read our answer and marked the server failed: the string entered is not the one VK expects.
+  const rejected = details.data?.status === "disconnected" && details.data.statusReason === "vk_confirmation_rejected";
   return (
     <div className="space-y-3">
       <p className="text-sm">{t("channelsAdmin.vk.added", { name: connected.name })}</p>
@@ -133,7 +138,11 @@ function VkConfirmation({ connected }: { connected: Connected }) {
         <CopyField value={connected.webhookUrl} label={t("channelsAdmin.vk.serverAddress")} testId="vk-webhook-url" />
       </div>
       <div role="status" aria-live="polite" data-testid="vk-confirmation">
-        {confirmedAt ? (
+        {rejected ? (
+          <p className="flex items-start gap-2 rounded border border-red-200 bg-red-50 p-3 text-sm text-red-900" data-testid="vk-rejected">
+            <span aria-hidden>✗</span> {t("channelsAdmin.vk.rejected", { name: connected.name })}
+          </p>
+        ) : confirmedAt ? (
           <p className="flex items-center gap-2 rounded border border-green-200 bg-green-50 p-3 text-sm font-medium text-green-900">
             <span aria-hidden>✓</span> {t("channelsAdmin.vk.confirmed", { time: date(confirmedAt) })}
           </p>

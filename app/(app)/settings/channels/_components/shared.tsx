@@ -45,8 +45,22 @@ export function StatusIcon({ status }: { status: ChannelStatus }) {
   );
 }
 
-export function StatusBadge({ status }: { status: ChannelStatus }) {
+/** A new VK community stays stopped until VK's confirmation request arrives: it is waiting, not switched off. */
+export const isAwaitingConfirmation = (status: ChannelStatus, reason: string | null | undefined) => status === "stopped" && reason === "awaiting_confirmation";
+
+export function StatusBadge({ status, reason }: { status: ChannelStatus; reason?: string | null }) {
   const t = useT();
+  if (isAwaitingConfirmation(status, reason)) {
+    return (
+      <span className="inline-flex items-center gap-1 rounded bg-amber-100 px-2 py-0.5 text-xs font-medium text-amber-900" data-testid="channel-status">
+        <svg width={14} height={14} viewBox="0 0 16 16" aria-hidden fill="none" stroke="currentColor" strokeWidth={2}>
+          <circle cx="8" cy="8" r="6.5" />
+          <path d="M8 4.5V8l2.5 1.5" strokeLinecap="round" strokeLinejoin="round" />
+        </svg>
+        {t("channelsAdmin.status.awaiting")}
+      </span>
+    );
+  }
   return (
     <span className={`inline-flex items-center gap-1 rounded px-2 py-0.5 text-xs font-medium ${badge[status]}`} data-testid="channel-status">
       <StatusIcon status={status} />
@@ -115,4 +129,14 @@ export function CopyField({ value, label, testId }: { value: string; label: stri
       {state === "failed" && <span className="text-xs text-red-700">{t("channelsAdmin.copyFailed")}</span>}
     </div>
   );
+}
+
+/**
+ * The handle shown beside a channel's name, or null: a bot's or account's @username, a VK community's short
+ * name — never a Page's name repeated (Pages have no @handle here), nor a handle equal to the name.
+ */
+export function channelHandle(c: { provider: Provider; name: string; username: string | null }): string | null {
+  if (!c.username || c.provider === "messenger") return null;
+  const bare = c.username.replace(/^@/, "");
+  return bare.toLowerCase() === c.name.replace(/^@/, "").toLowerCase() ? null : `@${bare}`;
 }

@@ -11,5 +11,6 @@ export async function POST(request: Request, { params }: { params: Promise<{ cha
   const outcome = await handleVkWebhook(channelId, request);
   // The ingest worker takes stored events at once; only a process without one processes them itself.
   if (outcome.after && !wakeIngestWorker()) after(outcome.after);
+  if (outcome.settle) after(outcome.settle);
   return outcome.response;
 }

@@ -156,14 +156,22 @@ export function MetaWizard({ attemptId }: { attemptId: string }) {
             ) : (
               <p className="text-sm text-green-800">{t("metaWizard.profile.reachesAll")}</p>
             )}
-            <div className="flex flex-wrap gap-2">
-              <button type="button" className={buttonPrimary} disabled={busy} onClick={() => submit.mutate({ attemptId, step: "profile" })}>
-                {t("metaWizard.continue")}
-              </button>
-              <button type="button" className={buttonSecondary} disabled={busy} onClick={() => submit.mutate({ attemptId, step: "connect" })}>
-                {t("metaWizard.profile.another")}
-              </button>
-            </div>
+            {/* A profile that cannot reach the channel this wizard is for cannot go on: only another profile is offered. */}
+            {(() => {
+              const blocked = w.origin !== null && w.unreachable.some((u) => u.channelId === w.origin?.id);
+              return (
+                <div className="flex flex-wrap gap-2">
+                  {!blocked && (
+                    <button type="button" className={buttonPrimary} disabled={busy} onClick={() => submit.mutate({ attemptId, step: "profile" })}>
+                      {t("metaWizard.continue")}
+                    </button>
+                  )}
+                  <button type="button" className={blocked ? buttonPrimary : buttonSecondary} disabled={busy} onClick={() => submit.mutate({ attemptId, step: "connect" })}>
+                    {t("metaWizard.profile.another")}
+                  </button>
+                </div>
+              );
+            })()}
           </div>
         )}
         {w.step === "instagram" && (
@@ -238,7 +246,7 @@ export function MetaWizard({ attemptId }: { attemptId: string }) {
                   <span aria-hidden>{r.ok ? "✓ " : "✗ "}</span>
                   {r.ok
                     ? r.reason === "stopped"
-                      ? t("metaWizard.results.okStopped", { name: r.name })
+                      ? t(r.started ? "metaWizard.results.okStarted" : "metaWizard.results.okStopped", { name: r.name })
                       : r.created
                         ? t("metaWizard.results.created", { name: r.name })
                         : t("metaWizard.results.ok", { name: r.name })
@@ -278,6 +286,11 @@ function ConnectStep({ w, busy, onConnect }: { w: View; busy: boolean; onConnect
   const noteId = useId();
   return (
     <div className="space-y-3">
+      {w.origin && w.origin.status === "active" && (
+        <p className="text-sm" data-testid="wizard-origin-working">
+          {t("metaWizard.connect.working", { name: w.origin.name })}
+        </p>
+      )}
       {w.origin && w.origin.status !== "active" && (
         <div className="rounded border border-red-200 bg-red-50 p-3 text-sm text-red-900" data-testid="wizard-cause">
           <p className="font-medium">{t("metaWizard.cause", { name: w.origin.name })}</p>
