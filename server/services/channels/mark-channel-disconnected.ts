@@ -59,7 +59,7 @@ export async function markChannelDisconnected(
 
 type Channel = typeof channels.$inferSelect;
 
-async function emailIncident(tx: Tx, channel: Channel, incidentId: string, reasonCode: string, since: Date): Promise<boolean> {
+export async function emailIncident(tx: Tx, channel: Channel, incidentId: string, reasonCode: string, since: Date): Promise<boolean> {
   // Cooldown: an incident of this channel emailed a moment ago means it is flapping; the red dot and the
   // Details page still show this one.
   const recent = await tx
