@@ -5,6 +5,7 @@ import { account } from "./areas/account";
 import { health } from "./areas/health";
 import { inbox } from "./areas/inbox";
 import { metaWizard } from "./areas/meta-wizard";
+import { sandbox } from "./areas/sandbox";
 /** English: the source catalog. ru.ts and uk.ts must carry every key (the type checker enforces it). */
 export const en = {
   "app.name": "Switchboard",
@@ -179,6 +180,7 @@ export const en = {
   ...health.en,
   ...inbox.en,
   ...metaWizard.en,
+  ...sandbox.en,
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -6,6 +6,7 @@ import { account } from "./areas/account";
 import { health } from "./areas/health";
 import { inbox } from "./areas/inbox";
 import { metaWizard } from "./areas/meta-wizard";
+import { sandbox } from "./areas/sandbox";
 
 export const uk: Catalog = {
   "app.name": "Switchboard",
@@ -180,4 +181,5 @@ export const uk: Catalog = {
   ...health.uk,
   ...inbox.uk,
   ...metaWizard.uk,
+  ...sandbox.uk,
 };

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
-import { and, eq, ne } from "drizzle-orm";
-import { channels } from "../../../db/schema";
+import { and, eq, isNull, ne } from "drizzle-orm";
+import { channels, contacts } from "../../../db/schema";
 import type { TelegramCredentials } from "../../channels/telegram/credentials";
 import { open } from "../../crypto/secret-box";
 import { env } from "../../env.js";
@@ -19,6 +19,16 @@ export const sandboxEnabled = () => Boolean(env().SANDBOX_TELEGRAM_URL);
 /** A stable private chat id per customer name, so the same name continues the same conversation. */
 function chatIdFor(name: string): number {
   return 100_000_000 + (createHash("sha256").update(name).digest().readUInt32BE(0) % 800_000_000);
+}
+
+/** The chat of the customer this bot already knows under that name (Ivan Petrov of the demo), else a stable new one. */
+async function chatIdOf(ctx: ServiceContext, channelId: string, name: string): Promise<number> {
+  const known = await ctx.db
+    .select({ externalId: contacts.externalId })
+    .from(contacts)
+    .where(and(eq(contacts.companyId, ctx.companyId), eq(contacts.channelId, channelId), eq(contacts.displayName, name.trim()), isNull(contacts.bannedAt)));
+  const id = known.map((c) => Number(c.externalId)).find((n) => Number.isSafeInteger(n) && n > 0);
+  return id ?? chatIdFor(name);
 }
 
 async function companyTelegramChannels(ctx: ServiceContext) {
@@ -56,7 +66,7 @@ export async function sendAsTelegramCustomer({ ctx, input }: { ctx: ServiceConte
   if (!channel) throw notFound("channel");
   const { botToken } = open<TelegramCredentials>(channel.credentials);
   const [first, ...rest] = input.name.trim().split(/\s+/);
-  const from = { id: chatIdFor(input.name), first_name: first ?? input.name, ...(rest.length ? { last_name: rest.join(" ") } : {}) };
+  const from = { id: await chatIdOf(ctx, channel.id, input.name), first_name: first ?? input.name, ...(rest.length ? { last_name: rest.join(" ") } : {}) };
   // The fake numbers the Update as Telegram does — in the order messages are written — and delivers it.
   const { outcome } = await fakeControl<{ outcome: SandboxDelivery }>("write", { botId: botToken.split(":")[0], from, text: input.text });
   return outcome;
