@@ -37,7 +37,7 @@ const ctxOf = (user: { id: string; companyId: string; role: "admin" | "operator"
 export type CreateBotState = { ok: true; firstName: string; username: string } | { ok: false } | null;
 
 /** The sandbox's BotFather /newbot (admins): a bot with a name of its own; its token is listed on the page. */
-export async function createBot(_prev: CreateBotState): Promise<CreateBotState> {
+export async function createBot(): Promise<CreateBotState> {
   const user = await getSessionUser();
   if (!user || user.role !== "admin") return { ok: false };
   const bot = await createSandboxBot({ ctx: ctxOf(user) });
@@ -48,7 +48,7 @@ export async function createBot(_prev: CreateBotState): Promise<CreateBotState> 
 export type CommunityState = { ok: true; id: string; name: string } | { ok: false } | null;
 
 /** A new VK community with its key (admins), to connect in Settings → Channels. */
-export async function createCommunity(_prev: CommunityState): Promise<CommunityState> {
+export async function createCommunity(): Promise<CommunityState> {
   const user = await getSessionUser();
   if (!user || user.role !== "admin") return { ok: false };
   const community = await createSandboxCommunity({ ctx: ctxOf(user) });
