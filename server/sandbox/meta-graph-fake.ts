@@ -13,6 +13,7 @@
  */
 import { createHmac, randomBytes } from "node:crypto";
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import type { IncomingMessage } from "node:http";
 import path from "node:path";
 import { readRequestBody, startFakeServer, type FakeReply, type RecordedFile } from "./fake-server";
 import { handleWorldRequest } from "./meta-graph-routes";
@@ -241,63 +242,64 @@ export async function startMetaGraphFake(
     },
     onError: (error, reply) => reply.json(400, graphError(`(#100) ${error instanceof Error ? error.message : "Invalid parameter"}`, 100)),
   });
-  async function handleRequest(req: import("node:http").IncomingMessage, url: URL, reply: FakeReply): Promise<void> {
-      if (url.pathname === "/__fake/messenger/write" && req.method === "POST") {
-        const b = (await readRequestBody(req)) as Record<string, unknown>;
-        if (![b.pageId, b.psid, b.name, b.text, b.webhookUrl].every((v) => typeof v === "string" && v)) throw new Error("write needs pageId, psid, name, text and webhookUrl");
-        return reply.json(200, { ok: true, outcome: await writeAsCustomer(b as Parameters<MetaGraphFake["writeAsCustomer"]>[0]) });
-      }
-      if (url.pathname === "/__fake/messenger/handover" && req.method === "POST") {
-        const b = (await readRequestBody(req)) as Record<string, unknown>;
-        if (![b.pageId, b.psid, b.botAppId, b.webhookUrl].every((v) => typeof v === "string" && v) || (b.to !== "us" && b.to !== "bot")) throw new Error("handover needs pageId, psid, to (us|bot), botAppId and webhookUrl");
-        return reply.json(200, { ok: true, outcome: await handover(b as Parameters<MetaGraphFake["handover"]>[0]) });
-      }
-      if (await handleOAuthDialog(world, req, url, reply)) return;
-      const record = (c: { method: string; version: string; node: string; edge: string; token: string | null; fields?: string[]; body: Record<string, unknown> }) =>
-        calls.push({ ...c, tokenIn: c.token ? (req.headers.authorization ? "header" : "query") : null, at: Date.now() });
-      if (await handleWorldRequest(world, req, url, reply, record)) return;
-      const bearer = /^(?:Bearer|OAuth) (.+)$/.exec(req.headers.authorization ?? "")?.[1];
-      const read = /^\/(v\d+\.\d+)\/([^/]+)$/.exec(url.pathname);
-      if (read && req.method === "GET") {
-        const [, version, rawId] = read as unknown as [string, string, string];
-        const id = decodeURIComponent(rawId);
-        const fields = (url.searchParams.get("fields") ?? "").split(",").filter(Boolean);
-        const query = url.searchParams.get("access_token");
-        const token = bearer ?? query;
-        calls.push({ method: "GET", version, node: id, edge: "", token, tokenIn: bearer ? "header" : query ? "query" : null, body: {}, fields, at: Date.now() });
-        if (!token) return reply.json(400, graphError("An active access token must be used to query information about the current user.", 2500));
-        const profile = profiles.get(id);
-        if (!profile) {
-          return reply.json(400, graphError(`Unsupported get request. Object with ID '${id}' does not exist, cannot be loaded due to missing permissions, or does not support this operation.`, 100, 33));
-        }
-        // Like Graph: only the requested fields that have a value, and the id.
-        return reply.json(200, { ...Object.fromEntries(fields.filter((f) => profile[f] !== undefined && profile[f] !== null).map((f) => [f, profile[f]])), id });
-      }
-      const match = /^\/(v\d+\.\d+)\/([^/]+)\/([a-z_]+)$/.exec(url.pathname);
-      if (!match || req.method !== "POST") return reply.json(400, graphError("Unknown path components", 2500));
-      const [, version, node, edge] = match as unknown as [string, string, string, string];
-      const raw = await readRequestBody(req, { multipart: true });
-      const body = (req.headers["content-type"] ?? "").includes("application/json") ? raw : decodeFormFields(raw);
+
+  async function handleRequest(req: IncomingMessage, url: URL, reply: FakeReply): Promise<void> {
+    if (url.pathname === "/__fake/messenger/write" && req.method === "POST") {
+      const b = (await readRequestBody(req)) as Record<string, unknown>;
+      if (![b.pageId, b.psid, b.name, b.text, b.webhookUrl].every((v) => typeof v === "string" && v)) throw new Error("write needs pageId, psid, name, text and webhookUrl");
+      return reply.json(200, { ok: true, outcome: await writeAsCustomer(b as Parameters<MetaGraphFake["writeAsCustomer"]>[0]) });
+    }
+    if (url.pathname === "/__fake/messenger/handover" && req.method === "POST") {
+      const b = (await readRequestBody(req)) as Record<string, unknown>;
+      if (![b.pageId, b.psid, b.botAppId, b.webhookUrl].every((v) => typeof v === "string" && v) || (b.to !== "us" && b.to !== "bot")) throw new Error("handover needs pageId, psid, to (us|bot), botAppId and webhookUrl");
+      return reply.json(200, { ok: true, outcome: await handover(b as Parameters<MetaGraphFake["handover"]>[0]) });
+    }
+    if (await handleOAuthDialog(world, req, url, reply)) return;
+    const record = (c: { method: string; version: string; node: string; edge: string; token: string | null; fields?: string[]; body: Record<string, unknown> }) =>
+      calls.push({ ...c, tokenIn: c.token ? (req.headers.authorization ? "header" : "query") : null, at: Date.now() });
+    if (await handleWorldRequest(world, req, url, reply, record)) return;
+    const bearer = /^(?:Bearer|OAuth) (.+)$/.exec(req.headers.authorization ?? "")?.[1];
+    const read = /^\/(v\d+\.\d+)\/([^/]+)$/.exec(url.pathname);
+    if (read && req.method === "GET") {
+      const [, version, rawId] = read as unknown as [string, string, string];
+      const id = decodeURIComponent(rawId);
+      const fields = (url.searchParams.get("fields") ?? "").split(",").filter(Boolean);
       const query = url.searchParams.get("access_token");
-      const inBody = typeof body.access_token === "string" ? body.access_token : null;
-      const token = bearer ?? query ?? inBody;
-      const tokenIn = bearer ? "header" : query ? "query" : inBody ? "body" : null;
-      const call: RecordedGraphCall = { method: "POST", version, node: decodeURIComponent(node), edge, token, tokenIn, body, at: Date.now() };
-      calls.push(call);
-      if (!token) return reply.json(400, graphError("An access token is required to request this resource.", 104));
-      const revoked = world.revoked.get(token);
-      if (revoked !== undefined) return reply.json(400, graphError("Error validating access token: The session has been invalidated because the user changed their password.", 190, revoked));
-      if (edge === "pass_thread_control") return passThreadControl(decodeURIComponent(node), token, body, reply);
-      if (edge !== "messages") return reply.json(400, graphError(`Unsupported post request (fake supports only /messages and /pass_thread_control, not /${edge})`, 100, 33));
-      const queued = scripted.shift();
-      if (queued) return reply.json(queued.status, queued.body, queued.headers);
-      const recipient = (body.recipient ?? {}) as { id?: string; user_ref?: string };
-      if (!recipient.id && !recipient.user_ref) return reply.json(400, graphError("(#100) The parameter recipient is required", 100));
-      const problem = attachmentProblem(body);
-      if (problem) return reply.json(400, graphError(problem, 100));
-      const messageId = `m_FAKE-SENT-${String(nextMessageId++).padStart(4, "0")}`;
-      call.messageId = messageId;
-      return reply.json(200, { recipient_id: recipient.id ?? recipient.user_ref, message_id: messageId });
+      const token = bearer ?? query;
+      calls.push({ method: "GET", version, node: id, edge: "", token, tokenIn: bearer ? "header" : query ? "query" : null, body: {}, fields, at: Date.now() });
+      if (!token) return reply.json(400, graphError("An active access token must be used to query information about the current user.", 2500));
+      const profile = profiles.get(id);
+      if (!profile) {
+        return reply.json(400, graphError(`Unsupported get request. Object with ID '${id}' does not exist, cannot be loaded due to missing permissions, or does not support this operation.`, 100, 33));
+      }
+      // Like Graph: only the requested fields that have a value, and the id.
+      return reply.json(200, { ...Object.fromEntries(fields.filter((f) => profile[f] !== undefined && profile[f] !== null).map((f) => [f, profile[f]])), id });
+    }
+    const match = /^\/(v\d+\.\d+)\/([^/]+)\/([a-z_]+)$/.exec(url.pathname);
+    if (!match || req.method !== "POST") return reply.json(400, graphError("Unknown path components", 2500));
+    const [, version, node, edge] = match as unknown as [string, string, string, string];
+    const raw = await readRequestBody(req, { multipart: true });
+    const body = (req.headers["content-type"] ?? "").includes("application/json") ? raw : decodeFormFields(raw);
+    const query = url.searchParams.get("access_token");
+    const inBody = typeof body.access_token === "string" ? body.access_token : null;
+    const token = bearer ?? query ?? inBody;
+    const tokenIn = bearer ? "header" : query ? "query" : inBody ? "body" : null;
+    const call: RecordedGraphCall = { method: "POST", version, node: decodeURIComponent(node), edge, token, tokenIn, body, at: Date.now() };
+    calls.push(call);
+    if (!token) return reply.json(400, graphError("An access token is required to request this resource.", 104));
+    const revoked = world.revoked.get(token);
+    if (revoked !== undefined) return reply.json(400, graphError("Error validating access token: The session has been invalidated because the user changed their password.", 190, revoked));
+    if (edge === "pass_thread_control") return passThreadControl(decodeURIComponent(node), token, body, reply);
+    if (edge !== "messages") return reply.json(400, graphError(`Unsupported post request (fake supports only /messages and /pass_thread_control, not /${edge})`, 100, 33));
+    const queued = scripted.shift();
+    if (queued) return reply.json(queued.status, queued.body, queued.headers);
+    const recipient = (body.recipient ?? {}) as { id?: string; user_ref?: string };
+    if (!recipient.id && !recipient.user_ref) return reply.json(400, graphError("(#100) The parameter recipient is required", 100));
+    const problem = attachmentProblem(body);
+    if (problem) return reply.json(400, graphError(problem, 100));
+    const messageId = `m_FAKE-SENT-${String(nextMessageId++).padStart(4, "0")}`;
+    call.messageId = messageId;
+    return reply.json(200, { recipient_id: recipient.id ?? recipient.user_ref, message_id: messageId });
   }
 
   return { ...server, calls, profiles, world, enqueue, reset, writeAsCustomer, handover };
