@@ -1,4 +1,4 @@
-import { randomBytes, randomInt } from "node:crypto";
+import { createHash, randomBytes, randomInt } from "node:crypto";
 import { and, eq } from "drizzle-orm";
 import type { Database } from "./index";
 import { channelHistory, channels, companies, contacts, conversations, lines, messages, teamMembers, teams, users, channelIncidents } from "./schema";
@@ -22,11 +22,13 @@ export type SeededCompany = {
  * a Messenger Page whose threads a bot owns — and conversations whose times agree with all of that.
  * `slug` keeps emails unique so tests can seed as many as they need. The Messenger Page is shown Active only
  * when a Meta app is configured (`metaAppConfigured`, from META_APP_ID and META_APP_SECRET by default):
- * without one it cannot work on this machine, and says so.
+ * without one it cannot work on this machine, and says so. `demoStates` (the dev demo) adds the states a person
+ * should be able to see without making them: a VK conversation, a Messenger thread past the 24-hour reply window
+ * and a banned contact.
  */
 export async function seedCompany(
   db: Database,
-  opts: { slug: string; name: string; password?: string; botToken?: string; webhookSecret?: string; metaAppConfigured?: boolean },
+  opts: { slug: string; name: string; password?: string; botToken?: string; webhookSecret?: string; metaAppConfigured?: boolean; demoStates?: boolean },
 ): Promise<SeededCompany> {
   // The dev sandbox's Meta fake counts as a configured app: the demo's Messenger Page works against it.
   const metaAppConfigured = opts.metaAppConfigured ?? Boolean((env().META_APP_ID && env().META_APP_SECRET) || env().SANDBOX_META_URL);
@@ -36,6 +38,8 @@ export async function seedCompany(
   const botToken = opts.botToken ?? `${7_000_000_000 + randomInt(1, 999_999_999)}:${randomBytes(16).toString("hex")}`;
   const webhookSecret = opts.webhookSecret ?? randomBytes(24).toString("base64url");
   const botId = botToken.split(":")[0]!;
+  // A VK community id is a number (VK's API and the sandbox's fake check it): one of its own per company.
+  const vkCommunity = String(220_000_000 + (createHash("sha256").update(opts.slug).digest().readUInt32BE(0) % 9_000_000));
 
   return db.transaction(async (tx) => {
     const [company] = await tx.insert(companies).values({ name: opts.name, registrationEmail: email("owner") }).returning();
@@ -133,14 +137,14 @@ export async function seedCompany(
           lineId: support!.id,
           provider: "vk",
           name: "Acme VK",
-          externalId: ext("229876543"),
+          externalId: vkCommunity,
           status: "stopped",
           statusReason: "stopped_by_admin",
           statusSince: ago(2 * DAY),
           connectedAt: ago(40 * DAY),
           lastWebhookAt: ago(2 * DAY + 30),
-          credentials: sealed({ accessToken: "demo", secret: "demo" }),
-          settings: { vkConfirmationCode: "a1b2c3d4", vkConfirmedAt: ago(40 * DAY).toISOString() },
+          credentials: sealed({ accessToken: `vk1.a.demo${randomBytes(18).toString("base64url")}`, secret: "demo" }),
+          settings: { username: "acme_vk", vkConfirmationCode: "a1b2c3d4", vkConfirmedAt: ago(40 * DAY).toISOString() },
         },
       ])
       .returning();
@@ -164,10 +168,20 @@ export async function seedCompany(
     await tx.insert(channelHistory).values(history);
 
     type Line = { text: string; direction: "inbound" | "outbound"; minutesAgo: number; bot?: string };
-    const convo = async (channelId: string, lineId: string, externalId: string, name: string, lines_: Line[], status: "new" | "in_progress" | "closed", assigneeId?: string, handler: "humans" | "bot" = "humans") => {
+    const convo = async (
+      channelId: string,
+      lineId: string,
+      externalId: string,
+      name: string,
+      lines_: Line[],
+      status: "new" | "in_progress" | "closed",
+      assigneeId?: string,
+      handler: "humans" | "bot" = "humans",
+      contact_: { bannedAt?: Date } = {},
+    ) => {
       const times = lines_.map((l) => ago(l.minutesAgo));
       const inbound = lines_.filter((l) => l.direction === "inbound").map((l) => ago(l.minutesAgo));
-      const [contact] = await tx.insert(contacts).values({ companyId, channelId, externalId, displayName: name, createdAt: times[0] }).returning();
+      const [contact] = await tx.insert(contacts).values({ companyId, channelId, externalId, displayName: name, createdAt: times[0], bannedAt: contact_.bannedAt }).returning();
       const [c] = await tx
         .insert(conversations)
         .values({
@@ -244,6 +258,51 @@ export async function seedCompany(
       op2!.id,
     );
 
+    if (opts.demoStates) {
+      // A VK customer, answered before the community was stopped two days ago.
+      await convo(
+        vk!.id,
+        support!.id,
+        "5551001",
+        "Pavel Sokolov",
+        [
+          { text: "Здравствуйте! Доставляете в Казань?", direction: "inbound", minutesAgo: 2 * DAY + 95 },
+          { text: "Да, за 3–4 дня. Оформить заказ?", direction: "outbound", minutesAgo: 2 * DAY + 80 },
+          { text: "Спасибо, подумаю.", direction: "inbound", minutesAgo: 2 * DAY + 70 },
+        ],
+        "closed",
+        op2!.id,
+      );
+      // A Messenger customer whose last message is 30 hours old: past the 24-hour reply window.
+      await convo(
+        fb!.id,
+        sales!.id,
+        "psid-1002",
+        "Chloe Martin",
+        [
+          { text: "Do you ship to Canada?", direction: "inbound", minutesAgo: 30 * 60 + 15 },
+          { text: "Could you tell me the delivery price too?", direction: "inbound", minutesAgo: 30 * 60 },
+        ],
+        "in_progress",
+        op1!.id,
+      );
+      // A contact banned yesterday for spam: kept, never routed to the line.
+      await convo(
+        tg!.id,
+        sales!.id,
+        "555000111",
+        "Followers Shop",
+        [
+          { text: "Cheap followers! 10 000 for $5, write now", direction: "inbound", minutesAgo: DAY + 40 },
+          { text: "Last chance: cheap followers!!!", direction: "inbound", minutesAgo: DAY + 35 },
+        ],
+        "closed",
+        op1!.id,
+        "humans",
+        { bannedAt: ago(DAY + 30) },
+      );
+    }
+
     return {
       companyId,
       admin: { id: admin!.id, email: admin!.email },
@@ -262,6 +321,6 @@ export async function hasAnyCompany(db: Database): Promise<boolean> {
 /** The demo company for `npm run dev`, created once on an empty database. Its passwords are in the README. */
 export async function seedDemoIfEmpty(db: Database): Promise<boolean> {
   if (await hasAnyCompany(db)) return false;
-  await seedCompany(db, { slug: "demo", name: "Acme (demo)" });
+  await seedCompany(db, { slug: "demo", name: "Acme (demo)", demoStates: true });
   return true;
 }

@@ -114,6 +114,8 @@ const schema = z
     SANDBOX_TELEGRAM_URL: optionalString,
     /** Set by the dev launcher when the Meta sandbox runs (no Meta app configured): where the Graph API fake listens. */
     SANDBOX_META_URL: optionalString,
+    /** Set by the dev launcher when the VK sandbox runs (no VK_API_BASE_URL configured): where the VK API fake listens. */
+    SANDBOX_VK_URL: optionalString,
     TELEGRAM_BOTS_PER_COMPANY: int(5, 1),
     // Parallel webhook deliveries Telegram may open per bot (setWebhook max_connections, 1–100). Updates of one
     // chat arrive in order whatever the value; a low one spares the database, Telegram's default is 40.
@@ -146,6 +148,7 @@ const schema = z
     if (env.NODE_ENV !== "production") return;
     if (env.SANDBOX_TELEGRAM_URL) ctx.addIssue({ code: "custom", path: ["SANDBOX_TELEGRAM_URL"], message: "the sandbox is for development only" });
     if (env.SANDBOX_META_URL) ctx.addIssue({ code: "custom", path: ["SANDBOX_META_URL"], message: "the sandbox is for development only" });
+    if (env.SANDBOX_VK_URL) ctx.addIssue({ code: "custom", path: ["SANDBOX_VK_URL"], message: "the sandbox is for development only" });
     const required = /** @type {const} */ (["NEXTAUTH_SECRET", "ENCRYPTION_KEY"]);
     for (const name of required) {
       if (!env[name]) ctx.addIssue({ code: "custom", path: [name], message: `${name} is required in production` });

@@ -6,14 +6,17 @@ import { and, eq, inArray } from "drizzle-orm";
 import { channelIncidents, channels } from "../../db/schema";
 import { processEnvironment } from "../../server/env.js";
 import { startMetaGraphFake } from "../../server/sandbox/meta-graph-fake";
-import { prepareMetaFake } from "../../server/sandbox/prepare-meta";
+import { SUBSCRIBED_FIELDS } from "../../server/channels/meta/permissions";
+import { seal } from "../../server/crypto/secret-box";
+import { prepareMetaFake, SANDBOX_BOT_APP } from "../../server/sandbox/prepare-meta";
+import { emailOpenIncidents } from "../../server/services/sandbox/email-open-incidents";
 import { prepareTelegramFake } from "../../server/sandbox/prepare-telegram";
 import { startTelegramFake } from "../../server/sandbox/telegram-fake";
 import { startVkFake } from "../../server/sandbox/vk-fake";
 import { freePort } from "./free-port";
 import { E2E_STATE_VAR, type E2EState } from "./state";
 
-const COMPANIES = ["inbox", "access", "locale", "people", "channels", "workflow", "health", "meta-wizard", "security", "outage", "settings"] as const;
+const COMPANIES = ["inbox", "access", "locale", "people", "channels", "workflow", "health", "meta-wizard", "security", "outage", "settings", "sandbox"] as const;
 /** Where the Meta fake (Facebook Login dialog + Graph API) listens, for specs that read what it was sent. */
 export const E2E_META_FAKE_VAR = "SWITCHBOARD_E2E_META_FAKE_URL";
 
@@ -71,7 +74,7 @@ export default async function globalSetup() {
       for (const slug of COMPANIES) {
         // Only the Meta wizard's company has a working Meta app in its demo data; the others keep the Messenger
         // Page that says no Meta app is configured, as their specs expect.
-        const seeded = await seedCompany(db, { slug: `e2e-${slug}`, name: `E2E ${slug}`, metaAppConfigured: slug === "meta-wizard" });
+        const seeded = await seedCompany(db, { slug: `e2e-${slug}`, name: `E2E ${slug}`, metaAppConfigured: slug === "meta-wizard" || slug === "sandbox" });
         companies[slug] = {
           adminEmail: seeded.admin.email,
           operatorEmail: seeded.operators[0]!.email,
@@ -111,6 +114,23 @@ export default async function globalSetup() {
           .returning({ id: channels.id });
         await db.insert(channelIncidents).values({ companyId, channelId: page!.id, reasonCode: "password_changed", providerError, openedAt: lostAt, lastErrorAt: lostAt });
       }
+      // The sandbox walk: the demo as `npm run dev` starts it — its lost channels' emails sent — and a working
+      // Messenger Page (a token of its own, our app subscribed) whose thread with Maria Lopez the Page's bot owns.
+      const sandbox = companies.sandbox;
+      if (sandbox) {
+        const [row] = await db.select({ companyId: channels.companyId }).from(channels).where(eq(channels.id, sandbox.telegram.channelId));
+        await emailOpenIncidents(db, { companyId: row!.companyId });
+        const [page] = await db
+          .update(channels)
+          .set({ credentials: seal({ pageToken: "EAAE2ESANDBOXPAGE" }) })
+          .where(and(eq(channels.companyId, row!.companyId), eq(channels.provider, "messenger")))
+          .returning({ externalId: channels.externalId });
+        meta.world.addPage({ id: page!.externalId, name: "Acme Store" });
+        meta.world.registerPageToken("EAAE2ESANDBOXPAGE", page!.externalId);
+        meta.world.subscribe(page!.externalId, metaApp.appId, "Switchboard", [...SUBSCRIBED_FIELDS]);
+        meta.world.subscribe(page!.externalId, SANDBOX_BOT_APP.id, SANDBOX_BOT_APP.name, ["messages", "messaging_postbacks", "standby", "messaging_handovers"]);
+        meta.world.threadOwners.set(`${page!.externalId}:psid-1001`, SANDBOX_BOT_APP.id);
+      }
       // The fakes agree with the seeded data: working bots registered, the revoked one revoked; Pages, their
       // Instagram accounts and the Facebook profiles that manage them.
       await prepareTelegramFake(db, telegram, baseURL);
@@ -138,5 +158,6 @@ export default async function globalSetup() {
     await stack.stop();
     await telegram.close();
     await vk.close();
+    await meta.close();
   };
 }

@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDatabase, type Database } from "../../db";
 import { startEmbeddedDatabase } from "../../db/embedded";
 import { migrateDatabase } from "../../db/migrate";
-import { companies, users } from "../../db/schema";
+import { eq } from "drizzle-orm";
+import { channelIncidents, channels, companies, contacts, conversations, emailDeliveries, users } from "../../db/schema";
 import { DomainError } from "../errors";
 import { verifyPassword } from "../identity/password";
 import { createCompany } from "../services/companies/create-company";
@@ -47,4 +48,37 @@ describe("first run", () => {
     expect(await prepareFirstRun(db, "dev")).toBe("ready");
     expect(await db.select().from(companies)).toHaveLength(1);
   });
+});
+
+describe("the dev demo", () => {
+  it("sends its lost channels' emails through the email path, and tells a VK conversation, a Messenger thread past 24 hours and a banned contact", async () => {
+    const embedded = await startEmbeddedDatabase();
+    await migrateDatabase(embedded.url);
+    const { db, client } = createDatabase(embedded.url, 1);
+    try {
+      expect(await prepareFirstRun(db, "dev")).toBe("demo_created");
+      const emails = await db.select().from(emailDeliveries);
+      expect(emails.map((e) => [e.kind, e.subject]).sort()).toEqual([
+        ["connection_lost", "@acme.store lost its connection"],
+        ["connection_lost", "AcmeHelpBot lost its connection"],
+      ]);
+      const incidents = await db.select().from(channelIncidents);
+      expect(new Set(emails.map((e) => e.incidentId))).toEqual(new Set(incidents.map((i) => i.id)));
+
+      const threads = await db
+        .select({ provider: channels.provider, name: contacts.displayName, bannedAt: contacts.bannedAt, lastInboundAt: conversations.lastInboundAt })
+        .from(conversations)
+        .innerJoin(contacts, eq(contacts.id, conversations.contactId))
+        .innerJoin(channels, eq(channels.id, conversations.channelId));
+      expect(threads.some((t) => t.provider === "vk")).toBe(true);
+      expect(threads.some((t) => t.provider === "messenger" && t.lastInboundAt !== null && Date.now() - t.lastInboundAt.getTime() > 24 * 3600_000)).toBe(true);
+      expect(threads.some((t) => t.bannedAt !== null)).toBe(true);
+      // The VK community id is a number, as VK's (and the sandbox fake's) is.
+      const [vk] = await db.select().from(channels).where(eq(channels.provider, "vk"));
+      expect(vk!.externalId).toMatch(/^\d+$/);
+    } finally {
+      await client.end({ timeout: 5 });
+      await embedded.stop();
+    }
+  }, 60_000);
 });

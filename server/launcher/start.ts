@@ -3,11 +3,14 @@
  * company on an empty database, then runs Next.js. Ctrl+C stops everything.
  */
 import { randomBytes } from "node:crypto";
+import path from "node:path";
 import { env, processEnvironment } from "../env.js";
 import type { MetaGraphFake } from "../sandbox/meta-graph-fake";
 import { prepareMetaFake } from "../sandbox/prepare-meta";
 import { prepareTelegramFake } from "../sandbox/prepare-telegram";
+import { prepareVkFake } from "../sandbox/prepare-vk";
 import type { TelegramFake } from "../sandbox/telegram-fake";
+import type { VkFake } from "../sandbox/vk-fake";
 import { prepareFirstRun } from "./first-run";
 import { startStack } from "./stack";
 
@@ -26,10 +29,13 @@ const metaSandbox =
 const appEnv: Record<string, string> = {};
 let metaFake: MetaGraphFake | undefined;
 if (metaSandbox) {
-  const { startMetaGraphFake } = await import("../sandbox/meta-graph-fake");
+  const { savedMetaAppSecret, startMetaGraphFake } = await import("../sandbox/meta-graph-fake");
   const appId = "100000000000999";
-  const appSecret = randomBytes(24).toString("hex");
-  metaFake = await startMetaGraphFake({ appId, appSecret });
+  // What the sandbox's "Facebook" issued is kept beside the embedded database, so a restart keeps the tokens the
+  // wizard just received working (and the app secret they were issued under).
+  const stateFile = path.join(early.DATA_DIR ?? ".data", "sandbox", "meta.json");
+  const appSecret = savedMetaAppSecret(stateFile) ?? randomBytes(24).toString("hex");
+  metaFake = await startMetaGraphFake({ appId, appSecret, stateFile });
   Object.assign(appEnv, {
     META_GRAPH_API_BASE_URL: metaFake.url,
     META_OAUTH_DIALOG_URL: metaFake.url,
@@ -53,11 +59,23 @@ const sandbox = mode === "dev" && (env().SANDBOX === "on" || (env().SANDBOX === 
 let sandboxFake: TelegramFake | undefined;
 if (sandbox) {
   const { startTelegramFake } = await import("../sandbox/telegram-fake");
-  const telegram = await startTelegramFake();
+  // Each token is its own bot, with a name of its own: three bots connected are three names, never three copies.
+  const telegram = await startTelegramFake({ distinctNames: true });
   sandboxFake = telegram;
   appEnv.TELEGRAM_API_BASE_URL = telegram.url;
   appEnv.SANDBOX_TELEGRAM_URL = telegram.url;
   console.log(`switchboard: sandbox — Telegram Bot API fake on ${telegram.url}; write as a customer at /sandbox`);
+}
+
+// The VK sandbox: with no VK API configured, the VK API (and its Callback API confirmations) is a loopback fake, so
+// connecting a community and its Confirm step work offline. Off with SANDBOX=off or a VK_API_BASE_URL; never in `npm start`.
+let vkFake: VkFake | undefined;
+if (mode === "dev" && env().SANDBOX !== "off" && !vars.VK_API_BASE_URL) {
+  const { startVkFake } = await import("../sandbox/vk-fake");
+  vkFake = await startVkFake();
+  appEnv.VK_API_BASE_URL = vkFake.url;
+  appEnv.SANDBOX_VK_URL = vkFake.url;
+  console.log(`switchboard: sandbox — VK API fake on ${vkFake.url}; confirm a community and write as a VK customer at /sandbox`);
 }
 
 const stack = await startStack({
@@ -70,10 +88,12 @@ const stack = await startStack({
     if (firstRun === "needs_setup") console.log("switchboard: no company yet — create yours with `npm run setup` (README, Production)");
     if (sandboxFake) await prepareTelegramFake(db, sandboxFake, env().APP_URL);
     if (metaFake) await prepareMetaFake(db, metaFake.world);
+    if (vkFake) await prepareVkFake(db, vkFake, env().APP_URL);
   },
 });
 
-const shutdown = () => void stack.stop().then(() => process.exit(0));
+const stopFakes = () => Promise.all([sandboxFake?.close(), metaFake?.close(), vkFake?.close()]);
+const shutdown = () => void stack.stop().then(stopFakes).then(() => process.exit(0));
 process.on("SIGINT", shutdown);
 process.on("SIGTERM", shutdown);
 stack.app.on("exit", (code) => void stack.stop().then(() => process.exit(code ?? 0)));

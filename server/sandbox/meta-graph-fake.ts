@@ -11,6 +11,10 @@
  * fields and its subscribed_apps (meta-graph-routes.ts). A token the world revoked answers 190 with its
  * subcode on the Send API too. POST /{version}/{page-id}/pass_thread_control hands a thread to another app.
  */
+import { createHmac, randomBytes } from "node:crypto";
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import type { IncomingMessage } from "node:http";
+import path from "node:path";
 import { readRequestBody, startFakeServer, type FakeReply, type RecordedFile } from "./fake-server";
 import { handleWorldRequest } from "./meta-graph-routes";
 import { handleOAuthDialog } from "./meta-oauth-dialog";
@@ -48,6 +52,18 @@ export type MetaGraphFake = {
   profiles: Map<string, Record<string, unknown>>;
   /** People, Pages, grants, tokens and subscriptions for Facebook Login and the wizard. */
   world: MetaWorld;
+  /**
+   * A Messenger customer writes to a Page: Meta posts the signed `messages` webhook to `webhookUrl` — under
+   * `messaging` while our app owns the thread (or nobody does), under `standby` while another app (the Page's bot)
+   * does. POST /__fake/messenger/write with the same fields. Needs the app secret.
+   */
+  writeAsCustomer(input: { pageId: string; psid: string; name: string; text: string; webhookUrl: string }): Promise<"delivered" | "not_delivered">;
+  /**
+   * The Page's bot app passes the thread to our app (`to: "us"`: pass_thread_control, the team takes over) or takes it
+   * back (`to: "bot"`: take_thread_control); the thread owner changes and Meta posts the handover event.
+   * POST /__fake/messenger/handover with the same fields.
+   */
+  handover(input: { pageId: string; psid: string; to: "us" | "bot"; botAppId: string; webhookUrl: string }): Promise<"delivered" | "not_delivered">;
   reset(): void;
   close(): Promise<void>;
 };
@@ -83,9 +99,52 @@ function attachmentProblem(body: Record<string, unknown>): string | undefined {
   return undefined;
 }
 
-export async function startMetaGraphFake(opts: { port?: number; appId?: string; appSecret?: string } = {}): Promise<MetaGraphFake> {
+/** What the sandbox keeps in its state file: the app it plays and what its "Facebook" issued. */
+type SavedState = { appSecret?: string; world?: Parameters<MetaWorld["restore"]>[0] };
+
+/** The app secret a sandbox state file holds, so a restarted sandbox signs and checks with the same one. */
+export function savedMetaAppSecret(stateFile: string): string | undefined {
+  try {
+    return (JSON.parse(readFileSync(stateFile, "utf8")) as SavedState).appSecret;
+  } catch {
+    return undefined;
+  }
+}
+
+export async function startMetaGraphFake(
+  opts: {
+    port?: number;
+    appId?: string;
+    appSecret?: string;
+    /**
+     * The sandbox: tokens issued, grants, revocations, subscriptions and thread owners are kept in this file
+     * (written as they change, read at start), so a restart of `npm run dev` keeps working tokens working.
+     */
+    stateFile?: string;
+  } = {},
+): Promise<MetaGraphFake> {
   const calls: RecordedGraphCall[] = [];
   const world = new MetaWorld(opts.appId ?? "900000000000001", opts.appSecret ?? null);
+  let savedJson = "";
+  if (opts.stateFile) {
+    try {
+      const saved = JSON.parse(readFileSync(opts.stateFile, "utf8")) as SavedState;
+      if (saved.world) world.restore(saved.world);
+    } catch {
+      // No state yet (a first start) or unreadable: start empty.
+    }
+  }
+  /** Writes the state file when the world changed (atomically: a crash never leaves half a file). */
+  const persist = () => {
+    if (!opts.stateFile) return;
+    const json = JSON.stringify({ appSecret: world.appSecret ?? undefined, world: world.snapshot() } satisfies SavedState);
+    if (json === savedJson) return;
+    mkdirSync(path.dirname(opts.stateFile), { recursive: true });
+    const tmp = `${opts.stateFile}.${process.pid}.tmp`;
+    writeFileSync(tmp, json, { mode: 0o600 });
+    renameSync(tmp, opts.stateFile);
+    savedJson = json;
+  };
   const scripted: Scripted[] = [];
   const profiles = new Map<string, Record<string, unknown>>();
   let nextMessageId = 1;
@@ -105,7 +164,7 @@ export async function startMetaGraphFake(opts: { port?: number; appId?: string; 
    * `recipient={id:PSID}`, `target_app_id` and an optional `metadata` answers `{"success":true}`; a scripted
    * answer (`enqueue`) takes its place like on the Send API.
    */
-  const passThreadControl = (body: Record<string, unknown>, reply: FakeReply) => {
+  const passThreadControl = (node: string, token: string, body: Record<string, unknown>, reply: FakeReply) => {
     const queued = scripted.shift();
     if (queued) return reply.json(queued.status, queued.body, queued.headers);
     const recipient = (body.recipient ?? {}) as { id?: unknown };
@@ -113,7 +172,48 @@ export async function startMetaGraphFake(opts: { port?: number; appId?: string; 
     const target = typeof body.target_app_id === "number" ? String(body.target_app_id) : body.target_app_id;
     if (typeof target !== "string" || !/^\d+$/.test(target)) return reply.json(400, graphError("(#100) The parameter target_app_id is required", 100));
     if (body.metadata !== undefined && (typeof body.metadata !== "string" || body.metadata.length > 1000)) return reply.json(400, graphError("(#100) Param metadata must be a string of at most 1000 characters", 100));
+    const pageId = node === "me" ? world.page(token)?.pageId : node;
+    if (pageId) world.threadOwners.set(`${pageId}:${recipient.id}`, target);
     return reply.json(200, { success: true });
+  };
+
+  /** Meta's webhook POST: the body signed with the app secret (X-Hub-Signature-256). */
+  const postWebhook = async (webhookUrl: string, payload: unknown): Promise<"delivered" | "not_delivered"> => {
+    if (!world.appSecret) throw new Error("the fake has no app secret to sign webhooks with");
+    const raw = JSON.stringify(payload);
+    const signature = `sha256=${createHmac("sha256", world.appSecret).update(raw).digest("hex")}`;
+    try {
+      const res = await fetch(webhookUrl, { method: "POST", headers: { "content-type": "application/json", "x-hub-signature-256": signature }, body: raw, signal: AbortSignal.timeout(10_000) });
+      return res.ok ? "delivered" : "not_delivered";
+    } catch {
+      return "not_delivered";
+    }
+  };
+  // Meta's timestamps order a thread: one after another, even within a millisecond.
+  let lastTimestamp = 0;
+  const nextTimestamp = () => (lastTimestamp = Math.max(lastTimestamp + 1, Date.now()));
+  const writeAsCustomer: MetaGraphFake["writeAsCustomer"] = async ({ pageId, psid, name, text, webhookUrl }) => {
+    const [first, ...rest] = name.trim().split(/\s+/);
+    if (!profiles.has(psid)) profiles.set(psid, { first_name: first ?? name, last_name: rest.join(" "), name });
+    const timestamp = nextTimestamp();
+    const mid = `m_${randomBytes(16).toString("hex")}`;
+    if (!world.pages.has(pageId)) world.addPage({ id: pageId, name: pageId });
+    world.addConversationMessage({ pageId, customer: { id: psid, name }, text, at: new Date(timestamp), mid });
+    const owner = world.threadOwners.get(`${pageId}:${psid}`);
+    const item = { sender: { id: psid }, recipient: { id: pageId }, timestamp, message: { mid, text } };
+    const list = owner && owner !== world.appId ? "standby" : "messaging";
+    return postWebhook(webhookUrl, { object: "page", entry: [{ id: pageId, time: timestamp, [list]: [item] }] });
+  };
+  const handover: MetaGraphFake["handover"] = async ({ pageId, psid, to, botAppId, webhookUrl }) => {
+    const key = `${pageId}:${psid}`;
+    const previous = world.threadOwners.get(key) ?? null;
+    const next = to === "us" ? world.appId : botAppId;
+    world.threadOwners.set(key, next);
+    persist();
+    const timestamp = nextTimestamp();
+    const control = { previous_owner_app_id: previous, new_owner_app_id: next, metadata: to === "us" ? "The customer asked for a person" : "The bot takes the thread back" };
+    const item = { sender: { id: psid }, recipient: { id: pageId }, timestamp, [to === "us" ? "pass_thread_control" : "take_thread_control"]: control };
+    return postWebhook(webhookUrl, { object: "page", entry: [{ id: pageId, time: timestamp, messaging: [item] }] });
   };
 
   const server = await startFakeServer({
@@ -134,55 +234,73 @@ export async function startMetaGraphFake(opts: { port?: number; appId?: string; 
       },
     },
     handle: async (req, url, reply) => {
-      if (await handleOAuthDialog(world, req, url, reply)) return;
-      const record = (c: { method: string; version: string; node: string; edge: string; token: string | null; fields?: string[]; body: Record<string, unknown> }) =>
-        calls.push({ ...c, tokenIn: c.token ? (req.headers.authorization ? "header" : "query") : null, at: Date.now() });
-      if (await handleWorldRequest(world, req, url, reply, record)) return;
-      const bearer = /^(?:Bearer|OAuth) (.+)$/.exec(req.headers.authorization ?? "")?.[1];
-      const read = /^\/(v\d+\.\d+)\/([^/]+)$/.exec(url.pathname);
-      if (read && req.method === "GET") {
-        const [, version, rawId] = read as unknown as [string, string, string];
-        const id = decodeURIComponent(rawId);
-        const fields = (url.searchParams.get("fields") ?? "").split(",").filter(Boolean);
-        const query = url.searchParams.get("access_token");
-        const token = bearer ?? query;
-        calls.push({ method: "GET", version, node: id, edge: "", token, tokenIn: bearer ? "header" : query ? "query" : null, body: {}, fields, at: Date.now() });
-        if (!token) return reply.json(400, graphError("An active access token must be used to query information about the current user.", 2500));
-        const profile = profiles.get(id);
-        if (!profile) {
-          return reply.json(400, graphError(`Unsupported get request. Object with ID '${id}' does not exist, cannot be loaded due to missing permissions, or does not support this operation.`, 100, 33));
-        }
-        // Like Graph: only the requested fields that have a value, and the id.
-        return reply.json(200, { ...Object.fromEntries(fields.filter((f) => profile[f] !== undefined && profile[f] !== null).map((f) => [f, profile[f]])), id });
+      try {
+        await handleRequest(req, url, reply);
+      } finally {
+        persist();
       }
-      const match = /^\/(v\d+\.\d+)\/([^/]+)\/([a-z_]+)$/.exec(url.pathname);
-      if (!match || req.method !== "POST") return reply.json(400, graphError("Unknown path components", 2500));
-      const [, version, node, edge] = match as unknown as [string, string, string, string];
-      const raw = await readRequestBody(req, { multipart: true });
-      const body = (req.headers["content-type"] ?? "").includes("application/json") ? raw : decodeFormFields(raw);
-      const query = url.searchParams.get("access_token");
-      const inBody = typeof body.access_token === "string" ? body.access_token : null;
-      const token = bearer ?? query ?? inBody;
-      const tokenIn = bearer ? "header" : query ? "query" : inBody ? "body" : null;
-      const call: RecordedGraphCall = { method: "POST", version, node: decodeURIComponent(node), edge, token, tokenIn, body, at: Date.now() };
-      calls.push(call);
-      if (!token) return reply.json(400, graphError("An access token is required to request this resource.", 104));
-      const revoked = world.revoked.get(token);
-      if (revoked !== undefined) return reply.json(400, graphError("Error validating access token: The session has been invalidated because the user changed their password.", 190, revoked));
-      if (edge === "pass_thread_control") return passThreadControl(body, reply);
-      if (edge !== "messages") return reply.json(400, graphError(`Unsupported post request (fake supports only /messages and /pass_thread_control, not /${edge})`, 100, 33));
-      const queued = scripted.shift();
-      if (queued) return reply.json(queued.status, queued.body, queued.headers);
-      const recipient = (body.recipient ?? {}) as { id?: string; user_ref?: string };
-      if (!recipient.id && !recipient.user_ref) return reply.json(400, graphError("(#100) The parameter recipient is required", 100));
-      const problem = attachmentProblem(body);
-      if (problem) return reply.json(400, graphError(problem, 100));
-      const messageId = `m_FAKE-SENT-${String(nextMessageId++).padStart(4, "0")}`;
-      call.messageId = messageId;
-      return reply.json(200, { recipient_id: recipient.id ?? recipient.user_ref, message_id: messageId });
     },
     onError: (error, reply) => reply.json(400, graphError(`(#100) ${error instanceof Error ? error.message : "Invalid parameter"}`, 100)),
   });
 
-  return { ...server, calls, profiles, world, enqueue, reset };
+  async function handleRequest(req: IncomingMessage, url: URL, reply: FakeReply): Promise<void> {
+    if (url.pathname === "/__fake/messenger/write" && req.method === "POST") {
+      const b = (await readRequestBody(req)) as Record<string, unknown>;
+      if (![b.pageId, b.psid, b.name, b.text, b.webhookUrl].every((v) => typeof v === "string" && v)) throw new Error("write needs pageId, psid, name, text and webhookUrl");
+      return reply.json(200, { ok: true, outcome: await writeAsCustomer(b as Parameters<MetaGraphFake["writeAsCustomer"]>[0]) });
+    }
+    if (url.pathname === "/__fake/messenger/handover" && req.method === "POST") {
+      const b = (await readRequestBody(req)) as Record<string, unknown>;
+      if (![b.pageId, b.psid, b.botAppId, b.webhookUrl].every((v) => typeof v === "string" && v) || (b.to !== "us" && b.to !== "bot")) throw new Error("handover needs pageId, psid, to (us|bot), botAppId and webhookUrl");
+      return reply.json(200, { ok: true, outcome: await handover(b as Parameters<MetaGraphFake["handover"]>[0]) });
+    }
+    if (await handleOAuthDialog(world, req, url, reply)) return;
+    const record = (c: { method: string; version: string; node: string; edge: string; token: string | null; fields?: string[]; body: Record<string, unknown> }) =>
+      calls.push({ ...c, tokenIn: c.token ? (req.headers.authorization ? "header" : "query") : null, at: Date.now() });
+    if (await handleWorldRequest(world, req, url, reply, record)) return;
+    const bearer = /^(?:Bearer|OAuth) (.+)$/.exec(req.headers.authorization ?? "")?.[1];
+    const read = /^\/(v\d+\.\d+)\/([^/]+)$/.exec(url.pathname);
+    if (read && req.method === "GET") {
+      const [, version, rawId] = read as unknown as [string, string, string];
+      const id = decodeURIComponent(rawId);
+      const fields = (url.searchParams.get("fields") ?? "").split(",").filter(Boolean);
+      const query = url.searchParams.get("access_token");
+      const token = bearer ?? query;
+      calls.push({ method: "GET", version, node: id, edge: "", token, tokenIn: bearer ? "header" : query ? "query" : null, body: {}, fields, at: Date.now() });
+      if (!token) return reply.json(400, graphError("An active access token must be used to query information about the current user.", 2500));
+      const profile = profiles.get(id);
+      if (!profile) {
+        return reply.json(400, graphError(`Unsupported get request. Object with ID '${id}' does not exist, cannot be loaded due to missing permissions, or does not support this operation.`, 100, 33));
+      }
+      // Like Graph: only the requested fields that have a value, and the id.
+      return reply.json(200, { ...Object.fromEntries(fields.filter((f) => profile[f] !== undefined && profile[f] !== null).map((f) => [f, profile[f]])), id });
+    }
+    const match = /^\/(v\d+\.\d+)\/([^/]+)\/([a-z_]+)$/.exec(url.pathname);
+    if (!match || req.method !== "POST") return reply.json(400, graphError("Unknown path components", 2500));
+    const [, version, node, edge] = match as unknown as [string, string, string, string];
+    const raw = await readRequestBody(req, { multipart: true });
+    const body = (req.headers["content-type"] ?? "").includes("application/json") ? raw : decodeFormFields(raw);
+    const query = url.searchParams.get("access_token");
+    const inBody = typeof body.access_token === "string" ? body.access_token : null;
+    const token = bearer ?? query ?? inBody;
+    const tokenIn = bearer ? "header" : query ? "query" : inBody ? "body" : null;
+    const call: RecordedGraphCall = { method: "POST", version, node: decodeURIComponent(node), edge, token, tokenIn, body, at: Date.now() };
+    calls.push(call);
+    if (!token) return reply.json(400, graphError("An access token is required to request this resource.", 104));
+    const revoked = world.revoked.get(token);
+    if (revoked !== undefined) return reply.json(400, graphError("Error validating access token: The session has been invalidated because the user changed their password.", 190, revoked));
+    if (edge === "pass_thread_control") return passThreadControl(decodeURIComponent(node), token, body, reply);
+    if (edge !== "messages") return reply.json(400, graphError(`Unsupported post request (fake supports only /messages and /pass_thread_control, not /${edge})`, 100, 33));
+    const queued = scripted.shift();
+    if (queued) return reply.json(queued.status, queued.body, queued.headers);
+    const recipient = (body.recipient ?? {}) as { id?: string; user_ref?: string };
+    if (!recipient.id && !recipient.user_ref) return reply.json(400, graphError("(#100) The parameter recipient is required", 100));
+    const problem = attachmentProblem(body);
+    if (problem) return reply.json(400, graphError(problem, 100));
+    const messageId = `m_FAKE-SENT-${String(nextMessageId++).padStart(4, "0")}`;
+    call.messageId = messageId;
+    return reply.json(200, { recipient_id: recipient.id ?? recipient.user_ref, message_id: messageId });
+  }
+
+  return { ...server, calls, profiles, world, enqueue, reset, writeAsCustomer, handover };
 }

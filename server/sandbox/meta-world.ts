@@ -34,6 +34,17 @@ export type FakeConversation = {
 };
 type PageToken = { pageId: string; profileId: string | null };
 
+/** MetaWorld.snapshot(): plain JSON. */
+export type MetaWorldSnapshot = {
+  userTokens: [string, UserToken][];
+  pageTokens: [string, PageToken][];
+  revoked: [string, number][];
+  tokenExpiry: [string, number][];
+  grants: [string, { permissions: [string, "granted" | "declined"][]; pageIds: string[]; instagramIds: string[] }][];
+  subscriptions: [string, [string, { name: string; fields: string[] }][]][];
+  threadOwners: [string, string][];
+};
+
 export class MetaWorld {
   readonly profiles = new Map<string, FakeProfile>();
   readonly pages = new Map<string, FakePage>();
@@ -185,6 +196,34 @@ export class MetaWorld {
     };
     conversation.messages.push(message);
     return message;
+  }
+
+  /**
+   * What Facebook remembers across a restart of the sandbox: every token issued or registered, what was revoked
+   * or expires, what each person granted, subscriptions and thread owners. People, Pages and conversations are
+   * not kept: the launcher lays them out again from the database at every start.
+   */
+  snapshot(): MetaWorldSnapshot {
+    return {
+      userTokens: [...this.userTokens],
+      pageTokens: [...this.pageTokens],
+      revoked: [...this.revoked],
+      tokenExpiry: [...this.tokenExpiry],
+      grants: [...this.grants].map(([id, g]) => [id, { permissions: [...g.permissions], pageIds: [...g.pageIds], instagramIds: [...g.instagramIds] }]),
+      subscriptions: [...this.subscriptions].map(([page, apps]) => [page, [...apps]]),
+      threadOwners: [...this.threadOwners],
+    };
+  }
+
+  /** Takes back what `snapshot` kept (over anything already known). */
+  restore(saved: Partial<MetaWorldSnapshot>): void {
+    for (const [k, v] of saved.userTokens ?? []) this.userTokens.set(k, v);
+    for (const [k, v] of saved.pageTokens ?? []) this.pageTokens.set(k, v);
+    for (const [k, v] of saved.revoked ?? []) this.revoked.set(k, v);
+    for (const [k, v] of saved.tokenExpiry ?? []) this.tokenExpiry.set(k, v);
+    for (const [id, g] of saved.grants ?? []) this.grants.set(id, { permissions: new Map(g.permissions), pageIds: new Set(g.pageIds), instagramIds: new Set(g.instagramIds) });
+    for (const [page, apps] of saved.subscriptions ?? []) this.subscriptions.set(page, new Map(apps));
+    for (const [k, v] of saved.threadOwners ?? []) this.threadOwners.set(k, v);
   }
 
   clear(): void {

@@ -6,8 +6,9 @@ import { open } from "../crypto/secret-box";
 import { SUBSCRIBED_FIELDS } from "../channels/meta/permissions";
 import type { MetaWorld } from "./meta-world";
 
-/** The demo's other Messenger app, the one that owns the bot-handled thread (F10): shows up in handover diagnostics. */
-export const SANDBOX_BOT_APP = { id: "730000000000001", name: "Acme Shop Bot" };
+import { SANDBOX_BOT_APP } from "../services/sandbox/messenger-sandbox";
+
+export { SANDBOX_BOT_APP };
 
 /**
  * Makes the Meta fake's "Facebook" agree with the database, as real Facebook would for real Pages: each
@@ -41,7 +42,9 @@ export async function prepareMetaFake(db: Database, world: MetaWorld, opts: { co
         world.subscribe(page.externalId, world.appId, "Switchboard", [...SUBSCRIBED_FIELDS]);
       }
       world.subscribe(page.externalId, SANDBOX_BOT_APP.id, SANDBOX_BOT_APP.name, ["messages", "messaging_postbacks", "standby", "messaging_handovers"]);
-      world.threadOwners.set(`${page.externalId}:psid-1001`, SANDBOX_BOT_APP.id);
+      // The bot owns the thread it handles, unless a handover the sandbox remembers since said otherwise.
+      const thread = `${page.externalId}:psid-1001`;
+      if (!world.threadOwners.has(thread)) world.threadOwners.set(thread, SANDBOX_BOT_APP.id);
     }
   }
   world.addPage({ id: "sandbox-sam-bakery", name: "Sam's Bakery" });

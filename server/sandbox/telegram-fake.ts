@@ -18,6 +18,12 @@ export type TelegramFakeWebhook = { url: string; secretToken?: string; maxConnec
 
 export type TelegramFakeBot = { firstName: string; username: string };
 
+/** A bot as BotFather lists it: its id, names and current token (the one that works). */
+export type TelegramFakeBotListing = TelegramFakeBot & { id: string; token: string | null };
+
+/** A customer's message as the fake turns it into an Update: ids are Telegram's, given in order. */
+export type TelegramFakeCustomerMessage = { botId: string; from: { id: number; first_name: string; last_name?: string }; text: string };
+
 /** A bot whose calls of `method` (to `chatId` only, when given) are answered late: after `delayMs`, or at `release()`. */
 export type TelegramFakeSlowness = { botId: string; method: string; chatId?: string; delayMs?: number };
 
@@ -53,6 +59,20 @@ export type TelegramFake = {
    * @AcmeSupportBot. Other processes add one with POST /__fake/bots `{id, firstName, username}`.
    */
   bots: Map<string, TelegramFakeBot>;
+  /** Each bot's current token by bot id, as BotFather knows it: the one created, registered or given by a revoke. */
+  tokens: Map<string, string>;
+  /**
+   * BotFather's /newbot: a bot of its own (a new id, a name and username no other bot has) and its token.
+   * POST /__fake/bots/new `{firstName?, username?}`. GET /__fake/bots lists every bot with its current token.
+   */
+  createBot(names?: Partial<TelegramFakeBot>): TelegramFakeBotListing;
+  /** Every bot BotFather knows, with its current token. */
+  listBots(): TelegramFakeBotListing[];
+  /**
+   * A customer writes to the bot: the fake builds the Update as Telegram does — update_id and message_id in the
+   * order messages were written, never random — and delivers it like `deliver`. POST /__fake/write with the same fields.
+   */
+  write(message: TelegramFakeCustomerMessage): Promise<"delivered" | "queued" | "elsewhere">;
   /**
    * Telegram taking its time: the bot's calls of `method` (to one chat, when `chatId` is given) arrive, are recorded
    * in `calls` and take effect — a message reaches the chat — but their answer comes `delayMs` later, or, without
@@ -73,12 +93,32 @@ const readBody = (req: IncomingMessage) => readRequestBody(req, { multipart: tru
 /** What getFile serves for ids no test registered: a real (1×1) image, so browsers can render photos. */
 const ONE_PIXEL_PNG = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==", "base64");
 
-export async function startTelegramFake(opts: { port?: number; botUsername?: string } = {}): Promise<TelegramFake> {
+/** "AcmeHelpBot" → "Acme Help": the display name a bot registered by its username gets. */
+export function botNameFromUsername(username: string): string {
+  const words = username.replace(/_?bot$/i, "").replace(/_/g, " ").replace(/([a-z0-9])([A-Z])/g, "$1 $2").trim();
+  return words || username;
+}
+
+/** Names for bots created in the sandbox, in turn: each new bot is its own, never a copy of another. */
+const NEW_BOT_NAMES = ["Acme Sales", "Acme Orders", "Acme Returns", "Acme Delivery", "Acme Billing", "Acme Careers", "Acme Wholesale", "Acme Events"];
+
+export async function startTelegramFake(
+  opts: {
+    port?: number;
+    botUsername?: string;
+    /**
+     * The sandbox: a bot nobody registered answers getMe with a name of its own, made from its id ("Sandbox 4821",
+     * @Sandbox4821Bot), instead of the shared "Acme Support" tests expect.
+     */
+    distinctNames?: boolean;
+  } = {},
+): Promise<TelegramFake> {
   const calls: RecordedCall[] = [];
   const scripted = new ScriptQueue<Scripted>();
   const files = new Map<string, Buffer>();
   const webhooks = new Map<string, TelegramFakeWebhook>();
   const bots = new Map<string, TelegramFakeBot>();
+  const tokens = new Map<string, string>();
   const revoked = new Set<string>();
   const pending = new Map<string, unknown[]>();
   const foreign = new Set<string>(); // tokens whose webhook another program set
@@ -88,18 +128,40 @@ export async function startTelegramFake(opts: { port?: number; botUsername?: str
   const botIdOf = (token: string) => token.split(":")[0] ?? "";
   const fileBytes = (fileId: string) => files.get(fileId) ?? ONE_PIXEL_PNG;
   let nextMessageId = 5000;
+  // Telegram's ids grow with time: seeded from the clock (a hundredth of a second), so a restarted sandbox keeps
+  // counting upwards from the updates it sent before, and one after another within a burst.
+  let lastUpdateId = 0;
+  const nextUpdateId = () => (lastUpdateId = Math.max(lastUpdateId + 1, Math.floor(Date.now() / 10)));
+  const lastMessageIds = new Map<string, number>();
+  const nextChatMessageId = (botId: string, chatId: number) => {
+    const key = `${botId}:${chatId}`;
+    const id = Math.max((lastMessageIds.get(key) ?? 0) + 1, Math.floor(Date.now() / 1000));
+    lastMessageIds.set(key, id);
+    return id;
+  };
+  /** getMe's names for a bot: registered, else (sandbox) its own made from its id, else the tests' shared bot. */
+  const namesOf = (botId: string): TelegramFakeBot => {
+    const bot = bots.get(botId);
+    if (bot) return bot;
+    if (opts.distinctNames) {
+      const tail = botId.slice(-4);
+      return { firstName: `Sandbox ${tail}`, username: `Sandbox${tail}Bot` };
+    }
+    return { firstName: "Acme Support", username: opts.botUsername ?? "AcmeSupportBot" };
+  };
 
   const success = (token: string, method: string, params: Record<string, unknown>): unknown => {
     const botId = Number(token.split(":")[0]) || 7000000001;
-    const bot = bots.get(String(botId));
+    const bot = namesOf(String(botId));
+    if (!tokens.has(String(botId))) tokens.set(String(botId), token);
     switch (method) {
       case "getMe":
         // User with the getMe-only fields (#getme, #user), as e2e/fixtures/telegram/response_getMe_ok.json.
         return {
           id: botId,
           is_bot: true,
-          first_name: bot?.firstName ?? "Acme Support",
-          username: bot?.username ?? opts.botUsername ?? "AcmeSupportBot",
+          first_name: bot.firstName,
+          username: bot.username,
           can_join_groups: true,
           can_read_all_group_messages: false,
           supports_inline_queries: false,
@@ -152,7 +214,7 @@ export async function startTelegramFake(opts: { port?: number; botUsername?: str
       case "sendDocument":
         return {
           message_id: nextMessageId++,
-          from: { id: botId, is_bot: true, first_name: "Acme Support", username: opts.botUsername ?? "AcmeSupportBot" },
+          from: { id: botId, is_bot: true, first_name: bot.firstName, username: bot.username },
           chat: { id: Number(params.chat_id), type: Number(params.chat_id) < 0 ? "group" : "private" },
           date: Math.floor(Date.now() / 1000),
           ...(typeof params.text === "string" ? { text: params.text } : {}),
@@ -200,6 +262,8 @@ export async function startTelegramFake(opts: { port?: number; botUsername?: str
     files.clear();
     webhooks.clear();
     bots.clear();
+    tokens.clear();
+    lastMessageIds.clear();
     revoked.clear();
     pending.clear();
     foreign.clear();
@@ -209,7 +273,23 @@ export async function startTelegramFake(opts: { port?: number; botUsername?: str
     revoked.add(token);
     webhooks.delete(token);
     foreign.delete(token);
-    return `${botIdOf(token)}:${randomBytes(26).toString("base64url").slice(0, 35)}`;
+    const fresh = `${botIdOf(token)}:${randomBytes(26).toString("base64url").slice(0, 35)}`;
+    tokens.set(botIdOf(token), fresh);
+    return fresh;
+  };
+  const listing = (id: string): TelegramFakeBotListing => ({ id, ...namesOf(id), token: tokens.get(id) ?? null });
+  const listBots = () => [...new Set([...bots.keys(), ...tokens.keys()])].sort().map(listing);
+  const createBot = (names: Partial<TelegramFakeBot> = {}): TelegramFakeBotListing => {
+    let id: string;
+    do id = String(7_100_000_000 + Math.floor(Math.random() * 899_999_999));
+    while (bots.has(id) || tokens.has(id));
+    const taken = new Set([...bots.values()].map((b) => b.username.toLowerCase()));
+    const base = NEW_BOT_NAMES.find((n) => !taken.has(`${n.replace(/\s+/g, "")}Bot`.toLowerCase())) ?? `Acme ${id.slice(-4)}`;
+    const firstName = names.firstName ?? base;
+    const username = names.username ?? `${firstName.replace(/[^A-Za-z0-9]+/g, "")}Bot`;
+    bots.set(id, { firstName, username });
+    tokens.set(id, `${id}:${randomBytes(26).toString("base64url").slice(0, 35)}`);
+    return listing(id);
   };
   const takeWebhook = (token: string) => {
     webhooks.set(token, { url: "https://another-program.example/telegram/hook", maxConnections: 40 });
@@ -247,6 +327,15 @@ export async function startTelegramFake(opts: { port?: number; botUsername?: str
     queue.push(update);
     if (found && queue.length > 1) void flush(botId); // an earlier failure: try the queue again, in order
     return "queued";
+  };
+
+  const write = (m: TelegramFakeCustomerMessage) => {
+    const person = { id: m.from.id, first_name: m.from.first_name, ...(m.from.last_name ? { last_name: m.from.last_name } : {}) };
+    const update = {
+      update_id: nextUpdateId(),
+      message: { message_id: nextChatMessageId(m.botId, m.from.id), from: { ...person, is_bot: false }, chat: { ...person, type: "private" }, date: Math.floor(Date.now() / 1000), text: m.text },
+    };
+    return deliver(m.botId, update);
   };
 
   const server = await startFakeServer({
@@ -292,10 +381,25 @@ export async function startTelegramFake(opts: { port?: number; botUsername?: str
         release();
         return reply.json(200, { ok: true });
       }
+      if (url.pathname === "/__fake/write" && req.method === "POST") {
+        const body = (await readRequestBody(req)) as Partial<TelegramFakeCustomerMessage>;
+        const from = body.from;
+        if (typeof body.botId !== "string" || typeof body.text !== "string" || typeof from?.id !== "number" || typeof from.first_name !== "string") throw new Error("write needs botId, from {id, first_name} and text");
+        return reply.json(200, { ok: true, outcome: await write({ botId: body.botId, from, text: body.text }) });
+      }
+      if (url.pathname === "/__fake/bots/new" && req.method === "POST") {
+        const body = (await readRequestBody(req)) as { firstName?: unknown; username?: unknown };
+        return reply.json(200, {
+          ok: true,
+          bot: createBot({ ...(typeof body.firstName === "string" ? { firstName: body.firstName } : {}), ...(typeof body.username === "string" ? { username: body.username } : {}) }),
+        });
+      }
+      if (url.pathname === "/__fake/bots" && req.method === "GET") return reply.json(200, { ok: true, bots: listBots() });
       if (url.pathname === "/__fake/bots" && req.method === "POST") {
-        const body = (await readRequestBody(req)) as { id?: unknown; firstName?: unknown; username?: unknown };
+        const body = (await readRequestBody(req)) as { id?: unknown; firstName?: unknown; username?: unknown; token?: unknown };
         if (typeof body.id !== "string" || typeof body.firstName !== "string" || typeof body.username !== "string") throw new Error("a bot needs id, firstName and username");
         bots.set(body.id, { firstName: body.firstName, username: body.username });
+        if (typeof body.token === "string") tokens.set(body.id, body.token);
         return reply.json(200, { ok: true });
       }
       const download = /^\/file\/bot[^/]+\/documents\/(.+)$/.exec(url.pathname);
@@ -330,6 +434,10 @@ export async function startTelegramFake(opts: { port?: number; botUsername?: str
     files,
     webhooks,
     bots,
+    tokens,
+    createBot,
+    listBots,
+    write,
     enqueue,
     reset,
     revoke,

@@ -82,6 +82,29 @@ export type VkFake = {
   callbackSettings: Map<number, Record<string, string>>;
   /** How VK's confirmation request reaches a server's url; tests may route it to the webhook handler in-process. */
   postCallback: VkFakeCallbackPost;
+  /** Keys deleted in the community's settings: every method answers error 5 for them. */
+  revokedTokens: Set<string>;
+  /**
+   * A community and its key, as an admin creates them in VK ("Manage → API usage → Create key"): a new community
+   * (a new id and name) unless `id` is given, with every right. POST /__fake/community `{id?, name?, screenName?, token?}`.
+   */
+  addCommunity(community?: Partial<VkFakeCommunity> & { token?: string }): VkFakeCommunity & { token: string; confirmationCode: string };
+  /** Every community with a key, its confirmation string and its callback servers. GET /__fake/communities. */
+  listCommunities(): (VkFakeCommunity & { token: string | null; revoked: boolean; confirmationCode: string; servers: Omit<VkFakeCallbackServer, "group_id">[] })[];
+  /**
+   * "Confirm" in the community's Callback API tab: the server with this url is added (or edited) and VK sends its
+   * confirmation request; resolves with the server's status once answered. POST /__fake/confirm `{groupId, url, secret?}`.
+   */
+  confirmServer(groupId: number, url: string, secret?: string): Promise<VkFakeCallbackServer["status"]>;
+  /** VK stops sending to the server with this url (status "failed", as after repeated errors). POST /__fake/server-off `{groupId, url}`. */
+  serverOff(groupId: number, url: string): boolean;
+  /** The admin deletes the community's key and creates a new one (returned). POST /__fake/revoke `{token}`. */
+  revoke(token: string): string;
+  /**
+   * A VK user writes to the community: the message joins its history (conversation_message_id in order) and VK
+   * posts `message_new` to every working ("ok") callback server. POST /__fake/write `{groupId, from: {id, first_name, last_name?}, text}`.
+   */
+  write(message: { groupId: number; from: { id: number; first_name: string; last_name?: string }; text: string }): Promise<"delivered" | "not_sent">;
   /** Resolves when every confirmation request sent so far was answered. */
   confirmationsSettled(): Promise<void>;
   /**
@@ -116,6 +139,8 @@ const fetchPost: VkFakeCallbackPost = async (url, body) => {
   }
 };
 const CALLBACK_SERVER_LIMIT = 10;
+/** Names for communities created in the sandbox, in turn. */
+const COMMUNITY_NAMES = ["Acme Garden", "Acme Kitchen", "Acme Kids", "Acme Outlet", "Acme Sport", "Acme Books"];
 const CALLBACK_EVENTS = ["message_new", "message_reply", "message_edit", "message_allow", "message_deny", "group_leave", "message_event"];
 const extOf = (name: string) => (/\.([A-Za-z0-9]{1,10})$/.exec(name)?.[1] ?? "").toLowerCase();
 
@@ -404,7 +429,82 @@ export async function startVkFake(opts: { port?: number; groupId?: number; scree
   };
 
   const enqueue = (method: string, body: unknown, status = 200) => scripted.push(method, { status, body });
+  const revokedTokens = new Set<string>();
+  const newKey = () => `vk1.a.sandbox${randomBytes(24).toString("base64url")}`;
+  const addCommunity = (c: Partial<VkFakeCommunity> & { token?: string } = {}) => {
+    const taken = new Set([groupId, ...[...communities.values()].map((x) => x.id)]);
+    let id = c.id ?? 0;
+    while (!id || (c.id === undefined && taken.has(id))) id = 230_000_000 + Math.floor(Math.random() * 9_000_000);
+    const used = new Set([...communities.values()].map((x) => x.name));
+    const name = c.name ?? COMMUNITY_NAMES.find((n) => !used.has(n)) ?? `Acme ${String(id).slice(-4)}`;
+    const community: VkFakeCommunity = { id, name, screenName: c.screenName ?? name.toLowerCase().replace(/[^a-z0-9]+/g, "_") };
+    const token = c.token ?? newKey();
+    communities.set(token, community);
+    return { ...community, token, confirmationCode: codeOf(id) };
+  };
+  const listCommunities = () => {
+    const byId = new Map<number, { community: VkFakeCommunity; token: string | null; revoked: boolean }>();
+    for (const [token, community] of communities) {
+      const seen = byId.get(community.id);
+      // The working key wins over a deleted one.
+      if (!seen || (seen.revoked && !revokedTokens.has(token))) byId.set(community.id, { community, token, revoked: revokedTokens.has(token) });
+    }
+    return [...byId.values()].map(({ community, token, revoked }) => ({
+      ...community,
+      token: revoked ? null : token,
+      revoked,
+      confirmationCode: codeOf(community.id),
+      servers: serversOf(community.id).filter((x) => x.group_id !== undefined).map((x) => publicServer(x) as Omit<VkFakeCallbackServer, "group_id">),
+    }));
+  };
+  const confirmServer = async (community: number, url: string, secret?: string) => {
+    let server = serversOf(community).find((x) => x.group_id === community && x.url === url);
+    if (!server) {
+      server = { id: nextServerId++, title: "Switchboard", creator_id: 1, url, secret_key: secret ?? "", status: "unconfigured", group_id: community };
+      callbackServers.push(server);
+    } else if (secret !== undefined) server.secret_key = secret;
+    confirm(server, community);
+    await confirmationsSettled();
+    return server.status;
+  };
+  const serverOff = (community: number, url: string) => {
+    const server = serversOf(community).find((x) => x.group_id === community && x.url === url);
+    if (!server) return false;
+    server.status = "failed";
+    return true;
+  };
+  const revoke = (token: string) => {
+    revokedTokens.add(token);
+    const community = communities.get(token) ?? { id: groupId, name: "Acme Store (test)", screenName: opts.screenName ?? "acme_store_test" };
+    const fresh = newKey();
+    communities.set(fresh, community);
+    return fresh;
+  };
+  const write = async (m: { groupId: number; from: { id: number; first_name: string; last_name?: string }; text: string }): Promise<"delivered" | "not_sent"> => {
+    users.set(String(m.from.id), { first_name: m.from.first_name, last_name: m.from.last_name ?? "" });
+    const list = history.get(m.groupId) ?? [];
+    history.set(m.groupId, list);
+    const cmid = Math.max(0, ...list.filter((x) => x.peer_id === m.from.id).map((x) => x.conversation_message_id)) + 1;
+    const message: VkFakeMessage = { id: nextMessageId++, date: Math.floor(Date.now() / 1000), peer_id: m.from.id, from_id: m.from.id, text: m.text, out: 0, conversation_message_id: cmid };
+    list.push(message);
+    const live = serversOf(m.groupId).filter((x) => x.group_id === m.groupId && x.status === "ok");
+    let delivered = false;
+    for (const server of live) {
+      const body = JSON.stringify({
+        group_id: m.groupId,
+        type: "message_new",
+        event_id: randomBytes(20).toString("hex"),
+        v: "5.199",
+        object: { message: messageOut(message), client_info: { button_actions: ["text"], keyboard: true, inline_keyboard: true, carousel: true, lang_id: 0 } },
+        ...(server.secret_key ? { secret: server.secret_key } : {}),
+      });
+      const answer = await fake.postCallback(server.url, body).catch(() => ({ status: 0, text: "" }));
+      if (answer.status === 200 && answer.text === "ok") delivered = true;
+    }
+    return delivered ? "delivered" : "not_sent";
+  };
   const reset = () => {
+    revokedTokens.clear();
     calls.length = 0;
     scripted.clear();
     delivered.clear();
@@ -466,6 +566,36 @@ export async function startVkFake(opts: { port?: number; groupId?: number; scree
     handle: async (req, url, reply) => {
       const upload = /^\/upload\/(photo|doc)$/.exec(url.pathname);
       if (upload) return handleUpload(upload[1] as "photo" | "doc", req, url, reply);
+      if (req.method === "GET" && url.pathname === "/__fake/communities") return reply.json(200, { ok: true, communities: listCommunities() });
+      if (req.method === "POST" && url.pathname.startsWith("/__fake/")) {
+        const body = JSON.parse((await readRawBody(req)) || "{}") as Record<string, unknown>;
+        const num = (v: unknown) => (typeof v === "number" ? v : typeof v === "string" && /^\d+$/.test(v) ? Number(v) : undefined);
+        const str = (v: unknown) => (typeof v === "string" ? v : undefined);
+        switch (url.pathname) {
+          case "/__fake/community":
+            return reply.json(200, { ok: true, community: addCommunity({ id: num(body.id), name: str(body.name), screenName: str(body.screenName), token: str(body.token) }) });
+          case "/__fake/confirm": {
+            const group = num(body.groupId);
+            if (group === undefined || !str(body.url)) throw new Error("confirm needs groupId and url");
+            return reply.json(200, { ok: true, status: await confirmServer(group, str(body.url)!, str(body.secret)) });
+          }
+          case "/__fake/server-off": {
+            const group = num(body.groupId);
+            if (group === undefined || !str(body.url)) throw new Error("server-off needs groupId and url");
+            return reply.json(200, { ok: serverOff(group, str(body.url)!) });
+          }
+          case "/__fake/revoke":
+            if (!str(body.token)) throw new Error("revoke needs the token");
+            return reply.json(200, { ok: true, newToken: revoke(str(body.token)!) });
+          case "/__fake/write": {
+            const group = num(body.groupId);
+            const from = body.from as { id?: unknown; first_name?: unknown; last_name?: unknown } | undefined;
+            if (group === undefined || typeof from?.id !== "number" || typeof from.first_name !== "string" || !str(body.text)) throw new Error("write needs groupId, from {id, first_name} and text");
+            const outcome = await write({ groupId: group, from: { id: from.id, first_name: from.first_name, ...(typeof from.last_name === "string" ? { last_name: from.last_name } : {}) }, text: str(body.text)! });
+            return reply.json(200, { ok: true, outcome });
+          }
+        }
+      }
       const match = /^\/method\/([A-Za-z]+\.[A-Za-z]+)$/.exec(url.pathname);
       if (!match) return reply.json(404, { error: "not found" });
       const method = match[1]!;
@@ -476,6 +606,7 @@ export async function startVkFake(opts: { port?: number; groupId?: number; scree
       const queued = scripted.shift(method);
       if (queued) return reply.json(queued.status, queued.body);
       if (!token) return reply.json(200, vkError(5, "User authorization failed: no access_token passed.", method, params));
+      if (revokedTokens.has(token)) return reply.json(200, vkError(5, "User authorization failed: invalid access_token (4).", method, params));
       return reply.json(200, success(token, method, params));
     },
     // Like VK: a bad request is still HTTP 200, with an error body.
@@ -499,6 +630,13 @@ export async function startVkFake(opts: { port?: number; groupId?: number; scree
     history,
     callbackSettings,
     postCallback: fetchPost,
+    revokedTokens,
+    addCommunity,
+    listCommunities,
+    confirmServer,
+    serverOff,
+    revoke,
+    write,
     confirmationsSettled,
     enqueue,
     reset,

@@ -2,7 +2,8 @@
 import { useActionState, useId } from "react";
 import type { MessageKey } from "~/server/i18n";
 import { useT } from "../../_components/providers";
-import { breakBot, sendAsCustomer } from "./actions";
+import type { SandboxBot } from "~/server/services/sandbox/telegram-sandbox";
+import { breakBot, createBot, sendAsCustomer } from "./actions";
 
 type Bot = { id: string; name: string; status: string };
 const select = "rounded border border-slate-300 px-2 py-2 font-normal";
@@ -79,5 +80,61 @@ export function BreakBotForm({ channels }: { channels: Bot[] }) {
         )}
       </div>
     </form>
+  );
+}
+
+/** A token shown to copy: read-only, selected on focus, labelled with whose it is. */
+export function TokenField({ label, value, testId }: { label: string; value: string; testId?: string }) {
+  const id = useId();
+  return (
+    <div className="flex flex-col gap-1">
+      <label htmlFor={id} className="text-xs font-medium text-slate-700">
+        {label}
+      </label>
+      <input id={id} readOnly value={value} className="w-full min-w-0 rounded border border-slate-300 bg-slate-50 px-2 py-1 font-mono text-xs" data-testid={testId} onFocus={(e) => e.currentTarget.select()} />
+    </div>
+  );
+}
+
+/** The sandbox's BotFather (admins): every bot with its name and working token, and "Create a new bot". */
+export function BotFather({ bots }: { bots: SandboxBot[] }) {
+  const t = useT();
+  const [state, action, pending] = useActionState(createBot, null);
+  return (
+    <div className="mt-3 space-y-3">
+      {bots.length === 0 ? (
+        <p className="text-sm text-slate-600">{t("sandbox.bots.empty")}</p>
+      ) : (
+        <ul className="grid gap-2 md:grid-cols-2" data-testid="sandbox-bots">
+          {bots.map((b) => (
+            <li key={b.id} className="rounded border border-slate-200 p-3 text-sm" data-testid="sandbox-bot">
+              <p className="font-medium">
+                {b.firstName} <span className="font-normal text-slate-600">@{b.username}</span>
+              </p>
+              <p className="text-xs text-slate-600">
+                {b.channel ? t("sandbox.bots.connectedAs", { channel: b.channel.name, status: t(`channel.status.${b.channel.status}` as MessageKey) }) : t("sandbox.bots.notConnected")}
+              </p>
+              {b.token ? (
+                <div className="mt-2">
+                  <TokenField label={t("sandbox.bots.token", { username: b.username })} value={b.token} />
+                </div>
+              ) : (
+                <p className="mt-2 text-xs text-amber-800">{t("sandbox.bots.revoked")}</p>
+              )}
+              {b.channel?.tokenIsOld && <p className="mt-1 text-xs font-medium text-amber-800">{t("sandbox.bots.newToken")}</p>}
+            </li>
+          ))}
+        </ul>
+      )}
+      <form action={action} className="flex flex-col gap-2">
+        <button type="submit" disabled={pending} className={button}>
+          {t("sandbox.bots.create")}
+        </button>
+        <p role="status" className="text-sm">
+          {state?.ok === false && <span className="text-red-700">{t("errors.generic")}</span>}
+          {state?.ok && t("sandbox.bots.created", { name: state.firstName, username: state.username })}
+        </p>
+      </form>
+    </div>
   );
 }

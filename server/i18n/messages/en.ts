@@ -6,6 +6,7 @@ import { health } from "./areas/health";
 import { inbox } from "./areas/inbox";
 import { metaWizard } from "./areas/meta-wizard";
 import { company } from "./areas/company";
+import { sandbox } from "./areas/sandbox";
 /** English: the source catalog. ru.ts and uk.ts must carry every key (the type checker enforces it). */
 export const en = {
   "app.name": "Switchboard",
@@ -183,6 +184,7 @@ export const en = {
   ...inbox.en,
   ...metaWizard.en,
   ...company.en,
+  ...sandbox.en,
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -7,6 +7,7 @@ import { health } from "./areas/health";
 import { inbox } from "./areas/inbox";
 import { metaWizard } from "./areas/meta-wizard";
 import { company } from "./areas/company";
+import { sandbox } from "./areas/sandbox";
 
 export const uk: Catalog = {
   "app.name": "Switchboard",
@@ -184,4 +185,5 @@ export const uk: Catalog = {
   ...inbox.uk,
   ...metaWizard.uk,
   ...company.uk,
+  ...sandbox.uk,
 };

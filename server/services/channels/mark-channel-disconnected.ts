@@ -64,7 +64,7 @@ export async function markChannelDisconnected(
 
 type Channel = typeof channels.$inferSelect;
 
-async function emailIncident(tx: Tx, channel: Channel, incidentId: string, reasonCode: string, since: Date): Promise<boolean> {
+export async function emailIncident(tx: Tx, channel: Channel, incidentId: string, reasonCode: string, since: Date): Promise<boolean> {
   // The last email this channel's incidents sent decides. Within the cooldown, a "lost" one means the inbox
   // already says the channel is down (flapping: the red dot and the Details page show this incident). A
   // "connected again" one would leave the inbox saying it works while it is down: a "lost again" email follows,

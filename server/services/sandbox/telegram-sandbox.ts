@@ -1,6 +1,6 @@
-import { createHash, randomInt } from "node:crypto";
-import { and, eq } from "drizzle-orm";
-import { channels } from "../../../db/schema";
+import { createHash } from "node:crypto";
+import { and, eq, isNull, ne } from "drizzle-orm";
+import { channels, contacts } from "../../../db/schema";
 import type { TelegramCredentials } from "../../channels/telegram/credentials";
 import { open } from "../../crypto/secret-box";
 import { env } from "../../env.js";
@@ -19,6 +19,16 @@ export const sandboxEnabled = () => Boolean(env().SANDBOX_TELEGRAM_URL);
 /** A stable private chat id per customer name, so the same name continues the same conversation. */
 function chatIdFor(name: string): number {
   return 100_000_000 + (createHash("sha256").update(name).digest().readUInt32BE(0) % 800_000_000);
+}
+
+/** The chat of the customer this bot already knows under that name (Ivan Petrov of the demo), else a stable new one. */
+async function chatIdOf(ctx: ServiceContext, channelId: string, name: string): Promise<number> {
+  const known = await ctx.db
+    .select({ externalId: contacts.externalId })
+    .from(contacts)
+    .where(and(eq(contacts.companyId, ctx.companyId), eq(contacts.channelId, channelId), eq(contacts.displayName, name.trim()), isNull(contacts.bannedAt)));
+  const id = known.map((c) => Number(c.externalId)).find((n) => Number.isSafeInteger(n) && n > 0);
+  return id ?? chatIdFor(name);
 }
 
 async function companyTelegramChannels(ctx: ServiceContext) {
@@ -55,15 +65,59 @@ export async function sendAsTelegramCustomer({ ctx, input }: { ctx: ServiceConte
   const [channel] = (await companyTelegramChannels(ctx)).filter((c) => c.id === input.channelId);
   if (!channel) throw notFound("channel");
   const { botToken } = open<TelegramCredentials>(channel.credentials);
-  const chatId = chatIdFor(input.name);
   const [first, ...rest] = input.name.trim().split(/\s+/);
-  const person = { id: chatId, first_name: first ?? input.name, ...(rest.length ? { last_name: rest.join(" ") } : {}) };
-  const update = {
-    update_id: randomInt(1, 2 ** 31 - 1),
-    message: { message_id: randomInt(1, 2 ** 31 - 1), from: { ...person, is_bot: false }, chat: { ...person, type: "private" }, date: Math.floor(Date.now() / 1000), text: input.text },
-  };
-  const { outcome } = await fakeControl<{ outcome: SandboxDelivery }>("deliver", { botId: botToken.split(":")[0], update });
+  const from = { id: await chatIdOf(ctx, channel.id, input.name), first_name: first ?? input.name, ...(rest.length ? { last_name: rest.join(" ") } : {}) };
+  // The fake numbers the Update as Telegram does — in the order messages are written — and delivers it.
+  const { outcome } = await fakeControl<{ outcome: SandboxDelivery }>("write", { botId: botToken.split(":")[0], from, text: input.text });
   return outcome;
+}
+
+export type SandboxBot = {
+  id: string;
+  firstName: string;
+  username: string;
+  /** The bot's working token, as BotFather shows it (the sandbox's own fake bots: never a real token). */
+  token: string | null;
+  /** The company's channel for this bot, and whether it holds an older token than this one (revoked). */
+  channel: { id: string; name: string; status: string; tokenIsOld: boolean } | null;
+};
+
+/**
+ * The sandbox's BotFather: every bot the Telegram fake knows — the company's, and new ones made here — with its
+ * name and the token that works now. A revoked bot shows its new token beside the channel that needs it.
+ * Admins only (tokens are shown).
+ */
+export async function listSandboxBots({ ctx }: { ctx: ServiceContext }): Promise<SandboxBot[]> {
+  const url = sandboxUrl();
+  const res = await fetch(`${url}/__fake/bots`);
+  if (!res.ok) throw new DomainError("unavailable", "errors.generic", `the Telegram fake answered ${res.status}`);
+  const { bots } = (await res.json()) as { bots: { id: string; firstName: string; username: string; token: string | null }[] };
+  const ours = new Map((await companyTelegramChannels(ctx)).map((c) => [open<TelegramCredentials>(c.credentials).botToken, c] as const));
+  const byBot = new Map([...ours].map(([token, c]) => [token.split(":")[0]!, { token, c }] as const));
+  // Another company's bot (a second company on this machine) is not shown: a bot is shown to the company that
+  // has it, or to every admin while it is nobody's yet (made here, not connected).
+  const others = await ctx.db
+    .select({ credentials: channels.credentials })
+    .from(channels)
+    .where(and(ne(channels.companyId, ctx.companyId), eq(channels.provider, "telegram")));
+  const elsewhere = new Set(others.map((c) => open<TelegramCredentials>(c.credentials).botToken.split(":")[0]!));
+  return bots
+    .map((b): SandboxBot => {
+      const mine = byBot.get(b.id);
+      return {
+        ...b,
+        channel: mine ? { id: mine.c.id, name: mine.c.name, status: mine.c.status, tokenIsOld: b.token !== null && b.token !== mine.token } : null,
+      };
+    })
+    .filter((b) => b.channel !== null || !elsewhere.has(b.id))
+    .sort((a, b) => Number(b.channel !== null) - Number(a.channel !== null) || a.username.localeCompare(b.username));
+}
+
+/** BotFather's /newbot: a new sandbox bot with a name of its own, and its token to paste in "Connect a bot". */
+export async function createSandboxBot({ ctx }: { ctx: ServiceContext }): Promise<{ firstName: string; username: string; token: string }> {
+  void ctx;
+  const { bot } = await fakeControl<{ bot: { firstName: string; username: string; token: string } }>("bots/new", {});
+  return { firstName: bot.firstName, username: bot.username, token: bot.token };
 }
 
 /**
