@@ -13,6 +13,12 @@ function conversationOf(query: Query): string | undefined {
   return typeof input?.conversationId === "string" ? input.conversationId : undefined;
 }
 
+/** The conversations a cached thread shows: its own and the contact's other sessions. */
+function sessionsOf(query: Query): string[] {
+  const data = query.state.data as { pages?: { sessions?: { id: string }[] }[] } | undefined;
+  return data?.pages?.[0]?.sessions?.map((s) => s.id) ?? [];
+}
+
 /**
  * Keeps cached inbox and channel queries fresh from the company's realtime channel, on every page: an event
  * marks exactly the affected queries stale (a thread refetches only when it is the one that changed; lists
@@ -46,7 +52,15 @@ export function LiveQueries() {
       void queryClient.invalidateQueries({ queryKey: trpc.inbox.counts.pathKey() });
     }
     if (p.threads.size > 0) {
-      void queryClient.invalidateQueries({ queryKey: trpc.inbox.thread.pathKey(), predicate: (q) => p.threads.has(conversationOf(q) ?? "") });
+      // A thread shows all the contact's sessions: it refetches for any of them, and for a conversation no cached
+      // thread knows yet (the customer wrote again after a close: a new session, maybe of the contact on screen).
+      const threads = queryClient.getQueryCache().findAll({ queryKey: trpc.inbox.thread.pathKey() });
+      const known = new Set(threads.flatMap((q) => [conversationOf(q) ?? "", ...sessionsOf(q)]));
+      const unknown = [...p.threads].some((id) => !known.has(id));
+      void queryClient.invalidateQueries({
+        queryKey: trpc.inbox.thread.pathKey(),
+        predicate: (q) => unknown || p.threads.has(conversationOf(q) ?? "") || sessionsOf(q).some((id) => p.threads.has(id)),
+      });
     }
     if (p.channels) {
       void queryClient.invalidateQueries({ queryKey: trpc.channels.pathKey() });
@@ -58,7 +72,8 @@ export function LiveQueries() {
   // refetching every few seconds until the socket is back (which then resyncs once more).
   const live = useRealtimeState();
   useEffect(() => {
-    if (live === "connected") return;
+    // Offline (no network at all) nothing can be fetched: the browser's "online" resyncs instead.
+    if (live === "connected" || live === "no_network") return;
     const poll = setInterval(() => {
       void queryClient.invalidateQueries({ queryKey: trpc.inbox.pathKey() });
       void queryClient.invalidateQueries({ queryKey: trpc.channels.pathKey() });

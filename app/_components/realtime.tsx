@@ -8,10 +8,13 @@ import { leaveEndedSession } from "../_lib/session-ended";
 /** A realtime event, or "resync": the socket (re)connected, so whatever happened meanwhile must be refetched. */
 export type LiveSignal = RealtimeEvent | { name: "resync" };
 type Listener = (event: LiveSignal) => void;
-type Live = "connecting" | "connected" | "offline";
+/** The socket's state, or "no_network": the browser itself is offline (navigator.onLine), whatever the socket believes. */
+export type Live = "connecting" | "connected" | "offline" | "no_network";
 type RealtimeValue = { subscribe(listener: Listener): () => void; state: Live };
 
 const RealtimeContext = createContext<RealtimeValue | null>(null);
+/** While the socket is not connected (and the browser is online), a fresh attempt this often, not pusher-js' backoff. */
+const RECONNECT_EVERY_MS = 5_000;
 const EVENT_NAMES: RealtimeEvent["name"][] = [
   "message.created",
   "message.updated",
@@ -33,8 +36,11 @@ const EVENT_NAMES: RealtimeEvent["name"][] = [
  */
 export function RealtimeProvider({ config, channel, children }: { config: ClientRealtimeConfig; channel: string; children: ReactNode }) {
   const listeners = useRef(new Set<Listener>());
-  const [state, setState] = useState<Live>("connecting");
+  const [socket, setSocket] = useState<Exclude<Live, "no_network">>("connecting");
+  const [online, setOnline] = useState(true);
+  const clientRef = useRef<PusherClient | null>(null);
   const { key, cluster, wsHost, wsPort, forceTLS } = config;
+  const resync = useCallback(() => listeners.current.forEach((l) => l({ name: "resync" })), []);
 
   useEffect(() => {
     let client: PusherClient | null = null;
@@ -48,17 +54,21 @@ export function RealtimeProvider({ config, channel, children }: { config: Client
         forceTLS,
         enabledTransports: ["ws", "wss"],
         disableStats: true,
+        // A socket that went silent (the network dropped without closing it) is noticed within ~30 s, not 2.5 minutes.
+        activityTimeout: 25_000,
+        pongTimeout: 5_000,
         channelAuthorization: { endpoint: "/api/realtime/auth", transport: "ajax" },
         // The socket signs in as this browser's session: sign-out, a password change or a deactivation closes it.
         userAuthentication: { endpoint: "/api/realtime/user-auth", transport: "ajax" },
       });
+      clientRef.current = client;
       client.signin();
       // 4009: the realtime server closed this socket because its session ended (or never signed in).
       client.connection.bind("error", (event: { data?: { code?: number }; error?: { data?: { code?: number } } }) => {
         if ((event.data?.code ?? event.error?.data?.code) === 4009) leaveEndedSession();
       });
       client.connection.bind("state_change", ({ current }: { current: string }) => {
-        setState(current === "connected" ? "connected" : current === "connecting" || current === "initialized" ? "connecting" : "offline");
+        setSocket(current === "connected" ? "connected" : current === "connecting" || current === "initialized" ? "connecting" : "offline");
       });
       const sub = client.subscribe(channel);
       // Subscribed (first time or after a reconnect): listeners refetch, since what happened offline is in the database.
@@ -73,6 +83,7 @@ export function RealtimeProvider({ config, channel, children }: { config: Client
     return () => {
       clearTimeout(timer);
       const c = client;
+      if (clientRef.current === c) clientRef.current = null;
       if (!c) return;
       c.unbind_all();
       c.connection.unbind_all();
@@ -86,6 +97,42 @@ export function RealtimeProvider({ config, channel, children }: { config: Client
     };
   }, [key, cluster, wsHost, wsPort, forceTLS, channel]);
 
+  // The browser's own word on the network, at once: "offline" is shown the moment it happens; "online" opens a fresh
+  // socket (the old one is likely dead, and pusher-js would wait out its backoff) and refetches right away.
+  useEffect(() => {
+    setOnline(navigator.onLine);
+    const down = () => setOnline(false);
+    const up = () => {
+      setOnline(true);
+      const c = clientRef.current;
+      if (c) {
+        c.disconnect();
+        c.connect();
+      }
+      resync();
+    };
+    window.addEventListener("offline", down);
+    window.addEventListener("online", up);
+    return () => {
+      window.removeEventListener("offline", down);
+      window.removeEventListener("online", up);
+    };
+  }, [resync]);
+
+  // The socket down while the network is up (the realtime server restarting, a proxy dropping it): try again every few
+  // seconds instead of pusher-js' growing backoff (up to 45 s), so the inbox is live again soon after it can be.
+  useEffect(() => {
+    if (socket === "connected" || !online) return;
+    const retry = setInterval(() => {
+      const c = clientRef.current;
+      if (!c || c.connection.state === "connected") return;
+      c.disconnect();
+      c.connect();
+    }, RECONNECT_EVERY_MS);
+    return () => clearInterval(retry);
+  }, [socket, online]);
+
+  const state: Live = online ? socket : "no_network";
   const subscribe = useCallback((listener: Listener) => {
     listeners.current.add(listener);
     return () => {
