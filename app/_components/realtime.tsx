@@ -13,8 +13,11 @@ export type Live = "connecting" | "connected" | "offline" | "no_network";
 type RealtimeValue = { subscribe(listener: Listener): () => void; state: Live };
 
 const RealtimeContext = createContext<RealtimeValue | null>(null);
-/** While the socket is not connected (and the browser is online), a fresh attempt this often, not pusher-js' backoff. */
-const RECONNECT_EVERY_MS = 5_000;
+/**
+ * While the socket is not connected (and the browser is online), a fresh attempt every 3–5 s (spread, so that many
+ * browsers do not knock at once on a realtime server that restarts) instead of pusher-js' backoff of up to 45 s.
+ */
+const reconnectDelayMs = () => 3_000 + Math.random() * 2_000;
 const EVENT_NAMES: RealtimeEvent["name"][] = [
   "message.created",
   "message.updated",
@@ -44,7 +47,6 @@ export function RealtimeProvider({ config, channel, children }: { config: Client
 
   useEffect(() => {
     let client: PusherClient | null = null;
-    let connectedOnce = false;
     const timer = setTimeout(() => {
       client = new PusherClient(key, {
         cluster,
@@ -67,14 +69,16 @@ export function RealtimeProvider({ config, channel, children }: { config: Client
       client.connection.bind("error", (event: { data?: { code?: number }; error?: { data?: { code?: number } } }) => {
         if ((event.data?.code ?? event.error?.data?.code) === 4009) leaveEndedSession();
       });
+      // "Live" only once the company's channel is subscribed: a connected socket hears nothing before that.
       client.connection.bind("state_change", ({ current }: { current: string }) => {
-        setSocket(current === "connected" ? "connected" : current === "connecting" || current === "initialized" ? "connecting" : "offline");
+        setSocket(current === "connected" || current === "connecting" || current === "initialized" ? "connecting" : "offline");
       });
       const sub = client.subscribe(channel);
-      // Subscribed (first time or after a reconnect): listeners refetch, since what happened offline is in the database.
+      // Subscribed (first time or after a reconnect): listeners refetch, since what happened meanwhile is in the
+      // database — after a reconnect, and the first time too: the page's first fetch came before the subscription.
       sub.bind("pusher:subscription_succeeded", () => {
-        if (connectedOnce) listeners.current.forEach((l) => l({ name: "resync" }));
-        connectedOnce = true;
+        setSocket("connected");
+        listeners.current.forEach((l) => l({ name: "resync" }));
       });
       for (const name of EVENT_NAMES) {
         sub.bind(name, (data: unknown) => listeners.current.forEach((l) => l({ name, data } as RealtimeEvent)));
@@ -120,19 +124,39 @@ export function RealtimeProvider({ config, channel, children }: { config: Client
   }, [resync]);
 
   // The socket down while the network is up (the realtime server restarting, a proxy dropping it): try again every few
-  // seconds instead of pusher-js' growing backoff (up to 45 s), so the inbox is live again soon after it can be.
+  // seconds, so the inbox is live again (and resyncs) soon after it can be.
   useEffect(() => {
     if (socket === "connected" || !online) return;
-    const retry = setInterval(() => {
-      const c = clientRef.current;
-      if (!c || c.connection.state === "connected") return;
-      c.disconnect();
-      c.connect();
-    }, RECONNECT_EVERY_MS);
-    return () => clearInterval(retry);
+    let retry: ReturnType<typeof setTimeout>;
+    const again = () => {
+      retry = setTimeout(() => {
+        const c = clientRef.current;
+        if (c && c.connection.state !== "connected") {
+          c.disconnect();
+          c.connect();
+        }
+        again();
+      }, reconnectDelayMs());
+    };
+    again();
+    return () => clearTimeout(retry);
   }, [socket, online]);
 
-  const state: Live = online ? socket : "no_network";
+  // Words that stay put while the retries come and go: "Connecting…" at first (for up to 10 s), "Reconnecting — the
+  // inbox refreshes every 10 seconds" once the socket dropped or took that long (LiveQueries polls meanwhile).
+  const connected = socket === "connected";
+  const everConnected = useRef(false);
+  const [waitedLong, setWaitedLong] = useState(false);
+  useEffect(() => {
+    if (connected) {
+      everConnected.current = true;
+      setWaitedLong(false);
+      return;
+    }
+    const id = setTimeout(() => setWaitedLong(true), everConnected.current ? 0 : 10_000);
+    return () => clearTimeout(id);
+  }, [connected]);
+  const state: Live = !online ? "no_network" : connected ? "connected" : waitedLong ? "offline" : "connecting";
   const subscribe = useCallback((listener: Listener) => {
     listeners.current.add(listener);
     return () => {

@@ -91,8 +91,7 @@ export async function flushApplyCache(tx: Tx, ctx: ApplyContext): Promise<void> 
     for (const p of pending) {
       if (!ids.has(p.row.id)) continue;
       ctx.stored.push(p.stored);
-      if (!p.touch) continue;
-      cache.touched.set(p.stored.conversationId, p.touch);
+      if (p.touch) cache.touched.set(p.stored.conversationId, p.touch);
       cache.emit?.(p.companyId, { name: "message.created", data: { conversationId: p.stored.conversationId, messageId: p.row.id } });
     }
   }
@@ -172,11 +171,16 @@ async function openConversation(tx: Tx, channel: Channel, contactId: string, at:
 }
 
 /**
- * F7: where a banned contact's message is kept: their latest conversation (closed by the ban, on its line), so
- * nothing is lost and nothing reaches the inbox; a closed one on the channel's line when they have none yet.
+ * F7: where a banned contact's message is kept: their latest closed conversation (the one the ban closed, on its
+ * line), so nothing is lost and nothing reaches the inbox; a closed one on the channel's line when they have none yet.
  */
 async function bannedContactConversation(tx: Tx, channel: Channel, contactId: string, at: Date) {
-  const [latest] = await tx.select().from(conversations).where(eq(conversations.contactId, contactId)).orderBy(desc(conversations.createdAt)).limit(1);
+  const [latest] = await tx
+    .select()
+    .from(conversations)
+    .where(and(eq(conversations.contactId, contactId), eq(conversations.status, "closed")))
+    .orderBy(desc(conversations.createdAt))
+    .limit(1);
   if (latest) return { conversation: latest, created: false };
   const [created] = await tx
     .insert(conversations)
@@ -214,7 +218,8 @@ export async function applyNormalizedEvents(tx: Tx, channel: Channel, events: No
     switch (ev.kind) {
       case "message": {
         const contact = await upsertContact(tx, channel, ev, cache);
-        if (contact.blockedUsAt && contact.blockedUsAt <= ev.sentAt) {
+        // (Provider times may be whole seconds: a message in the very second of the block counts as after it.)
+        if (contact.blockedUsAt && contact.blockedUsAt.getTime() - 1000 < ev.sentAt.getTime()) {
           // The customer writes again: they no longer block the bot (Telegram says so only on the next update).
           await tx.update(contacts).set({ blockedUsAt: null, updatedAt: new Date() }).where(eq(contacts.id, contact.id));
           contact.blockedUsAt = null;
@@ -258,7 +263,11 @@ export async function applyNormalizedEvents(tx: Tx, channel: Channel, events: No
         const [message] = await tx.insert(messages).values(row).onConflictDoNothing({ target: [messages.channelId, messages.providerMessageId] }).returning({ id: messages.id });
         if (!message) continue;
         ctx.stored.push({ channelId: channel.id, messageId: message.id, conversationId: conversation.id, keys: [ev.providerMessageId], direction: "inbound", chatId: ev.chatId, sentAt: null, fetchable });
-        if (contact.bannedAt) continue;
+        if (contact.bannedAt) {
+          // Kept quietly: the conversation's times stay, and only a screen showing that thread refetches.
+          out.push({ name: "message.created", data: { conversationId: conversation.id, messageId: message.id } });
+          continue;
+        }
         // Meta's reply windows count from when the customer wrote, not from when we processed it.
         if (cache) cache.touched.set(conversation.id, { lastMessageAt: received, lastInboundAt: ev.sentAt });
         else await tx.update(conversations).set({ lastMessageAt: received, lastInboundAt: ev.sentAt }).where(eq(conversations.id, conversation.id));
