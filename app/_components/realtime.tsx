@@ -1,6 +1,6 @@
 "use client";
 import PusherClient from "pusher-js";
-import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from "react";
+import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, useSyncExternalStore, type ReactNode } from "react";
 import type { RealtimeEvent } from "~/server/realtime/channels";
 import type { ClientRealtimeConfig } from "~/server/realtime/config";
 import { leaveEndedSession } from "../_lib/session-ended";
@@ -17,6 +17,16 @@ const RealtimeContext = createContext<RealtimeValue | null>(null);
  * While the socket is not connected (and the browser is online), a fresh attempt every 3–5 s (spread, so that many
  * browsers do not knock at once on a realtime server that restarts) instead of pusher-js' backoff of up to 45 s.
  */
+/** The browser's online / offline events, for useSyncExternalStore over navigator.onLine. */
+function onNetworkChange(notify: () => void) {
+  window.addEventListener("online", notify);
+  window.addEventListener("offline", notify);
+  return () => {
+    window.removeEventListener("online", notify);
+    window.removeEventListener("offline", notify);
+  };
+}
+
 const reconnectDelayMs = () => 3_000 + Math.random() * 2_000;
 const EVENT_NAMES: RealtimeEvent["name"][] = [
   "message.created",
@@ -40,7 +50,9 @@ const EVENT_NAMES: RealtimeEvent["name"][] = [
 export function RealtimeProvider({ config, channel, children }: { config: ClientRealtimeConfig; channel: string; children: ReactNode }) {
   const listeners = useRef(new Set<Listener>());
   const [socket, setSocket] = useState<Exclude<Live, "no_network">>("connecting");
-  const [online, setOnline] = useState(true);
+  const online = useSyncExternalStore(onNetworkChange, () => navigator.onLine, () => true);
+  const everConnected = useRef(false);
+  const [waitedLong, setWaitedLong] = useState(false);
   const clientRef = useRef<PusherClient | null>(null);
   const { key, cluster, wsHost, wsPort, forceTLS } = config;
   const resync = useCallback(() => listeners.current.forEach((l) => l({ name: "resync" })), []);
@@ -77,6 +89,8 @@ export function RealtimeProvider({ config, channel, children }: { config: Client
       // Subscribed (first time or after a reconnect): listeners refetch, since what happened meanwhile is in the
       // database — after a reconnect, and the first time too: the page's first fetch came before the subscription.
       sub.bind("pusher:subscription_succeeded", () => {
+        everConnected.current = true;
+        setWaitedLong(false);
         setSocket("connected");
         listeners.current.forEach((l) => l({ name: "resync" }));
       });
@@ -104,10 +118,7 @@ export function RealtimeProvider({ config, channel, children }: { config: Client
   // The browser's own word on the network, at once: "offline" is shown the moment it happens; "online" opens a fresh
   // socket (the old one is likely dead, and pusher-js would wait out its backoff) and refetches right away.
   useEffect(() => {
-    setOnline(navigator.onLine);
-    const down = () => setOnline(false);
     const up = () => {
-      setOnline(true);
       const c = clientRef.current;
       if (c) {
         c.disconnect();
@@ -115,12 +126,8 @@ export function RealtimeProvider({ config, channel, children }: { config: Client
       }
       resync();
     };
-    window.addEventListener("offline", down);
     window.addEventListener("online", up);
-    return () => {
-      window.removeEventListener("offline", down);
-      window.removeEventListener("online", up);
-    };
+    return () => window.removeEventListener("online", up);
   }, [resync]);
 
   // The socket down while the network is up (the realtime server restarting, a proxy dropping it): try again every few
@@ -145,14 +152,8 @@ export function RealtimeProvider({ config, channel, children }: { config: Client
   // Words that stay put while the retries come and go: "Connecting…" at first (for up to 10 s), "Reconnecting — the
   // inbox refreshes every 10 seconds" once the socket dropped or took that long (LiveQueries polls meanwhile).
   const connected = socket === "connected";
-  const everConnected = useRef(false);
-  const [waitedLong, setWaitedLong] = useState(false);
   useEffect(() => {
-    if (connected) {
-      everConnected.current = true;
-      setWaitedLong(false);
-      return;
-    }
+    if (connected) return;
     const id = setTimeout(() => setWaitedLong(true), everConnected.current ? 0 : 10_000);
     return () => clearTimeout(id);
   }, [connected]);
