@@ -345,7 +345,7 @@ function Actions({ thread, options }: { thread: ThreadPage; options: Options | u
   return (
     <div role="group" aria-label={t("inbox.actions.label")} className="space-y-2">
       <div className="flex flex-wrap items-center gap-2">
-        {open && !conversation.assigneeId && (
+        {open && (!conversation.assigneeId || (conversation.assigneeId === me?.id && conversation.status === "new")) && (
           <button type="button" disabled={busy} onClick={() => take.mutate({ conversationId: conversation.id })} className={`${button} border-brand-600 bg-brand-600 text-white hover:bg-brand-700`}>
             {t("inbox.action.take")}
           </button>
