@@ -13,6 +13,19 @@ function conversationOf(query: Query): string | undefined {
   return typeof input?.conversationId === "string" ? input.conversationId : undefined;
 }
 
+type CachedSessions = { pages?: { sessions?: { id: string; status: string }[] }[] } | undefined;
+
+/** The conversations a cached thread shows: its own and the contact's other sessions. */
+function sessionsOf(query: Query): string[] {
+  return (query.state.data as CachedSessions)?.pages?.[0]?.sessions?.map((s) => s.id) ?? [];
+}
+
+/** A thread whose sessions are all closed: the customer's next message starts a session it does not know yet. */
+function allClosed(query: Query): boolean {
+  const sessions = (query.state.data as CachedSessions)?.pages?.[0]?.sessions;
+  return Boolean(sessions?.length) && sessions!.every((s) => s.status === "closed");
+}
+
 /**
  * Keeps cached inbox and channel queries fresh from the company's realtime channel, on every page: an event
  * marks exactly the affected queries stale (a thread refetches only when it is the one that changed; lists
@@ -46,7 +59,16 @@ export function LiveQueries() {
       void queryClient.invalidateQueries({ queryKey: trpc.inbox.counts.pathKey() });
     }
     if (p.threads.size > 0) {
-      void queryClient.invalidateQueries({ queryKey: trpc.inbox.thread.pathKey(), predicate: (q) => p.threads.has(conversationOf(q) ?? "") });
+      // A thread shows all the contact's sessions: it refetches for any of them; and a thread with no open session
+      // also for a conversation no cached thread knows yet (the customer wrote again after a close: a new session,
+      // maybe of the contact on screen). An open thread never refetches for other conversations.
+      const threads = queryClient.getQueryCache().findAll({ queryKey: trpc.inbox.thread.pathKey() });
+      const known = new Set(threads.flatMap((q) => [conversationOf(q) ?? "", ...sessionsOf(q)]));
+      const unknown = [...p.threads].some((id) => !known.has(id));
+      void queryClient.invalidateQueries({
+        queryKey: trpc.inbox.thread.pathKey(),
+        predicate: (q) => p.threads.has(conversationOf(q) ?? "") || sessionsOf(q).some((id) => p.threads.has(id)) || (unknown && allClosed(q)),
+      });
     }
     if (p.channels) {
       void queryClient.invalidateQueries({ queryKey: trpc.channels.pathKey() });
@@ -58,7 +80,8 @@ export function LiveQueries() {
   // refetching every few seconds until the socket is back (which then resyncs once more).
   const live = useRealtimeState();
   useEffect(() => {
-    if (live === "connected") return;
+    // Offline (no network at all) nothing can be fetched: the browser's "online" resyncs instead.
+    if (live === "connected" || live === "no_network") return;
     const poll = setInterval(() => {
       void queryClient.invalidateQueries({ queryKey: trpc.inbox.pathKey() });
       void queryClient.invalidateQueries({ queryKey: trpc.channels.pathKey() });

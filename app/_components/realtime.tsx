@@ -1,6 +1,6 @@
 "use client";
 import PusherClient from "pusher-js";
-import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from "react";
+import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, useSyncExternalStore, type ReactNode } from "react";
 import type { RealtimeEvent } from "~/server/realtime/channels";
 import type { ClientRealtimeConfig } from "~/server/realtime/config";
 import { leaveEndedSession } from "../_lib/session-ended";
@@ -8,10 +8,26 @@ import { leaveEndedSession } from "../_lib/session-ended";
 /** A realtime event, or "resync": the socket (re)connected, so whatever happened meanwhile must be refetched. */
 export type LiveSignal = RealtimeEvent | { name: "resync" };
 type Listener = (event: LiveSignal) => void;
-type Live = "connecting" | "connected" | "offline";
+/** The socket's state, or "no_network": the browser itself is offline (navigator.onLine), whatever the socket believes. */
+export type Live = "connecting" | "connected" | "offline" | "no_network";
 type RealtimeValue = { subscribe(listener: Listener): () => void; state: Live };
 
 const RealtimeContext = createContext<RealtimeValue | null>(null);
+/**
+ * While the socket is not connected (and the browser is online), a fresh attempt every 3–5 s (spread, so that many
+ * browsers do not knock at once on a realtime server that restarts) instead of pusher-js' backoff of up to 45 s.
+ */
+/** The browser's online / offline events, for useSyncExternalStore over navigator.onLine. */
+function onNetworkChange(notify: () => void) {
+  window.addEventListener("online", notify);
+  window.addEventListener("offline", notify);
+  return () => {
+    window.removeEventListener("online", notify);
+    window.removeEventListener("offline", notify);
+  };
+}
+
+const reconnectDelayMs = () => 3_000 + Math.random() * 2_000;
 const EVENT_NAMES: RealtimeEvent["name"][] = [
   "message.created",
   "message.updated",
@@ -33,12 +49,16 @@ const EVENT_NAMES: RealtimeEvent["name"][] = [
  */
 export function RealtimeProvider({ config, channel, children }: { config: ClientRealtimeConfig; channel: string; children: ReactNode }) {
   const listeners = useRef(new Set<Listener>());
-  const [state, setState] = useState<Live>("connecting");
+  const [socket, setSocket] = useState<Exclude<Live, "no_network">>("connecting");
+  const online = useSyncExternalStore(onNetworkChange, () => navigator.onLine, () => true);
+  const everConnected = useRef(false);
+  const [waitedLong, setWaitedLong] = useState(false);
+  const clientRef = useRef<PusherClient | null>(null);
   const { key, cluster, wsHost, wsPort, forceTLS } = config;
+  const resync = useCallback(() => listeners.current.forEach((l) => l({ name: "resync" })), []);
 
   useEffect(() => {
     let client: PusherClient | null = null;
-    let connectedOnce = false;
     const timer = setTimeout(() => {
       client = new PusherClient(key, {
         cluster,
@@ -48,23 +68,31 @@ export function RealtimeProvider({ config, channel, children }: { config: Client
         forceTLS,
         enabledTransports: ["ws", "wss"],
         disableStats: true,
+        // A socket that went silent (the network dropped without closing it) is noticed within ~30 s, not 2.5 minutes.
+        activityTimeout: 25_000,
+        pongTimeout: 5_000,
         channelAuthorization: { endpoint: "/api/realtime/auth", transport: "ajax" },
         // The socket signs in as this browser's session: sign-out, a password change or a deactivation closes it.
         userAuthentication: { endpoint: "/api/realtime/user-auth", transport: "ajax" },
       });
+      clientRef.current = client;
       client.signin();
       // 4009: the realtime server closed this socket because its session ended (or never signed in).
       client.connection.bind("error", (event: { data?: { code?: number }; error?: { data?: { code?: number } } }) => {
         if ((event.data?.code ?? event.error?.data?.code) === 4009) leaveEndedSession();
       });
+      // "Live" only once the company's channel is subscribed: a connected socket hears nothing before that.
       client.connection.bind("state_change", ({ current }: { current: string }) => {
-        setState(current === "connected" ? "connected" : current === "connecting" || current === "initialized" ? "connecting" : "offline");
+        setSocket(current === "connected" || current === "connecting" || current === "initialized" ? "connecting" : "offline");
       });
       const sub = client.subscribe(channel);
-      // Subscribed (first time or after a reconnect): listeners refetch, since what happened offline is in the database.
+      // Subscribed (first time or after a reconnect): listeners refetch, since what happened meanwhile is in the
+      // database — after a reconnect, and the first time too: the page's first fetch came before the subscription.
       sub.bind("pusher:subscription_succeeded", () => {
-        if (connectedOnce) listeners.current.forEach((l) => l({ name: "resync" }));
-        connectedOnce = true;
+        everConnected.current = true;
+        setWaitedLong(false);
+        setSocket("connected");
+        listeners.current.forEach((l) => l({ name: "resync" }));
       });
       for (const name of EVENT_NAMES) {
         sub.bind(name, (data: unknown) => listeners.current.forEach((l) => l({ name, data } as RealtimeEvent)));
@@ -73,6 +101,7 @@ export function RealtimeProvider({ config, channel, children }: { config: Client
     return () => {
       clearTimeout(timer);
       const c = client;
+      if (clientRef.current === c) clientRef.current = null;
       if (!c) return;
       c.unbind_all();
       c.connection.unbind_all();
@@ -86,6 +115,49 @@ export function RealtimeProvider({ config, channel, children }: { config: Client
     };
   }, [key, cluster, wsHost, wsPort, forceTLS, channel]);
 
+  // The browser's own word on the network, at once: "offline" is shown the moment it happens; "online" opens a fresh
+  // socket (the old one is likely dead, and pusher-js would wait out its backoff) and refetches right away.
+  useEffect(() => {
+    const up = () => {
+      const c = clientRef.current;
+      if (c) {
+        c.disconnect();
+        c.connect();
+      }
+      resync();
+    };
+    window.addEventListener("online", up);
+    return () => window.removeEventListener("online", up);
+  }, [resync]);
+
+  // The socket down while the network is up (the realtime server restarting, a proxy dropping it): try again every few
+  // seconds, so the inbox is live again (and resyncs) soon after it can be.
+  useEffect(() => {
+    if (socket === "connected" || !online) return;
+    let retry: ReturnType<typeof setTimeout>;
+    const again = () => {
+      retry = setTimeout(() => {
+        const c = clientRef.current;
+        if (c && c.connection.state !== "connected") {
+          c.disconnect();
+          c.connect();
+        }
+        again();
+      }, reconnectDelayMs());
+    };
+    again();
+    return () => clearTimeout(retry);
+  }, [socket, online]);
+
+  // Words that stay put while the retries come and go: "Connecting…" at first (for up to 10 s), "Reconnecting — the
+  // inbox refreshes every 10 seconds" once the socket dropped or took that long (LiveQueries polls meanwhile).
+  const connected = socket === "connected";
+  useEffect(() => {
+    if (connected) return;
+    const id = setTimeout(() => setWaitedLong(true), everConnected.current ? 0 : 10_000);
+    return () => clearTimeout(id);
+  }, [connected]);
+  const state: Live = !online ? "no_network" : connected ? "connected" : waitedLong ? "offline" : "connecting";
   const subscribe = useCallback((listener: Listener) => {
     listeners.current.add(listener);
     return () => {

@@ -105,7 +105,12 @@ export type SystemNote = {
     | "closed"
     | "reopened"
     | "banned"
+    // Banning closed the contact's open conversation.
+    | "banned_closed"
     | "unbanned"
+    // An operator's reply took an unassigned conversation / reopened a closed one.
+    | "taken_by_reply"
+    | "reopened_by_reply"
     | "routed"
     // F10 handover: another app (the Page's bot, or the provider's own inbox) took the thread (`owner`, `app`);
     // it came back to us ("bot handling is off"); an operator passed it back to the bot (`name`, `app`).

@@ -120,3 +120,5 @@ export function localeForLanguageTag(tag: string | undefined): Locale {
   const base = tag?.toLowerCase().split(/[-_]/)[0];
   return isLocale(base) ? base : defaultLocale;
 }
+
+export { formatMessageTime } from "./message-time";

@@ -119,7 +119,7 @@ export function Composer({ thread, isAdmin }: { thread: ThreadPage; isAdmin: boo
               <>
                 {" "}
                 <Link href={`/settings/channels/${channel.id}`} className="underline">
-                  {t("inbox.composer.reconnectLink", { channel: channel.name })}
+                  {t(composer.channelStatus === "stopped" ? "inbox.composer.startLink" : "inbox.composer.reconnectLink", { channel: channel.name })}
                 </Link>
               </>
             )}

@@ -3,7 +3,7 @@ import Link from "next/link";
 import { useEffect, useState } from "react";
 import type { inferRouterOutputs } from "@trpc/server";
 import type { AppRouter } from "~/server/api/root";
-import { formatDateTime, type MessageKey } from "~/server/i18n";
+import { formatMessageTime, type MessageKey } from "~/server/i18n";
 import { useLocale, useT } from "../../_components/providers";
 import { waitingText } from "./words";
 
@@ -35,7 +35,7 @@ export function ConversationRow({ row: c, href, selected }: { row: InboxRow; hre
     >
       <span className="flex min-w-0 items-center justify-between gap-2">
         <span className={`truncate ${c.unread > 0 ? "font-semibold" : "font-medium"}`}>{c.contactName}</span>
-        <span className="shrink-0 text-xs text-slate-500">{formatDateTime(locale, c.lastMessageAt, "short")}</span>
+        <span className="shrink-0 text-xs text-slate-500">{formatMessageTime(locale, c.lastMessageAt, now)}</span>
       </span>
       <span className="flex min-w-0 items-center gap-2">
         <span className="block min-w-0 flex-1 truncate text-sm text-slate-600">{c.preview}</span>

@@ -101,7 +101,7 @@ export function Inbox() {
             {t("inbox.conversations")}
           </h1>
           <span role="status" className="flex items-center gap-1 text-xs text-slate-600">
-            <span aria-hidden className={`inline-block h-2 w-2 rounded-full ${live === "connected" ? "bg-green-600" : live === "connecting" ? "bg-amber-500" : "bg-slate-400"}`} />
+            <span aria-hidden className={`inline-block h-2 w-2 rounded-full ${live === "connected" ? "bg-green-600" : live === "connecting" ? "bg-amber-500" : live === "no_network" ? "bg-red-600" : "bg-slate-400"}`} />
             {t(`inbox.live.${live}`)}
           </span>
         </div>

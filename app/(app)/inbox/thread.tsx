@@ -2,14 +2,15 @@
 import { useInfiniteQuery, useMutation, useQueryClient } from "@tanstack/react-query";
 import type { inferRouterOutputs } from "@trpc/server";
 import Link from "next/link";
+import { usePathname, useSearchParams } from "next/navigation";
 import { Fragment, useEffect, useLayoutEffect, useRef, useState } from "react";
 import type { Attachment } from "~/db/schema";
 import type { AppRouter } from "~/server/api/root";
-import { formatDateTime, reasonKey, type MessageKey } from "~/server/i18n";
+import { formatDateTime, formatMessageTime, reasonKey, type MessageKey } from "~/server/i18n";
 import { useLocale, useT } from "../../_components/providers";
 import { useTRPC } from "../../_lib/trpc";
 import { Composer } from "./composer";
-import { ProviderIcon } from "./conversation-row";
+import { ProviderIcon, useNow } from "./conversation-row";
 import { errorText, noteText, outcomeText, type Outcome } from "./words";
 
 type Outputs = inferRouterOutputs<AppRouter>["inbox"];
@@ -28,6 +29,7 @@ export function Thread({ conversationId, backHref, options }: { conversationId: 
   );
   const pages = thread.data?.pages ?? [];
   const head = pages[0];
+  const openHref = useConversationHref(head?.openConversationId ?? null);
   const messages = pages
     .slice()
     .reverse()
@@ -65,6 +67,9 @@ export function Thread({ conversationId, backHref, options }: { conversationId: 
   if (!head) return <p className="p-6 text-sm text-slate-600" aria-busy="true">…</p>;
   const { conversation, contact, channel, line, assignee, sessions } = head;
   const sessionOf = new Map(sessions.map((s) => [s.id, s]));
+  const dividers = new Set<string>();
+  // Someone else's conversation: said before replying, not after.
+  const othersAssignee = assignee && assignee.id !== options?.me?.id ? assignee : null;
 
   return (
     <div className="flex h-[calc(100dvh-9rem)] min-h-96 min-w-0 flex-col">
@@ -98,7 +103,7 @@ export function Thread({ conversationId, backHref, options }: { conversationId: 
             </p>
           )}
           {conversation.handler === "humans" && head.handover?.botOff && <p data-testid="bot-off">{t("inbox.handover.botOff")}</p>}
-          {channel.status !== "active" && <p>{t("inbox.channelDown", { channel: channel.name })}</p>}
+          {channel.status !== "active" && <p>{t(channel.status === "stopped" ? "inbox.channelStopped" : "inbox.channelDown", { channel: channel.name })}</p>}
           {contact.blockedUsAt && <p>{t("inbox.contactBlocked")}</p>}
           {contact.bannedAt && <p>{t("inbox.composer.banned")}</p>}
         </div>
@@ -120,17 +125,19 @@ export function Thread({ conversationId, backHref, options }: { conversationId: 
         </li>
         {messages.map((m, i) => {
           const session = sessionOf.get(m.conversationId);
-          // A separator where a session begins (the first loaded message begins one only if nothing older is left).
-          const newSession = session && (i === 0 ? !thread.hasNextPage : messages[i - 1]!.conversationId !== m.conversationId);
+          // A separator where a session begins (the first loaded message begins one only if nothing older is left),
+          // once per session: a message kept in an older session later never repeats its divider.
+          const newSession = session && !dividers.has(m.conversationId) && (i === 0 ? !thread.hasNextPage : messages[i - 1]!.conversationId !== m.conversationId);
+          if (session) dividers.add(m.conversationId);
           return (
             <Fragment key={m.id}>
               {newSession && (
                 <li role="separator" className="flex items-center gap-2 text-xs text-slate-500">
                   <span aria-hidden className="h-px flex-1 bg-slate-200" />
                   <span>
-                    {t("inbox.session.started", { date: formatDateTime(locale, session.createdAt, "short") })}
+                    {t("inbox.session.started", { date: formatMessageTime(locale, session.createdAt) })}
                     {session.lineName && ` · ${session.lineName}`}
-                    {session.closedAt && ` · ${t("inbox.session.closed", { date: formatDateTime(locale, session.closedAt, "short") })}`}
+                    {session.closedAt && ` · ${t("inbox.session.closed", { date: formatMessageTime(locale, session.closedAt) })}`}
                   </span>
                   <span aria-hidden className="h-px flex-1 bg-slate-200" />
                 </li>
@@ -143,7 +150,24 @@ export function Thread({ conversationId, backHref, options }: { conversationId: 
       <p aria-live="polite" className="sr-only">
         {announced}
       </p>
-      <Composer key={conversationId} thread={head} isAdmin={options?.me?.role === "admin"} />
+      {openHref ? (
+        // The customer wrote again after this one closed: their new conversation is where to answer.
+        <div role="status" data-testid="continued-elsewhere" className="border-t border-slate-200 bg-blue-50 p-3 text-sm text-blue-950">
+          <p>{t("inbox.thread.continuedElsewhere")}</p>
+          <Link href={openHref} className="mt-1 inline-block rounded bg-brand-600 px-3 py-1.5 font-medium text-white hover:bg-brand-700">
+            {t("inbox.outcome.goToOpen")}
+          </Link>
+        </div>
+      ) : (
+        <>
+          {othersAssignee && conversation.status !== "closed" && (
+            <p data-testid="assigned-warning" className="border-t border-slate-200 bg-amber-50 px-3 pt-2 text-sm text-amber-900">
+              {t("inbox.composer.assignedTo", { name: othersAssignee.name })}
+            </p>
+          )}
+          <Composer key={conversationId} thread={head} isAdmin={options?.me?.role === "admin"} />
+        </>
+      )}
     </div>
   );
 }
@@ -151,11 +175,12 @@ export function Thread({ conversationId, backHref, options }: { conversationId: 
 function MessageItem({ message: m, provider, channelStatus }: { message: ThreadPage["messages"][number]; provider: ThreadPage["channel"]["provider"]; channelStatus: string }) {
   const t = useT();
   const locale = useLocale();
+  const now = useNow(60_000);
   if (m.note) {
     return (
       <li className="text-center text-xs text-slate-600" data-testid="system-note">
         <span className="rounded bg-slate-100 px-2 py-0.5">
-          {noteText(t, m.note)} · {formatDateTime(locale, m.createdAt, "short")}
+          {noteText(t, m.note)} · {formatMessageTime(locale, m.createdAt, now)}
         </span>
       </li>
     );
@@ -181,12 +206,12 @@ function MessageItem({ message: m, provider, channelStatus }: { message: ThreadP
           <AttachmentView key={i} attachment={a} outbound={out} />
         ))}
         <p className={`mt-1 text-right text-xs ${out ? "text-blue-100" : "text-slate-500"}`}>
-          {formatDateTime(locale, m.createdAt, "short")}
+          <MessageTime message={m} now={now} />
           {out && (
             <span data-testid="delivery-status" className="ml-2">
               {m.deliveryStatus === "pending" && (m.failureReason === "connection_lost" || channelStatus !== "active") ? (
-                // Held for the reconnect, not "Sending": nothing goes out until the channel is back.
-                t("delivery.waitingReconnect")
+                // Held, not "Sending": nothing goes out until the channel is back (reconnected, or started again).
+                t(channelStatus === "stopped" ? "delivery.waitingStart" : "delivery.waitingReconnect")
               ) : m.deliveryStatus === "failed" && m.failureReason === "maybe_delivered" ? (
                 <SendAgain messageId={m.id} />
               ) : (
@@ -201,6 +226,45 @@ function MessageItem({ message: m, provider, channelStatus }: { message: ThreadP
       </div>
     </li>
   );
+}
+
+/**
+ * When the customer wrote it (the provider's time): a message recovered after an outage arrives later but shows when
+ * it was written, and its title says when it reached us. Ours show when they were written here.
+ */
+function MessageTime({ message: m, now }: { message: ThreadPage["messages"][number]; now: number }) {
+  const t = useT();
+  const locale = useLocale();
+  const written = m.direction === "inbound" && m.providerTimestamp ? m.providerTimestamp : m.createdAt;
+  const late = written !== m.createdAt && m.createdAt.getTime() - written.getTime() > 60_000;
+  return (
+    <time
+      dateTime={written.toISOString()}
+      title={late ? t("inbox.message.arrivedLater", { written: formatDateTime(locale, written, "short"), arrived: formatDateTime(locale, m.createdAt, "short") }) : formatDateTime(locale, written, "medium")}
+    >
+      {formatMessageTime(locale, written, now)}
+    </time>
+  );
+}
+
+function OpenConversationLink({ id }: { id: string }) {
+  const t = useT();
+  const href = useConversationHref(id);
+  return href ? (
+    <Link href={href} className="font-medium underline">
+      {t("inbox.outcome.goToOpen")}
+    </Link>
+  ) : null;
+}
+
+/** The address of another conversation in this inbox (same tab and filters), or null. */
+function useConversationHref(id: string | null): string | null {
+  const params = useSearchParams();
+  const pathname = usePathname();
+  if (!id) return null;
+  const p = new URLSearchParams(params.toString());
+  p.set("c", id);
+  return `${pathname}?${p.toString()}`;
 }
 
 /**
@@ -238,22 +302,26 @@ function Actions({ thread, options }: { thread: ThreadPage; options: Options | u
   const t = useT();
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const [message, setMessage] = useState<{ text: string; error: boolean } | null>(null);
+  const locale = useLocale();
+  const [message, setMessage] = useState<{ text: string; error: boolean; openId?: string } | null>(null);
+  const [confirmTakeOver, setConfirmTakeOver] = useState(false);
   const [assignOpen, setAssignOpen] = useState(false);
   const [target, setTarget] = useState("");
   const [confirmBan, setConfirmBan] = useState(false);
   const { conversation, contact } = thread;
   const me = options?.me;
+  const owner = thread.assignee && thread.assignee.id !== me?.id ? thread.assignee : null;
   const refresh = () => {
     void queryClient.invalidateQueries({ queryKey: trpc.inbox.pathKey() });
   };
   const answered = (done: MessageKey) => (o: Outcome) => {
-    setMessage(o.ok ? { text: t(done), error: false } : { text: outcomeText(t, o), error: true });
+    setMessage(o.ok ? { text: t(done), error: false } : { text: outcomeText(t, o, (at) => formatMessageTime(locale, at)), error: true, openId: o.conversationId });
     refresh();
   };
   const failed = (e: { message: string }) => setMessage({ text: errorText(t, e, "errors.generic"), error: true });
   const take = useMutation(trpc.inbox.take.mutationOptions({ onSuccess: answered("inbox.done.taken"), onError: failed }));
   const assign = useMutation(trpc.inbox.assign.mutationOptions({ onSuccess: (o) => (answered("inbox.done.assigned")(o), setAssignOpen(false)), onError: failed }));
+  const takeOver = useMutation(trpc.inbox.assign.mutationOptions({ onSuccess: (o) => (answered("inbox.done.takenOver")(o), setConfirmTakeOver(false)), onError: failed }));
   const close = useMutation(trpc.inbox.close.mutationOptions({ onSuccess: answered("inbox.done.closed"), onError: failed }));
   const reopen = useMutation(trpc.inbox.reopen.mutationOptions({ onSuccess: answered("inbox.done.reopened"), onError: failed }));
   const passToBot = useMutation(trpc.inbox.passToBot.mutationOptions({ onSuccess: answered("inbox.done.passedToBot"), onError: failed }));
@@ -267,7 +335,7 @@ function Actions({ thread, options }: { thread: ThreadPage; options: Options | u
       onError: failed,
     }),
   );
-  const busy = take.isPending || assign.isPending || close.isPending || reopen.isPending || ban.isPending || passToBot.isPending;
+  const busy = take.isPending || takeOver.isPending || assign.isPending || close.isPending || reopen.isPending || ban.isPending || passToBot.isPending;
   const open = conversation.status !== "closed";
   // F10: once a bot was seen on this customer's thread (or it handed the thread over), it can be passed back.
   const handover = thread.handover;
@@ -277,9 +345,15 @@ function Actions({ thread, options }: { thread: ThreadPage; options: Options | u
   return (
     <div role="group" aria-label={t("inbox.actions.label")} className="space-y-2">
       <div className="flex flex-wrap items-center gap-2">
-        {open && conversation.assigneeId !== me?.id && (
+        {open && (!conversation.assigneeId || (conversation.assigneeId === me?.id && conversation.status === "new")) && (
           <button type="button" disabled={busy} onClick={() => take.mutate({ conversationId: conversation.id })} className={`${button} border-brand-600 bg-brand-600 text-white hover:bg-brand-700`}>
             {t("inbox.action.take")}
+          </button>
+        )}
+        {open && owner && me && (
+          // Someone else's: never a plain Take; taking it over is said and confirmed first.
+          <button type="button" disabled={busy} aria-expanded={confirmTakeOver} onClick={() => setConfirmTakeOver(true)} className={`${button} border-slate-300 text-slate-800 hover:bg-slate-50`}>
+            {t("inbox.action.takeOver", { name: owner.name })}
           </button>
         )}
         {open && (
@@ -356,6 +430,25 @@ function Actions({ thread, options }: { thread: ThreadPage; options: Options | u
           </button>
         </form>
       )}
+      {confirmTakeOver && owner && me && (
+        <div role="alertdialog" aria-labelledby="take-over-question" className="rounded border border-amber-200 bg-amber-50 p-2 text-sm text-amber-950">
+          <p id="take-over-question">{t("inbox.action.takeOverConfirm", { name: owner.name })}</p>
+          <div className="mt-2 flex gap-2">
+            <button
+              type="button"
+              autoFocus
+              disabled={busy}
+              onClick={() => takeOver.mutate({ conversationId: conversation.id, to: { kind: "user", id: me.id }, expectedAssigneeId: owner.id })}
+              className={`${button} border-brand-600 bg-brand-600 text-white`}
+            >
+              {t("inbox.action.takeOverYes")}
+            </button>
+            <button type="button" onClick={() => setConfirmTakeOver(false)} className={`${button} border-slate-300 bg-white text-slate-800`}>
+              {t("inbox.action.cancel")}
+            </button>
+          </div>
+        </div>
+      )}
       {confirmBan && (
         <div role="alertdialog" aria-labelledby="ban-question" className="rounded border border-red-200 bg-red-50 p-2 text-sm text-red-900">
           <p id="ban-question">{t("inbox.action.banConfirm", { name: contact.displayName })}</p>
@@ -371,6 +464,12 @@ function Actions({ thread, options }: { thread: ThreadPage; options: Options | u
       )}
       <p role="status" className={`text-xs ${message?.error ? "text-red-700" : "text-green-800"}`}>
         {busy ? t("inbox.action.working") : message?.text}
+        {!busy && message?.openId && (
+          <>
+            {" "}
+            <OpenConversationLink id={message.openId} />
+          </>
+        )}
       </p>
     </div>
   );

@@ -18,12 +18,26 @@ export function noteText(t: Translate, note: SystemNote): string {
 
 export type Outcome =
   | { ok: true; changed: boolean }
-  | { ok: false; reason: "taken_by" | "assigned_to" | "already_closed" | "already_open" | "newer_open" | "closed" | "team_empty" | "banned"; by: string | null };
+  | {
+      ok: false;
+      reason: "taken_by" | "assigned_to" | "already_closed" | "already_open" | "newer_open" | "closed" | "team_empty" | "banned";
+      by: string | null;
+      at?: Date | null;
+      conversationId?: string;
+    };
 
-/** Why an action did not happen: someone else was first, and who. */
-export function outcomeText(t: Translate, outcome: Extract<Outcome, { ok: false }>): string {
+/** Why an action did not happen: someone else was first, who, and when if known ("Already reopened by Anna at 14:02."). */
+export function outcomeText(t: Translate, outcome: Extract<Outcome, { ok: false }>, time?: (at: Date) => string): string {
   const name = outcome.by ?? t("inbox.outcome.nobody");
-  if (outcome.reason === "already_closed" && !outcome.by) return t("inbox.outcome.already_closed_anon");
+  if (outcome.reason === "already_closed") {
+    if (!outcome.by) return t("inbox.outcome.already_closed_anon");
+    if (outcome.at && time) return t("inbox.outcome.already_closed_at", { name, time: time(outcome.at) });
+  }
+  if (outcome.reason === "already_open") {
+    if (!outcome.by) return t("inbox.outcome.already_open");
+    if (outcome.at && time) return t("inbox.outcome.already_open_at", { name, time: time(outcome.at) });
+    return t("inbox.outcome.already_open_by", { name });
+  }
   return t(`inbox.outcome.${outcome.reason}` as MessageKey, { name });
 }
 

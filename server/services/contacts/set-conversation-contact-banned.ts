@@ -26,20 +26,12 @@ export async function setConversationContactBanned({
     .from(conversations)
     .where(and(eq(conversations.id, input.conversationId), eq(conversations.companyId, ctx.companyId)));
   if (!conversation) throw notFound("conversation");
-  const before = await setContactBanned({ ctx, input: { contactId: conversation.contactId, banned: input.banned } });
-  void before;
+  const { closedConversationIds } = await setContactBanned({ ctx, input: { contactId: conversation.contactId, banned: input.banned } });
+  // A conversation the ban closed already says so ("banned this contact and closed the conversation").
+  if (closedConversationIds.includes(conversation.id)) return { changed: true, realtime: [] };
   const noteId = await ctx.db.transaction(async (tx) =>
     insertSystemNote(tx, conversation, { code: input.banned ? "banned" : "unbanned", params: { name: (await userName(tx, ctx.companyId, actorId)) ?? "" } }),
   );
-  const all = await ctx.db
-    .select({ id: conversations.id })
-    .from(conversations)
-    .where(and(eq(conversations.contactId, conversation.contactId), eq(conversations.companyId, ctx.companyId)));
-  return {
-    changed: true,
-    realtime: [
-      { name: "message.created", data: { conversationId: conversation.id, messageId: noteId } },
-      { name: "contact.updated", data: { contactId: conversation.contactId, conversationIds: all.map((c) => c.id) } },
-    ],
-  };
+  // setContactBanned told every screen about the contact (contact.updated); the note is this thread's.
+  return { changed: true, realtime: [{ name: "message.created", data: { conversationId: conversation.id, messageId: noteId } }] };
 }

@@ -1,8 +1,8 @@
-import { and, desc, eq, ne, sql } from "drizzle-orm";
+import { and, eq, ne } from "drizzle-orm";
 import type { Database } from "../../../db";
-import { conversations, messages } from "../../../db/schema";
+import { conversations } from "../../../db/schema";
 import type { ServiceContext } from "../context";
-import { changed, currentConversation, userName, type ActionResult } from "./conversation-actions";
+import { changed, currentConversation, latestNote, userName, type ActionResult } from "./conversation-actions";
 import { userIdOf } from "./inbox-filters";
 import { insertSystemNote } from "./system-note";
 
@@ -20,13 +20,8 @@ export async function closeConversation({ ctx, input }: { ctx: ServiceContext & 
       .returning();
     if (!closed) {
       const now = await currentConversation(tx, ctx.companyId, input.conversationId);
-      const [note] = await tx
-        .select({ note: messages.note })
-        .from(messages)
-        .where(and(eq(messages.conversationId, now.id), sql`${messages.note}->>'code' = 'closed'`))
-        .orderBy(desc(messages.createdAt))
-        .limit(1);
-      return { outcome: { ok: false, reason: "already_closed", by: note?.note?.params.name ?? null }, realtime: [] };
+      const note = await latestNote(tx, now.id, ["closed", "banned_closed"]);
+      return { outcome: { ok: false, reason: "already_closed", by: note.by, at: note.at }, realtime: [] };
     }
     const noteId = await insertSystemNote(tx, closed, { code: "closed", params: { name: (await userName(tx, ctx.companyId, userId)) ?? "" } });
     return { outcome: { ok: true, changed: true }, realtime: changed(closed.id, noteId, [{ name: "conversation.status_changed", data: { conversationId: closed.id, status: "closed" } }]) };

@@ -1,6 +1,6 @@
-import { and, eq } from "drizzle-orm";
+import { and, desc, eq, inArray, sql } from "drizzle-orm";
 import type { DbOrTx } from "../../../db";
-import { conversations, users } from "../../../db/schema";
+import { conversations, messages, users, type SystemNote } from "../../../db/schema";
 import { notFound } from "../../errors";
 import type { RealtimeEvent } from "../../realtime/channels";
 
@@ -10,7 +10,15 @@ import type { RealtimeEvent } from "../../realtime/channels";
  */
 export type ActionOutcome =
   | { ok: true; changed: boolean }
-  | { ok: false; reason: "taken_by" | "assigned_to" | "already_closed" | "already_open" | "newer_open" | "closed" | "team_empty" | "banned"; by: string | null };
+  | {
+      ok: false;
+      reason: "taken_by" | "assigned_to" | "already_closed" | "already_open" | "newer_open" | "closed" | "team_empty" | "banned";
+      by: string | null;
+      /** When the winner did it, when known (a close or a reopen note). */
+      at?: Date | null;
+      /** newer_open: the customer's open conversation, to continue there. */
+      conversationId?: string;
+    };
 
 export type ActionResult = { outcome: ActionOutcome; realtime: RealtimeEvent[] };
 
@@ -32,3 +40,14 @@ export const changed = (conversationId: string, noteId: string | null, extra: Re
   ...(noteId ? [{ name: "message.created" as const, data: { conversationId, messageId: noteId } }] : []),
   ...extra,
 ];
+
+/** The latest note of these codes in a conversation: who did it and when (to tell the one who came second). */
+export async function latestNote(db: DbOrTx, conversationId: string, codes: SystemNote["code"][]): Promise<{ by: string | null; at: Date | null }> {
+  const [row] = await db
+    .select({ note: messages.note, createdAt: messages.createdAt })
+    .from(messages)
+    .where(and(eq(messages.conversationId, conversationId), eq(messages.authorKind, "system"), inArray(sql`${messages.note}->>'code'`, codes)))
+    .orderBy(desc(messages.createdAt))
+    .limit(1);
+  return { by: row?.note?.params.name || null, at: row?.createdAt ?? null };
+}

@@ -100,6 +100,8 @@ export async function getThread({ ctx, input }: { ctx: ServiceContext; input: Th
           failureClass: messages.failureClass,
           failureReason: messages.failureReason,
           createdAt: messages.createdAt,
+          /** When the customer wrote it, per the provider (a message recovered after an outage arrives later). */
+          providerTimestamp: messages.providerTimestamp,
           editedAt: messages.editedAt,
         })
         .from(messages)
@@ -114,8 +116,11 @@ export async function getThread({ ctx, input }: { ctx: ServiceContext; input: Th
     row.channel.provider === "messenger" || row.channel.provider === "instagram" ? await handoverState(ctx.db, ctx.companyId, row.conversation, ids) : null;
 
   const { settings, ...channel } = row.channel;
+  // The customer's open conversation when it is another one (they wrote again after this one was closed).
+  const openElsewhere = sessions.find((s) => s.status !== "closed" && s.id !== row.conversation.id);
   return {
     handover,
+    openConversationId: openElsewhere?.id ?? null,
     conversation: row.conversation,
     contact: row.contact,
     channel,

@@ -329,12 +329,13 @@ describe("inbox: take, assign, route, close, reopen", () => {
     await a.inbox.take({ conversationId });
     const closes = await Promise.all([a.inbox.close({ conversationId }), b.inbox.close({ conversationId })]);
     expect(closes.filter((r) => r.ok)).toHaveLength(1);
-    expect(closes.find((r) => !r.ok)).toMatchObject({ ok: false, reason: "already_closed" });
+    expect(closes.find((r) => !r.ok)).toMatchObject({ ok: false, reason: "already_closed", by: expect.stringMatching(/Operator/), at: expect.any(Date) });
     expect((await a.inbox.list({ tab: "closed" })).map((c) => c.id)).toContain(conversationId);
 
     const reopens = await Promise.all([a.inbox.reopen({ conversationId }), b.inbox.reopen({ conversationId })]);
     expect(reopens.filter((r) => r.ok)).toHaveLength(1);
-    expect(reopens.find((r) => !r.ok)).toMatchObject({ ok: false, reason: "already_open" });
+    // The one who came second is told who reopened it, and when.
+    expect(reopens.find((r) => !r.ok)).toMatchObject({ ok: false, reason: "already_open", by: expect.stringMatching(/Operator/), at: expect.any(Date) });
     expect((await db.select().from(conversations).where(eq(conversations.id, conversationId)))[0]!.status).toBe("in_progress");
     await a.inbox.close({ conversationId });
 
@@ -346,7 +347,29 @@ describe("inbox: take, assign, route, close, reopen", () => {
     const thread = await a.inbox.thread({ conversationId: next.conversationId });
     expect(thread.sessions.map((s) => s.id)).toEqual([conversationId, next.conversationId]);
     expect(thread.messages.map((m) => m.text)).toContain("close me");
-    expect(await a.inbox.reopen({ conversationId })).toMatchObject({ ok: false, reason: "newer_open" });
+    // The old session's thread points at the new one; reopening it is refused with the way there.
+    expect((await a.inbox.thread({ conversationId })).openConversationId).toBe(next.conversationId);
+    expect(await a.inbox.reopen({ conversationId })).toMatchObject({ ok: false, reason: "newer_open", conversationId: next.conversationId });
+  });
+
+  it("a reply that takes a New conversation or reopens a closed one says so in the thread, just before the reply", async () => {
+    const co = await seedTestCompany();
+    const a = operatorA(co);
+    const { conversationId } = await customerWrites(co, "anyone?", { id: 750000002, first_name: "Replied" });
+    await a.inbox.reply({ conversationId, text: "Here!" });
+    let thread = await a.inbox.thread({ conversationId });
+    expect(thread.conversation).toMatchObject({ status: "in_progress", assigneeId: co.operators[0]!.id });
+    expect(thread.messages.slice(-2).map((m) => m.note?.code ?? m.text)).toEqual(["taken_by_reply", "Here!"]);
+    expect(thread.messages.at(-2)!.note!.params.name).toBe("Olena Operator");
+    await a.inbox.close({ conversationId });
+    await a.inbox.reply({ conversationId, text: "One more thing" });
+    thread = await a.inbox.thread({ conversationId });
+    expect(thread.conversation.status).toBe("in_progress");
+    expect(thread.messages.slice(-2).map((m) => m.note?.code ?? m.text)).toEqual(["reopened_by_reply", "One more thing"]);
+    // Already in progress and hers: no note.
+    await a.inbox.reply({ conversationId, text: "And another" });
+    thread = await a.inbox.thread({ conversationId });
+    expect(thread.messages.slice(-2).map((m) => m.note?.code ?? m.text)).toEqual(["One more thing", "And another"]);
   });
 });
 
@@ -355,20 +378,27 @@ describe("inbox: ban, composer, other companies", () => {
     const co = await seedTestCompany();
     const { conversationId } = await customerWrites(co, "ban me", { id: 760000001, first_name: "Spammer" });
     await expect(operatorA(co).inbox.setBanned({ conversationId, banned: true })).rejects.toMatchObject({ code: "FORBIDDEN" });
+    await operatorA(co).inbox.markRead({ conversationId });
     await admin(co).inbox.setBanned({ conversationId, banned: true });
-    const row = (await operatorA(co).inbox.list()).find((c) => c.id === conversationId)!;
-    expect(row.banned).toBe(true);
+    // The ban closes the open conversation (its waiting stops) and says so.
+    expect((await operatorA(co).inbox.list()).map((c) => c.id)).not.toContain(conversationId);
     const thread = await operatorA(co).inbox.thread({ conversationId });
+    expect(thread.conversation.status).toBe("closed");
     expect(thread.composer).toEqual({ state: "banned" });
-    expect(thread.messages.at(-1)!.note).toEqual({ code: "banned", params: { name: "Alex Admin" } });
+    expect(thread.messages.at(-1)!.note).toEqual({ code: "banned_closed", params: { name: "Alex Admin" } });
     await expect(operatorA(co).inbox.reply({ conversationId, text: "hi" })).rejects.toMatchObject({ code: "PRECONDITION_FAILED", message: "inbox.composer.banned" });
+    // Written while banned: kept in the contact's last conversation, on its line, out of every tab, not unread.
     const later = await customerWrites(co, "still spamming", { id: 760000001, first_name: "Spammer" });
-    expect(later.conversationId).not.toBe(conversationId);
-    await operatorA(co).inbox.close({ conversationId });
+    expect(later.conversationId).toBe(conversationId);
     expect((await operatorA(co).inbox.list({ tab: "closed", q: "spamming" })).length).toBe(0);
     await admin(co).inbox.setBanned({ conversationId, banned: false });
     const [contact] = await db.select().from(contacts).where(and(eq(contacts.companyId, co.companyId), eq(contacts.externalId, "760000001")));
     expect(contact!.bannedAt).toBeNull();
+    const row = (await operatorA(co).inbox.list({ tab: "closed", q: "spamming" }))[0]!;
+    expect(row).toMatchObject({ id: conversationId, lineName: "Sales", unread: 0 });
+    const after = await operatorA(co).inbox.thread({ conversationId });
+    // (Telegram's times are whole seconds: the ban-time message and the ban note may share one.)
+    expect(after.messages.map((m) => m.note?.code ?? m.text).sort()).toEqual(["ban me", "banned_closed", "still spamming", "unbanned"]);
   });
 
   it("says why the composer cannot send: Meta's window, the bot's thread, a lost channel", async () => {

@@ -62,9 +62,11 @@ export async function listInbox({ ctx, input, searchProbe = SEARCH_PROBE }: { ct
       teamId: conversations.teamId,
       teamName: teams.name,
       preview: sql<string | null>`(select case when m.text <> '' then m.text when jsonb_array_length(m.attachments) > 0 then '📎' else '' end from ${messages} m where m.conversation_id = ${conversations.id} and m.note is null order by m.created_at desc limit 1)`,
-      unread: sql<number>`(select count(*)::int from (select 1 from ${messages} u where u.conversation_id = ${conversations.id} and u.direction = 'inbound' and u.created_at > coalesce(${conversationReads.lastReadAt}, '-infinity'::timestamptz) limit ${UNREAD_CAP}) x)`,
+      // What a banned contact wrote after their conversation closed is kept there, but is nobody's to read.
+      unread: sql<number>`(select count(*)::int from (select 1 from ${messages} u where u.conversation_id = ${conversations.id} and u.direction = 'inbound' and u.created_at > coalesce(${conversationReads.lastReadAt}, '-infinity'::timestamptz) and u.created_at <= coalesce(${conversations.closedAt}, 'infinity'::timestamptz) limit ${UNREAD_CAP}) x)`,
       // The customer's first message after our last answer: how long they have been waiting.
-      waitingSince: sql<Date | null>`(select min(w.created_at) from ${messages} w where w.conversation_id = ${conversations.id} and w.direction = 'inbound' and w.created_at > coalesce(${lastReply}, '-infinity'::timestamptz))`.mapWith(
+      // Counted from when the customer wrote (the provider's time), not from when it reached us after an outage.
+      waitingSince: sql<Date | null>`(select min(coalesce(w.provider_timestamp, w.created_at)) from ${messages} w where w.conversation_id = ${conversations.id} and w.direction = 'inbound' and w.created_at > coalesce(${lastReply}, '-infinity'::timestamptz))`.mapWith(
         (v: string | Date | null) => (v === null ? null : new Date(v)),
       ),
       cursor: cursorOf(conversations.lastMessageAt, conversations.id),

@@ -1,4 +1,4 @@
-import { and, eq, inArray, isNull, lte, ne, or, sql } from "drizzle-orm";
+import { and, desc, eq, inArray, isNull, lte, ne, or, sql } from "drizzle-orm";
 import type { Tx } from "../../../db";
 import { randomUUID } from "node:crypto";
 import { channels, contacts, conversations, lines, messages, outboundSends } from "../../../db/schema";
@@ -91,8 +91,7 @@ export async function flushApplyCache(tx: Tx, ctx: ApplyContext): Promise<void> 
     for (const p of pending) {
       if (!ids.has(p.row.id)) continue;
       ctx.stored.push(p.stored);
-      if (!p.touch) continue;
-      cache.touched.set(p.stored.conversationId, p.touch);
+      if (p.touch) cache.touched.set(p.stored.conversationId, p.touch);
       cache.emit?.(p.companyId, { name: "message.created", data: { conversationId: p.stored.conversationId, messageId: p.row.id } });
     }
   }
@@ -171,18 +170,29 @@ async function openConversation(tx: Tx, channel: Channel, contactId: string, at:
   return { conversation, created: true };
 }
 
-async function unroutedConversation(tx: Tx, channel: Channel, contactId: string, at: Date) {
-  const [existing] = await tx
+/**
+ * F7: where a banned contact's message is kept: their latest closed conversation (the one the ban closed, on its
+ * line), so nothing is lost and nothing reaches the inbox; a closed one on the channel's line when they have none yet.
+ */
+async function bannedContactConversation(tx: Tx, channel: Channel, contactId: string, at: Date) {
+  const [latest] = await tx
     .select()
     .from(conversations)
-    .where(and(eq(conversations.contactId, contactId), eq(conversations.status, "closed"), isNull(conversations.lineId)))
+    .where(and(eq(conversations.contactId, contactId), eq(conversations.status, "closed")))
+    .orderBy(desc(conversations.createdAt))
     .limit(1);
-  if (existing) return { conversation: existing, created: false };
+  if (latest) return { conversation: latest, created: false };
   const [created] = await tx
     .insert(conversations)
-    .values({ companyId: channel.companyId, lineId: null, channelId: channel.id, contactId, status: "closed", closedAt: at, lastMessageAt: at, lastInboundAt: at })
+    .values({ companyId: channel.companyId, lineId: channel.lineId, channelId: channel.id, contactId, status: "closed", closedAt: at, lastMessageAt: at, lastInboundAt: at })
     .returning();
   return { conversation: created!, created: true };
+}
+
+/** Contact-level news (blocked, unblocked): every conversation of the contact shows it. */
+async function contactUpdated(tx: Tx, contactId: string): Promise<RealtimeEvent> {
+  const rows = await tx.select({ id: conversations.id }).from(conversations).where(eq(conversations.contactId, contactId));
+  return { name: "contact.updated", data: { contactId, conversationIds: rows.map((r) => r.id) } };
 }
 
 /**
@@ -208,11 +218,18 @@ export async function applyNormalizedEvents(tx: Tx, channel: Channel, events: No
     switch (ev.kind) {
       case "message": {
         const contact = await upsertContact(tx, channel, ev, cache);
+        // (Provider times may be whole seconds: a message in the very second of the block counts as after it.)
+        if (contact.blockedUsAt && contact.blockedUsAt.getTime() - 1000 < ev.sentAt.getTime()) {
+          // The customer writes again: they no longer block the bot (Telegram says so only on the next update).
+          await tx.update(contacts).set({ blockedUsAt: null, updatedAt: new Date() }).where(eq(contacts.id, contact.id));
+          contact.blockedUsAt = null;
+          out.push(await contactUpdated(tx, contact.id));
+        }
         const text = ev.participantName ? `${ev.participantName}: ${ev.text}` : ev.text;
         const received = new Date();
-        // F7: a banned contact's messages are kept, but in an unrouted closed thread, never in the line.
+        // F7: a banned contact's messages are kept, in their latest (closed) conversation, never in the inbox.
         const { conversation } = contact.bannedAt
-          ? await unroutedConversation(tx, channel, contact.id, received)
+          ? await bannedContactConversation(tx, channel, contact.id, received)
           : await openConversation(tx, channel, contact.id, received, cache);
         const row = {
           companyId: channel.companyId,
@@ -246,7 +263,11 @@ export async function applyNormalizedEvents(tx: Tx, channel: Channel, events: No
         const [message] = await tx.insert(messages).values(row).onConflictDoNothing({ target: [messages.channelId, messages.providerMessageId] }).returning({ id: messages.id });
         if (!message) continue;
         ctx.stored.push({ channelId: channel.id, messageId: message.id, conversationId: conversation.id, keys: [ev.providerMessageId], direction: "inbound", chatId: ev.chatId, sentAt: null, fetchable });
-        if (contact.bannedAt) continue;
+        if (contact.bannedAt) {
+          // Kept quietly: the conversation's times stay, and only a screen showing that thread refetches.
+          out.push({ name: "message.created", data: { conversationId: conversation.id, messageId: message.id } });
+          continue;
+        }
         // Meta's reply windows count from when the customer wrote, not from when we processed it.
         if (cache) cache.touched.set(conversation.id, { lastMessageAt: received, lastInboundAt: ev.sentAt });
         else await tx.update(conversations).set({ lastMessageAt: received, lastInboundAt: ev.sentAt }).where(eq(conversations.id, conversation.id));
@@ -285,7 +306,10 @@ export async function applyNormalizedEvents(tx: Tx, channel: Channel, events: No
       case "contact_blocked_us":
       case "contact_unblocked_us": {
         const contact = await findLiveContact(tx, channel.id, ev.chatId);
-        if (contact) await tx.update(contacts).set({ blockedUsAt: ev.kind === "contact_blocked_us" ? ev.at : null, updatedAt: new Date() }).where(eq(contacts.id, contact.id));
+        if (!contact) break;
+        await tx.update(contacts).set({ blockedUsAt: ev.kind === "contact_blocked_us" ? ev.at : null, updatedAt: new Date() }).where(eq(contacts.id, contact.id));
+        // Live: the composer and the banner change on every screen showing the contact.
+        out.push(await contactUpdated(tx, contact.id));
         break;
       }
       case "contact_ended": {

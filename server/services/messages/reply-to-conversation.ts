@@ -1,12 +1,13 @@
 import { randomUUID } from "node:crypto";
 import { and, eq, ne } from "drizzle-orm";
 import type { Database } from "../../../db";
-import { channels, contacts, conversations, messages, outboundSends } from "../../../db/schema";
+import { channels, contacts, conversations, messages, outboundSends, users } from "../../../db/schema";
 import { DomainError, notFound } from "../../errors";
 import type { RealtimeEvent } from "../../realtime/channels";
 import type { ServiceContext } from "../context";
 import { attachmentsFromFiles } from "../files/store-file";
 import { composerState, REFUSALS } from "../conversations/composer-state";
+import { insertSystemNote } from "../conversations/system-note";
 
 export type ReplyInput = { conversationId: string; text: string; fileIds?: string[] };
 
@@ -14,7 +15,7 @@ export type ReplyInput = { conversationId: string; text: string; fileIds?: strin
  * An operator's reply: stored as a pending outbound message plus a durable send job, in one transaction.
  * Delivery happens in the send worker (server/jobs), which records the provider's answer.
  * Replying to an unassigned thread takes it (In progress, assigned to the operator); replying to a closed
- * thread reopens it.
+ * thread reopens it. Either is said in the thread by a system note just before the reply.
  */
 export async function replyToConversation({ ctx, input }: { ctx: ServiceContext & { db: Database }; input: ReplyInput }) {
   if (ctx.actor.kind !== "user") throw new DomainError("forbidden", "errors.forbidden");
@@ -69,15 +70,31 @@ export async function replyToConversation({ ctx, input }: { ctx: ServiceContext 
       .returning();
     await tx.insert(outboundSends).values({ companyId: ctx.companyId, channelId: conversation.channelId, messageId: message!.id, idempotencyKey: randomUUID() });
     const takeOver = conversation.status !== "in_progress" && conversation.handler === "humans";
-    await tx
+    const [updated] = await tx
       .update(conversations)
       .set({
         lastMessageAt: now,
         ...(takeOver ? { status: "in_progress" as const, assigneeId: conversation.assigneeId ?? userId, assignedAt: conversation.assigneeId ? conversation.assignedAt : now, closedAt: null } : {}),
       })
-      .where(eq(conversations.id, conversation.id));
+      .where(eq(conversations.id, conversation.id))
+      .returning();
     const realtime: RealtimeEvent[] = [{ name: "message.created", data: { conversationId: conversation.id, messageId: message!.id } }];
-    if (takeOver) realtime.push({ name: "conversation.updated", data: { conversationId: conversation.id } });
+    if (takeOver) {
+      realtime.push({ name: "conversation.updated", data: { conversationId: conversation.id } });
+      // Said in the thread, before the reply: "Olena reopened this conversation by replying" / "… took it by replying".
+      const reopened = conversation.status === "closed";
+      const tookIt = !conversation.assigneeId;
+      if (reopened || tookIt) {
+        const [me] = await tx.select({ name: users.name }).from(users).where(and(eq(users.id, userId), eq(users.companyId, ctx.companyId)));
+        const noteId = await insertSystemNote(tx, conversation, { code: reopened ? "reopened_by_reply" : "taken_by_reply", params: { name: me?.name ?? "" } }, message!.sortKey);
+        realtime.push({ name: "message.created", data: { conversationId: conversation.id, messageId: noteId } });
+      }
+      realtime.push(
+        reopened
+          ? { name: "conversation.status_changed", data: { conversationId: conversation.id, status: updated!.status } }
+          : { name: "conversation.assigned", data: { conversationId: conversation.id, assigneeId: updated!.assigneeId ?? userId } },
+      );
+    }
     return { message: message!, realtime };
   });
 }

@@ -93,6 +93,15 @@ describe("sending replies to Telegram", () => {
     expect(row).toMatchObject({ deliveryStatus: "failed", failureClass: "message_rejected", failureReason: "blocked_by_user" });
     const [channel] = await db.select().from(channels).where(and(eq(channels.id, co.telegram.channelId)));
     expect(channel!.status).toBe("active");
+    // The contact is marked as blocking the bot: the composer says so before the next reply.
+    const thread = await callerFor({ id: co.operators[0]!.id, companyId: co.companyId, role: "operator" }).inbox.thread({ conversationId: row.conversationId });
+    expect(thread.contact.blockedUsAt).toBeInstanceOf(Date);
+    expect(thread.composer).toEqual({ state: "blocked" });
+    // Their next message says they no longer block it.
+    const update = fixture("update_message_text.json") as { message: Record<string, unknown> };
+    await postTelegramUpdate(co.telegram.channelId, co.telegram.webhookSecret, { update_id: Math.floor(Math.random() * 1e9), message: { ...update.message, message_id: 777, date: Math.floor(Date.now() / 1000) } });
+    const after = await callerFor({ id: co.operators[0]!.id, companyId: co.companyId, role: "operator" }).inbox.thread({ conversationId: row.conversationId });
+    expect(after.contact.blockedUsAt).toBeNull();
   });
 
   it("paces two replies to one private chat at least a second apart, without counting a failed attempt", async () => {

@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, ne, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, isNull, ne, sql } from "drizzle-orm";
 import { db } from "../../../db";
 import { isDatabaseUnavailable } from "../../../db/errors";
 import { channels, contacts, conversations, messages, outboundSends } from "../../../db/schema";
@@ -159,6 +159,9 @@ async function deliverOne(send: Claimed): Promise<void> {
   await publishToCompany(channel.companyId, [
     { name: "message.updated", data: { conversationId: message.conversationId, messageId: message.id } },
     ...(!result.ok && result.error.class === "connection_lost" ? [{ name: "channel.status_changed" as const, data: { channelId: channel.id, status: "disconnected" } }] : []),
+    ...(!result.ok && result.error.reason === "blocked_by_user" && !result.error.mayHaveBeenDelivered
+      ? [{ name: "contact.updated" as const, data: { contactId: contact.id, conversationIds: (await db.select({ id: conversations.id }).from(conversations).where(eq(conversations.contactId, contact.id))).map((c) => c.id) } }]
+      : []),
   ]);
 }
 
@@ -218,6 +221,10 @@ async function recordFailure(send: Claimed, messageId: string, channelId: string
       return;
     }
     const reason = error.class === "retry_later" ? "gave_up" : error.reason;
+    // The provider says the customer blocked the bot: the contact is marked so (their next message clears it).
+    if (reason === "blocked_by_user") {
+      await tx.update(contacts).set({ blockedUsAt: now, updatedAt: now }).where(and(eq(contacts.id, contactId), isNull(contacts.blockedUsAt)));
+    }
     await tx.update(outboundSends).set({ status: "failed", lockedUntil: null, lastError: error.providerError, lastErrorClass: error.class }).where(eq(outboundSends.id, send.id));
     await tx.update(messages).set({ deliveryStatus: "failed", failureClass: error.class, failureReason: reason }).where(eq(messages.id, messageId));
   });
