@@ -81,6 +81,10 @@ const schema = z
     PUSHER_PORT: optionalString.transform((v) => (v === undefined ? undefined : Number(v))).pipe(z.number().int().positive().optional()),
     PUSHER_USE_TLS: bool(true),
     EMBEDDED_PUSHER_PORT: int(6001),
+    // `npm run realtime` (one shared Pusher-protocol server for every instance): where it listens. Instances reach
+    // it through PUSHER_HOST/PUSHER_PORT, with the same PUSHER_APP_ID/KEY/SECRET.
+    REALTIME_HOST: z.string().trim().default("0.0.0.0"),
+    REALTIME_PORT: int(6001),
     // Where browsers reach the embedded realtime server, when not at APP_URL's host on EMBEDDED_PUSHER_PORT — e.g.
     // wss://realtime.example.com behind the same TLS front as the app. With an https APP_URL it must be wss.
     EMBEDDED_PUSHER_PUBLIC_URL: optionalString.pipe(z.url().optional()),

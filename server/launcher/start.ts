@@ -71,6 +71,10 @@ const stack = await startStack({
     if (sandboxFake) await prepareTelegramFake(db, sandboxFake, env().APP_URL);
     if (metaFake) await prepareMetaFake(db, metaFake.world);
   },
+}).catch((error: unknown) => {
+  // A refusal (e.g. a second instance with realtime inside it) is a sentence for the operator, not a stack trace.
+  console.error(`switchboard: cannot start — ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
 });
 
 const shutdown = () => void stack.stop().then(() => process.exit(0));
