@@ -1,9 +1,7 @@
 import { fileURLToPath } from "node:url";
 import path from "node:path";
-import { sql } from "drizzle-orm";
 import { migrate } from "drizzle-orm/postgres-js/migrator";
-import { createDatabase, type DbOrTx } from "./index";
-import journal from "./migrations/meta/_journal.json";
+import { createDatabase } from "./index";
 
 export const migrationsFolder = path.join(path.dirname(fileURLToPath(import.meta.url)), "migrations");
 
@@ -41,18 +39,4 @@ export async function migrateDatabase(url: string): Promise<void> {
   }
 }
 
-/** The newest committed migration's timestamp (drizzle records it as `created_at` when it is applied). */
-export const latestMigrationMillis: number = Math.max(...journal.entries.map((e) => e.when));
-
-/**
- * How many committed migrations this database has not applied yet (0: up to date). Reads drizzle's journal
- * table; a database that was never migrated has none of them. For readiness checks: an instance of a newer
- * version is not ready until the database has its schema.
- */
-export async function pendingMigrations(db: DbOrTx): Promise<number> {
-  const exists = await db.execute<{ present: boolean }>(sql`select to_regclass('drizzle.__drizzle_migrations') is not null as present`);
-  if (!exists[0]?.present) return journal.entries.length;
-  const rows = await db.execute<{ last: string | null }>(sql`select max(created_at)::text as last from drizzle.__drizzle_migrations`);
-  const last = Number(rows[0]?.last ?? 0);
-  return journal.entries.filter((e) => e.when > last).length;
-}
+export { pendingMigrations } from "./migration-state";

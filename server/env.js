@@ -131,6 +131,8 @@ const schema = z
     // How often each channel's connection is checked (getMe + getWebhookInfo, groups.getById + callback
     // servers): a silent loss is noticed within about two intervals. Jittered by ±20%.
     CHANNEL_PROBE_INTERVAL_SECONDS: int(180, 5),
+    // GET /api/metrics (Prometheus): the bearer token a scraper sends. Unset: 404 in production, open in development.
+    METRICS_TOKEN: optionalString,
     LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
 
     // Sessions: ended by sign-out, a password change or a deactivation at once; also after this long without a
@@ -157,6 +159,9 @@ const schema = z
     // The development value is in the source: sessions (and the embedded realtime secret derived from it) would be forgeable.
     if (env.NEXTAUTH_SECRET === DEV_AUTH_SECRET) {
       ctx.addIssue({ code: "custom", path: ["NEXTAUTH_SECRET"], message: "NEXTAUTH_SECRET must not be the development value in production" });
+    }
+    if (env.METRICS_TOKEN && env.METRICS_TOKEN.length < 16) {
+      ctx.addIssue({ code: "custom", path: ["METRICS_TOKEN"], message: "METRICS_TOKEN must be at least 16 characters (openssl rand -hex 24)" });
     }
     if (env.NEXTAUTH_SECRET && env.NEXTAUTH_SECRET.length < 32) {
       ctx.addIssue({ code: "custom", path: ["NEXTAUTH_SECRET"], message: "NEXTAUTH_SECRET must be at least 32 characters" });
