@@ -7,7 +7,7 @@ const config = {
   reactStrictMode: true,
   poweredByHeader: false,
   // Native and wasm packages run from node_modules rather than being bundled.
-  serverExternalPackages: ["@node-rs/argon2", "rate-limiter-flexible", "@electric-sql/pglite", "@electric-sql/pglite-socket", "postgres", "pusher", "ws"],
+  serverExternalPackages: ["@node-rs/argon2", "rate-limiter-flexible", "@electric-sql/pglite", "@electric-sql/pglite-socket", "postgres", "pusher", "ws", "prom-client"],
   // `npm test` runs tsc and ESLint on the whole repository; the build does not repeat them.
   typescript: { ignoreBuildErrors: true },
   // Every answer: nosniff, referrer and permissions policies, no framing (HSTS is added at run time by

@@ -81,6 +81,10 @@ const schema = z
     PUSHER_PORT: optionalString.transform((v) => (v === undefined ? undefined : Number(v))).pipe(z.number().int().positive().optional()),
     PUSHER_USE_TLS: bool(true),
     EMBEDDED_PUSHER_PORT: int(6001),
+    // `npm run realtime` (one shared Pusher-protocol server for every instance): where it listens. Instances reach
+    // it through PUSHER_HOST/PUSHER_PORT, with the same PUSHER_APP_ID/KEY/SECRET.
+    REALTIME_HOST: z.string().trim().default("0.0.0.0"),
+    REALTIME_PORT: int(6001),
     // Where browsers reach the embedded realtime server, when not at APP_URL's host on EMBEDDED_PUSHER_PORT — e.g.
     // wss://realtime.example.com behind the same TLS front as the app. With an https APP_URL it must be wss.
     EMBEDDED_PUSHER_PUBLIC_URL: optionalString.pipe(z.url().optional()),
@@ -129,6 +133,8 @@ const schema = z
     // How often each channel's connection is checked (getMe + getWebhookInfo, groups.getById + callback
     // servers): a silent loss is noticed within about two intervals. Jittered by ±20%.
     CHANNEL_PROBE_INTERVAL_SECONDS: int(180, 5),
+    // GET /api/metrics (Prometheus): the bearer token a scraper sends. Unset: 404 in production, open in development.
+    METRICS_TOKEN: optionalString,
     LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
 
     // Sessions: ended by sign-out, a password change or a deactivation at once; also after this long without a
@@ -156,6 +162,9 @@ const schema = z
     // The development value is in the source: sessions (and the embedded realtime secret derived from it) would be forgeable.
     if (env.NEXTAUTH_SECRET === DEV_AUTH_SECRET) {
       ctx.addIssue({ code: "custom", path: ["NEXTAUTH_SECRET"], message: "NEXTAUTH_SECRET must not be the development value in production" });
+    }
+    if (env.METRICS_TOKEN && env.METRICS_TOKEN.length < 16) {
+      ctx.addIssue({ code: "custom", path: ["METRICS_TOKEN"], message: "METRICS_TOKEN must be at least 16 characters (openssl rand -hex 24)" });
     }
     if (env.NEXTAUTH_SECRET && env.NEXTAUTH_SECRET.length < 32) {
       ctx.addIssue({ code: "custom", path: ["NEXTAUTH_SECRET"], message: "NEXTAUTH_SECRET must be at least 32 characters" });

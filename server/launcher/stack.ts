@@ -6,6 +6,7 @@ import { migrateDatabase } from "../../db/migrate";
 import { env, processEnvironment } from "../env.js";
 import { serverRealtimeConfig } from "../realtime/config";
 import { startEmbeddedPusher, type EmbeddedPusher } from "../realtime/embedded-server";
+import { claimEmbeddedRealtime, EMBEDDED_REALTIME_WARNING, type RealtimeClaim } from "./realtime-guard";
 
 export type StackOptions = {
   mode: "dev" | "start";
@@ -53,6 +54,21 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     }
   }
 
+  let realtimeClaim: RealtimeClaim | undefined;
+  if (!e.pusherConfigured && opts.mode === "start") {
+    log(EMBEDDED_REALTIME_WARNING);
+    // On PostgreSQL more instances may share the database: only one may run realtime inside itself (realtime-guard.ts).
+    if (!embeddedDb) {
+      const claim = await claimEmbeddedRealtime(databaseUrl);
+      if (!claim) {
+        throw new Error(
+          "another `npm start` instance with realtime inside it is already running against this database; a second one would split live updates. " +
+            "Run `npm run realtime` once and set PUSHER_APP_ID, PUSHER_KEY, PUSHER_SECRET, PUSHER_HOST, PUSHER_PORT on every instance, or use Pusher Channels (README: Production topology).",
+        );
+      }
+      realtimeClaim = claim;
+    }
+  }
   if (!e.pusherConfigured) {
     // `npm start` runs the app with NODE_ENV=production: the server must use the production secret too.
     const c = serverRealtimeConfig({ production: opts.mode === "start" || e.NODE_ENV === "production" });
@@ -129,6 +145,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     await stopChild(worker);
     await stopChild(app);
     await embeddedPusher?.close();
+    await realtimeClaim?.release();
     await embeddedDb?.stop();
   };
   return { url: `http://localhost:${opts.port}`, databaseUrl, stop, app };

@@ -90,6 +90,10 @@ const stack = await startStack({
     if (metaFake) await prepareMetaFake(db, metaFake.world);
     if (vkFake) await prepareVkFake(db, vkFake, env().APP_URL);
   },
+}).catch((error: unknown) => {
+  // A refusal (e.g. a second instance with realtime inside it) is a sentence for the operator, not a stack trace.
+  console.error(`switchboard: cannot start — ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
 });
 
 const stopFakes = () => Promise.all([sandboxFake?.close(), metaFake?.close(), vkFake?.close()]);

@@ -28,8 +28,8 @@ export function embeddedCredentials(e: Pick<Env, "NEXTAUTH_SECRET">, production:
  * `production`: whether the app runs as `npm start` does. The launcher passes it (its own NODE_ENV is not
  * production; the app process it spawns is); everywhere else it is the app's NODE_ENV.
  */
-export function serverRealtimeConfig(opts: { production?: boolean } = {}): ServerRealtimeConfig {
-  const e = env();
+export function serverRealtimeConfig(opts: { production?: boolean; env?: Env } = {}): ServerRealtimeConfig {
+  const e = opts.env ?? env();
   if (e.pusherConfigured) {
     return { appId: e.PUSHER_APP_ID!, key: e.PUSHER_KEY!, secret: e.PUSHER_SECRET!, host: e.PUSHER_HOST, port: e.PUSHER_PORT, useTLS: e.PUSHER_USE_TLS, cluster: e.PUSHER_CLUSTER };
   }
@@ -37,9 +37,9 @@ export function serverRealtimeConfig(opts: { production?: boolean } = {}): Serve
   return { ...embeddedCredentials(e, production), host: "127.0.0.1", port: e.EMBEDDED_PUSHER_PORT, useTLS: false, cluster: e.PUSHER_CLUSTER };
 }
 
-export function clientRealtimeConfig(): ClientRealtimeConfig {
-  const c = serverRealtimeConfig();
-  const e = env();
+/** `e`: the configuration to read (tests build one per simulated instance); the process's own by default. */
+export function clientRealtimeConfig(e: Env = env()): ClientRealtimeConfig {
+  const c = serverRealtimeConfig({ env: e });
   if (e.pusherConfigured) {
     return { key: c.key, cluster: c.cluster, wsHost: c.host, wsPort: c.port, forceTLS: c.useTLS };
   }
@@ -66,4 +66,21 @@ export function realtimeConnectSources(): string[] {
     return [`wss://ws-${e.PUSHER_CLUSTER}.pusher.com`];
   }
   return [embeddedSocketUrl(e).origin.replace(/^http/, "ws")];
+}
+
+/**
+ * `npm run realtime`: the embedded Pusher-protocol server as a service of its own, shared by every app instance
+ * (for self-hosters without Pusher Channels; soketi works the same). It takes the credentials every instance is
+ * given — PUSHER_APP_ID, PUSHER_KEY, PUSHER_SECRET — and listens on REALTIME_HOST:REALTIME_PORT; the instances
+ * reach it at PUSHER_HOST:PUSHER_PORT (directly, or through a TLS front with PUSHER_USE_TLS). Every socket must
+ * sign in as a session, so an ended session's sockets can be closed from any instance.
+ */
+export function sharedRealtimeServerOptions(e: Env): { appId: string; key: string; secret: string; host: string; port: number; requireSignin: true } {
+  if (!e.pusherConfigured) {
+    throw new Error(
+      "`npm run realtime` needs the credentials every app instance uses: set PUSHER_APP_ID, PUSHER_KEY and PUSHER_SECRET here and on each instance " +
+        "(with PUSHER_HOST/PUSHER_PORT pointing at this server and PUSHER_USE_TLS=false unless a TLS front is in between). README: Production topology.",
+    );
+  }
+  return { appId: e.PUSHER_APP_ID!, key: e.PUSHER_KEY!, secret: e.PUSHER_SECRET!, host: e.REALTIME_HOST, port: e.REALTIME_PORT, requireSignin: true };
 }

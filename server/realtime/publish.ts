@@ -1,18 +1,20 @@
 import Pusher from "pusher";
 import { logger } from "../log";
 import { companyChannel, type RealtimeEvent } from "./channels";
-import { serverRealtimeConfig } from "./config";
+import { serverRealtimeConfig, type ServerRealtimeConfig } from "./config";
 
 let client: Pusher | undefined;
 const PUBLISH_TIMEOUT_MS = 5_000;
 
+/** The server SDK as an app instance builds it from its configuration (hosted Pusher, a shared server, or embedded). */
+export function createPusherServer(c: ServerRealtimeConfig): Pusher {
+  // A bounded request: publishing runs on the ingest worker's path, and the SDK has no timeout of its own, so a
+  // server that never answers would otherwise hold every later message back.
+  return new Pusher({ appId: c.appId, key: c.key, secret: c.secret, host: c.host, port: c.port ? String(c.port) : undefined, useTLS: c.useTLS, cluster: c.cluster, timeout: PUBLISH_TIMEOUT_MS });
+}
+
 export function pusherServer(): Pusher {
-  if (!client) {
-    const c = serverRealtimeConfig();
-    // A bounded request: publishing runs on the ingest worker's path, and the SDK has no timeout of its own, so a
-    // server that never answers would otherwise hold every later message back.
-    client = new Pusher({ appId: c.appId, key: c.key, secret: c.secret, host: c.host, port: c.port ? String(c.port) : undefined, useTLS: c.useTLS, cluster: c.cluster, timeout: PUBLISH_TIMEOUT_MS });
-  }
+  client ??= createPusherServer(serverRealtimeConfig());
   return client;
 }
 

@@ -13,6 +13,7 @@ import { jsonbProblem, storableKey, storableText } from "../json-safety";
 import { accountStream, metaOrder, metaSequence } from "../ingest/order-keys";
 import { failedRawRow, jsonResponse, problem, storageUnavailable } from "../ingest/store-event";
 import { parseJson, readBody, type WebhookOutcome, type WebhookRequest } from "./read-body";
+import { countedWebhook } from "../metrics/registry";
 
 type Channel = typeof channels.$inferSelect;
 type Row = typeof inboundEvents.$inferInsert & { dedupeKey: string };
@@ -157,7 +158,12 @@ async function storeRows(rows: Row[], raw: Buffer): Promise<Stored[]> {
  * and its disable-after-1-hour alert is the right alarm). An unknown Page still gets 200, because one
  * stale Page must not get the whole app's webhook disabled.
  */
-export async function handleMetaWebhook(request: WebhookRequest): Promise<WebhookOutcome> {
+export function handleMetaWebhook(request: WebhookRequest): Promise<WebhookOutcome> {
+  // Every answer is counted for /api/metrics, by provider and status (server/metrics).
+  return countedWebhook("meta", () => answerMetaWebhook(request));
+}
+
+async function answerMetaWebhook(request: WebhookRequest): Promise<WebhookOutcome> {
   const { META_APP_SECRET, WEBHOOK_MAX_BODY_BYTES } = env();
   if (!META_APP_SECRET) {
     logger.error("webhook.rejected", { provider: "meta", reason: "META_APP_SECRET is not set" });

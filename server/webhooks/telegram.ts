@@ -8,6 +8,7 @@ import { webhookChannel } from "../ingest/channel-cache";
 import { accountStream, telegramOrder } from "../ingest/order-keys";
 import { TELEGRAM_KEY_REUSE_AFTER_MS, jsonResponse, problem, storageUnavailable, storeInboundEvent } from "../ingest/store-event";
 import { parseJson, readBody, type WebhookOutcome, type WebhookRequest } from "./read-body";
+import { countedWebhook } from "../metrics/registry";
 
 export const TELEGRAM_SECRET_HEADER = "x-telegram-bot-api-secret-token";
 
@@ -34,7 +35,12 @@ export function telegramDedupeKey(botId: string, updateId: number, raw: Buffer):
  * a key older than a week is reused, since Telegram restarts update_id after a week of silence)
  * → acknowledge. The ingest worker processes it after the acknowledgement, in update_id order per chat.
  */
-export async function handleTelegramWebhook(channelId: string, request: WebhookRequest): Promise<WebhookOutcome> {
+export function handleTelegramWebhook(channelId: string, request: WebhookRequest): Promise<WebhookOutcome> {
+  // Every answer is counted for /api/metrics, by provider and status (server/metrics).
+  return countedWebhook("telegram", () => answerTelegramWebhook(channelId, request));
+}
+
+async function answerTelegramWebhook(channelId: string, request: WebhookRequest): Promise<WebhookOutcome> {
   let found;
   try {
     found = await webhookChannel<TelegramCredentials>(channelId, "telegram");

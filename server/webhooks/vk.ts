@@ -10,6 +10,7 @@ import { webhookChannel } from "../ingest/channel-cache";
 import { vkOrder } from "../ingest/order-keys";
 import { problem, storageUnavailable, storeInboundEvent } from "../ingest/store-event";
 import { parseJson, readBody, type WebhookOutcome, type WebhookRequest } from "./read-body";
+import { countedWebhook } from "../metrics/registry";
 
 export const VK_RETRY_HEADER = "x-retry-counter";
 
@@ -24,7 +25,12 @@ const text = (body: string) => new Response(body, { status: 200, headers: { "con
  * answers 5xx, so VK retries (X-Retry-Counter) exactly when we have not kept the event.
  * Never answers "remove" or "version …": VK would delete the server or change its API version.
  */
-export async function handleVkWebhook(channelId: string, request: WebhookRequest): Promise<WebhookOutcome> {
+export function handleVkWebhook(channelId: string, request: WebhookRequest): Promise<WebhookOutcome> {
+  // Every answer is counted for /api/metrics, by provider and status (server/metrics).
+  return countedWebhook("vk", () => answerVkWebhook(channelId, request));
+}
+
+async function answerVkWebhook(channelId: string, request: WebhookRequest): Promise<WebhookOutcome> {
   let found;
   try {
     found = await webhookChannel<VkCredentials>(channelId, "vk");

@@ -1,0 +1,9 @@
+// Readiness: may this instance take traffic? Not while the database is unreachable or has migrations pending.
+import { readiness } from "~/server/metrics/readiness";
+
+export const dynamic = "force-dynamic";
+
+export async function GET() {
+  const r = await readiness();
+  return Response.json(r, { status: r.ok ? 200 : 503, headers: { "cache-control": "no-store", ...(r.ok ? {} : { "retry-after": "1" }) } });
+}
