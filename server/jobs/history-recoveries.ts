@@ -8,6 +8,7 @@ export const RECOVERY_QUEUE = "recover-channel-history";
 
 type RecoveryJob = { recoveryId: string };
 
+const QUEUED_SWEEP_MS = 3_000;
 /** A run that does not end in this long is taken for dead (its process stopped) and retried by pg-boss. */
 const EXPIRE_SECONDS = 600;
 
@@ -37,21 +38,25 @@ export async function startHistoryRecoveries(boss: PgBoss, db: Database, opts: {
   });
   setHistoryRecoveryWake(send);
 
-  const sweep = async () => {
+  const sweep = async (queuedOnly: boolean) => {
     try {
-      for (const id of await unfinishedHistoryRecoveries(db)) await send(id);
+      for (const id of await unfinishedHistoryRecoveries(db, { queuedOnly })) await send(id);
     } catch (error) {
       logger.warn("channels.recovery_sweep_failed", { error: error instanceof Error ? error.name : "unknown" });
     }
   };
-  if (opts.sweep !== false) await sweep();
-  // A job sent while its row's transaction had not committed, or lost with a process: found again every few minutes.
-  const timer = setInterval(() => void sweep(), 5 * 60_000);
-  timer.unref?.();
+  if (opts.sweep !== false) await sweep(false);
+  // Recoveries queued where no runner rang (another instance, a wake that failed) start within seconds; those left
+  // running by a process that stopped are sent again every few minutes (pg-boss expires and retries them too).
+  const queued = setInterval(() => void sweep(true), QUEUED_SWEEP_MS);
+  const all = setInterval(() => void sweep(false), 5 * 60_000);
+  queued.unref?.();
+  all.unref?.();
   return {
     send,
     stop: () => {
-      clearInterval(timer);
+      clearInterval(queued);
+      clearInterval(all);
       setHistoryRecoveryWake(undefined);
     },
   };

@@ -51,12 +51,15 @@ export async function startHistoryRecovery(db: Database, input: Parameters<typeo
 const publishRecovery = (companyId: string, channelId: string) =>
   publishToCompany(companyId, [{ name: "channel.recovery_progress", data: { channelId } }]).catch(() => undefined);
 
-/** Recoveries not finished (queued, or running when a process stopped): what a starting job runner carries on. */
-export async function unfinishedHistoryRecoveries(db: Database): Promise<string[]> {
+/**
+ * Recoveries not finished (queued, or running when a process stopped): what a starting job runner carries on.
+ * `queuedOnly`: those no run has claimed yet (the runner's frequent sweep, through the unfinished rows' index).
+ */
+export async function unfinishedHistoryRecoveries(db: Database, opts: { queuedOnly?: boolean } = {}): Promise<string[]> {
   const rows = await db
     .select({ id: historyRecoveries.id })
     .from(historyRecoveries)
-    .where(inArray(historyRecoveries.status, ["queued", "running"]))
+    .where(inArray(historyRecoveries.status, opts.queuedOnly ? ["queued"] : ["queued", "running"]))
     .orderBy(historyRecoveries.createdAt);
   return rows.map((r) => r.id);
 }
