@@ -171,7 +171,7 @@ export function Composer({ thread, isAdmin }: { thread: ThreadPage; isAdmin: boo
             {t("inbox.upload.uploading", { name: uploading })}
           </span>
         )}
-        <span id="reply-hint" className="min-w-0 flex-1 text-xs text-slate-500">
+        <span id="reply-hint" className="min-w-0 flex-1 text-xs text-slate-500 max-sm:order-last max-sm:basis-full">
           {t(touch ? "inbox.composer.hintTouch" : "inbox.composer.hint")}
         </span>
         <span id="reply-error" role="alert" className="text-xs text-red-700">

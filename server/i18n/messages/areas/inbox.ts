@@ -110,7 +110,7 @@ const en = {
   "inbox.error.botUnknown": "No bot has been seen on this customer's thread yet, so there is nobody to pass it to.",
 
   "inbox.composer.hint": "Enter sends, Shift+Enter starts a new line. Drafts are kept on this device.",
-  "inbox.composer.hintTouch": "Enter starts a new line; Send sends. Drafts are kept on this device.",
+  "inbox.composer.hintTouch": "Enter starts a new line; Send sends. Drafts stay on this device.",
   "inbox.composer.humanAgent": "More than 24 hours since the customer wrote: the reply goes with Meta's HUMAN_AGENT tag (allowed up to 7 days).",
   "inbox.composer.vkHint": "VK: you can only answer the customer's messages.",
   "inbox.composer.disconnected": "{channel} has lost its connection. Your reply is kept and sent when it reconnects: waiting for the reconnect.",
@@ -231,7 +231,7 @@ const ru = {
   "inbox.error.botUnknown": "В диалоге этого клиента ещё не было бота, передавать некому.",
 
   "inbox.composer.hint": "Enter — отправить, Shift+Enter — новая строка. Черновики хранятся на этом устройстве.",
-  "inbox.composer.hintTouch": "Enter — новая строка, «Отправить» — отправить. Черновики хранятся на этом устройстве.",
+  "inbox.composer.hintTouch": "Enter — новая строка, «Отправить» — отправка. Черновик сохранён.",
   "inbox.composer.humanAgent": "С последнего сообщения клиента прошло больше 24 часов: ответ уйдёт с меткой Meta HUMAN_AGENT (до 7 дней).",
   "inbox.composer.vkHint": "ВКонтакте: можно только отвечать на сообщения клиента.",
   "inbox.composer.disconnected": "{channel} потерял соединение. Ответ сохранён и уйдёт после переподключения: ждём переподключения.",
@@ -350,7 +350,7 @@ const uk = {
   "inbox.error.botUnknown": "У діалозі цього клієнта ще не було бота, передавати нікому.",
 
   "inbox.composer.hint": "Enter — надіслати, Shift+Enter — новий рядок. Чернетки зберігаються на цьому пристрої.",
-  "inbox.composer.hintTouch": "Enter — новий рядок, «Надіслати» — надіслати. Чернетки зберігаються на цьому пристрої.",
+  "inbox.composer.hintTouch": "Enter — новий рядок, «Надіслати» — надсилання. Чернетку збережено.",
   "inbox.composer.humanAgent": "Від останнього повідомлення клієнта минуло понад 24 години: відповідь піде з міткою Meta HUMAN_AGENT (до 7 днів).",
   "inbox.composer.vkHint": "ВКонтакте: можна лише відповідати на повідомлення клієнта.",
   "inbox.composer.disconnected": "{channel} втратив з'єднання. Відповідь збережено, її буде надіслано після перепідключення: чекаємо на перепідключення.",
