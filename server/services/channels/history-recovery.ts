@@ -9,6 +9,7 @@ import { logger } from "../../log";
 import { wakeHistoryRecovery } from "../../queue/history-recovery-wake";
 import { publishToCompany } from "../../realtime/publish";
 import type { ServiceContext } from "../context";
+import { findCompanyChannel } from "./channel-records";
 import { recoverMetaHistory } from "./recover-meta-history";
 import { recoverVkHistory, type RecoveryProgress } from "./recover-vk-history";
 
@@ -164,6 +165,7 @@ export type ChannelRecoveryView = {
 
 /** The channel's latest recovery, for its Details page: under way ("12 of ~40") or how it ended. */
 export async function getChannelRecovery({ ctx, input }: { ctx: ServiceContext; input: { channelId: string } }): Promise<ChannelRecoveryView> {
+  await findCompanyChannel(ctx.db, ctx.companyId, input.channelId); // another company's channel: not found
   const [row] = await ctx.db
     .select()
     .from(historyRecoveries)
