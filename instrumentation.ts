@@ -4,6 +4,9 @@ export async function register() {
   // going through server/env.js here would defeat that.
   // eslint-disable-next-line no-restricted-properties
   if (process.env.NEXT_RUNTIME === "nodejs") {
+    // A browser that went away mid-request is not a server error: Next.js's "⨯ Error: aborted" lines are left out.
+    const { quietClientAborts } = await import("./server/client-abort");
+    quietClientAborts();
     const { startJobRunnerIfEnabled } = await import("./server/jobs/start");
     startJobRunnerIfEnabled();
   }
@@ -17,7 +20,8 @@ export async function onRequestError(error: unknown, request: { path: string; me
   // eslint-disable-next-line no-restricted-properties
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
   // The browser went away mid-request (a navigation, a closed tab): nothing failed on our side.
-  if ((error as { code?: string } | null)?.code === "ECONNRESET") return;
+  const { isClientAbort } = await import("./server/client-abort");
+  if (isClientAbort(error)) return;
   const { logger } = await import("./server/log");
   const digest = (error as { digest?: string } | null)?.digest;
   logger.error("request.failed", { path: request.path.split("?")[0], method: request.method, digest, error });

@@ -9,6 +9,7 @@ import { sandboxEnabled } from "~/server/services/sandbox/telegram-sandbox";
 import { AppNav } from "../_components/app-nav";
 import { LiveQueries } from "../_components/live-queries";
 import { RealtimeProvider } from "../_components/realtime";
+import { ViewerProvider } from "../_components/viewer";
 
 export const dynamic = "force-dynamic";
 
@@ -19,11 +20,13 @@ export default async function AppLayout({ children }: { children: ReactNode }) {
     user.role === "admin" ? await listLostChannels({ ctx: { db, companyId: user.companyId, actor: { kind: "user", userId: user.id, role: user.role } } }) : [];
   return (
     <RealtimeProvider config={clientRealtimeConfig()} channel={companyChannel(user.companyId)}>
-      <LiveQueries />
-      <AppNav user={{ name: user.name, role: user.role }} initialLostChannels={lostChannels} sandbox={sandboxEnabled()} />
-      <main id="main" className="mx-auto max-w-7xl px-4 py-4">
-        {children}
-      </main>
+      <ViewerProvider userId={user.id}>
+        <LiveQueries />
+        <AppNav user={{ name: user.name, role: user.role }} initialLostChannels={lostChannels} sandbox={sandboxEnabled()} />
+        <main id="main" className="mx-auto max-w-7xl px-4 py-4">
+          {children}
+        </main>
+      </ViewerProvider>
     </RealtimeProvider>
   );
 }

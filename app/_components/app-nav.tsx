@@ -3,6 +3,7 @@ import { useQuery } from "@tanstack/react-query";
 import { signOut } from "next-auth/react";
 import Link from "next/link";
 import { usePathname, useRouter } from "next/navigation";
+import { clearAllDrafts } from "../_lib/drafts";
 import { useTRPC } from "../_lib/trpc";
 import { LanguageSwitch } from "./language-switch";
 import { LostChannels, type LostChannel } from "./lost-channels";
@@ -57,11 +58,15 @@ export function AppNav({ user, initialLostChannels, sandbox }: { user: { name: s
               {user.name} · {t(user.role === "admin" ? "role.admin" : "role.operator")}
             </span>
           </Link>
-          <button type="button" onClick={() => void signOut({ redirect: false }).then(() => {
+          <button type="button" onClick={() => {
+                // Unsent drafts stay with their writer: none is left in this browser for the next person.
+                clearAllDrafts();
+                void signOut({ redirect: false }).then(() => {
                 // Stay on this app's own origin whatever NEXTAUTH_URL says; refresh drops the signed-in pages.
                 router.replace("/sign-in");
                 router.refresh();
-              })} className="rounded px-3 py-1.5 text-sm text-slate-700 hover:bg-slate-100">
+              });
+            }} className="rounded px-3 py-1.5 text-sm text-slate-700 hover:bg-slate-100">
             {t("nav.signOut")}
           </button>
         </div>

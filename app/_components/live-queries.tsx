@@ -72,6 +72,7 @@ export function LiveQueries() {
     }
     if (p.channels) {
       void queryClient.invalidateQueries({ queryKey: trpc.channels.pathKey() });
+      void queryClient.invalidateQueries({ queryKey: trpc.metaWizard.pathKey() }); // its recovered counts
       void queryClient.invalidateQueries({ queryKey: trpc.inbox.thread.pathKey() });
     }
   };
@@ -98,6 +99,9 @@ export function LiveQueries() {
       case "channel.status_changed":
         p.channels = true;
         p.lists = true;
+        break;
+      case "channel.recovery_progress":
+        p.channels = true;
         break;
       case "contact.updated":
         p.lists = true;

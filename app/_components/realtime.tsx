@@ -36,6 +36,7 @@ const EVENT_NAMES: RealtimeEvent["name"][] = [
   "conversation.status_changed",
   "contact.updated",
   "channel.status_changed",
+  "channel.recovery_progress",
 ];
 
 /**

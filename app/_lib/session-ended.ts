@@ -1,4 +1,5 @@
 "use client";
+import { clearAllDrafts } from "./drafts";
 
 let leaving = false;
 
@@ -9,6 +10,7 @@ let leaving = false;
 export function leaveEndedSession(): void {
   if (leaving || typeof window === "undefined") return;
   leaving = true;
+  clearAllDrafts();
   const back = `${window.location.pathname}${window.location.search}`;
   // A full load on purpose: nothing the ended session fetched stays in this tab's memory.
   // eslint-disable-next-line @next/next/no-location-assign-relative-destination

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { index, integer, jsonb, pgTable, real, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { boolean, index, integer, jsonb, pgTable, real, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { companyRef, lines, users } from "./companies";
 import { channelStatus, errorClass, provider, reconnectKind, reconnectStatus } from "./enums";
 import { createdAt, updatedAt } from "./columns";
@@ -183,4 +183,47 @@ export const channelHistory = pgTable(
     createdAt: timestamp({ withTimezone: true }).notNull().default(sql`clock_timestamp()`),
   },
   (t) => [index("channel_history_channel_idx").on(t.channelId, t.createdAt)],
+);
+
+export type HistoryRecoveryStatus = "queued" | "running" | "done" | "failed";
+
+/**
+ * Recovering what customers wrote while a VK community or a Messenger / Instagram channel was down (F13), as a
+ * durable job after its reconnect: the reconnect answers at once, the job (server/jobs/history-recoveries.ts,
+ * pg-boss) reads the provider's history and stores each missed message the way a webhook would (deduplicated by
+ * provider ids, so a retry adds nothing twice). The row is the job's state and progress, shown on the channel's
+ * Details page ("recovering… 12 of ~40"); a restart finds queued and running rows and carries them on.
+ */
+export const historyRecoveries = pgTable(
+  "history_recoveries",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    companyId: companyRef(),
+    channelId: uuid()
+      .notNull()
+      .references(() => channels.id, { onDelete: "cascade" }),
+    /** The incident the reconnect resolved: its recovered count grows with what this finds. */
+    incidentId: uuid().references(() => channelIncidents.id, { onDelete: "set null" }),
+    /** Meta: the Page whose conversations are read (an Instagram account's linked Page). */
+    pageId: text(),
+    since: timestamp({ withTimezone: true }).notNull(),
+    until: timestamp({ withTimezone: true }).notNull(),
+    status: text().$type<HistoryRecoveryStatus>().notNull().default("queued"),
+    /** Missed messages found in the provider's history; null until the history has been read. */
+    found: integer(),
+    /** Of those, how many have been handled (stored now, or already there). */
+    processed: integer().notNull().default(0),
+    /** Messages this recovery added, over all its attempts. */
+    recoveredCount: integer().notNull().default(0),
+    /** The provider's history was cut short (a cap, a deadline or a refusal): what was found is kept. */
+    truncated: boolean().notNull().default(false),
+    attempts: integer().notNull().default(0),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+    finishedAt: timestamp({ withTimezone: true }),
+  },
+  (t) => [
+    index("history_recoveries_channel_idx").on(t.channelId, t.createdAt),
+    index("history_recoveries_unfinished_idx").on(t.createdAt).where(sql`${t.status} in ('queued', 'running')`),
+  ],
 );

@@ -4,10 +4,10 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import { and, eq, inArray } from "drizzle-orm";
 import { channelIncidents, channels } from "../../db/schema";
+import { seal } from "../../server/crypto/secret-box";
 import { processEnvironment } from "../../server/env.js";
 import { startMetaGraphFake } from "../../server/sandbox/meta-graph-fake";
 import { SUBSCRIBED_FIELDS } from "../../server/channels/meta/permissions";
-import { seal } from "../../server/crypto/secret-box";
 import { prepareMetaFake, SANDBOX_BOT_APP } from "../../server/sandbox/prepare-meta";
 import { emailOpenIncidents } from "../../server/services/sandbox/email-open-incidents";
 import { prepareTelegramFake } from "../../server/sandbox/prepare-telegram";
@@ -16,7 +16,7 @@ import { startVkFake } from "../../server/sandbox/vk-fake";
 import { freePort } from "./free-port";
 import { E2E_STATE_VAR, type E2EState } from "./state";
 
-const COMPANIES = ["inbox", "access", "locale", "people", "channels", "workflow", "health", "meta-wizard", "security", "outage", "settings", "sandbox", "live"] as const;
+const COMPANIES = ["inbox", "access", "locale", "people", "channels", "workflow", "health", "meta-wizard", "security", "outage", "settings", "sandbox", "live", "composer", "recovery"] as const;
 /** Where the Meta fake (Facebook Login dialog + Graph API) listens, for specs that read what it was sent. */
 export const E2E_META_FAKE_VAR = "SWITCHBOARD_E2E_META_FAKE_URL";
 
@@ -130,6 +130,36 @@ export default async function globalSetup() {
         meta.world.subscribe(page!.externalId, metaApp.appId, "Switchboard", [...SUBSCRIBED_FIELDS]);
         meta.world.subscribe(page!.externalId, SANDBOX_BOT_APP.id, SANDBOX_BOT_APP.name, ["messages", "messaging_postbacks", "standby", "messaging_handovers"]);
         meta.world.threadOwners.set(`${page!.externalId}:psid-1001`, SANDBOX_BOT_APP.id);
+      }
+      // The recovery walk: the VK community lost its Callback server an hour ago; meanwhile a customer wrote twice.
+      const recovery = companies.recovery;
+      if (recovery) {
+        const [row] = await db.select({ companyId: channels.companyId }).from(channels).where(eq(channels.id, recovery.telegram.channelId));
+        const companyId = row!.companyId;
+        const groupId = 229_876_001;
+        const accessToken = `vk1.a.e2e-recovery-${randomBytes(12).toString("hex")}`;
+        const lostAt = new Date(Date.now() - 60 * 60_000);
+        const [community] = await db
+          .update(channels)
+          .set({
+            externalId: String(groupId),
+            status: "disconnected",
+            statusReason: "callback_failed",
+            statusSince: lostAt,
+            credentials: seal({ accessToken, secret: "E2eRecoverySecret1" }),
+            settings: { vkConfirmationCode: "e2e0rec1", vkConfirmedAt: lostAt.toISOString() },
+          })
+          .where(and(eq(channels.companyId, companyId), eq(channels.provider, "vk")))
+          .returning({ id: channels.id });
+        await db.insert(channelIncidents).values({ companyId, channelId: community!.id, reasonCode: "callback_failed", openedAt: lostAt, lastErrorAt: lostAt });
+        vk.communities.set(accessToken, { id: groupId, name: "Acme VK", screenName: "acme_vk" });
+        vk.confirmationCodes.set(groupId, "e2e0rec1");
+        const at = Math.floor(lostAt.getTime() / 1000);
+        const peer = 61_000_001;
+        vk.history.set(groupId, [
+          { id: 1, date: at + 600, peer_id: peer, from_id: peer, text: "Is anyone there? My parcel is late", out: 0, conversation_message_id: 1 },
+          { id: 2, date: at + 1200, peer_id: peer, from_id: peer, text: "Please call me back about the parcel", out: 0, conversation_message_id: 2 },
+        ]);
       }
       // The fakes agree with the seeded data: working bots registered, the revoked one revoked; Pages, their
       // Instagram accounts and the Facebook profiles that manage them.

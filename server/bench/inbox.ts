@@ -148,6 +148,8 @@ async function runSize(shape: Shape): Promise<SizeResult> {
       { name: "list filter line+assignee", procedure: "inbox.list", input: { tab: "open", lineId: data.salesLineId, assigneeId: data.op1 } },
       { name: "list search word", procedure: "inbox.list", input: { tab: "open", q: "refund" } },
       { name: "list search name", procedure: "inbox.list", input: { tab: "closed", q: "shevchenko" } },
+      { name: "list search inflected ru", procedure: "inbox.list", input: { tab: "open", q: "заказа" } },
+      { name: "list search handle", procedure: "inbox.list", input: { tab: "open", q: "@user12" } },
       { name: "counts (no input)", procedure: "inbox.counts" },
       { name: "counts search word", procedure: "inbox.counts", input: { q: "refund" } },
       { name: "thread first page (longest)", procedure: "inbox.thread", input: { conversationId: data.longestId } },

@@ -5,6 +5,7 @@ import { createBoss } from "./boss";
 import { ingestNotifier } from "./ingest-notify";
 import { setIngestWake } from "../queue/ingest-wake";
 import { startIngestWorker } from "./ingest-worker";
+import { startHistoryRecoveries } from "./history-recoveries";
 import { startProbeScheduler } from "./probes";
 import { startJobRunner } from "./runner";
 
@@ -13,7 +14,7 @@ const globalForBoss = globalThis as unknown as { switchboardBoss?: Promise<void>
 /**
  * Background work in the app process: the ingest worker (webhook events in provider order) unless it runs in a
  * process of its own (INGEST_WORKER=process: the webhook routes then ring it through NOTIFY), the queue runner
- * (sends, emails) and pg-boss for scheduled, durable jobs (channel health probes). Started once per process,
+ * (sends, emails) and pg-boss for scheduled, durable jobs (channel health probes, history recoveries after a reconnect). Started once per process,
  * also across dev reloads.
  */
 export function startJobRunnerIfEnabled(): void {
@@ -27,6 +28,7 @@ export function startJobRunnerIfEnabled(): void {
     boss.on("error", (error: Error) => logger.warn("boss.error", { error: error.name }));
     await boss.start();
     await startProbeScheduler(boss, db, e.CHANNEL_PROBE_INTERVAL_SECONDS);
+    await startHistoryRecoveries(boss, db);
     logger.info("boss.started", { probeIntervalSeconds: e.CHANNEL_PROBE_INTERVAL_SECONDS });
   })().catch((error: unknown) => logger.error("boss.start_failed", { error: error instanceof Error ? error.message : "unknown" }));
 }

@@ -14,4 +14,6 @@ export type RealtimeEvent =
   | { name: "conversation.status_changed"; data: { conversationId: string; status: "new" | "in_progress" | "closed" } }
   /** Banned or unbanned: every conversation of the contact shows it. */
   | { name: "contact.updated"; data: { contactId: string; conversationIds: string[] } }
-  | { name: "channel.status_changed"; data: { channelId: string; status: string } };
+  | { name: "channel.status_changed"; data: { channelId: string; status: string } }
+  /** A history recovery after a reconnect was queued, moved on or ended (its Details page shows the progress). */
+  | { name: "channel.recovery_progress"; data: { channelId: string } };

@@ -39,7 +39,10 @@ export type ChannelResult = {
   /** A catalog reason code when it failed (metaWizard.result.<reason>). */
   reason?: string;
   created?: boolean;
+  /** Messages recovered so far by this channel's history recovery (read from it each time the wizard is shown). */
   recovered?: number;
+  /** The history recovery queued for this channel by the reconnect (a durable job: history_recoveries). */
+  recoveryId?: string;
 };
 
 export type RestartResult = { channelId: string; ok: boolean; reason?: string };

@@ -2,6 +2,7 @@ import { and, asc, eq } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
 import { db } from "../../db";
 import { channelIncidents, channels, inboundEvents, messages } from "../../db/schema";
+import { runHistoryRecovery } from "../services/channels/history-recovery";
 import { markChannelDisconnected } from "../services/channels/mark-channel-disconnected";
 import { callerFor, seedTestCompany } from "../testing/factories";
 import { metaGraphFake } from "../testing/setup";
@@ -57,6 +58,14 @@ async function outage(opts: { instagram?: boolean } = {}) {
     expect((await admin.metaWizard.get({ attemptId })).step).toBe("reconnect");
     metaGraphFake.calls.length = 0;
     await admin.metaWizard.submitStep({ attemptId, step: "reconnect" });
+    // The reconnect answers without reading the history: each channel's recovery is a queued job, then run.
+    const queued = await admin.metaWizard.get({ attemptId });
+    expect(metaGraphFake.calls.filter((c) => c.edge === "conversations")).toEqual([]);
+    for (const r of queued.results.filter((x) => x.ok)) {
+      expect(r.recoveryId).toEqual(expect.any(String));
+      expect(r.recovered).toBe(0);
+      await runHistoryRecovery(r.recoveryId!, { db });
+    }
     return { attemptId, view: await admin.metaWizard.get({ attemptId }) };
   };
   return { co, fb, ig, admin, reconnect };

@@ -8,7 +8,7 @@
 import { randomUUID } from "node:crypto";
 import { and, desc, eq, gt, inArray, isNull } from "drizzle-orm";
 import type { Database, DbOrTx } from "../../db";
-import { channelIncidents, channels, lines, reconnectAttempts, type ReconnectState } from "../../db/schema";
+import { channelIncidents, channels, historyRecoveries, lines, reconnectAttempts, type ReconnectState } from "../../db/schema";
 import type { MetaCredentials } from "../channels/meta/credentials";
 import { open, seal } from "../crypto/secret-box";
 import { env } from "../env.js";
@@ -18,7 +18,8 @@ import { logger } from "../log";
 import type { ServiceContext } from "../services/context";
 import { actorUserId, announceChannel, findCompanyChannel, findCompanyLine, isUniqueViolation, recordChannelHistory, type Channel } from "../services/channels/channel-records";
 import { markChannelRestored } from "../services/channels/mark-channel-restored";
-import { META_RECOVERY_MARGIN_MS, META_RECOVERY_WINDOW_MS, recoverMetaHistory } from "../services/channels/recover-meta-history";
+import { META_RECOVERY_MARGIN_MS, META_RECOVERY_WINDOW_MS } from "../services/channels/recover-meta-history";
+import { startHistoryRecovery } from "../services/channels/history-recovery";
 import { createLineInline } from "../services/channels/telegram-connection-rules";
 import { checkPermissions, connectPage, discover, graphReason } from "./checks";
 import { exchangeCode, exchangeLongLived } from "../channels/meta/graph";
@@ -163,7 +164,7 @@ export type WizardView = Awaited<ReturnType<typeof getWizard>>;
 
 export async function getWizard({ ctx, input }: { ctx: Ctx; input: { attemptId: string } }) {
   const row = await loadAttempt(ctx.db, ctx.companyId, input.attemptId);
-  const state = stateOf(row);
+  const state = withRecoveredCounts(stateOf(row), await recoveredCounts(ctx, stateOf(row).results ?? []));
   const all = await metaChannels(ctx.db, ctx.companyId);
   const byExternal = (provider: MetaProvider, externalId: string) => all.find((c) => c.provider === provider && c.externalId === externalId);
   const brief = (c: Channel | undefined) => (c ? { id: c.id, name: c.name, status: c.status, statusReason: c.statusReason } : null);
@@ -226,6 +227,20 @@ export async function getWizard({ ctx, input }: { ctx: Ctx; input: { attemptId: 
     summary: { reconnected, restarted, recovered: (state.results ?? []).reduce((n, r) => n + (r.recovered ?? 0), 0), attention },
   };
 }
+
+/** What each channel's history recovery has added so far, by recovery id (this company's only). */
+async function recoveredCounts(ctx: Ctx, results: ChannelResult[]): Promise<Map<string, number>> {
+  const ids = results.flatMap((r) => (r.recoveryId ? [r.recoveryId] : []));
+  if (ids.length === 0) return new Map();
+  const rows = await ctx.db
+    .select({ id: historyRecoveries.id, recoveredCount: historyRecoveries.recoveredCount })
+    .from(historyRecoveries)
+    .where(and(eq(historyRecoveries.companyId, ctx.companyId), inArray(historyRecoveries.id, ids)));
+  return new Map(rows.map((r) => [r.id, r.recoveredCount]));
+}
+
+const withRecoveredCounts = <S extends { results?: ChannelResult[] }>(state: S, counts: Map<string, number>): S =>
+  state.results ? { ...state, results: state.results.map((r) => (r.recoveryId ? { ...r, recovered: counts.get(r.recoveryId) ?? 0 } : r)) } : state;
 
 // ——— OAuth ———
 
@@ -385,7 +400,8 @@ export async function verifyStep({ ctx, input }: { ctx: Ctx; input: { attemptId:
 
 export async function completeWizard({ ctx, input }: { ctx: Ctx; input: { attemptId: string } }): Promise<{ status: "succeeded" | "failed" }> {
   const row = openRunning(await loadAttempt(ctx.db, ctx.companyId, input.attemptId));
-  const state = apply(stateOf(row), { type: "finish", at: new Date().toISOString() });
+  const started = stateOf(row);
+  const state = withRecoveredCounts(apply(started, { type: "finish", at: new Date().toISOString() }), await recoveredCounts(ctx, started.results ?? []));
   if (state.step !== "done") throw conflict("metaWizard.error.wrongStep");
   const results = state.results ?? [];
   const status = results.length > 0 && results.every((r) => !r.ok) ? "failed" : "succeeded";
@@ -407,7 +423,7 @@ export async function cancelWizard({ ctx, input }: { ctx: Ctx; input: { attemptI
 // ——— reconnect and restart ———
 
 /** A reconnected channel whose missed messages are recovered once every channel is connected. */
-type Recovery = { result: ChannelResult; channelId: string; pageId: string; pageToken: string; since: Date; incidentId: string | null };
+type Recovery = { result: ChannelResult; channelId: string; pageId: string; since: Date; incidentId: string | null };
 
 /**
  * For each ticked Page and Instagram account: the Page token, the webhook subscription (verified), the sealed
@@ -463,7 +479,7 @@ async function reconnectTicked(ctx: Ctx, row: Attempt, state: WizardState): Prom
           const downSince = incident?.openedAt ?? (existing.status === "disconnected" ? existing.statusSince : null);
           if (downSince) {
             const since = new Date(Math.max(now.getTime() - META_RECOVERY_WINDOW_MS, downSince.getTime() - META_RECOVERY_MARGIN_MS));
-            pending = { result: ok, channelId: existing.id, pageId: item.pageId, pageToken: connection.pageToken, since, incidentId };
+            pending = { result: ok, channelId: existing.id, pageId: item.pageId, since, incidentId };
           }
           return ok;
         }
@@ -483,14 +499,10 @@ async function reconnectTicked(ctx: Ctx, row: Attempt, state: WizardState): Prom
     }
   }
   for (const c of changed) await announceChannel(ctx.companyId, c);
+  // What customers wrote while each channel was down: recovered by a durable job each (history-recovery.ts), so the
+  // admin does not wait; the wizard and the channel's Details page show how far it has come.
   for (const r of recoveries) {
-    try {
-      const { recoveredCount } = await recoverMetaHistory({ ctx, channelId: r.channelId, pageToken: r.pageToken, pageId: r.pageId, window: { since: r.since, until: now }, incidentId: r.incidentId });
-      r.result.recovered = recoveredCount;
-    } catch (error) {
-      r.result.recovered = 0;
-      logger.warn("meta_wizard.recovery_failed", { companyId: ctx.companyId, attemptId: row.id, channelId: r.channelId, error: error instanceof Error ? error.name : "error" });
-    }
+    r.result.recoveryId = await startHistoryRecovery(ctx.db, { companyId: ctx.companyId, channelId: r.channelId, incidentId: r.incidentId, pageId: r.pageId, window: { since: r.since, until: now } });
   }
   if (changed.length > 0) kickJobs(); // the replies that waited for this reconnect
   logger.info("meta_wizard.reconnected", {
@@ -498,7 +510,7 @@ async function reconnectTicked(ctx: Ctx, row: Attempt, state: WizardState): Prom
     attemptId: row.id,
     ok: results.filter((r) => r.ok).length,
     failed: results.filter((r) => !r.ok).length,
-    recovered: results.reduce((n, r) => n + (r.recovered ?? 0), 0),
+    recovering: recoveries.length,
   });
   return results;
 }

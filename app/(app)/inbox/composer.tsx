@@ -2,18 +2,19 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import type { inferRouterOutputs } from "@trpc/server";
 import Link from "next/link";
-import { useEffect, useState } from "react";
+import { useEffect, useState, useSyncExternalStore } from "react";
 import type { AppRouter } from "~/server/api/root";
 import type { MessageKey } from "~/server/i18n";
 import { useT } from "../../_components/providers";
 import { leaveEndedSession } from "../../_lib/session-ended";
+import { useViewerId } from "../../_components/viewer";
+import { readDraft, writeDraft } from "../../_lib/drafts";
 import { useTRPC } from "../../_lib/trpc";
 import { errorText } from "./words";
 
 type ThreadPage = inferRouterOutputs<AppRouter>["inbox"]["thread"];
 type Uploaded = { id: string; name: string; mimeType: string; sizeBytes: number; kind: "image" | "file" };
 
-const draftKey = (conversationId: string) => `switchboard:draft:${conversationId}`;
 
 /** States that refuse before sending: the composer says why instead of offering Send. */
 const REFUSED: Partial<Record<ThreadPage["composer"]["state"], MessageKey>> = {
@@ -23,9 +24,17 @@ const REFUSED: Partial<Record<ThreadPage["composer"]["state"], MessageKey>> = {
   vk_answer_only: "inbox.composer.vkAnswerOnly",
 };
 
+const COARSE = "(pointer: coarse)";
+const subscribeCoarse = (change: () => void) => {
+  const query = window.matchMedia(COARSE);
+  query.addEventListener("change", change);
+  return () => query.removeEventListener("change", change);
+};
+
 /**
- * The reply box. Enter sends, Shift+Enter starts a new line; the draft is kept per conversation in this
- * browser (localStorage) and survives a reload. What the channel allows is said in words above it.
+ * The reply box. With a keyboard Enter sends and Shift+Enter starts a new line; on a touch screen (pointer: coarse),
+ * whose keyboard has no Shift, Enter starts a new line and the Send button sends; the draft is kept per person and conversation in
+ * this browser (localStorage), survives a reload and is removed when the session ends (app/_lib/drafts.ts). What the channel allows is said in words above it.
  */
 export function Composer({ thread, isAdmin }: { thread: ThreadPage; isAdmin: boolean }) {
   const t = useT();
@@ -33,26 +42,15 @@ export function Composer({ thread, isAdmin }: { thread: ThreadPage; isAdmin: boo
   const queryClient = useQueryClient();
   const { conversation, channel, composer } = thread;
   const conversationId = conversation.id;
+  const userId = useViewerId();
+  const touch = useSyncExternalStore(subscribeCoarse, () => window.matchMedia(COARSE).matches, () => false);
   // The composer mounts in the browser only (the thread loads client-side), so reading storage here is safe.
-  const [text, setText] = useState(() => {
-    try {
-      return window.localStorage.getItem(draftKey(conversationId)) ?? "";
-    } catch {
-      return ""; // storage unavailable (private mode): drafts simply are not kept
-    }
-  });
+  const [text, setText] = useState(() => readDraft(userId, conversationId));
   const [files, setFiles] = useState<Uploaded[]>([]);
   const [uploading, setUploading] = useState<string | null>(null);
   const [formError, setFormError] = useState<string | null>(null);
 
-  useEffect(() => {
-    try {
-      if (text) window.localStorage.setItem(draftKey(conversationId), text);
-      else window.localStorage.removeItem(draftKey(conversationId));
-    } catch {
-      // see above
-    }
-  }, [text, conversationId]);
+  useEffect(() => writeDraft(userId, conversationId, text), [text, userId, conversationId]);
 
   const reply = useMutation(
     trpc.inbox.reply.mutationOptions({
@@ -137,16 +135,17 @@ export function Composer({ thread, isAdmin }: { thread: ThreadPage; isAdmin: boo
         value={text}
         onChange={(e) => setText(e.target.value)}
         onKeyDown={(e) => {
-          if (e.key === "Enter" && !e.shiftKey && !e.nativeEvent.isComposing) {
+          if (e.key === "Enter" && !touch && !e.shiftKey && !e.nativeEvent.isComposing) {
             e.preventDefault();
             submit();
           }
         }}
         rows={3}
+        enterKeyHint={touch ? "enter" : "send"}
         maxLength={4096}
         placeholder={t("inbox.reply.placeholder")}
         aria-describedby="composer-state reply-hint reply-error"
-        className="w-full resize-y rounded border border-slate-300 px-3 py-2 text-sm"
+        className="w-full resize-y rounded border border-slate-300 px-3 py-2 text-sm max-sm:h-16"
       />
       {files.length > 0 && (
         <ul className="mt-2 flex flex-wrap gap-2" aria-label={t("inbox.attach")}>
@@ -175,8 +174,8 @@ export function Composer({ thread, isAdmin }: { thread: ThreadPage; isAdmin: boo
             {t("inbox.upload.uploading", { name: uploading })}
           </span>
         )}
-        <span id="reply-hint" className="min-w-0 flex-1 text-xs text-slate-500">
-          {t("inbox.composer.hint")}
+        <span id="reply-hint" className="min-w-0 flex-1 text-xs text-slate-500 max-sm:order-last max-sm:basis-full">
+          {t(touch ? "inbox.composer.hintTouch" : "inbox.composer.hint")}
         </span>
         <span id="reply-error" role="alert" className="text-xs text-red-700">
           {formError}

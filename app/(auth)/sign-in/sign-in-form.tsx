@@ -2,10 +2,13 @@
 import { signIn } from "next-auth/react";
 import Link from "next/link";
 import { useRouter, useSearchParams } from "next/navigation";
-import { useState } from "react";
+import { useEffect, useState, useSyncExternalStore } from "react";
 import { safeRedirectTarget } from "~/server/safe-redirect";
 import { useT } from "../../_components/providers";
 import { Refusal } from "../../_components/refusal";
+import { clearAllDrafts } from "../../_lib/drafts";
+
+const noSubscription = () => () => {};
 
 export function SignInForm() {
   const t = useT();
@@ -14,9 +17,17 @@ export function SignInForm() {
   /** null: no refusal; "wrong": email or password; "unavailable": the server failed; a number: throttled, minutes to wait. */
   const [error, setError] = useState<null | "wrong" | "unavailable" | number>(null);
   const [pending, setPending] = useState(false);
+  // Signing in needs this page's scripts (next-auth's CSRF token and callback): until they run, the form cannot be
+  // sent and says so, instead of posting to itself and coming back blank.
+  const ready = useSyncExternalStore(noSubscription, () => true, () => false);
+  useEffect(() => {
+    // Nobody is signed in in this browser: no draft of the last person's may remain (it ended with their session).
+    clearAllDrafts();
+  }, []);
 
   async function onSubmit(event: React.FormEvent<HTMLFormElement>) {
     event.preventDefault();
+    if (!ready || pending) return;
     const form = new FormData(event.currentTarget);
     setPending(true);
     setError(null);
@@ -49,8 +60,14 @@ export function SignInForm() {
           {error === "wrong" ? t("signIn.failed") : error === "unavailable" ? t("account.errors.unavailable") : t("account.signIn.throttled", { minutes: error })}
         </Refusal>
       )}
-      <button type="submit" disabled={pending} className="rounded bg-brand-600 px-4 py-2 font-medium text-white hover:bg-brand-700 disabled:opacity-60">
-        {pending ? t("signIn.submitting") : t("signIn.submit")}
+      {/* Disabled (so Enter in a field does not send either) until the scripts have loaded; the button says so. */}
+      <button
+        type="submit"
+        disabled={pending || !ready}
+        aria-busy={!ready || pending}
+        className="rounded bg-brand-600 px-4 py-2 font-medium text-white hover:bg-brand-700 disabled:opacity-60"
+      >
+        {!ready ? t("signIn.preparing") : pending ? t("signIn.submitting") : t("signIn.submit")}
       </button>
       <Link href="/forgot-password" className="text-sm font-medium text-brand-700 underline">
         {t("account.signIn.forgot")}

@@ -6,6 +6,7 @@ import { deleteChannel } from "../../services/channels/delete-channel";
 import { disconnectChannel } from "../../services/channels/disconnect-channel";
 import { getChannelDetails } from "../../services/channels/get-channel-details";
 import { getChannelHealth } from "../../services/channels/get-channel-health";
+import { getChannelRecovery } from "../../services/channels/history-recovery";
 import { listChannels, listLostChannels } from "../../services/channels/list-channels";
 import { listLineChoices } from "../../services/channels/list-line-choices";
 import { moveChannel } from "../../services/channels/move-channel";
@@ -38,6 +39,8 @@ export const channelsRouter = createTRPCRouter({
   details: adminProcedure.input(channelId).query(({ ctx, input }) => getChannelDetails({ ctx: ctx.service, input })),
   /** The Details page's health: a 30-day timeline, the incidents with recovered counts, the current warning. */
   health: adminProcedure.input(channelId).query(({ ctx, input }) => getChannelHealth({ ctx: ctx.service, input })),
+  /** The Details page's history recovery after a reconnect: under way ("12 of ~40") or how it ended. */
+  recovery: adminProcedure.input(channelId).query(({ ctx, input }) => getChannelRecovery({ ctx: ctx.service, input })),
 
   lineChoices: adminProcedure.query(({ ctx }) => listLineChoices({ ctx: ctx.service })),
 

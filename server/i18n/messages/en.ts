@@ -29,6 +29,7 @@ export const en = {
   "signIn.password": "Password",
   "signIn.submit": "Sign in",
   "signIn.submitting": "Signing in…",
+  "signIn.preparing": "Getting sign-in ready…",
   "signIn.failed": "The email or password is wrong.",
   "signIn.demoHint": "Demo: admin@demo.switchboard.test, operator@demo.switchboard.test — password “switchboard”.",
 

@@ -30,6 +30,7 @@ export const ru: Catalog = {
   "signIn.password": "Пароль",
   "signIn.submit": "Войти",
   "signIn.submitting": "Входим…",
+  "signIn.preparing": "Готовим вход…",
   "signIn.failed": "Неверная почта или пароль.",
   "signIn.demoHint": "Демо: admin@demo.switchboard.test, operator@demo.switchboard.test — пароль «switchboard».",
 

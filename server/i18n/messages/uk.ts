@@ -30,6 +30,7 @@ export const uk: Catalog = {
   "signIn.password": "Пароль",
   "signIn.submit": "Увійти",
   "signIn.submitting": "Входимо…",
+  "signIn.preparing": "Готуємо вхід…",
   "signIn.failed": "Неправильна пошта або пароль.",
   "signIn.demoHint": "Демо: admin@demo.switchboard.test, operator@demo.switchboard.test — пароль «switchboard».",
 

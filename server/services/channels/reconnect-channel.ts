@@ -25,8 +25,11 @@ export type ReconnectResult = {
   reconnectedAt: Date;
   /** Updates waiting in Telegram's queue, delivered now. */
   pendingUpdates: number | null;
-  /** VK: messages recovered from the community's history (F13); Telegram counts its queue in pendingUpdates. */
-  recoveredCount?: number;
+  /**
+   * VK: the history recovery queued for what customers wrote meanwhile (F13; a durable job whose progress the
+   * Details page shows). Telegram counts its queue in pendingUpdates.
+   */
+  recoveryId?: string;
 };
 
 const refused = (key: string) => new DomainError("precondition_failed", key);

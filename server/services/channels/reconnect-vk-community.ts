@@ -21,8 +21,8 @@ import { kickJobs } from "../../queue/kick-jobs";
 import { logger } from "../../log";
 import type { ServiceContext } from "../context";
 import { actorUserId, announceChannel, webhookUrlFor, type Channel } from "./channel-records";
-import { markChannelRestored, queueRestoredEmail } from "./mark-channel-restored";
-import { recoverVkHistory } from "./recover-vk-history";
+import { markChannelRestored } from "./mark-channel-restored";
+import { startHistoryRecovery } from "./history-recovery";
 import { forgetWebhookChannel } from "../../ingest/channel-cache";
 
 export type ReconnectVkInput = {
@@ -38,7 +38,8 @@ export type ReconnectVkResult = {
   status: "active";
   reconnectedAt: Date;
   pendingUpdates: null;
-  recoveredCount: number;
+  /** The history recovery queued for what customers wrote while the community was lost (its Details page shows it). */
+  recoveryId: string;
 };
 
 /** How far before the incident opened the recovery looks: VK retries a failed event for about 1 h 43 min before giving up. */
@@ -211,21 +212,14 @@ export async function reconnectVkCommunity(ctx: ServiceContext & { db: Database 
   await announceChannel(ctx.companyId, { id: channel.id, status: "active" });
 
   // What customers wrote while the server was off: back to the incident's start (less VK's retry span), 24 h at most.
+  // Recovered by a durable job (history-recovery.ts), so the admin does not wait for it; its progress shows on Details.
   const since = Math.max(now.getTime() - VK_RECOVERY_WINDOW_MS, incident ? incident.openedAt.getTime() - VK_RECOVERY_MARGIN_MS : 0);
-  const { recoveredCount } = await recoverVkHistory({
-    ctx,
-    channelId: channel.id,
-    accessToken,
-    window: { since: new Date(since), until: now },
-    incidentId,
-    pace,
-  });
-  if (incidentId) await queueRestoredEmail(ctx.db, { channelId: channel.id, incidentId, at: now, recoveredCount });
-  kickJobs(); // the replies that waited for this reconnect, after the customers' messages that came before them
+  const recoveryId = await startHistoryRecovery(ctx.db, { companyId: ctx.companyId, channelId: channel.id, incidentId, window: { since: new Date(since), until: now } });
+  kickJobs(); // the replies that waited for this reconnect
   return {
     status: "active",
     reconnectedAt: now,
     pendingUpdates: null,
-    recoveredCount,
+    recoveryId,
   };
 }

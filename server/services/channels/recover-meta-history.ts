@@ -8,6 +8,7 @@ import { logger } from "../../log";
 import { metaOrder } from "../../ingest/order-keys";
 import { storeInboundEvent } from "../../ingest/store-event";
 import type { ServiceContext } from "../context";
+import type { RecoveryProgress } from "./recover-vk-history";
 import { processStoredEvents } from "../events/process-inbound-event";
 
 /** How far back a Meta recovery may look at most: the 24-hour messaging window. */
@@ -210,6 +211,10 @@ export async function recoverMetaHistory(opts: {
   window: { since: Date; until: Date };
   incidentId: string | null;
   pace?: () => Promise<void>;
+  /** How long the history may be read, in ms (a job may take longer than a request could). */
+  deadlineMs?: number;
+  /** Told how many missed messages were found and how many are handled so far (the job's progress). */
+  onProgress?: (progress: RecoveryProgress) => Promise<void>;
 }): Promise<RecoverMetaHistoryResult> {
   const { ctx, channelId } = opts;
   const [channel] = await ctx.db
@@ -228,6 +233,7 @@ export async function recoverMetaHistory(opts: {
     platform: provider,
     window: opts.window,
     ...(opts.pace ? { pace: opts.pace } : {}),
+    ...(opts.deadlineMs ? { deadline: Date.now() + opts.deadlineMs } : {}),
   });
   if (found.failure) logger.warn("channels.meta_recovery_failed", { ...log, code: found.failure.code, subcode: found.failure.subcode, kept: found.messages.length });
 
@@ -250,7 +256,11 @@ export async function recoverMetaHistory(opts: {
 
   const storedIds: string[] = [];
   const storedMids = new Set<string>();
+  let processed = 0;
+  await opts.onProgress?.({ found: candidates.length, processed, recovered: 0 });
   for (const { stored, mid, at } of candidates) {
+    if (processed > 0) await opts.onProgress?.({ found: candidates.length, processed, recovered: storedMids.size });
+    processed++;
     if (already.has(mid) || storedMids.has(mid)) continue;
     const saved = await storeInboundEvent(channel, {
       dedupeKey: metaDedupeKey(stored),
@@ -270,6 +280,7 @@ export async function recoverMetaHistory(opts: {
     }
   }
   if (storedIds.length > 0) await processStoredEvents(storedIds);
+  await opts.onProgress?.({ found: candidates.length, processed, recovered: storedMids.size });
 
   const recovered = storedMids.size
     ? await ctx.db

@@ -9,6 +9,9 @@ import { storeInboundEvent } from "../../ingest/store-event";
 import type { ServiceContext } from "../context";
 import { processInboundEvent } from "../events/process-inbound-event";
 
+/** found: missed messages in the provider's history; processed: handled so far; recovered: of those, stored now. */
+export type RecoveryProgress = { found: number; processed: number; recovered: number };
+
 export type RecoverVkHistoryResult = {
   recoveredCount: number;
   truncated: boolean;
@@ -43,6 +46,8 @@ export async function recoverVkHistory(opts: {
   window: { since: Date; until: Date };
   incidentId: string | null;
   pace: () => Promise<void>;
+  /** Told how many missed messages were found and how many are handled so far (the job's progress). */
+  onProgress?: (progress: RecoveryProgress) => Promise<void>;
 }): Promise<RecoverVkHistoryResult> {
   const { ctx, channelId } = opts;
   const [channel] = await ctx.db
@@ -92,7 +97,12 @@ export async function recoverVkHistory(opts: {
         );
   const before = await storedKeys();
 
+  let processed = 0;
+  let stored = 0;
+  await opts.onProgress?.({ found: candidates.length, processed, recovered: stored });
   for (const { message, key } of candidates) {
+    if (processed > 0) await opts.onProgress?.({ found: candidates.length, processed, recovered: stored });
+    processed++;
     if (before.has(key)) continue;
     const envelope = vkBackfillEnvelope(groupId, message, key);
     const saved = await storeInboundEvent(channel, {
@@ -105,9 +115,13 @@ export async function recoverVkHistory(opts: {
       logger.warn("channels.vk_recovery_store_failed", log);
       break;
     }
-    if (saved.id && saved.status === "received") await processInboundEvent(saved.id);
+    if (saved.id && saved.status === "received") {
+      await processInboundEvent(saved.id);
+      stored++;
+    }
   }
 
+  await opts.onProgress?.({ found: candidates.length, processed, recovered: stored });
   const after = await storedKeys();
   const recoveredCount = keys.filter((k) => after.has(k) && !before.has(k)).length;
   if (opts.incidentId && recoveredCount > 0) {

@@ -1,7 +1,7 @@
 import { randomBytes, randomInt } from "node:crypto";
 import { and, eq } from "drizzle-orm";
-import { afterEach, describe, expect, it } from "vitest";
-import { db } from "../../../db";
+import { afterEach, describe, expect, inject, it } from "vitest";
+import { databaseClient, db } from "../../../db";
 import { channelIncidents, channels, inboundEvents, messages } from "../../../db/schema";
 import type { VkCredentials } from "../../channels/vk/credentials";
 import { open } from "../../crypto/secret-box";
@@ -11,6 +11,9 @@ import { callerFor, seedTestCompany } from "../../testing/factories";
 import { vkFake } from "../../testing/setup";
 import { handleVkWebhook } from "../../webhooks/vk";
 import { webhookUrlFor } from "./channel-records";
+import { createBoss } from "../../jobs/boss";
+import { startHistoryRecoveries } from "../../jobs/history-recoveries";
+import { runHistoryRecovery, unfinishedHistoryRecoveries } from "./history-recovery";
 import { markChannelDisconnected } from "./mark-channel-disconnected";
 
 const HOUR = 3600;
@@ -70,6 +73,12 @@ async function refusal(promise: Promise<unknown>) {
 
 afterEach(() => vkFake.reset());
 
+/** The history recovery a VK reconnect queued. */
+const recoveryIdOf = (result: object): string => {
+  if (!("recoveryId" in result) || typeof result.recoveryId !== "string") throw new Error("expected a queued recovery");
+  return result.recoveryId;
+};
+
 describe("VK Reconnect (F2, F8)", () => {
   it("adds our callback server when it is missing, has VK confirm it through our webhook, switches its events on, with a replaced secret", async () => {
     const vk = await lostVkCommunity();
@@ -77,7 +86,7 @@ describe("VK Reconnect (F2, F8)", () => {
     vkFake.confirmationCodes.set(vk.groupId, "api0code");
 
     const result = await vk.admin.channels.reconnect({ channelId: vk.channelId, secret: "Fresh2Secret" });
-    expect(result).toMatchObject({ status: "active", recoveredCount: 0 });
+    expect(result).toMatchObject({ status: "active", recoveryId: expect.any(String) });
     expect(JSON.stringify(result)).not.toContain(vk.accessToken);
     expect(JSON.stringify(result)).not.toContain("Fresh2Secret");
 
@@ -207,13 +216,19 @@ describe("VK Reconnect recovers what was missed (F8, F13, seed 003)", () => {
       postVk(vk.channelId, { type: "message_new", event_id: eventId, v: env().VK_API_VERSION, group_id: vk.groupId, secret: vk.secret, object: { message: m, client_info: { lang_id: 0 } } });
     expect(await (await live(history[3]!, "e0a1b2c3d4")).text()).toBe("ok");
 
+    // The reconnect answers at once: the recovery is a queued job, nothing read from VK's history yet.
     const result = await vk.admin.channels.reconnect({ channelId: vk.channelId });
-    expect(result).toMatchObject({ status: "active", recoveredCount: 2 });
+    expect(result).toMatchObject({ status: "active", recoveryId: expect.any(String) });
+    expect(callsOf(vk.accessToken, "messages.getHistory")).toHaveLength(0);
+    expect(await vk.admin.channels.recovery({ channelId: vk.channelId })).toMatchObject({ status: "queued", found: null, recoveredCount: 0 });
+    expect(await runHistoryRecovery(recoveryIdOf(result), { db })).toEqual({ status: "done", recoveredCount: 2 });
+    expect(await vk.admin.channels.recovery({ channelId: vk.channelId })).toMatchObject({ status: "done", found: 3, processed: 3, recoveredCount: 2 });
 
     // A late Callback retry of a recovered message is not stored again.
     expect(await (await live(history[4]!, "f9e8d7c6b5")).text()).toBe("ok");
     // Recovering again stores nothing new.
-    expect(await vk.admin.channels.reconnect({ channelId: vk.channelId })).toMatchObject({ recoveredCount: 0 });
+    const again = await vk.admin.channels.reconnect({ channelId: vk.channelId });
+    expect(await runHistoryRecovery(recoveryIdOf(again), { db })).toEqual({ status: "done", recoveredCount: 0 });
 
     const stored = await db
       .select({ text: messages.text, key: messages.providerMessageId, direction: messages.direction })
@@ -242,5 +257,88 @@ describe("VK Reconnect recovers what was missed (F8, F13, seed 003)", () => {
     expect(conversations[0]?.params).toMatchObject({ group_id: String(vk.groupId), filter: "all", count: "200", extended: "1" });
     const peers = callsOf(vk.accessToken, "messages.getHistory").map((c) => c.params.peer_id);
     expect(new Set(peers)).toEqual(new Set([String(anna), String(boris)]));
+  });
+});
+
+describe("the recovery after a VK reconnect is a durable job", () => {
+  /** A lost community whose history holds `n` messages of one customer written during the outage. */
+  async function lostWithHistory(n: number) {
+    const vk = await lostVkCommunity({ openedHoursAgo: 2 });
+    routeVkToWebhook();
+    const now = nowSec();
+    const peer = randomInt(6_000_000, 7_000_000);
+    const history: VkFakeMessage[] = Array.from({ length: n }, (_, i) => ({
+      id: peer * 10 + i + 1,
+      date: now - 3000 + i * 60,
+      peer_id: peer,
+      from_id: peer,
+      text: `while you were away ${i + 1}`,
+      out: 0,
+      conversation_message_id: i + 1,
+    }));
+    vkFake.history.set(vk.groupId, history);
+    return vk;
+  }
+  const storedTexts = async (channelId: string) =>
+    (await db.select({ text: messages.text }).from(messages).where(eq(messages.channelId, channelId)).orderBy(messages.providerTimestamp)).map((r) => r.text);
+
+  it("a run interrupted halfway is carried on after a restart: every message once, counted once", async () => {
+    const vk = await lostWithHistory(4);
+    const recoveryId = recoveryIdOf(await vk.admin.channels.reconnect({ channelId: vk.channelId }));
+
+    // The process dies after the second message is stored.
+    const crash = new Error("process killed");
+    await expect(
+      runHistoryRecovery(recoveryId, {
+        db,
+        afterProgress: async (p) => {
+          if (p.processed === 2) throw crash;
+        },
+      }),
+    ).rejects.toBe(crash);
+    expect(await storedTexts(vk.channelId)).toEqual(["while you were away 1", "while you were away 2"]);
+    const halfway = await vk.admin.channels.recovery({ channelId: vk.channelId });
+    expect(halfway).toMatchObject({ status: "running", found: 4, processed: 2 });
+    // What a restarting job runner carries on.
+    expect(await unfinishedHistoryRecoveries(db)).toContain(recoveryId);
+
+    expect(await runHistoryRecovery(recoveryId, { db })).toEqual({ status: "done", recoveredCount: 4 });
+    expect(await storedTexts(vk.channelId)).toEqual([1, 2, 3, 4].map((i) => `while you were away ${i}`));
+    const [incident] = await db.select().from(channelIncidents).where(eq(channelIncidents.channelId, vk.channelId));
+    expect(incident!.recoveredCount).toBe(4);
+    expect(await unfinishedHistoryRecoveries(db)).not.toContain(recoveryId);
+
+    // Retried once more (a duplicate job): nothing is read, stored or counted again.
+    const reads = callsOf(vk.accessToken, "messages.getConversations").length;
+    expect(await runHistoryRecovery(recoveryId, { db })).toEqual({ status: "done", recoveredCount: 4 });
+    expect(callsOf(vk.accessToken, "messages.getConversations")).toHaveLength(reads);
+    expect(await storedTexts(vk.channelId)).toHaveLength(4);
+  });
+
+  it("pg-boss runs a queued recovery, and a starting runner sweeps up the ones left unfinished", { timeout: 40_000 }, async () => {
+    const vk = await lostWithHistory(3);
+    // Queued while no job runner ran (the reconnect's process stopped before its job was sent).
+    const recoveryId = recoveryIdOf(await vk.admin.channels.reconnect({ channelId: vk.channelId }));
+    expect(await storedTexts(vk.channelId)).toEqual([]);
+
+    const boss = createBoss(databaseClient(), { schema: "pgboss_recovery_test", singleConnection: inject("databasePoolMax") === 1 });
+    await boss.start();
+    const runner = await startHistoryRecoveries(boss, db);
+    try {
+      for (let i = 0; i < 150 && (await vk.admin.channels.recovery({ channelId: vk.channelId }))?.status !== "done"; i++) await new Promise((r) => setTimeout(r, 200));
+      expect(await vk.admin.channels.recovery({ channelId: vk.channelId })).toMatchObject({ status: "done", found: 3, processed: 3, recoveredCount: 3 });
+      expect(await storedTexts(vk.channelId)).toHaveLength(3);
+      expect(recoveryId).toBeTruthy();
+    } finally {
+      runner.stop();
+      await boss.stop({ graceful: true, wait: true, timeout: 10_000 });
+      await databaseClient().unsafe("drop schema if exists pgboss_recovery_test cascade");
+    }
+  });
+
+  it("operators cannot read a channel's recovery", async () => {
+    const vk = await lostWithHistory(1);
+    const operator = callerFor({ id: vk.co.operators[0]!.id, companyId: vk.co.companyId, role: "operator" });
+    await expect(operator.channels.recovery({ channelId: vk.channelId })).rejects.toMatchObject({ code: "FORBIDDEN" });
   });
 });

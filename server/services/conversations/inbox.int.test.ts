@@ -91,6 +91,49 @@ describe("inbox: tabs, counts, filters, search", () => {
     expect(await a.inbox.counts({ q: "замовлення" })).toEqual({ new: 1, in_progress: 0, closed: 0, mine: 0 });
   });
 
+  it("a handle search matches the handle whole, not its parts as words", async () => {
+    const co = await seedTestCompany();
+    const a = operatorA(co);
+    // Ivan Petrov (seeded) wrote about a "blue kettle": "petro" and "b" as words would both match him.
+    await customerWrites(co, "Добрий день", { id: 710000001, first_name: "Petro Bilyk", username: "petro_b" });
+    await customerWrites(co, "Hi", { id: 710000002, first_name: "Anna", username: "petro_bondar" });
+    const names = async (q: string) => (await a.inbox.list({ q })).map((c) => c.contactName).sort();
+    expect(await names("@petro_b")).toEqual(["Anna", "Petro Bilyk"]);
+    expect(await names("@PETRO_BI")).toEqual([]);
+    expect(await names("@petro_bo")).toEqual(["Anna"]);
+    expect(await names("petro_bondar")).toEqual(["Anna"]);
+    expect(await names("petro")).toEqual(["Anna", "Ivan Petrov", "Petro Bilyk"]);
+    expect(await a.inbox.counts({ q: "@petro_b" })).toMatchObject({ new: 2 });
+  });
+
+  it("Russian and Ukrainian: ё is е, and inflected forms find each other", async () => {
+    const co = await seedTestCompany();
+    const a = operatorA(co);
+    await customerWrites(co, "Всё пришло, спасибо за заказ", { id: 720000001, first_name: "Алёна" });
+    await customerWrites(co, "Коли буде доставка замовлення?", { id: 720000002, first_name: "Ірина" });
+    await customerWrites(co, "Оплатил два заказа картой", { id: 720000003, first_name: "Фёдор" });
+    const names = async (q: string) => (await a.inbox.list({ q })).map((c) => c.contactName).sort();
+    expect(await names("все пришло")).toEqual(["Алёна"]);
+    expect(await names("ВСЁ")).toEqual(["Алёна"]);
+    expect(await names("алена")).toEqual(["Алёна"]);
+    expect(await names("федор")).toEqual(["Фёдор"]);
+    expect(await names("заказа")).toEqual(["Алёна", "Фёдор"]);
+    expect(await names("заказов")).toEqual(["Алёна", "Фёдор"]);
+    expect(await names("заказом картой")).toEqual(["Фёдор"]);
+    expect(await names("замовленням")).toEqual(["Ірина"]);
+    expect(await names("доставку")).toEqual(["Ірина"]);
+    expect(await a.inbox.counts({ q: "заказу" })).toMatchObject({ new: 2 });
+    // A name renamed later (a profile looked up) is folded too.
+    const [conv] = await db
+      .select({ contactId: conversations.contactId })
+      .from(conversations)
+      .innerJoin(contacts, eq(contacts.id, conversations.contactId))
+      .where(and(eq(conversations.companyId, co.companyId), eq(contacts.displayName, "Ірина")));
+    await db.update(contacts).set({ displayName: "Ірина Соловйова", username: "iryna_s" }).where(eq(contacts.id, conv!.contactId));
+    expect(await names("соловйовою")).toEqual(["Ірина Соловйова"]);
+    expect(await names("@iryna")).toEqual(["Ірина Соловйова"]);
+  });
+
   it("a search word may be in the contact or in any of their messages; new names and edited words are found", async () => {
     const co = await seedTestCompany();
     const a = operatorA(co);

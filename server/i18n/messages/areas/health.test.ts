@@ -24,18 +24,18 @@ describe("channel health catalog", () => {
         if (key.includes(".vk")) expect(template, `${locale} ${key}`).not.toMatch(/\bVK\b/);
       }
     }
-    const recovered = (locale: "en" | "ru" | "uk", n: number) => translator(catalog(locale), locale)("health.reconnected.vk", { count: n });
+    const recovered = (locale: "en" | "ru" | "uk", n: number) => translator(catalog(locale), locale)("health.recovery.done", { count: n });
     expect([0, 1, 3].map((n) => recovered("en", n))).toEqual([
-      "Reconnected. No messages were missed in the last 24 hours.",
-      "Reconnected. 1 message recovered.",
-      "Reconnected. 3 messages recovered.",
+      "Recovery finished: no messages were missed.",
+      "Recovery finished: 1 missed message recovered.",
+      "Recovery finished: 3 missed messages recovered.",
     ]);
     expect([1, 2, 5, 21].map((n) => recovered("ru", n))).toEqual([
-      "Переподключено. 1 сообщение восстановлено.",
-      "Переподключено. 2 сообщения восстановлены.",
-      "Переподключено. 5 сообщений восстановлено.",
-      "Переподключено. 21 сообщение восстановлено.",
+      "Восстановление завершено: 1 сообщение восстановлено.",
+      "Восстановление завершено: 2 сообщения восстановлены.",
+      "Восстановление завершено: 5 сообщений восстановлено.",
+      "Восстановление завершено: 21 сообщение восстановлено.",
     ]);
-    expect(recovered("uk", 5)).toBe("Перепідключено. 5 повідомлень відновлено.");
+    expect(recovered("uk", 5)).toBe("Відновлення завершено: 5 повідомлень відновлено.");
   });
 });

@@ -14,7 +14,7 @@ const en = {
   "inbox.counts.live": "New: {new}. In progress: {in_progress}. Mine: {mine}.",
 
   "inbox.search.label": "Search conversations",
-  "inbox.search.placeholder": "Name, @handle or a word of a message",
+  "inbox.search.placeholder": "Name, @handle or word",
   "inbox.filters.label": "Filters",
   "inbox.filters.show": "Filters",
   "inbox.filters.clear": "Clear filters",
@@ -128,6 +128,7 @@ const en = {
   "inbox.error.botUnknown": "No bot has been seen on this customer's thread yet, so there is nobody to pass it to.",
 
   "inbox.composer.hint": "Enter sends, Shift+Enter starts a new line. Drafts are kept on this device.",
+  "inbox.composer.hintTouch": "Enter starts a new line; Send sends. Drafts stay on this device.",
   "inbox.composer.humanAgent": "More than 24 hours since the customer wrote: the reply goes with Meta's HUMAN_AGENT tag (allowed up to 7 days).",
   "inbox.composer.vkHint": "VK: you can only answer the customer's messages.",
   "inbox.composer.disconnected": "{channel} has lost its connection. Your reply is kept and sent when it reconnects: waiting for the reconnect.",
@@ -152,7 +153,7 @@ const ru = {
   "inbox.counts.live": "Новые: {new}. В работе: {in_progress}. Мои: {mine}.",
 
   "inbox.search.label": "Поиск по диалогам",
-  "inbox.search.placeholder": "Имя, @ник или слово из сообщения",
+  "inbox.search.placeholder": "Имя, @ник или слово",
   "inbox.filters.label": "Фильтры",
   "inbox.filters.show": "Фильтры",
   "inbox.filters.clear": "Сбросить фильтры",
@@ -266,6 +267,7 @@ const ru = {
   "inbox.error.botUnknown": "В диалоге этого клиента ещё не было бота, передавать некому.",
 
   "inbox.composer.hint": "Enter — отправить, Shift+Enter — новая строка. Черновики хранятся на этом устройстве.",
+  "inbox.composer.hintTouch": "Enter — новая строка, «Отправить» — отправка. Черновик сохранён.",
   "inbox.composer.humanAgent": "С последнего сообщения клиента прошло больше 24 часов: ответ уйдёт с меткой Meta HUMAN_AGENT (до 7 дней).",
   "inbox.composer.vkHint": "ВКонтакте: можно только отвечать на сообщения клиента.",
   "inbox.composer.disconnected": "{channel} потерял соединение. Ответ сохранён и уйдёт после переподключения: ждём переподключения.",
@@ -288,7 +290,7 @@ const uk = {
   "inbox.counts.live": "Нові: {new}. У роботі: {in_progress}. Мої: {mine}.",
 
   "inbox.search.label": "Пошук діалогів",
-  "inbox.search.placeholder": "Ім'я, @нік або слово з повідомлення",
+  "inbox.search.placeholder": "Ім'я, @нік або слово",
   "inbox.filters.label": "Фільтри",
   "inbox.filters.show": "Фільтри",
   "inbox.filters.clear": "Скинути фільтри",
@@ -402,6 +404,7 @@ const uk = {
   "inbox.error.botUnknown": "У діалозі цього клієнта ще не було бота, передавати нікому.",
 
   "inbox.composer.hint": "Enter — надіслати, Shift+Enter — новий рядок. Чернетки зберігаються на цьому пристрої.",
+  "inbox.composer.hintTouch": "Enter — новий рядок, «Надіслати» — надсилання. Чернетку збережено.",
   "inbox.composer.humanAgent": "Від останнього повідомлення клієнта минуло понад 24 години: відповідь піде з міткою Meta HUMAN_AGENT (до 7 днів).",
   "inbox.composer.vkHint": "ВКонтакте: можна лише відповідати на повідомлення клієнта.",
   "inbox.composer.disconnected": "{channel} втратив з'єднання. Відповідь збережено, її буде надіслано після перепідключення: чекаємо на перепідключення.",

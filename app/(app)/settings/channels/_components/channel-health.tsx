@@ -7,6 +7,7 @@ import { durationParts } from "~/server/i18n/duration";
 import { useLocale, useT } from "../../../../_components/providers";
 import { useTRPC } from "../../../../_lib/trpc";
 import { UpdatePermissions } from "../reauthorize/_components/update-permissions";
+import { RecoveryProgress } from "./recovery-progress";
 import { buttonPrimary, buttonSecondary, cardClass, inputClass, useErrorWords, type ChannelStatus, type Provider } from "./shared";
 
 type Channel = { id: string; provider: Provider; status: ChannelStatus; statusReason: string | null; username: string | null; name: string };
@@ -53,7 +54,7 @@ export function ReconnectPanel({ channel }: { channel: Channel }) {
       onSuccess: (r) => {
         setMessage({
           ok: true,
-          text: vk ? t("health.reconnected.vk", { count: r.recoveredCount ?? 0 }) : r.pendingUpdates ? t("health.reconnected.withQueue", { count: r.pendingUpdates }) : t("health.reconnected"),
+          text: vk ? t("health.reconnected.vk") : r.pendingUpdates ? t("health.reconnected.withQueue", { count: r.pendingUpdates }) : t("health.reconnected"),
         });
         setToken("");
         setAskToken(false);
@@ -176,6 +177,7 @@ export function ChannelHealth({ channelId }: { channelId: string }) {
       <h3 id={headingId} className="mb-3 font-semibold">
         {t("health.title")}
       </h3>
+      <RecoveryProgress channelId={channelId} />
       {warning && (
         <p className="mb-3 rounded border border-amber-200 bg-amber-50 p-3 text-sm text-amber-900" role="status">
           {t(known(`health.warning.${warning.reason}`, "health.warning.unknown"), { when: warning.until ? formatDateTime(locale, warning.until, "medium", timeZone) : "" })}{" "}
