@@ -2,7 +2,7 @@ import { randomBytes, randomInt } from "node:crypto";
 import { and, eq } from "drizzle-orm";
 import { afterEach, describe, expect, inject, it } from "vitest";
 import { databaseClient, db } from "../../../db";
-import { channelIncidents, channels, inboundEvents, messages } from "../../../db/schema";
+import { channelIncidents, channels, emailDeliveries, inboundEvents, messages } from "../../../db/schema";
 import type { VkCredentials } from "../../channels/vk/credentials";
 import { open } from "../../crypto/secret-box";
 import { env } from "../../env.js";
@@ -223,6 +223,10 @@ describe("VK Reconnect recovers what was missed (F8, F13, seed 003)", () => {
     expect(await vk.admin.channels.recovery({ channelId: vk.channelId })).toMatchObject({ status: "queued", found: null, recoveredCount: 0 });
     expect(await runHistoryRecovery(recoveryIdOf(result), { db })).toEqual({ status: "done", recoveredCount: 2 });
     expect(await vk.admin.channels.recovery({ channelId: vk.channelId })).toMatchObject({ status: "done", found: 3, processed: 3, recoveredCount: 2 });
+    // The incident's "connected again" email waited for the count, and says it.
+    const restoredEmails = await db.select().from(emailDeliveries).where(and(eq(emailDeliveries.companyId, vk.co.companyId), eq(emailDeliveries.kind, "connection_restored")));
+    expect(restoredEmails).toHaveLength(1);
+    expect(restoredEmails[0]!.textBody).toContain("2 messages recovered");
 
     // A late Callback retry of a recovered message is not stored again.
     expect(await (await live(history[4]!, "f9e8d7c6b5")).text()).toBe("ok");
