@@ -2,7 +2,7 @@ import postgres from "postgres";
 import { describe, expect, inject, it } from "vitest";
 import { db } from "./index";
 import { migrateDatabase, pendingMigrations } from "./migrate";
-import journal from "./migrations/meta/_journal.json";
+import journal from "./migrations/meta/_journal.json" with { type: "json" };
 
 const onPostgres = inject("databaseKind") === "postgres";
 
