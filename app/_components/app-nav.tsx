@@ -26,7 +26,7 @@ export function AppNav({ user, initialLostChannels, sandbox }: { user: { name: s
       </a>
       <div className="mx-auto flex max-w-7xl flex-wrap items-center gap-2 px-4 py-2">
         <span className="mr-4 font-semibold text-brand-700">{t("app.name")}</span>
-        <nav aria-label={t("nav.mainNavigation")} className="flex items-center gap-1">
+        <nav aria-label={t("nav.mainNavigation")} className="flex flex-wrap items-center gap-1">
           <Link href="/inbox" className={link("/inbox", pathname.startsWith("/inbox"))} aria-current={pathname.startsWith("/inbox") ? "page" : undefined}>
             {t("nav.inbox")}
           </Link>
