@@ -93,6 +93,11 @@ test("a Page disconnected by a password change: the admin walks the wizard, reco
   await admin.getByRole("button", { name: "Next" }).click();
   await expect(admin.getByRole("heading", { name: "Tick the Facebook Pages" })).toBeVisible();
   await expect(admin.getByRole("checkbox", { name: /Acme Store/ })).toBeChecked();
+  // The Page's bot gets its messages too: said before connecting, with what that means for the team.
+  const otherApp = admin.getByTestId("choice-note");
+  await expect(otherApp).toContainText("Another app also receives this Page's messages: Acme Shop Bot.");
+  await expect(otherApp).toContainText("a thread comes to the team when the app passes it, or when an operator takes it in the inbox");
+  await expect(admin.getByRole("checkbox", { name: /Acme Store/ })).toHaveAccessibleDescription(/Acme Shop Bot/);
   await admin.getByRole("button", { name: "Next" }).click();
 
   // Permissions: the one left off says what breaks, and the wizard cannot go on.
