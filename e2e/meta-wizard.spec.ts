@@ -153,6 +153,21 @@ test("a Page disconnected by a password change: the admin walks the wizard, reco
     .poll(async () => (await graphCalls(request)).filter((c) => c.method === "POST" && c.edge === "messages" && (c.body.message as { text?: string } | undefined)?.text === reply).length, { timeout: 30_000 })
     .toBe(1);
 
+  // The Page's bot takes Maria's thread back: the operator's banner names it as the wizard learned it.
+  const sent = (await graphCalls(request)).find((c) => c.method === "POST" && c.edge === "messages" && (c.body.message as { text?: string } | undefined)?.text === reply)!;
+  const took = await request.post(`${metaFake()}/__fake/messenger/handover`, {
+    data: {
+      pageId: calls.find((c) => c.method === "POST" && c.edge === "subscribed_apps")!.node,
+      psid: (sent.body.recipient as { id: string }).id,
+      to: "bot",
+      botAppId: "730000000000001",
+      webhookUrl: `${baseURL}/api/webhooks/meta`,
+    },
+  });
+  expect(((await took.json()) as { outcome: string }).outcome).toBe("delivered");
+  await operator.reload();
+  await expect(operator.getByTestId("thread-owner")).toHaveText("Owner: Acme Shop Bot");
+
   // The Instagram account started in the wizard says when it was reconnected.
   await admin.goto(`${baseURL}/settings/channels`);
   await admin.getByTestId("channel-row").filter({ hasText: "@acme.store" }).getByRole("link", { name: /Details/ }).click();
