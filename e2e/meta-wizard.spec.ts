@@ -93,6 +93,11 @@ test("a Page disconnected by a password change: the admin walks the wizard, reco
   await admin.getByRole("button", { name: "Next" }).click();
   await expect(admin.getByRole("heading", { name: "Tick the Facebook Pages" })).toBeVisible();
   await expect(admin.getByRole("checkbox", { name: /Acme Store/ })).toBeChecked();
+  // The Page's bot gets its messages too: said before connecting, with what that means for the team.
+  const otherApp = admin.getByTestId("choice-note");
+  await expect(otherApp).toContainText("Another app also receives this Page's messages: Acme Shop Bot.");
+  await expect(otherApp).toContainText("a thread comes to the team when the app passes it, or when an operator takes it in the inbox");
+  await expect(admin.getByRole("checkbox", { name: /Acme Store/ })).toHaveAccessibleDescription(/Acme Shop Bot/);
   await admin.getByRole("button", { name: "Next" }).click();
 
   // Permissions: the one left off says what breaks, and the wizard cannot go on.
@@ -147,6 +152,21 @@ test("a Page disconnected by a password change: the admin walks the wizard, reco
   await expect
     .poll(async () => (await graphCalls(request)).filter((c) => c.method === "POST" && c.edge === "messages" && (c.body.message as { text?: string } | undefined)?.text === reply).length, { timeout: 30_000 })
     .toBe(1);
+
+  // The Page's bot takes Maria's thread back: the operator's banner names it as the wizard learned it.
+  const sent = (await graphCalls(request)).find((c) => c.method === "POST" && c.edge === "messages" && (c.body.message as { text?: string } | undefined)?.text === reply)!;
+  const took = await request.post(`${metaFake()}/__fake/messenger/handover`, {
+    data: {
+      pageId: calls.find((c) => c.method === "POST" && c.edge === "subscribed_apps")!.node,
+      psid: (sent.body.recipient as { id: string }).id,
+      to: "bot",
+      botAppId: "730000000000001",
+      webhookUrl: `${baseURL}/api/webhooks/meta`,
+    },
+  });
+  expect(((await took.json()) as { outcome: string }).outcome).toBe("delivered");
+  await operator.reload();
+  await expect(operator.getByTestId("thread-owner")).toHaveText("Owner: Acme Shop Bot");
 
   // The Instagram account started in the wizard says when it was reconnected.
   await admin.goto(`${baseURL}/settings/channels`);

@@ -36,6 +36,8 @@ export type ChannelSettings = {
   vkConfirmedAt?: string;
   /** Telegram: the bot's display name from getMe. */
   botName?: string;
+  /** Meta: the Page's other apps that receive its messages (its bot), id and name as subscribed_apps lists them. */
+  pageApps?: { id: string; name: string }[];
 };
 
 /**

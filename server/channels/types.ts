@@ -121,5 +121,11 @@ export type ParsedEvent =
  * is shown, not alarmed on. Reasons are catalog codes (reason.<code>).
  */
 export type HealthReport =
-  | { status: "healthy"; account: { id: string; name: string; username?: string }; pendingUpdates?: number }
+  | {
+      status: "healthy";
+      account: { id: string; name: string; username?: string };
+      pendingUpdates?: number;
+      /** Meta: the Page's other apps that receive its messages (its bot), by name. */
+      pageApps?: { id: string; name: string }[];
+    }
   | { status: "degraded" | "connection_lost"; reason: string; providerError: ProviderError; pendingUpdates?: number };

@@ -18,7 +18,7 @@ import {
   type GraphPage,
 } from "../channels/meta/graph";
 import type { Discovery, PermissionCheck, Unreachable, WizardInstagram, WizardPage, WizardTarget } from "./machine";
-import { canMessage, coverageKind, REQUIRED_PERMISSIONS, SUBSCRIBED_FIELDS } from "../channels/meta/permissions";
+import { canMessage, coverageKind, otherMessagingApps, REQUIRED_PERMISSIONS, SUBSCRIBED_FIELDS, type PageApp } from "../channels/meta/permissions";
 
 /** A Graph refusal as a stable reason code the page words (metaWizard.result.<reason>). */
 export function graphReason(error: unknown): string {
@@ -73,14 +73,22 @@ export async function discover(userToken: string, broken: readonly WizardTarget[
   for (const page of pages) {
     const { accessToken, ...shown } = page;
     let account: { id: string; username: string } | undefined;
+    let token: string | undefined;
     try {
-      const token = accessToken ?? (await getPageToken(userToken, page.id));
+      token = accessToken ?? (await getPageToken(userToken, page.id));
       if (token) account = await getPageInstagram(token, page.id);
     } catch (error) {
       logger.info("meta_wizard.instagram_unavailable", { pageId: page.id, reason: graphReason(error) });
     }
+    // Which other app (the Page's bot) gets its messages too: said on the Pages step before connecting.
+    let otherApps: PageApp[] = [];
+    try {
+      if (token && page.canMessage) otherApps = otherMessagingApps(await getSubscribedApps(token, page.id), env().META_APP_ID);
+    } catch (error) {
+      logger.info("meta_wizard.subscribed_apps_unavailable", { pageId: page.id, reason: graphReason(error) });
+    }
     if (account && !instagram.some((i) => i.id === account.id)) instagram.push({ ...account, pageId: page.id });
-    withInstagram.push(account ? { ...shown, instagram: account } : shown);
+    withInstagram.push({ ...shown, ...(account ? { instagram: account } : {}), ...(otherApps.length > 0 ? { otherApps } : {}) });
   }
   const unreachable: Unreachable[] = [];
   for (const target of broken) {
@@ -118,7 +126,7 @@ export async function checkPermissions(userToken: string, ticked: { pageIds: rea
   return { valid: debug.isValid, permissions };
 }
 
-export type PageConnection = { ok: true; pageToken: string } | { ok: false; reason: string };
+export type PageConnection = { ok: true; pageToken: string; otherApps: PageApp[] } | { ok: false; reason: string };
 
 /**
  * One Page's connection: its Page token (from the long-lived user token, so it does not expire), the
@@ -139,11 +147,14 @@ export async function connectPage(userToken: string, pageId: string): Promise<Pa
   } catch (error) {
     return { ok: false, reason: graphReason(error) === "unexpected" ? "subscribe_failed" : graphReason(error) };
   }
+  let otherApps: PageApp[];
   try {
-    const ours = (await getSubscribedApps(pageToken, pageId)).find((a) => a.id === env().META_APP_ID);
+    const apps = await getSubscribedApps(pageToken, pageId);
+    const ours = apps.find((a) => a.id === env().META_APP_ID);
     if (!ours || SUBSCRIBED_FIELDS.some((f) => !ours.fields.includes(f))) return { ok: false, reason: "not_verified" };
+    otherApps = otherMessagingApps(apps, env().META_APP_ID);
   } catch (error) {
     return { ok: false, reason: graphReason(error) };
   }
-  return { ok: true, pageToken };
+  return { ok: true, pageToken, otherApps };
 }

@@ -1,10 +1,11 @@
 /**
  * Handover diagnostics for a Messenger Page (F11, seed 002): which app controls its latest thread (thread_owner),
  * which other apps are connected to the Page (subscribed_apps), and what that means for passing and taking
- * thread control under conversation routing (protocols/meta.md §3). Read-only; the Page token stays here.
+ * thread control under conversation routing (protocols/meta.md §3). Read-only on Facebook (the other apps' names are
+ * kept on the channel for the inbox); the Page token stays here.
  */
 import { and, desc, eq } from "drizzle-orm";
-import { contacts, conversations } from "../../db/schema";
+import { channels, contacts, conversations } from "../../db/schema";
 import type { MetaCredentials } from "../channels/meta/credentials";
 import { open } from "../crypto/secret-box";
 import { env } from "../env.js";
@@ -13,7 +14,7 @@ import type { ServiceContext } from "../services/context";
 import { findCompanyChannel } from "../services/channels/channel-records";
 import { graphReason } from "./checks";
 import { getSubscribedApps, getThreadOwner } from "../channels/meta/graph";
-import { INSTAGRAM_INBOX_APP_ID, PAGE_INBOX_APP_IDS } from "../channels/meta/permissions";
+import { INSTAGRAM_INBOX_APP_ID, otherMessagingApps, PAGE_INBOX_APP_IDS } from "../channels/meta/permissions";
 
 export type ThreadOwner = "us" | "page_inbox" | "instagram_inbox" | "other" | "idle";
 
@@ -42,6 +43,11 @@ export async function diagnoseHandover({ ctx, input }: { ctx: ServiceContext; in
   const { pageToken } = open<MetaCredentials>(channel.credentials);
   try {
     const apps = await getSubscribedApps(pageToken, channel.externalId);
+    // Learned names are kept on the channel: the inbox says which app owns a thread.
+    await ctx.db
+      .update(channels)
+      .set({ settings: { ...channel.settings, pageApps: otherMessagingApps(apps, ourAppId) } })
+      .where(and(eq(channels.id, channel.id), eq(channels.companyId, ctx.companyId)));
     const [latest] = await ctx.db
       .select({ psid: contacts.externalId, name: contacts.displayName })
       .from(conversations)

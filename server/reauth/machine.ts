@@ -5,7 +5,7 @@
  *
  *   start → connect (Facebook dialog) → profile → instagram → pages → permissions → reconnect → restart → done
  */
-import type { RequiredPermission } from "../channels/meta/permissions";
+import type { PageApp, RequiredPermission } from "../channels/meta/permissions";
 
 export const STEPS = ["start", "connect", "profile", "instagram", "pages", "permissions", "reconnect", "restart", "done"] as const;
 export type Step = (typeof STEPS)[number];
@@ -16,7 +16,16 @@ export type MetaProvider = "messenger" | "instagram";
 export type WizardTarget = { channelId: string; provider: MetaProvider; externalId: string; name: string; linkedPageId?: string };
 
 /** A Page the signed-in profile can reach (/me/accounts, or a business's owned Pages). */
-export type WizardPage = { id: string; name: string; tasks: string[]; canMessage: boolean; viaBusiness?: boolean; instagram?: { id: string; username: string } };
+export type WizardPage = {
+  id: string;
+  name: string;
+  tasks: string[];
+  canMessage: boolean;
+  viaBusiness?: boolean;
+  instagram?: { id: string; username: string };
+  /** Other apps subscribed to the Page's messages (its bot): under handover they answer first (protocols/meta.md §3). */
+  otherApps?: PageApp[];
+};
 /** An Instagram business account behind one of those Pages. */
 export type WizardInstagram = { id: string; username: string; pageId: string };
 

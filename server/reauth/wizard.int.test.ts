@@ -166,6 +166,30 @@ describe("Meta re-authorization wizard (F3)", () => {
     expect(finished!.sealedUserToken).toBeNull();
   });
 
+  it("a Page whose bot also gets its messages: the Pages step names the bot before connecting, and the channel keeps its name", async () => {
+    const { fb, admin, adminUser, alex } = await brokenCompany();
+    const bot = { id: "730000000000001", name: "Acme Shop Bot" };
+    world.subscribe(fb.externalId, bot.id, bot.name, ["messages", "messaging_postbacks", "standby", "messaging_handovers"]);
+    // An app on the Page that does not receive its messages is not a thread owner: not named.
+    world.subscribe(fb.externalId, "730000000000002", "Page Insights", ["feed"]);
+    const { attemptId } = await admin.metaWizard.start({ mode: "reauthorize", channelId: fb.id });
+    await signIn((await admin.metaWizard.submitStep({ attemptId, step: "connect" })).redirectTo!, alex, adminUser);
+    await admin.metaWizard.submitStep({ attemptId, step: "profile" });
+    await admin.metaWizard.submitStep({ attemptId, step: "instagram", ids: [] });
+    let view = await admin.metaWizard.get({ attemptId });
+    expect(view.step).toBe("pages");
+    expect(view.pages.find((p) => p.id === fb.externalId)?.otherApps).toEqual([bot]);
+
+    await admin.metaWizard.submitStep({ attemptId, step: "pages", ids: [fb.externalId] });
+    await admin.metaWizard.submitStep({ attemptId, step: "permissions" });
+    await admin.metaWizard.submitStep({ attemptId, step: "reconnect" });
+    view = await admin.metaWizard.get({ attemptId });
+    expect(view.results).toEqual([expect.objectContaining({ channelId: fb.id, ok: true })]);
+    // Both apps stay subscribed (handover lets them coexist), and the inbox can name the thread's owner.
+    expect([...(world.subscriptions.get(fb.externalId)?.keys() ?? [])].sort()).toEqual([bot.id, "730000000000002", APP_ID].sort());
+    expect((await row(fb.id)).settings.pageApps).toEqual([bot]);
+  });
+
   it("refuses a forged OAuth state, another company's state and an expired one, and exchanges nothing", async () => {
     const { fb, admin, adminUser } = await brokenCompany();
     const { attemptId } = await admin.metaWizard.start({ mode: "reauthorize", channelId: fb.id });

@@ -178,6 +178,7 @@ export async function getWizard({ ctx, input }: { ctx: Ctx; input: { attemptId: 
     canMessage: p.canMessage,
     viaBusiness: p.viaBusiness === true,
     instagram: p.instagram ?? null,
+    otherApps: p.otherApps ?? [],
     ticked: state.selectedPageIds.includes(p.id),
     broken: brokenIds.has(`messenger:${p.id}`),
     channel: brief(byExternal("messenger", p.id)),
@@ -463,7 +464,13 @@ async function reconnectTicked(ctx: Ctx, row: Attempt, state: WizardState): Prom
       const result = await ctx.db.transaction(async (tx): Promise<ChannelResult> => {
         const [existing] = await tx.select().from(channels).where(and(eq(channels.provider, item.provider), eq(channels.externalId, item.externalId))).for("update");
         if (existing && existing.companyId !== ctx.companyId) return { ...base, channelId: null, ok: false, reason: "connected_elsewhere" };
-        const settings = { ...(existing?.settings ?? {}), ...(item.username ? { username: item.username } : {}), ...(item.provider === "instagram" ? { linkedPageId: item.pageId } : {}) };
+        // The Page's other apps by name: the inbox says which one owns a thread ("Owner: Acme Shop Bot").
+        const settings = {
+          ...(existing?.settings ?? {}),
+          ...(item.username ? { username: item.username } : {}),
+          ...(item.provider === "instagram" ? { linkedPageId: item.pageId } : {}),
+          pageApps: connection.otherApps,
+        };
         if (existing) {
           await tx.update(channels).set({ credentials: seal(credentials), settings, updatedAt: new Date() }).where(eq(channels.id, existing.id));
           // A stopped channel keeps its fresh token and starts in the next step, where the admin chooses.
@@ -536,7 +543,11 @@ async function restartStopped(ctx: Ctx, row: Attempt, state: WizardState, channe
   await ctx.db.transaction(async (tx) => {
     await tx
       .update(channels)
-      .set({ credentials: seal({ pageToken: connection.pageToken } satisfies MetaCredentials), settings: { ...channel.settings, ...(channel.provider === "instagram" ? { linkedPageId: pageId } : {}) }, updatedAt: new Date() })
+      .set({
+        credentials: seal({ pageToken: connection.pageToken } satisfies MetaCredentials),
+        settings: { ...channel.settings, ...(channel.provider === "instagram" ? { linkedPageId: pageId } : {}), pageApps: connection.otherApps },
+        updatedAt: new Date(),
+      })
       .where(and(eq(channels.id, channelId), eq(channels.companyId, ctx.companyId)));
     await markChannelRestored(tx, channelId, "started", { byUserId: actorUserId(ctx) });
     // Its connection was made anew (a fresh Page token, the subscription verified): the Details page says when.

@@ -97,7 +97,10 @@ export function Thread({ conversationId, backHref, options }: { conversationId: 
               {t("inbox.botHandling")}
               {head.handover?.owner && (
                 <span className="ml-1 text-xs" data-testid="thread-owner">
-                  {t("inbox.handover.owner", { owner: head.handover.owner.kind, app: head.handover.owner.appId ?? "" })}
+                  {t("inbox.handover.owner", {
+                    owner: head.handover.owner.kind === "app" && head.handover.owner.appName ? "named" : head.handover.owner.kind,
+                    app: head.handover.owner.appName ?? head.handover.owner.appId ?? "",
+                  })}
                 </span>
               )}
             </p>

@@ -4,6 +4,7 @@ import { debugToken, getSubscribedApps, MetaApiError } from "./graph";
 import type { HealthReport } from "../types";
 import { classifyMetaError } from "./classify";
 import type { MetaCredentials } from "./credentials";
+import { otherMessagingApps } from "./permissions";
 
 /** A token or data access ending within this long raises a warning (one heads-up email) before the loss. */
 export const EXPIRY_WARNING_MS = 7 * 24 * 3600 * 1000;
@@ -41,7 +42,7 @@ export async function probeMetaHealth(credentials: MetaCredentials, target: Targ
     if (soonest && soonest.getTime() - target.now.getTime() < EXPIRY_WARNING_MS) {
       return { status: "degraded", reason: "token_expiring", providerError: { description: `access ends ${soonest.toISOString()}`, expiresAt: soonest.toISOString() } };
     }
-    return { status: "healthy", account: { id: pageId, name: ours.name || pageId } };
+    return { status: "healthy", account: { id: pageId, name: ours.name || pageId }, pageApps: otherMessagingApps(apps, appId) };
   } catch (error) {
     if (error instanceof MetaApiError) return fromRefusal(error.providerError);
     throw error;

@@ -52,3 +52,16 @@ export const SUBSCRIBED_FIELDS = [
 export const PAGE_INBOX_APP_IDS = ["263902037430900", "26390203743090"] as const;
 /** The Instagram Inbox app id (§3.3). */
 export const INSTAGRAM_INBOX_APP_ID = "1217981644879628";
+
+/** An app installed on a Page, as GET /{page-id}/subscribed_apps names it. */
+export type PageApp = { id: string; name: string };
+
+/**
+ * The apps other than ours that receive a Page's messages (subscribed with a messaging field): under handover
+ * (protocols/meta.md §3) such an app, the Page's bot, may own its threads and answer first.
+ */
+export function otherMessagingApps(apps: readonly { id: string; name: string; fields: readonly string[] }[], ourAppId: string | undefined): PageApp[] {
+  return apps
+    .filter((a) => a.id && a.id !== ourAppId && a.fields.some((f) => f === "messages" || f === "standby" || f.startsWith("messaging_")))
+    .map((a) => ({ id: a.id, name: a.name }));
+}

@@ -32,6 +32,14 @@ describe("Meta health probes (debug_token, subscribed_apps)", () => {
     expect(await probeChannel(page.id)).toEqual({ outcome: "healthy", restored: false });
   });
 
+  it("a healthy probe keeps the names of the Page's other messaging apps (its bot) on the channel", async () => {
+    const { page, world } = await workingPage();
+    world.subscribe(page.externalId, "730000000000001", "Acme Shop Bot", ["messages", "standby", "messaging_handovers"]);
+    world.subscribe(page.externalId, "730000000000002", "Page Insights", ["feed"]);
+    expect(await probeChannel(page.id)).toEqual({ outcome: "healthy", restored: false });
+    expect((await db.select().from(channels).where(eq(channels.id, page.id)))[0]!.settings.pageApps).toEqual([{ id: "730000000000001", name: "Acme Shop Bot" }]);
+  });
+
   it("a token expiring in 5 days raises one warning with its date, and no incident", async () => {
     const { co, page, token, world } = await workingPage();
     const ends = Math.floor(Date.now() / 1000) + 5 * DAY;

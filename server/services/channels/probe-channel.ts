@@ -70,7 +70,7 @@ export async function probeChannel(channelId: string, opts: { db?: Database; now
           ...base,
           probeFailures: 0,
           ...(clearsWarning ? { warningReason: null, warningSince: null, warningDetail: null } : {}),
-          settings: { ...current.settings, ...(report.account.username ? { username: report.account.username } : {}) },
+          settings: { ...current.settings, ...(report.account.username ? { username: report.account.username } : {}), ...(report.pageApps ? { pageApps: report.pageApps } : {}) },
         })
         .where(eq(channels.id, channelId));
       if (current.status === "disconnected") {

@@ -113,7 +113,7 @@ export async function getThread({ ctx, input }: { ctx: ServiceContext; input: Th
 
   // F10: who owns a Meta thread, whether the bot was turned off, and the app "Pass to bot" hands it to.
   const handover =
-    row.channel.provider === "messenger" || row.channel.provider === "instagram" ? await handoverState(ctx.db, ctx.companyId, row.conversation, ids) : null;
+    row.channel.provider === "messenger" || row.channel.provider === "instagram" ? await handoverState(ctx.db, ctx.companyId, row.conversation, ids, row.channel.settings.pageApps) : null;
 
   const { settings, ...channel } = row.channel;
   // The customer's open conversation when it is another one (they wrote again after this one was closed).

@@ -93,7 +93,7 @@ describe("Handover with the Page's bot (F10, seed 004)", () => {
     const thread = await operator.inbox.thread({ conversationId: conversation.id });
     expect(thread.conversation).toMatchObject({ handler: "bot", status: "new", assigneeId: null });
     // The standby message did not name the bot; its echo did, and the note says so (one note, not two).
-    expect(thread.handover).toEqual({ owner: { kind: "app", appId: BOT_APP }, botOff: false, botAppId: BOT_APP });
+    expect(thread.handover).toEqual({ owner: { kind: "app", appId: BOT_APP, appName: null }, botOff: false, botAppId: BOT_APP });
     expect(await notesOf(conversation.id)).toEqual([{ code: "bot_handling", params: { owner: "app", app: BOT_APP } }]);
     expect(thread.messages.filter((m) => m.authorKind === "bot").map((m) => m.text)).toEqual(["Automated reply from another app"]);
     expect(thread.composer.state).not.toBe("ready");
@@ -136,7 +136,7 @@ describe("Handover with the Page's bot (F10, seed 004)", () => {
     expect(await openConversation(conversation.channelId)).toMatchObject({ id: conversation.id, handler: "bot", status: "new", assigneeId: null });
     expect((await notesOf(conversation.id)).at(-1)).toEqual({ code: "passed_to_bot", params: { name: "Olena Operator", owner: "app", app: BOT_APP } });
     const thread = await operator.inbox.thread({ conversationId: conversation.id });
-    expect(thread.handover).toEqual({ owner: { kind: "app", appId: BOT_APP }, botOff: false, botAppId: BOT_APP });
+    expect(thread.handover).toEqual({ owner: { kind: "app", appId: BOT_APP, appName: null }, botOff: false, botAppId: BOT_APP });
 
     // The bot's next standby echo names the owner we already know: no second note.
     await postFixture("fb-standby-message.json");
@@ -150,12 +150,28 @@ describe("Handover with the Page's bot (F10, seed 004)", () => {
     expect(await openConversation(conversation.channelId)).toMatchObject({ handler: "humans", status: "in_progress" });
   });
 
+  it("the Page's other apps learned by name (subscribed_apps): the banner's owner is the bot's name, and only this Page's names count", async () => {
+    const { page, operator, co } = await pageCompany();
+    await db
+      .update(channels)
+      .set({ settings: { pageApps: [{ id: "730000000000001", name: "Someone Else's Bot" }, { id: BOT_APP, name: "Acme Shop Bot" }] } })
+      .where(eq(channels.id, page.id));
+    // Another channel of the company knowing a different name for the same id does not leak into this Page's thread.
+    await db.update(channels).set({ settings: { pageApps: [{ id: BOT_APP, name: "Wrong Bot" }] } }).where(and(eq(channels.companyId, co.companyId), eq(channels.provider, "instagram")));
+    await postFixture("fb-message-text.json");
+    await postFixture("fb-standby-message.json");
+    await postFixture("fb-standby-echo-other-app.json");
+    const conversation = await openConversation(page.id);
+    const thread = await operator.inbox.thread({ conversationId: conversation.id });
+    expect(thread.handover?.owner).toEqual({ kind: "app", appId: BOT_APP, appName: "Acme Shop Bot" });
+  });
+
   it("take_thread_control by another app → the thread shows who owns it (Meta Business Suite's inbox)", async () => {
     const { conversation, operator } = await botTurnedOff();
     await postFixture("fb-handover-take-thread-control.json");
     expect(await openConversation(conversation.channelId)).toMatchObject({ handler: "bot", status: "new", assigneeId: null });
     const thread = await operator.inbox.thread({ conversationId: conversation.id });
-    expect(thread.handover).toEqual({ owner: { kind: "provider_inbox", appId: PAGE_INBOX_APP }, botOff: false, botAppId: BOT_APP });
+    expect(thread.handover).toEqual({ owner: { kind: "provider_inbox", appId: PAGE_INBOX_APP, appName: null }, botOff: false, botAppId: BOT_APP });
     expect((await notesOf(conversation.id)).at(-1)).toEqual({ code: "bot_handling", params: { owner: "provider_inbox", app: PAGE_INBOX_APP } });
   });
 

@@ -56,8 +56,8 @@ export async function lastBotAppId(db: DbOrTx, companyId: string, conversationId
 }
 
 export type HandoverState = {
-  /** Who owns the thread while the bot handles it (null when humans do). */
-  owner: { kind: ThreadOwner; appId: string | null } | null;
+  /** Who owns the thread while the bot handles it (null when humans do), with the app's name when we learned it. */
+  owner: { kind: ThreadOwner; appId: string | null; appName: string | null } | null;
   /** The bot handed the thread to us (or the customer turned it off) and nobody passed it back: F10's "Bot handling is off". */
   botOff: boolean;
   /** The app "Pass to bot" hands the thread to; null when no bot was seen on this contact's threads yet. */
@@ -68,12 +68,20 @@ export type HandoverState = {
  * The handover state of a conversation from the contact's handover notes across all their sessions: closing a
  * conversation does not pass it back, so a bot turned off stays off for the customer's next conversation.
  */
-export async function handoverState(db: DbOrTx, companyId: string, conversation: { handler: "humans" | "bot" }, conversationIds: string[]): Promise<HandoverState> {
+export async function handoverState(
+  db: DbOrTx,
+  companyId: string,
+  conversation: { handler: "humans" | "bot" },
+  conversationIds: string[],
+  /** The Page's other apps by name (the channel's settings.pageApps, learned from subscribed_apps). */
+  pageApps: readonly { id: string; name: string }[] = [],
+): Promise<HandoverState> {
   const [latest, botAppId] = await Promise.all([latestHandoverNote(db, companyId, conversationIds), lastBotAppId(db, companyId, conversationIds)]);
   const params = latest?.note.params;
   if (conversation.handler === "bot") {
     const appId = latest && latest.note.code !== "bot_off" && params?.app ? params.app : null;
-    return { owner: { kind: ownerOf(appId), appId }, botOff: false, botAppId };
+    const appName = (appId && pageApps.find((a) => a.id === appId)?.name) || null;
+    return { owner: { kind: ownerOf(appId), appId, appName }, botOff: false, botAppId };
   }
   return { owner: null, botOff: latest?.note.code === "bot_off", botAppId };
 }

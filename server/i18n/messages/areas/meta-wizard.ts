@@ -71,6 +71,7 @@ const en = {
   "metaWizard.pages.noTask": "This profile's role on the Page may not answer messages.",
   "metaWizard.pages.none": "This profile shared no Pages.",
   "metaWizard.pages.missing": "Not shared in Facebook's dialog: {names}. Sign in again, press “Edit” and tick {count, plural, one {the Page} other {the Pages}} on the Pages screen.",
+  "metaWizard.pages.otherApps": "{count, plural, one {Another app also receives this Page's messages: {names}. It answers customers first;} other {Other apps also receive this Page's messages: {names}. They answer customers first;}} a thread comes to the team when the app passes it, or when an operator takes it in the inbox. Both apps can stay connected.",
 
   "metaWizard.permissions.intro": "Facebook says which permissions were granted. Every one must be on before the channels can be reconnected.",
   "metaWizard.permissions.notChecked": "The permissions have not been checked yet: press “Check again”.",
@@ -265,6 +266,7 @@ const ru = {
   "metaWizard.pages.noTask": "Роль этого профиля на Странице не позволяет отвечать на сообщения.",
   "metaWizard.pages.none": "Этот профиль не открыл ни одной Страницы.",
   "metaWizard.pages.missing": "Не открыты в окне Facebook: {names}. Войдите снова, нажмите «Редактировать» и отметьте {count, plural, one {её} few {их} many {их} other {их}} на экране Страниц.",
+  "metaWizard.pages.otherApps": "{count, plural, one {Сообщения этой Страницы получает и другое приложение: {names}. Оно отвечает клиентам первым;} few {Сообщения этой Страницы получают и другие приложения: {names}. Они отвечают клиентам первыми;} many {Сообщения этой Страницы получают и другие приложения: {names}. Они отвечают клиентам первыми;} other {Сообщения этой Страницы получают и другие приложения: {names}. Они отвечают клиентам первыми;}} диалог переходит к команде, когда приложение передаёт его или когда оператор забирает его во входящих. Оба приложения могут оставаться подключёнными.",
 
   "metaWizard.permissions.intro": "Facebook сообщает, какие разрешения выданы. Все должны быть включены, прежде чем каналы можно будет переподключить.",
   "metaWizard.permissions.notChecked": "Разрешения ещё не проверены: нажмите «Проверить снова».",
@@ -457,6 +459,7 @@ const uk = {
   "metaWizard.pages.noTask": "Роль цього профілю на Сторінці не дозволяє відповідати на повідомлення.",
   "metaWizard.pages.none": "Цей профіль не відкрив жодної Сторінки.",
   "metaWizard.pages.missing": "Не відкрито у вікні Facebook: {names}. Увійдіть знову, натисніть «Редагувати» і позначте {count, plural, one {її} few {їх} many {їх} other {їх}} на екрані Сторінок.",
+  "metaWizard.pages.otherApps": "{count, plural, one {Повідомлення цієї Сторінки отримує й інший застосунок: {names}. Він відповідає клієнтам першим;} few {Повідомлення цієї Сторінки отримують й інші застосунки: {names}. Вони відповідають клієнтам першими;} many {Повідомлення цієї Сторінки отримують й інші застосунки: {names}. Вони відповідають клієнтам першими;} other {Повідомлення цієї Сторінки отримують й інші застосунки: {names}. Вони відповідають клієнтам першими;}} діалог переходить до команди, коли застосунок передає його або коли оператор забирає його у вхідних. Обидва застосунки можуть залишатися підключеними.",
 
   "metaWizard.permissions.intro": "Facebook повідомляє, які дозволи надано. Усі мають бути увімкнені, перш ніж канали можна буде перепідключити.",
   "metaWizard.permissions.notChecked": "Дозволи ще не перевірено: натисніть «Перевірити знову».",

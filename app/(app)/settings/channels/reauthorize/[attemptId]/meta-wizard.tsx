@@ -3,7 +3,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { inferRouterOutputs } from "@trpc/server";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { useEffect, useId, useRef, useState, type ReactNode } from "react";
+import { Fragment, useEffect, useId, useRef, useState, type ReactNode } from "react";
 import type { AppRouter } from "~/server/api/root";
 import { reasonKey, type MessageKey } from "~/server/i18n";
 import { useT } from "../../../../../_components/providers";
@@ -196,6 +196,7 @@ export function MetaWizard({ attemptId }: { attemptId: string }) {
               id: p.id,
               label: p.name,
               hint: p.canMessage ? (p.viaBusiness ? t("metaWizard.pages.viaBusiness") : undefined) : t("metaWizard.pages.noTask"),
+              note: p.otherApps.length > 0 ? t("metaWizard.pages.otherApps", { names: p.otherApps.map((a) => a.name || a.id).join(", "), count: p.otherApps.length }) : undefined,
               ticked: p.ticked,
               broken: p.broken,
               channel: p.channel,
@@ -318,7 +319,7 @@ function ConnectStep({ w, busy, onConnect }: { w: View; busy: boolean; onConnect
   );
 }
 
-type Choice = { id: string; label: string; hint?: string; ticked: boolean; broken: boolean; disabled?: boolean; channel: { id: string; name: string; status: "active" | "disconnected" | "stopped"; statusReason: string | null } | null };
+type Choice = { id: string; label: string; hint?: string; note?: string; ticked: boolean; broken: boolean; disabled?: boolean; channel: { id: string; name: string; status: "active" | "disconnected" | "stopped"; statusReason: string | null } | null };
 
 function ChoiceStep(props: {
   legend: string;
@@ -354,26 +355,34 @@ function ChoiceStep(props: {
         <legend className="mb-1 text-sm font-medium">{props.legend}</legend>
         {props.items.length === 0 && <p className="text-sm text-slate-600">{t(props.emptyKey)}</p>}
         {props.items.map((item) => (
-          <label key={item.id} className={`flex flex-wrap items-center gap-x-2 gap-y-1 rounded border border-slate-200 p-2 text-sm ${item.disabled ? "opacity-70" : ""}`}>
-            <input
-              type="checkbox"
-              checked={ticked.has(item.id)}
-              disabled={item.disabled}
-              onChange={(e) =>
-                setTicked((s) => {
-                  const next = new Set(s);
-                  if (e.target.checked) next.add(item.id);
-                  else next.delete(item.id);
-                  return next;
-                })
-              }
-            />
-            <span className="font-medium">{item.label}</span>
-            {item.channel && <StatusBadge status={item.channel.status} />}
-            {item.broken && <span className="text-xs text-red-800">{t("metaWizard.choice.broken")}</span>}
-            {!item.channel && <span className="text-xs text-slate-600">{t("metaWizard.choice.new")}</span>}
-            {item.hint && <span className="basis-full pl-6 text-xs text-slate-600">{item.hint}</span>}
-          </label>
+          <Fragment key={item.id}>
+            <label className={`flex flex-wrap items-center gap-x-2 gap-y-1 rounded border border-slate-200 p-2 text-sm ${item.disabled ? "opacity-70" : ""}`}>
+              <input
+                type="checkbox"
+                checked={ticked.has(item.id)}
+                disabled={item.disabled}
+                aria-describedby={item.note ? `${hintId}-note-${item.id}` : undefined}
+                onChange={(e) =>
+                  setTicked((s) => {
+                    const next = new Set(s);
+                    if (e.target.checked) next.add(item.id);
+                    else next.delete(item.id);
+                    return next;
+                  })
+                }
+              />
+              <span className="font-medium">{item.label}</span>
+              {item.channel && <StatusBadge status={item.channel.status} />}
+              {item.broken && <span className="text-xs text-red-800">{t("metaWizard.choice.broken")}</span>}
+              {!item.channel && <span className="text-xs text-slate-600">{t("metaWizard.choice.new")}</span>}
+              {item.hint && <span className="basis-full pl-6 text-xs text-slate-600">{item.hint}</span>}
+            </label>
+            {item.note && (
+              <p id={`${hintId}-note-${item.id}`} className="rounded border border-sky-200 bg-sky-50 p-2 text-xs text-sky-900" data-testid="choice-note">
+                {item.note}
+              </p>
+            )}
+          </Fragment>
         ))}
       </fieldset>
       {props.missing.length > 0 && (

@@ -27,7 +27,9 @@ export function HandoverDiagnostics({ channelId, sawError10 }: { channelId: stri
           ? t("metaWizard.handover.owner.igInbox")
           : o.owner === "idle"
             ? t("metaWizard.handover.owner.idle")
-            : t("metaWizard.handover.owner.other", { id: o.appId ?? "" });
+            : d?.ok && d.otherApps.some((a) => a.id === o.appId && a.name)
+              ? `${d.otherApps.find((a) => a.id === o.appId)!.name} (${o.appId})`
+              : t("metaWizard.handover.owner.other", { id: o.appId ?? "" });
   return (
     <section aria-labelledby={headingId} className={`${cardClass} p-4`} data-testid="handover-diagnostics">
       <div className="flex flex-wrap items-center justify-between gap-2">
