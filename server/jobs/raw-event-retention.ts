@@ -32,6 +32,8 @@ export async function startRawEventRetention(
   const scheduleQuietly = (afterSeconds: number) =>
     schedule(afterSeconds).catch((error: unknown) => logger.warn("retention.schedule_failed", { error: error instanceof Error ? error.name : "unknown" }));
 
+  // Sent before the worker starts, so its first fetch finds a pass already due.
+  await scheduleQuietly(opts.firstAfterSeconds ?? FIRST_PASS_AFTER_SECONDS);
   let stopped = false;
   await boss.work(RETENTION_QUEUE, { batchSize: 1, pollingIntervalSeconds: Math.min(30, Math.max(0.5, everySeconds / 10)) }, async () => {
     try {
@@ -44,7 +46,6 @@ export async function startRawEventRetention(
     }
   });
 
-  await scheduleQuietly(opts.firstAfterSeconds ?? FIRST_PASS_AFTER_SECONDS);
   const timer = setInterval(() => void scheduleQuietly(everySeconds), everySeconds * 1000);
   timer.unref?.();
   return {
