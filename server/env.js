@@ -54,6 +54,9 @@ const bool = (fallback) =>
     .optional()
     .transform((v) => (v === undefined || v === "" ? fallback : ["1", "true", "yes", "on"].includes(v.toLowerCase())));
 
+/** The shortest retention of raw webhook events: above every provider's redelivery window, with a margin. */
+export const MIN_RAW_EVENT_RETENTION_DAYS = 3;
+
 const DEV_AUTH_SECRET = "switchboard-development-secret-not-for-production";
 // 32 bytes, base64. Development only: production must set ENCRYPTION_KEY.
 const DEV_ENCRYPTION_KEY = "c3dpdGNoYm9hcmQtZGV2LWVuY3J5cHRpb24ta2V5ISE=";
@@ -133,6 +136,15 @@ const schema = z
     // How often each channel's connection is checked (getMe + getWebhookInfo, groups.getById + callback
     // servers): a silent loss is noticed within about two intervals. Jittered by ±20%.
     CHANNEL_PROBE_INTERVAL_SECONDS: int(180, 5),
+    // How long a processed (or ignored) webhook event's raw body — customers' words and names — is kept before a
+    // periodic pass deletes it. Its dedupe key goes with it, so the floor stays well above the longest provider
+    // redelivery (Meta ~36 h, Telegram 24 h). Failed events (dead letters) are kept until handled.
+    RAW_EVENT_RETENTION_DAYS: int(30).pipe(
+      z
+        .number()
+        .min(MIN_RAW_EVENT_RETENTION_DAYS, `must be at least ${MIN_RAW_EVENT_RETENTION_DAYS} days: providers redeliver a webhook for up to 36 hours, and the stored event is what stops the duplicate`)
+        .max(3650, "must be at most 3650 days"),
+    ),
     // GET /api/metrics (Prometheus): the bearer token a scraper sends. Unset: 404 in production, open in development.
     METRICS_TOKEN: optionalString,
     LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { EnvError, parseEnv } from "./env.js";
+import { EnvError, MIN_RAW_EVENT_RETENTION_DAYS, parseEnv } from "./env.js";
 
 describe("parseEnv", () => {
   it("starts in development with nothing configured", () => {
@@ -48,5 +48,16 @@ describe("parseEnv", () => {
     expect(() => parseEnv({ DATABASE_URL: "not a url" })).toThrow(/DATABASE_URL/);
     expect(() => parseEnv({ DATABASE_POOL_MAX: "many" })).toThrow(/DATABASE_POOL_MAX/);
     expect(parseEnv({ PUSHER_APP_ID: "1", PUSHER_KEY: "k", PUSHER_SECRET: "s" }).pusherConfigured).toBe(true);
+  });
+
+  it("keeps raw webhook events 30 days by default and refuses a retention shorter than the providers' redelivery", () => {
+    expect(parseEnv({}).RAW_EVENT_RETENTION_DAYS).toBe(30);
+    expect(parseEnv({ RAW_EVENT_RETENTION_DAYS: " 7 " }).RAW_EVENT_RETENTION_DAYS).toBe(7);
+    expect(parseEnv({ RAW_EVENT_RETENTION_DAYS: String(MIN_RAW_EVENT_RETENTION_DAYS) }).RAW_EVENT_RETENTION_DAYS).toBe(MIN_RAW_EVENT_RETENTION_DAYS);
+    expect(() => parseEnv({ RAW_EVENT_RETENTION_DAYS: "1" })).toThrow(/RAW_EVENT_RETENTION_DAYS: must be at least 3 days/);
+    expect(() => parseEnv({ RAW_EVENT_RETENTION_DAYS: "0" })).toThrow(/RAW_EVENT_RETENTION_DAYS/);
+    expect(() => parseEnv({ RAW_EVENT_RETENTION_DAYS: "2.5" })).toThrow(/RAW_EVENT_RETENTION_DAYS/);
+    expect(() => parseEnv({ RAW_EVENT_RETENTION_DAYS: "forever" })).toThrow(/RAW_EVENT_RETENTION_DAYS/);
+    expect(() => parseEnv({ RAW_EVENT_RETENTION_DAYS: "4000" })).toThrow(/RAW_EVENT_RETENTION_DAYS: must be at most 3650 days/);
   });
 });
