@@ -1,5 +1,6 @@
 import type { SystemNote } from "~/db/schema";
 import type { MessageKey, Translate } from "~/server/i18n";
+import type { ActionOutcome } from "~/server/services/conversations/conversation-actions";
 
 /** "Waiting 5 minutes": since the customer's first message after our last answer, in the reader's language. */
 export function waitingText(t: Translate, since: Date, now: number): string {
@@ -16,15 +17,8 @@ export function noteText(t: Translate, note: SystemNote): string {
   return t(`inbox.note.${note.code}` as MessageKey, note.params);
 }
 
-export type Outcome =
-  | { ok: true; changed: boolean }
-  | {
-      ok: false;
-      reason: "taken_by" | "assigned_to" | "already_closed" | "already_open" | "newer_open" | "closed" | "team_empty" | "banned";
-      by: string | null;
-      at?: Date | null;
-      conversationId?: string;
-    };
+/** What an inbox action answered (the server's ActionOutcome, as tRPC delivers it). */
+export type Outcome = ActionOutcome;
 
 /** Why an action did not happen: someone else was first, who, and when if known ("Already reopened by Anna at 14:02."). */
 export function outcomeText(t: Translate, outcome: Extract<Outcome, { ok: false }>, time?: (at: Date) => string): string {
