@@ -53,7 +53,6 @@ function BotSelect({ channels }: { channels: Bot[] }) {
 /** Break a bot the way Telegram does, to walk loss → email → red dot → Reconnect offline (admins). */
 export function BreakBotForm({ channels }: { channels: Bot[] }) {
   const t = useT();
-  const tokenId = useId();
   const [state, action, pending] = useActionState(breakBot, null);
   return (
     <form action={action} className="mt-3 flex flex-col gap-3">
@@ -72,10 +71,7 @@ export function BreakBotForm({ channels }: { channels: Bot[] }) {
         {state?.ok && state.how === "revoke" && state.newToken && (
           <div className="space-y-1">
             <p>{t("sandbox.break.revoked")}</p>
-            <label htmlFor={tokenId} className="block text-xs font-medium text-slate-700">
-              {t("sandbox.break.newToken")}
-            </label>
-            <input id={tokenId} readOnly value={state.newToken} className="w-full rounded border border-slate-300 bg-slate-50 px-2 py-1 font-mono text-xs" data-testid="sandbox-new-token" onFocus={(e) => e.currentTarget.select()} />
+            <TokenField label={t("sandbox.break.newToken")} value={state.newToken} testId="sandbox-new-token" />
           </div>
         )}
       </div>
