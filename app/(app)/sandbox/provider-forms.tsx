@@ -5,9 +5,8 @@ import type { SandboxPage } from "~/server/services/sandbox/messenger-sandbox";
 import type { SandboxCommunity } from "~/server/services/sandbox/vk-sandbox";
 import { useT } from "../../_components/providers";
 import { createCommunity, messengerAction, sendAsVk, vkCommunityAction } from "./actions";
-import { TokenField } from "./sandbox-form";
+import { CustomerFields, TokenField } from "./sandbox-form";
 
-const field = "rounded border border-slate-300 px-3 py-2 font-normal";
 const button = "self-start rounded bg-brand-600 px-4 py-2 text-sm font-medium text-white hover:bg-brand-700 disabled:opacity-60";
 const secondary = "self-start rounded border border-slate-300 bg-white px-4 py-2 text-sm font-medium text-slate-800 hover:bg-slate-50 disabled:opacity-60";
 
@@ -28,24 +27,7 @@ export function MessengerSection({ pages }: { pages: SandboxPage[] }) {
   return (
     <div className="mt-3 grid gap-4 md:grid-cols-2">
       <form action={action} className="flex flex-col gap-3">
-        <label className="flex flex-col gap-1 text-sm font-medium">
-          {t("sandbox.messenger.page")}
-          <select name="channelId" className={field}>
-            {pages.map((p) => (
-              <option key={p.id} value={p.id}>
-                {p.name} — {t(`channel.status.${p.status}` as MessageKey)}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="flex flex-col gap-1 text-sm font-medium">
-          {t("sandbox.name")}
-          <input name="name" required defaultValue="Maria Lopez" className={field} />
-        </label>
-        <label className="flex flex-col gap-1 text-sm font-medium">
-          {t("sandbox.text")}
-          <textarea name="text" rows={2} className={field} />
-        </label>
+        <CustomerFields selectLabel={t("sandbox.messenger.page")} channels={pages} defaultName="Maria Lopez" textRequired={false} rows={2} />
         <div className="flex flex-wrap gap-2">
           <button type="submit" name="what" value="send" disabled={pending} className={button}>
             {t("sandbox.messenger.send")}
@@ -86,24 +68,7 @@ export function VkWriteForm({ channels }: { channels: { id: string; name: string
   if (channels.length === 0) return <p className="mt-2 text-sm text-slate-600">{t("sandbox.vk.noChannels")}</p>;
   return (
     <form action={action} className="mt-3 flex flex-col gap-3">
-      <label className="flex flex-col gap-1 text-sm font-medium">
-        {t("sandbox.vk.community")}
-        <select name="channelId" className={field}>
-          {channels.map((c) => (
-            <option key={c.id} value={c.id}>
-              {c.name} — {t(`channel.status.${c.status}` as MessageKey)}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label className="flex flex-col gap-1 text-sm font-medium">
-        {t("sandbox.name")}
-        <input name="name" required defaultValue="Pavel Sokolov" className={field} />
-      </label>
-      <label className="flex flex-col gap-1 text-sm font-medium">
-        {t("sandbox.text")}
-        <textarea name="text" required rows={3} className={field} />
-      </label>
+      <CustomerFields selectLabel={t("sandbox.vk.community")} channels={channels} defaultName="Pavel Sokolov" />
       <button type="submit" disabled={pending} className={button}>
         {t("sandbox.send")}
       </button>

@@ -6,7 +6,7 @@ import type { SandboxBot } from "~/server/services/sandbox/telegram-sandbox";
 import { breakBot, createBot, sendAsCustomer } from "./actions";
 
 type Bot = { id: string; name: string; status: string };
-const select = "rounded border border-slate-300 px-2 py-2 font-normal";
+const field = "rounded border border-slate-300 px-3 py-2 font-normal";
 const button = "self-start rounded bg-brand-600 px-4 py-2 text-sm font-medium text-white hover:bg-brand-700 disabled:opacity-60";
 
 export function SandboxForm({ channels }: { channels: Bot[] }) {
@@ -15,15 +15,7 @@ export function SandboxForm({ channels }: { channels: Bot[] }) {
   const words = !state ? "" : !state.ok ? t("errors.generic") : t(`sandbox.sent.${state.outcome}` as MessageKey);
   return (
     <form action={action} className="mt-4 flex flex-col gap-3">
-      <BotSelect channels={channels} />
-      <label className="flex flex-col gap-1 text-sm font-medium">
-        {t("sandbox.name")}
-        <input name="name" required defaultValue="Ivan Petrov" className="rounded border border-slate-300 px-3 py-2 font-normal" />
-      </label>
-      <label className="flex flex-col gap-1 text-sm font-medium">
-        {t("sandbox.text")}
-        <textarea name="text" required rows={3} className="rounded border border-slate-300 px-3 py-2 font-normal" />
-      </label>
+      <CustomerFields selectLabel={t("sandbox.channel")} channels={channels} defaultName="Ivan Petrov" />
       <button type="submit" disabled={pending} className={button}>
         {t("sandbox.send")}
       </button>
@@ -34,12 +26,13 @@ export function SandboxForm({ channels }: { channels: Bot[] }) {
   );
 }
 
-function BotSelect({ channels }: { channels: Bot[] }) {
+/** The channel to write to, each with its status in words. */
+function ChannelSelect({ label, channels }: { label: string; channels: Bot[] }) {
   const t = useT();
   return (
     <label className="flex flex-col gap-1 text-sm font-medium">
-      {t("sandbox.channel")}
-      <select name="channelId" className={select}>
+      {label}
+      <select name="channelId" className={field}>
         {channels.map((c) => (
           <option key={c.id} value={c.id}>
             {c.name} — {t(`channel.status.${c.status}` as MessageKey)}
@@ -50,13 +43,31 @@ function BotSelect({ channels }: { channels: Bot[] }) {
   );
 }
 
+/** What a customer form asks on every provider: where to write, the customer's name and the message. */
+export function CustomerFields({ selectLabel, channels, defaultName, textRequired = true, rows = 3 }: { selectLabel: string; channels: Bot[]; defaultName: string; textRequired?: boolean; rows?: number }) {
+  const t = useT();
+  return (
+    <>
+      <ChannelSelect label={selectLabel} channels={channels} />
+      <label className="flex flex-col gap-1 text-sm font-medium">
+        {t("sandbox.name")}
+        <input name="name" required defaultValue={defaultName} className={field} />
+      </label>
+      <label className="flex flex-col gap-1 text-sm font-medium">
+        {t("sandbox.text")}
+        <textarea name="text" required={textRequired} rows={rows} className={field} />
+      </label>
+    </>
+  );
+}
+
 /** Break a bot the way Telegram does, to walk loss → email → red dot → Reconnect offline (admins). */
 export function BreakBotForm({ channels }: { channels: Bot[] }) {
   const t = useT();
   const [state, action, pending] = useActionState(breakBot, null);
   return (
     <form action={action} className="mt-3 flex flex-col gap-3">
-      <BotSelect channels={channels} />
+      <ChannelSelect label={t("sandbox.channel")} channels={channels} />
       <div className="flex flex-wrap gap-2">
         <button type="submit" name="how" value="revoke" disabled={pending} className={button}>
           {t("sandbox.break.revoke")}
