@@ -13,10 +13,6 @@ export type Live = "connecting" | "connected" | "offline" | "no_network";
 type RealtimeValue = { subscribe(listener: Listener): () => void; state: Live };
 
 const RealtimeContext = createContext<RealtimeValue | null>(null);
-/**
- * While the socket is not connected (and the browser is online), a fresh attempt every 3–5 s (spread, so that many
- * browsers do not knock at once on a realtime server that restarts) instead of pusher-js' backoff of up to 45 s.
- */
 /** The browser's online / offline events, for useSyncExternalStore over navigator.onLine. */
 function onNetworkChange(notify: () => void) {
   window.addEventListener("online", notify);
@@ -27,6 +23,10 @@ function onNetworkChange(notify: () => void) {
   };
 }
 
+/**
+ * While the socket is not connected (and the browser is online), a fresh attempt every 3–5 s (spread, so that many
+ * browsers do not knock at once on a realtime server that restarts) instead of pusher-js' backoff of up to 45 s.
+ */
 const reconnectDelayMs = () => 3_000 + Math.random() * 2_000;
 const EVENT_NAMES: RealtimeEvent["name"][] = [
   "message.created",
