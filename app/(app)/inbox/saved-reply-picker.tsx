@@ -3,9 +3,8 @@ import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useEffect, useId, useRef, useState, type RefObject } from "react";
 import { flushSync } from "react-dom";
-import { localeNames } from "~/server/i18n";
-import { savedReplyLocale, type SavedReplyLocale } from "~/server/services/saved-replies/template";
-import { useT } from "../../_components/providers";
+import { languageName, savedReplyLocale, type SavedReplyLocale } from "~/server/services/saved-replies/template";
+import { useLocale, useT } from "../../_components/providers";
 import { useTRPC } from "../../_lib/trpc";
 
 /** Opened by typing `/` in an empty reply (the reply becomes the saved one), or by the button (inserted at the caret). */
@@ -19,6 +18,7 @@ type Mode = "slash" | "button";
  */
 export function SavedReplyPicker({ conversationId, reply, onText, isAdmin }: { conversationId: string; reply: RefObject<HTMLTextAreaElement | null>; onText: (text: string) => void; isAdmin: boolean }) {
   const t = useT();
+  const locale = useLocale();
   const trpc = useTRPC();
   const id = useId();
   const [mode, setMode] = useState<Mode | null>(null);
@@ -129,7 +129,7 @@ export function SavedReplyPicker({ conversationId, reply, onText, isAdmin }: { c
             <label htmlFor={`${id}-search`} className="sr-only">
               {t("savedReplies.picker.search")}
             </label>
-            <div className="flex min-w-0 flex-1 items-center rounded border border-slate-300 px-2 focus-within:ring-2 focus-within:ring-brand-600">
+            <div className="flex min-w-0 flex-1 items-center gap-1 rounded border border-slate-300 px-2">
               <span aria-hidden className="text-slate-500">
                 /
               </span>
@@ -146,7 +146,7 @@ export function SavedReplyPicker({ conversationId, reply, onText, isAdmin }: { c
                 maxLength={200}
                 value={query}
                 placeholder={t("savedReplies.picker.search")}
-                className="min-w-0 flex-1 py-1.5 pl-1 text-sm outline-none"
+                className="min-w-0 flex-1 py-1.5 text-sm"
                 onChange={(e) => {
                   setQuery(e.target.value);
                   setActive(0);
@@ -172,7 +172,7 @@ export function SavedReplyPicker({ conversationId, reply, onText, isAdmin }: { c
           </div>
           <p role="status" className="text-xs text-slate-600">
             {status}
-            {customerLanguage && ` · ${t("savedReplies.picker.customerLanguage", { language: localeNames[customerLanguage] })}`}
+            {customerLanguage && ` · ${t("savedReplies.picker.customerLanguage", { language: languageName(customerLanguage, locale) })}`}
           </p>
           <ul id={listId} role="listbox" aria-label={t("savedReplies.picker.list")} className="min-h-0 flex-1 divide-y divide-slate-100 overflow-y-auto">
             {replies.map((r, i) => {
@@ -195,7 +195,7 @@ export function SavedReplyPicker({ conversationId, reply, onText, isAdmin }: { c
                   </span>
                   <span className="text-xs text-slate-600">
                     {" "}
-                    · {t(r.scope === "company" ? "savedReplies.scope.company" : "savedReplies.scope.personal")} · {localeNames[localeOf(r)]}
+                    · {t(r.scope === "company" ? "savedReplies.scope.company" : "savedReplies.scope.personal")} · {languageName(localeOf(r), locale)}
                   </span>
                   <span className="mt-0.5 line-clamp-2 block whitespace-pre-wrap break-words text-xs text-slate-700">{text}</span>
                 </li>
@@ -212,7 +212,7 @@ export function SavedReplyPicker({ conversationId, reply, onText, isAdmin }: { c
               >
                 {current.variants.map((v) => (
                   <option key={v.locale} value={v.locale}>
-                    {localeNames[v.locale]}
+                    {languageName(v.locale, locale)}
                   </option>
                 ))}
               </select>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { chooseVariant, firstName, renderTemplate, savedReplyLocale, templateVariables, unknownVariables, type TemplateValues } from "./template";
+import { chooseVariant, firstName, languageName, renderTemplate, savedReplyLocale, templateVariables, unknownVariables, type TemplateValues } from "./template";
 
 const values: TemplateValues = { "contact.name": "Ivan Petrov", "contact.first_name": "Ivan", "operator.name": "Olga", "company.name": "Acme" };
 
@@ -44,5 +44,13 @@ describe("saved reply language", () => {
     expect(chooseVariant(["en", "ru"], "en", ["uk", "ru"])).toBe("ru");
     expect(chooseVariant(["ru", "uk"], "uk", ["de", "en"])).toBe("uk");
     expect(chooseVariant(["en"], "en", [null, undefined])).toBe("en");
+  });
+});
+
+describe("language names", () => {
+  it("names a reply's language in the reader's language", () => {
+    expect(languageName("ru", "en")).toBe("Russian");
+    expect(languageName("uk", "ru")).toBe("украинский");
+    expect(languageName("en", "uk")).toBe("англійська");
   });
 });

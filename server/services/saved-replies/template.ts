@@ -62,3 +62,12 @@ export function chooseVariant(available: readonly SavedReplyLocale[], defaultLoc
   }
   return defaultLocale;
 }
+
+/** A reply language's name in the reader's language ("Russian", "русский", "російська"), as the browser and Node know them. */
+export function languageName(locale: SavedReplyLocale, readerLocale: string): string {
+  try {
+    return new Intl.DisplayNames([readerLocale], { type: "language" }).of(locale) ?? locale;
+  } catch {
+    return locale;
+  }
+}

@@ -3,9 +3,8 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { inferRouterOutputs } from "@trpc/server";
 import { useId, useState } from "react";
 import type { AppRouter } from "~/server/api/root";
-import { localeNames } from "~/server/i18n";
-import { SAVED_REPLY_LOCALES, SAVED_REPLY_VARIABLES, unknownVariables, type SavedReplyLocale } from "~/server/services/saved-replies/template";
-import { useT } from "../../../_components/providers";
+import { SAVED_REPLY_LOCALES, SAVED_REPLY_VARIABLES, unknownVariables, languageName, type SavedReplyLocale } from "~/server/services/saved-replies/template";
+import { useLocale, useT } from "../../../_components/providers";
 import { useTRPC } from "../../../_lib/trpc";
 import { buttonClass, ConfirmAction, errorText, inputClass, NoticeLine, QueryState, type Notice } from "../settings-ui";
 
@@ -22,6 +21,7 @@ const draftOf = (r: Reply): Draft => ({ id: r.id, scope: r.scope, code: `/${r.co
  */
 export function SavedRepliesManager({ canManageCompany, ownPage = false }: { canManageCompany: boolean; ownPage?: boolean }) {
   const t = useT();
+  const locale = useLocale();
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const list = useQuery(trpc.savedReplies.list.queryOptions());
@@ -99,7 +99,7 @@ export function SavedRepliesManager({ canManageCompany, ownPage = false }: { can
                           <p className="break-words font-medium">
                             <code className="rounded bg-slate-100 px-1">/{r.code}</code> {r.title}
                           </p>
-                          <p className="text-xs text-slate-600">{t("savedReplies.languages", { list: SAVED_REPLY_LOCALES.filter((l) => r.bodies[l]).map((l) => localeNames[l]).join(", ") })}</p>
+                          <p className="text-xs text-slate-600">{t("savedReplies.languages", { list: SAVED_REPLY_LOCALES.filter((l) => r.bodies[l]).map((l) => languageName(l, locale)).join(", ") })}</p>
                           <p className="mt-1 line-clamp-2 whitespace-pre-wrap break-words text-sm text-slate-700">{r.bodies[r.defaultLocale]}</p>
                         </div>
                         <div className="flex shrink-0 flex-wrap gap-2">
@@ -130,6 +130,7 @@ export function SavedRepliesManager({ canManageCompany, ownPage = false }: { can
 /** The form for one reply: code, title, default language, and its text in each language, with variables checked as you type. */
 function ReplyEditor({ draft, onChange, onSave, onCancel, busy }: { draft: Draft; onChange: (d: Draft) => void; onSave: (d: Draft) => void; onCancel: () => void; busy: boolean }) {
   const t = useT();
+  const locale = useLocale();
   const id = useId();
   const unknown = [...new Set(SAVED_REPLY_LOCALES.flatMap((l) => unknownVariables(draft.bodies[l])))];
   const set = (patch: Partial<Draft>) => onChange({ ...draft, ...patch });
@@ -157,7 +158,7 @@ function ReplyEditor({ draft, onChange, onSave, onCancel, busy }: { draft: Draft
           <select className={inputClass} value={draft.defaultLocale} aria-describedby={`${id}-default`} onChange={(e) => set({ defaultLocale: e.target.value as SavedReplyLocale })}>
             {SAVED_REPLY_LOCALES.map((l) => (
               <option key={l} value={l}>
-                {localeNames[l]}
+                {languageName(l, locale)}
               </option>
             ))}
           </select>
@@ -173,7 +174,7 @@ function ReplyEditor({ draft, onChange, onSave, onCancel, busy }: { draft: Draft
         const bad = unknownVariables(draft.bodies[l]);
         return (
           <label key={l} className="flex min-w-0 flex-col gap-1 text-sm font-medium">
-            {t("savedReplies.field.body", { language: localeNames[l] })}
+            {t("savedReplies.field.body", { language: languageName(l, locale) })}
             <textarea
               className={`${inputClass} resize-y`}
               rows={3}
