@@ -19,6 +19,8 @@ export const contacts = pgTable(
     displayName: text().notNull(),
     username: text(),
     chatKind: text().$type<"private" | "group">().notNull().default("private"),
+    /** The customer's app language as the provider gives it (Telegram `language_code`, VK `lang`): saved replies pick their variant by it. */
+    languageCode: text(),
     /** Ban (F7): the contact's messages are kept but not routed to the line. */
     bannedAt: timestamp({ withTimezone: true }),
     /** The customer blocked the bot / denied messages: sends will fail with that reason. */

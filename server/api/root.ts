@@ -7,6 +7,7 @@ import { linesRouter } from "./routers/lines";
 import { mailboxRouter } from "./routers/mailbox";
 import { metaWizardRouter } from "./routers/metaWizard";
 import { peopleRouter } from "./routers/people";
+import { savedRepliesRouter } from "./routers/savedReplies";
 import { teamsRouter } from "./routers/teams";
 import { createCallerFactory, createTRPCRouter } from "./trpc";
 
@@ -21,6 +22,7 @@ export const appRouter = createTRPCRouter({
   ingest: ingestRouter,
   account: accountRouter,
   company: companyRouter,
+  savedReplies: savedRepliesRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,3 +1,4 @@
+import Link from "next/link";
 import { redirect } from "next/navigation";
 import { getSessionUser } from "~/server/auth/options";
 import { getT } from "../../_lib/i18n";
@@ -20,6 +21,9 @@ export default async function AccountPage() {
         <p className="break-words text-sm text-slate-600">{t("account.page.signedInAs", { name: user.name, email: user.email })}</p>
       </div>
       <AccountForms />
+      <Link href="/account/saved-replies" className="self-start text-sm text-brand-700 underline">
+        {t("savedReplies.mine.heading")}
+      </Link>
     </div>
   );
 }

@@ -2,7 +2,7 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import type { inferRouterOutputs } from "@trpc/server";
 import Link from "next/link";
-import { useEffect, useState, useSyncExternalStore } from "react";
+import { useEffect, useRef, useState, useSyncExternalStore } from "react";
 import type { AppRouter } from "~/server/api/root";
 import type { MessageKey } from "~/server/i18n";
 import { useT } from "../../_components/providers";
@@ -10,6 +10,7 @@ import { leaveEndedSession } from "../../_lib/session-ended";
 import { useViewerId } from "../../_components/viewer";
 import { readDraft, writeDraft } from "../../_lib/drafts";
 import { useTRPC } from "../../_lib/trpc";
+import { SavedReplyPicker } from "./saved-reply-picker";
 import { errorText } from "./words";
 
 type ThreadPage = inferRouterOutputs<AppRouter>["inbox"]["thread"];
@@ -49,6 +50,7 @@ export function Composer({ thread, isAdmin }: { thread: ThreadPage; isAdmin: boo
   const [files, setFiles] = useState<Uploaded[]>([]);
   const [uploading, setUploading] = useState<string | null>(null);
   const [formError, setFormError] = useState<string | null>(null);
+  const replyBox = useRef<HTMLTextAreaElement>(null);
 
   useEffect(() => writeDraft(userId, conversationId, text), [text, userId, conversationId]);
 
@@ -102,7 +104,7 @@ export function Composer({ thread, isAdmin }: { thread: ThreadPage; isAdmin: boo
 
   return (
     <form
-      className="border-t border-slate-200 p-3"
+      className="relative border-t border-slate-200 p-3"
       onSubmit={(e) => {
         e.preventDefault();
         submit();
@@ -132,6 +134,7 @@ export function Composer({ thread, isAdmin }: { thread: ThreadPage; isAdmin: boo
       </label>
       <textarea
         id="reply"
+        ref={replyBox}
         value={text}
         onChange={(e) => setText(e.target.value)}
         onKeyDown={(e) => {
@@ -169,6 +172,7 @@ export function Composer({ thread, isAdmin }: { thread: ThreadPage; isAdmin: boo
           {t("inbox.attach")}
           <input type="file" multiple className="sr-only" onChange={(e) => void upload(e.target.files).then(() => (e.target.value = ""))} />
         </label>
+        <SavedReplyPicker conversationId={conversationId} reply={replyBox} onText={setText} isAdmin={isAdmin} />
         {uploading && (
           <span role="status" className="text-xs text-slate-600">
             {t("inbox.upload.uploading", { name: uploading })}

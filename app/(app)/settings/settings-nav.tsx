@@ -9,6 +9,7 @@ const SECTIONS: { href: string; label: MessageKey }[] = [
   { href: "/settings/lines", label: "people.nav.lines" },
   { href: "/settings/people", label: "people.nav.people" },
   { href: "/settings/teams", label: "people.nav.teams" },
+  { href: "/settings/saved-replies", label: "savedReplies.nav" },
   { href: "/settings/mailbox", label: "people.nav.mailbox" },
   { href: "/settings/company", label: "company.nav" },
 ];

@@ -124,16 +124,19 @@ async function upsertContact(tx: Tx, channel: Channel, ev: Extract<NormalizedEve
   const existing = await findLiveContact(tx, channel.id, ev.chatId, cache);
   if (existing) {
     // Renames show on new messages only: the contact's name follows, old messages keep theirs.
-    if (existing.displayName !== ev.contactName || (ev.username && existing.username !== ev.username)) {
+    // So does their app language, when the provider says it (saved replies answer in it).
+    const languageCode = ev.languageCode ?? existing.languageCode;
+    if (existing.displayName !== ev.contactName || (ev.username && existing.username !== ev.username) || languageCode !== existing.languageCode) {
       const updatedAt = new Date();
-      await tx.update(contacts).set({ displayName: ev.contactName, username: ev.username ?? existing.username, updatedAt }).where(eq(contacts.id, existing.id));
-      cache?.contacts.set(contactKey(channel.id, ev.chatId), { ...existing, displayName: ev.contactName, username: ev.username ?? existing.username, updatedAt });
+      const changes = { displayName: ev.contactName, username: ev.username ?? existing.username, languageCode, updatedAt };
+      await tx.update(contacts).set(changes).where(eq(contacts.id, existing.id));
+      cache?.contacts.set(contactKey(channel.id, ev.chatId), { ...existing, ...changes });
     }
     return existing;
   }
   const [created] = await tx
     .insert(contacts)
-    .values({ companyId: channel.companyId, channelId: channel.id, externalId: ev.chatId, displayName: ev.contactName, username: ev.username, chatKind: ev.chatKind })
+    .values({ companyId: channel.companyId, channelId: channel.id, externalId: ev.chatId, displayName: ev.contactName, username: ev.username, chatKind: ev.chatKind, languageCode: ev.languageCode })
     .returning();
   cache?.contacts.set(contactKey(channel.id, ev.chatId), created!);
   cache?.open.set(created!.id, null);
