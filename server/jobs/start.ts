@@ -5,6 +5,7 @@ import { createBoss } from "./boss";
 import { ingestNotifier } from "./ingest-notify";
 import { setIngestWake } from "../queue/ingest-wake";
 import { startIngestWorker } from "./ingest-worker";
+import { startContactErasures } from "./contact-erasures";
 import { startHistoryRecoveries } from "./history-recoveries";
 import { startProbeScheduler } from "./probes";
 import { startRawEventRetention } from "./raw-event-retention";
@@ -15,7 +16,7 @@ const globalForBoss = globalThis as unknown as { switchboardBoss?: Promise<void>
 /**
  * Background work in the app process: the ingest worker (webhook events in provider order) unless it runs in a
  * process of its own (INGEST_WORKER=process: the webhook routes then ring it through NOTIFY), the queue runner
- * (sends, emails) and pg-boss for scheduled, durable jobs (channel health probes, history recoveries after a reconnect,
+ * (sends, emails) and pg-boss for scheduled, durable jobs (channel health probes, history recoveries after a reconnect, contact erasures,
  * the retention pass over raw webhook events). Started once per process,
  * also across dev reloads.
  */
@@ -31,6 +32,7 @@ export function startJobRunnerIfEnabled(): void {
     await boss.start();
     await startProbeScheduler(boss, db, e.CHANNEL_PROBE_INTERVAL_SECONDS);
     await startHistoryRecoveries(boss, db);
+    await startContactErasures(boss, db);
     await startRawEventRetention(boss, db, e.RAW_EVENT_RETENTION_DAYS);
     logger.info("boss.started", { probeIntervalSeconds: e.CHANNEL_PROBE_INTERVAL_SECONDS, rawEventRetentionDays: e.RAW_EVENT_RETENTION_DAYS });
   })().catch((error: unknown) => logger.error("boss.start_failed", { error: error instanceof Error ? error.message : "unknown" }));
