@@ -6,3 +6,4 @@ export * from "./events";
 export * from "./files";
 export * from "./auth";
 export * from "./saved-replies";
+export * from "./privacy";

@@ -76,7 +76,7 @@ export function kickJobs(): void {
   void emailTick(runner);
 }
 
-/** Stops claiming; resolves when the sends in flight have finished (bounded). */
+/** Stops claiming; resolves when the sends and the email pass in flight have finished (bounded). */
 export async function stopJobRunner(): Promise<void> {
   const runner = globalForJobs.switchboardJobs;
   if (!runner) return;
@@ -84,5 +84,8 @@ export async function stopJobRunner(): Promise<void> {
   clearTimeout(runner.timer);
   globalForJobs.switchboardJobs = undefined;
   setJobKick(undefined);
+  const until = Date.now() + STOP_WAIT_MS;
   await runner.sends.stop(STOP_WAIT_MS);
+  // The email in hand is recorded before the process goes (else it would be sent again after its lock expires).
+  while (runner.emails.running && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 50));
 }

@@ -7,6 +7,7 @@
 import { createServer } from "node:http";
 import next from "next";
 import { env } from "../env.js";
+import { gracefulServer, stopWebInstance } from "./graceful-close";
 import { PEER_ADDRESS_HEADER } from "../identity/client-address";
 import { transportSecurityHeaders } from "../security-headers.js";
 import { webhookIntake } from "../webhooks/intake";
@@ -19,7 +20,9 @@ await app.prepare();
 // HSTS depends on where the app is served (APP_URL), known at start, not at build: added here to every answer.
 const transport = Object.entries(transportSecurityHeaders(env().APP_URL));
 
+const graceful = gracefulServer();
 const server = createServer((req, res) => {
+  graceful.onRequest(res);
   for (const [name, value] of transport) res.setHeader(name, value);
   if (webhookIntake(req, res)) return;
   // Who connected, for sign-in throttling: route handlers never see the socket. Whatever a client sent is replaced.
@@ -30,10 +33,14 @@ const server = createServer((req, res) => {
 server.keepAliveTimeout = 65_000;
 server.listen(port, () => console.log(`switchboard: listening on http://localhost:${port}`));
 
+// SIGTERM (a rolling restart): nothing in hand is dropped (graceful-close.ts), then exit.
+let stopping = false;
 const stop = () => {
-  server.close();
-  server.closeIdleConnections();
-  void app.close().finally(() => process.exit(0));
+  if (stopping) return;
+  stopping = true;
+  void stopWebInstance(server, graceful, () => app.close())
+    .then((requests) => console.log(`switchboard: stopped (requests ${requests})`))
+    .finally(() => process.exit(0));
 };
 process.on("SIGTERM", stop);
 process.on("SIGINT", stop);

@@ -8,6 +8,9 @@ import { serverRealtimeConfig } from "../realtime/config";
 import { startEmbeddedPusher, type EmbeddedPusher } from "../realtime/embedded-server";
 import { claimEmbeddedRealtime, EMBEDDED_REALTIME_WARNING, type RealtimeClaim } from "./realtime-guard";
 
+/** How long the launcher gives the web server to stop on its own before killing it (its own bounds total ~30 s). */
+export const APP_STOP_GRACE_MS = 40_000;
+
 export type StackOptions = {
   mode: "dev" | "start";
   port: number;
@@ -124,14 +127,16 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       : [nextBin, "dev", "--port", String(opts.port)];
   const app = spawn(process.execPath, args, { stdio: "inherit", env: childEnv });
 
-  const stopChild = async (child: ChildProcess | undefined) => {
+  // Each child's own shutdown is bounded (app-server.ts: requests 10 s, then sends up to 20 s and pg-boss jobs up
+  // to 15 s side by side; the worker: its batch in hand); these are the last resort beyond those bounds.
+  const stopChild = async (child: ChildProcess | undefined, graceMs: number) => {
     if (!child || child.exitCode !== null || child.signalCode !== null) return;
     child.kill("SIGTERM");
     await new Promise((resolve) => {
       const timer = setTimeout(() => {
         child.kill("SIGKILL");
         resolve(undefined);
-      }, 5000);
+      }, graceMs);
       child.once("exit", () => {
         clearTimeout(timer);
         resolve(undefined);
@@ -142,8 +147,9 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
   const stop = async () => {
     if (stopped) return;
     stopped = true;
-    await stopChild(worker);
-    await stopChild(app);
+    // Both at once: the web server stops taking webhooks while the worker finishes its batch; what is stored and not
+    // yet processed waits for the next worker.
+    await Promise.all([stopChild(worker, 15_000), stopChild(app, APP_STOP_GRACE_MS)]);
     await embeddedPusher?.close();
     await realtimeClaim?.release();
     await embeddedDb?.stop();

@@ -1,5 +1,5 @@
 "use client";
-import { useInfiniteQuery, useMutation, useQueryClient } from "@tanstack/react-query";
+import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { inferRouterOutputs } from "@trpc/server";
 import Link from "next/link";
 import { usePathname, useSearchParams } from "next/navigation";
@@ -29,6 +29,8 @@ export function Thread({ conversationId, backHref, options }: { conversationId: 
   );
   const pages = thread.data?.pages ?? [];
   const head = pages[0];
+  // An erasure asked for from this thread: its progress replaces the thread, whose content is going away.
+  const [erasure, setErasure] = useState<{ id: string; name: string; conversationId: string } | null>(null);
   const openHref = useConversationHref(head?.openConversationId ?? null);
   const messages = pages
     .slice()
@@ -63,6 +65,7 @@ export function Thread({ conversationId, backHref, options }: { conversationId: 
     // eslint-disable-next-line react-hooks/exhaustive-deps -- runs when the first or last message changes, not on every render
   }, [newest, messages[0]?.id, messages.length]);
 
+  if (erasure?.conversationId === conversationId) return <ErasureProgress erasureId={erasure.id} name={erasure.name} backHref={backHref} />;
   if (thread.isError) return <p className="p-6 text-sm text-red-700">{t("errors.notFound")}</p>;
   if (!head) return <p className="p-6 text-sm text-slate-600" aria-busy="true">…</p>;
   const { conversation, contact, channel, line, assignee, sessions } = head;
@@ -88,7 +91,7 @@ export function Thread({ conversationId, backHref, options }: { conversationId: 
             {assignee ? t("inbox.row.assignee", { name: assignee.name }) : t("inbox.row.unassigned")}
           </p>
         </div>
-        <Actions thread={head} options={options} />
+        <Actions thread={head} options={options} onErasing={(id) => setErasure({ id, name: contact.displayName, conversationId })} />
       </header>
       {(conversation.handler === "bot" || head.handover?.botOff || channel.status !== "active" || contact.blockedUsAt || contact.bannedAt) && (
         <div className="space-y-1 border-b border-amber-200 bg-amber-50 px-4 py-2 text-sm text-amber-900" role="status" data-testid="thread-banner">
@@ -300,8 +303,8 @@ function SendAgain({ messageId }: { messageId: string }) {
   );
 }
 
-/** Take, Assign (a person or a team), Close / Reopen, and for admins Ban / Unban; each answer said in words. */
-function Actions({ thread, options }: { thread: ThreadPage; options: Options | undefined }) {
+/** Take, Assign (a person or a team), Close / Reopen, and for admins Ban / Unban and Erase; each answer said in words. */
+function Actions({ thread, options, onErasing }: { thread: ThreadPage; options: Options | undefined; onErasing: (erasureId: string) => void }) {
   const t = useT();
   const trpc = useTRPC();
   const queryClient = useQueryClient();
@@ -311,6 +314,7 @@ function Actions({ thread, options }: { thread: ThreadPage; options: Options | u
   const [assignOpen, setAssignOpen] = useState(false);
   const [target, setTarget] = useState("");
   const [confirmBan, setConfirmBan] = useState(false);
+  const [confirmErase, setConfirmErase] = useState(false);
   const { conversation, contact } = thread;
   const me = options?.me;
   const owner = thread.assignee && thread.assignee.id !== me?.id ? thread.assignee : null;
@@ -338,7 +342,8 @@ function Actions({ thread, options }: { thread: ThreadPage; options: Options | u
       onError: failed,
     }),
   );
-  const busy = take.isPending || takeOver.isPending || assign.isPending || close.isPending || reopen.isPending || ban.isPending || passToBot.isPending;
+  const erase = useMutation(trpc.inbox.eraseContact.mutationOptions({ onSuccess: (r) => onErasing(r.id), onError: failed }));
+  const busy = take.isPending || takeOver.isPending || assign.isPending || close.isPending || reopen.isPending || ban.isPending || passToBot.isPending || erase.isPending;
   const open = conversation.status !== "closed";
   // F10: once a bot was seen on this customer's thread (or it handed the thread over), it can be passed back.
   const handover = thread.handover;
@@ -394,6 +399,18 @@ function Actions({ thread, options }: { thread: ThreadPage; options: Options | u
               {t("inbox.action.ban")}
             </button>
           ))}
+        {me?.role === "admin" && (
+          <button
+            type="button"
+            disabled={busy}
+            aria-expanded={confirmErase}
+            onClick={() => setConfirmErase(true)}
+            className={`${button} border-red-700 text-red-800 hover:bg-red-50`}
+            data-testid="erase-contact"
+          >
+            {t("inbox.erase.action")}
+          </button>
+        )}
       </div>
       {assignOpen && (
         <form
@@ -465,6 +482,19 @@ function Actions({ thread, options }: { thread: ThreadPage; options: Options | u
           </div>
         </div>
       )}
+      {confirmErase && (
+        <div role="alertdialog" aria-labelledby="erase-question" className="rounded border border-red-300 bg-red-50 p-2 text-sm text-red-900">
+          <p id="erase-question">{t("inbox.erase.confirm", { name: contact.displayName })}</p>
+          <div className="mt-2 flex flex-wrap gap-2">
+            <button type="button" disabled={busy} onClick={() => erase.mutate({ conversationId: conversation.id })} className={`${button} border-red-700 bg-red-700 text-white`}>
+              {t("inbox.erase.confirmYes")}
+            </button>
+            <button type="button" autoFocus onClick={() => setConfirmErase(false)} className={`${button} border-slate-300 bg-white text-slate-800`}>
+              {t("inbox.action.cancel")}
+            </button>
+          </div>
+        </div>
+      )}
       <p role="status" className={`text-xs ${message?.error ? "text-red-700" : "text-green-800"}`}>
         {busy ? t("inbox.action.working") : message?.text}
         {!busy && message?.openId && (
@@ -474,6 +504,38 @@ function Actions({ thread, options }: { thread: ThreadPage; options: Options | u
           </>
         )}
       </p>
+    </div>
+  );
+}
+
+/** An erasure under way, then its outcome (counts only): polled, since the contact's threads are being deleted. */
+function ErasureProgress({ erasureId, name, backHref }: { erasureId: string; name: string; backHref: string }) {
+  const t = useT();
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const erasure = useQuery(
+    trpc.inbox.erasure.queryOptions({ erasureId }, { refetchInterval: (q) => (q.state.data?.status === "done" || q.state.data?.status === "failed" ? false : 1000) }),
+  );
+  const status = erasure.data?.status;
+  useEffect(() => {
+    if (status === "done") void queryClient.invalidateQueries({ queryKey: trpc.inbox.pathKey() });
+  }, [status, queryClient, trpc]);
+  const e = erasure.data;
+  const text = !e
+    ? t("inbox.erase.queued", { name })
+    : e.status === "done"
+      ? t("inbox.erase.done", { name, messages: e.messages, files: e.files, events: e.rawEvents })
+      : e.status === "failed"
+        ? t("inbox.erase.failed", { name })
+        : t(e.status === "queued" ? "inbox.erase.queued" : "inbox.erase.running", { name, messages: e.messages });
+  return (
+    <div className="space-y-3 p-6 text-sm" data-testid="erasure">
+      <p role="status" aria-busy={status !== "done" && status !== "failed"} className={status === "failed" ? "text-red-700" : "text-slate-800"}>
+        {text}
+      </p>
+      <Link href={backHref} className="text-brand-600 underline">
+        {t("inbox.erase.back")}
+      </Link>
     </div>
   );
 }

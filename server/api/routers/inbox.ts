@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { getContactErasure, listAuditEvents, requestContactErasure } from "../../services/contacts/erase-contact";
 import { setConversationContactBanned } from "../../services/contacts/set-conversation-contact-banned";
 import { assignConversation } from "../../services/conversations/assign-conversation";
 import { closeConversation } from "../../services/conversations/close-conversation";
@@ -112,6 +113,15 @@ export const inboxRouter = createTRPCRouter({
     await publishToCompany(ctx.service.companyId, realtime);
     return { banned: input.banned };
   }),
+
+  /** Admins: erase the conversation's contact and everything of theirs (a GDPR erasure request), as a durable job. */
+  eraseContact: adminProcedure.input(byId).mutation(({ ctx, input }) => requestContactErasure({ ctx: ctx.service, input })),
+
+  /** Admins: how an erasure is getting on. */
+  erasure: adminProcedure.input(z.object({ erasureId: z.uuid() })).query(({ ctx, input }) => getContactErasure({ ctx: ctx.service, input })),
+
+  /** Admins: the audit log (who erased a contact, and when; nothing of the content). */
+  auditEvents: adminProcedure.input(z.object({ limit: z.number().int().min(1).max(200).optional() }).optional()).query(({ ctx, input }) => listAuditEvents({ ctx: ctx.service, input: input ?? {} })),
 
   /** Admins: a line's new conversations go straight to its default team. */
   setLineAutoRoute: adminProcedure

@@ -20,4 +20,17 @@ describe("inbox area: plural forms and words in each language", () => {
     expect(en("inbox.note.closed", { name: "Oleh" })).toBe("Closed by Oleh");
     expect(uk("inbox.outcome.taken_by", { name: "Анна" })).toBe("Уже взяв(ла) Анна.");
   });
+
+  it("says what an erasure removed, in counts, with each language's plural forms", () => {
+    const ru = translator(catalog("ru"), "ru");
+    const uk = translator(catalog("uk"), "uk");
+    const en = translator(catalog("en"), "en");
+    expect(en("inbox.erase.done", { name: "Ann", messages: 1, files: 2, events: 5 })).toBe(
+      "Ann's data has been erased: 1 message, 2 files and 5 stored webhook events. Nothing of the contact is kept.",
+    );
+    expect(ru("inbox.erase.done", { name: "Аня", messages: 3, files: 5, events: 21 })).toBe(
+      "Данные контакта Аня стёрты: 3 сообщения, 5 файлов и 21 сохранённое событие вебхука. От контакта ничего не осталось.",
+    );
+    expect(uk("inbox.erase.running", { name: "Аня", messages: 11 })).toBe("Дані контакту Аня стираються… Уже стерто: 11 повідомлень.");
+  });
 });
