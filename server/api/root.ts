@@ -1,6 +1,7 @@
 import { accountRouter } from "./routers/account";
 import { channelsRouter } from "./routers/channels";
 import { companyRouter } from "./routers/company";
+import { contactsRouter } from "./routers/contacts";
 import { inboxRouter } from "./routers/inbox";
 import { ingestRouter } from "./routers/ingest";
 import { linesRouter } from "./routers/lines";
@@ -21,6 +22,7 @@ export const appRouter = createTRPCRouter({
   ingest: ingestRouter,
   account: accountRouter,
   company: companyRouter,
+  contacts: contactsRouter,
 });
 
 export type AppRouter = typeof appRouter;
