@@ -5,7 +5,7 @@ import { createDatabase, db } from "../../../db";
 import { channels, contacts, conversations, messages } from "../../../db/schema";
 import { callerFor, seedTestCompany } from "../../testing/factories";
 import { addContactNote } from "./add-contact-note";
-import { mergeContacts, splitContact } from "./merge-contacts";
+import { mergeContacts } from "./merge-contacts";
 
 const onPostgres = inject("databaseKind") === "postgres";
 const second = onPostgres ? createDatabase(inject("databaseUrl"), 2) : undefined;
