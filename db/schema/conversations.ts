@@ -18,6 +18,12 @@ export const contacts = pgTable(
     externalId: text().notNull(),
     displayName: text().notNull(),
     username: text(),
+    /**
+     * The person behind the contact: contacts are per channel, and the same customer may write on Telegram and on
+     * VK. Every contact starts as a person of its own; an admin's merge gives the contacts of two persons one id.
+     * Conversations keep their contact (and channel), so replies still go out where the customer wrote.
+     */
+    personId: uuid().notNull().defaultRandom(),
     chatKind: text().$type<"private" | "group">().notNull().default("private"),
     /** The customer's app language as the provider gives it (Telegram `language_code`, VK `lang`): saved replies pick their variant by it. */
     languageCode: text(),
@@ -35,6 +41,8 @@ export const contacts = pgTable(
   (t) => [
     uniqueIndex("contacts_channel_external_live_unique").on(t.channelId, t.externalId).where(sql`${t.endedAt} is null`),
     index("contacts_company_idx").on(t.companyId),
+    // A person's contacts (the contact panel lists their conversations on every channel).
+    index("contacts_person_idx").on(t.companyId, t.personId),
     // The few banned contacts of a company: the Closed tab and its count leave their conversations out.
     index("contacts_banned_idx").on(t.companyId).where(sql`${t.bannedAt} is not null`),
     // Inbox search by name and handle: full text with the 'simple' configuration (no stemming, any language;

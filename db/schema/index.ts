@@ -7,3 +7,4 @@ export * from "./files";
 export * from "./auth";
 export * from "./saved-replies";
 export * from "./privacy";
+export * from "./contact-notes";

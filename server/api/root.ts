@@ -1,6 +1,7 @@
 import { accountRouter } from "./routers/account";
 import { channelsRouter } from "./routers/channels";
 import { companyRouter } from "./routers/company";
+import { contactsRouter } from "./routers/contacts";
 import { inboxRouter } from "./routers/inbox";
 import { ingestRouter } from "./routers/ingest";
 import { linesRouter } from "./routers/lines";
@@ -23,6 +24,7 @@ export const appRouter = createTRPCRouter({
   account: accountRouter,
   company: companyRouter,
   savedReplies: savedRepliesRouter,
+  contacts: contactsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -12,8 +12,11 @@ export type RealtimeEvent =
   | { name: "conversation.assigned"; data: { conversationId: string; assigneeId: string } }
   /** Closed or reopened (a new session in New arrives as message.created with its conversation's id). */
   | { name: "conversation.status_changed"; data: { conversationId: string; status: "new" | "in_progress" | "closed" } }
-  /** Banned or unbanned: every conversation of the contact shows it. */
-  | { name: "contact.updated"; data: { contactId: string; conversationIds: string[] } }
+  /**
+   * Banned or unbanned: every conversation of the contact shows it. Merged, split or noted: `personIds` names the
+   * persons (contacts.person_id) whose contact panels changed.
+   */
+  | { name: "contact.updated"; data: { contactId: string; conversationIds: string[]; personIds?: string[] } }
   | { name: "channel.status_changed"; data: { channelId: string; status: string } }
   /** A history recovery after a reconnect was queued, moved on or ended (its Details page shows the progress). */
   | { name: "channel.recovery_progress"; data: { channelId: string } };

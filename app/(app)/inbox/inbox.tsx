@@ -6,6 +6,7 @@ import type { MessageKey } from "~/server/i18n";
 import { useT } from "../../_components/providers";
 import { useRealtimeState } from "../../_components/realtime";
 import { useTRPC } from "../../_lib/trpc";
+import { ContactPanelLayout } from "./contact-panel";
 import { ConversationRow } from "./conversation-row";
 import { Thread } from "./thread";
 
@@ -208,7 +209,9 @@ export function Inbox() {
       </section>
       <section aria-label={t("inbox.title")} className={`${selected ? "" : "hidden md:block"} min-w-0 rounded-lg border border-slate-200 bg-white`}>
         {selected ? (
-          <Thread key={selected} conversationId={selected} backHref={href({ c: null })} options={o} />
+          <ContactPanelLayout key={selected} conversationId={selected} isAdmin={o?.me?.role === "admin"}>
+            <Thread key={selected} conversationId={selected} backHref={href({ c: null })} options={o} />
+          </ContactPanelLayout>
         ) : (
           <p className="p-6 text-sm text-slate-600">{t("inbox.selectConversation")}</p>
         )}

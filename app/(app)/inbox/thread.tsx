@@ -10,6 +10,7 @@ import { formatDateTime, formatMessageTime, reasonKey, type MessageKey } from "~
 import { useLocale, useT } from "../../_components/providers";
 import { useTRPC } from "../../_lib/trpc";
 import { Composer } from "./composer";
+import { ContactPanelButton } from "./contact-panel";
 import { ProviderIcon, useNow } from "./conversation-row";
 import { errorText, noteText, outcomeText, type Outcome } from "./words";
 
@@ -92,6 +93,7 @@ export function Thread({ conversationId, backHref, options }: { conversationId: 
           </p>
         </div>
         <Actions thread={head} options={options} onErasing={(id) => setErasure({ id, name: contact.displayName, conversationId })} />
+        <ContactPanelButton />
       </header>
       {(conversation.handler === "bot" || head.handover?.botOff || channel.status !== "active" || contact.blockedUsAt || contact.bannedAt) && (
         <div className="space-y-1 border-b border-amber-200 bg-amber-50 px-4 py-2 text-sm text-amber-900" role="status" data-testid="thread-banner">

@@ -8,6 +8,7 @@ import { metaWizard } from "./areas/meta-wizard";
 import { company } from "./areas/company";
 import { sandbox } from "./areas/sandbox";
 import { savedReplies } from "./areas/saved-replies";
+import { contacts } from "./areas/contacts";
 /** English: the source catalog. ru.ts and uk.ts must carry every key (the type checker enforces it). */
 export const en = {
   "app.name": "Switchboard",
@@ -188,6 +189,7 @@ export const en = {
   ...company.en,
   ...sandbox.en,
   ...savedReplies.en,
+  ...contacts.en,
 } as const;
 
 export type MessageKey = keyof typeof en;

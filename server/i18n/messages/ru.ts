@@ -9,6 +9,7 @@ import { metaWizard } from "./areas/meta-wizard";
 import { company } from "./areas/company";
 import { sandbox } from "./areas/sandbox";
 import { savedReplies } from "./areas/saved-replies";
+import { contacts } from "./areas/contacts";
 
 export const ru: Catalog = {
   "app.name": "Switchboard",
@@ -189,4 +190,5 @@ export const ru: Catalog = {
   ...company.ru,
   ...sandbox.ru,
   ...savedReplies.ru,
+  ...contacts.ru,
 };
