@@ -5,3 +5,4 @@ export * from "./conversations";
 export * from "./events";
 export * from "./files";
 export * from "./auth";
+export * from "./notes";
