@@ -52,6 +52,11 @@ describe("admin procedures, enumerated from the router", () => {
     expect(adminGuard).toBeTypeOf("function");
     expect(procedures.length).toBeGreaterThan(10);
     for (const path of ["people.invite", "people.deactivate", "teams.addMember", "lines.list", "lines.delete", "mailbox.get", "channels.list"]) expect(admin).toContain(path);
+    // Notes and mentions are every member's (each sees only their own mentions, in their own company).
+    for (const path of ["inbox.notes.add", "inbox.notes.mentions", "inbox.notes.unreadMentions"]) {
+      expect(procedures.map(([p]) => p)).toContain(path);
+      expect(admin).not.toContain(path);
+    }
   });
 
   it("every procedure outside the member list is an admin procedure", () => {

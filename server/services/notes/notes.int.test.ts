@@ -40,6 +40,8 @@ describe("private notes", () => {
     expect(note).toMatchObject({ authorKind: "note", authorUserId: co.operators[0]!.id, text: "Refund approved by finance, @Bohdan please confirm", sentAt: null, providerMessageId: null });
     expect(await db.select().from(outboundSends).where(eq(outboundSends.messageId, id))).toEqual([]);
     expect(await db.select().from(outboundSends).where(eq(outboundSends.companyId, co.companyId))).toEqual([]);
+    // Nor can "Send again" queue it.
+    expect(await refusal(a.inbox.sendAgain({ messageId: id }))).toBe("CONFLICT");
     // Status, assignee, inbox order: untouched. Preview, unread and the customer's waiting time too.
     const after = await ivan(co);
     expect(after).toEqual(before);
