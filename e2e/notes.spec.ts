@@ -28,6 +28,10 @@ test("a note with @Oleg reaches Oleg's Mentions live, reads when opened, and is 
   await field.press("Enter");
   await expect(field).toHaveValue("@Oleg Operator ");
   await field.pressSequentially(note);
+  // A note's draft comes back after a reload as a note, never as a reply.
+  await olena.reload();
+  await expect(olena.getByRole("button", { name: "Note", exact: true })).toHaveAttribute("aria-pressed", "true");
+  await expect(field).toHaveValue(`@Oleg Operator ${note}`);
   await field.press("Enter");
 
   const shown = olena.getByTestId("private-note").filter({ hasText: note });

@@ -51,11 +51,13 @@ export function Composer({ thread, isAdmin }: { thread: ThreadPage; isAdmin: boo
   const [uploading, setUploading] = useState<string | null>(null);
   const [formError, setFormError] = useState<string | null>(null);
   // Reply goes to the customer; Note stays with the team (never sent), and @name mentions a colleague.
-  const [mode, setMode] = useState<"reply" | "note">("reply");
+  // The mode is kept with the draft: a note's draft never comes back after a reload as a reply, one Enter from the customer.
+  const [mode, setMode] = useState<"reply" | "note">(() => (readDraft(userId, `${conversationId}:mode`) === "note" ? "note" : "reply"));
   const note = mode === "note";
   const field = useRef<HTMLTextAreaElement>(null);
   const people = (useQuery(trpc.inbox.options.queryOptions()).data?.people ?? []).filter((p) => p.id !== userId);
   const mention = useMentionSuggest({ enabled: note, people, text, setText, textarea: field });
+  useEffect(() => writeDraft(userId, `${conversationId}:mode`, text && mode === "note" ? "note" : ""), [text, mode, userId, conversationId]);
 
   useEffect(() => writeDraft(userId, conversationId, text), [text, userId, conversationId]);
 
