@@ -7,7 +7,7 @@
  */
 const en = {
   "inbox.author.note": "Note",
-  "inbox.composer.mode": "Write a reply or a private note",
+  "inbox.composer.mode": "Who sees it: the customer or only your team",
   "inbox.composer.modeReply": "Reply",
   "inbox.composer.modeNote": "Note",
   "inbox.note.label": "Note for your team",
@@ -34,7 +34,7 @@ type Keys = Record<keyof typeof en, string>;
 
 const ru = {
   "inbox.author.note": "Заметка",
-  "inbox.composer.mode": "Написать ответ или заметку для команды",
+  "inbox.composer.mode": "Кто увидит: клиент или только ваша команда",
   "inbox.composer.modeReply": "Ответ",
   "inbox.composer.modeNote": "Заметка",
   "inbox.note.label": "Заметка для команды",
@@ -59,7 +59,7 @@ const ru = {
 
 const uk = {
   "inbox.author.note": "Нотатка",
-  "inbox.composer.mode": "Написати відповідь або нотатку для команди",
+  "inbox.composer.mode": "Хто побачить: клієнт чи лише ваша команда",
   "inbox.composer.modeReply": "Відповідь",
   "inbox.composer.modeNote": "Нотатка",
   "inbox.note.label": "Нотатка для команди",
