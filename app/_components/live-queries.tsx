@@ -3,6 +3,7 @@ import { useQueryClient, type Query } from "@tanstack/react-query";
 import { useEffect, useRef } from "react";
 import { useTRPC } from "../_lib/trpc";
 import { useRealtime, useRealtimeState, type LiveSignal } from "./realtime";
+import { useViewerId } from "./viewer";
 
 /** While the realtime socket is down, what it would have said is fetched this often instead. */
 const POLL_WHILE_DISCONNECTED_MS = 10_000;
@@ -35,7 +36,8 @@ function allClosed(query: Query): boolean {
 export function LiveQueries() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const pending = useRef<{ lists: boolean; channels: boolean; threads: Set<string>; all: boolean }>({ lists: false, channels: false, threads: new Set(), all: false });
+  const viewerId = useViewerId();
+  const pending = useRef<{ lists: boolean; channels: boolean; mentions: boolean; threads: Set<string>; all: boolean }>({ lists: false, channels: false, mentions: false, threads: new Set(), all: false });
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
 
   useEffect(
@@ -48,7 +50,7 @@ export function LiveQueries() {
   const flush = () => {
     timer.current = null;
     const p = pending.current;
-    pending.current = { lists: false, channels: false, threads: new Set(), all: false };
+    pending.current = { lists: false, channels: false, mentions: false, threads: new Set(), all: false };
     if (p.all) {
       void queryClient.invalidateQueries({ queryKey: trpc.inbox.pathKey() });
       void queryClient.invalidateQueries({ queryKey: trpc.channels.pathKey() });
@@ -58,6 +60,7 @@ export function LiveQueries() {
       void queryClient.invalidateQueries({ queryKey: trpc.inbox.list.pathKey() });
       void queryClient.invalidateQueries({ queryKey: trpc.inbox.counts.pathKey() });
     }
+    if (p.mentions) void queryClient.invalidateQueries({ queryKey: trpc.inbox.notes.pathKey() });
     if (p.threads.size > 0) {
       // A thread shows all the contact's sessions: it refetches for any of them; and a thread with no open session
       // also for a conversation no cached thread knows yet (the customer wrote again after a close: a new session,
@@ -102,6 +105,11 @@ export function LiveQueries() {
         break;
       case "channel.recovery_progress":
         p.channels = true;
+        break;
+      case "mention.created":
+        // Only the Mentions tab and its count change, and only for those mentioned (the note came as message.created).
+        if (!e.data.userIds.includes(viewerId)) return;
+        p.mentions = true;
         break;
       case "contact.updated":
         p.lists = true;

@@ -32,6 +32,7 @@ const EVENT_NAMES: RealtimeEvent["name"][] = [
   "message.created",
   "message.updated",
   "conversation.updated",
+  "mention.created",
   "conversation.assigned",
   "conversation.status_changed",
   "contact.updated",

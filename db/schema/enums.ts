@@ -8,7 +8,8 @@ export const conversationStatus = pgEnum("conversation_status", ["new", "in_prog
 /** Who answers the thread: our humans, or an external bot that owns the Meta thread (F10). */
 export const conversationHandler = pgEnum("conversation_handler", ["humans", "bot"]);
 export const messageDirection = pgEnum("message_direction", ["inbound", "outbound"]);
-export const authorKind = pgEnum("author_kind", ["customer", "operator", "bot", "system"]);
+/** note: an operator's private note, for the team only; never sent to the customer (no send job, no provider call). */
+export const authorKind = pgEnum("author_kind", ["customer", "operator", "bot", "system", "note"]);
 export const deliveryStatus = pgEnum("delivery_status", ["pending", "sent", "delivered", "read", "failed"]);
 export const inboundEventStatus = pgEnum("inbound_event_status", ["received", "processed", "ignored", "failed"]);
 export const sendStatus = pgEnum("send_status", ["queued", "sending", "sent", "failed"]);

@@ -8,3 +8,4 @@ export * from "./auth";
 export * from "./saved-replies";
 export * from "./privacy";
 export * from "./contact-notes";
+export * from "./notes";

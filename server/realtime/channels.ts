@@ -8,6 +8,8 @@ export type RealtimeEvent =
   | { name: "message.created"; data: { conversationId: string; messageId: string } }
   | { name: "message.updated"; data: { conversationId: string; messageId: string } }
   | { name: "conversation.updated"; data: { conversationId: string } }
+  /** A private note @mentioned these people (the note itself arrives as message.created). */
+  | { name: "mention.created"; data: { conversationId: string; messageId: string; userIds: string[] } }
   /** Taken, assigned to a person or routed through a team. */
   | { name: "conversation.assigned"; data: { conversationId: string; assigneeId: string } }
   /** Closed or reopened (a new session in New arrives as message.created with its conversation's id). */

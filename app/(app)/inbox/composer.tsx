@@ -1,5 +1,5 @@
 "use client";
-import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { inferRouterOutputs } from "@trpc/server";
 import Link from "next/link";
 import { useEffect, useRef, useState, useSyncExternalStore } from "react";
@@ -11,6 +11,7 @@ import { useViewerId } from "../../_components/viewer";
 import { readDraft, writeDraft } from "../../_lib/drafts";
 import { useTRPC } from "../../_lib/trpc";
 import { SavedReplyPicker } from "./saved-reply-picker";
+import { mentionedIn, useMentionSuggest } from "./mention-suggest";
 import { errorText } from "./words";
 
 type ThreadPage = inferRouterOutputs<AppRouter>["inbox"]["thread"];
@@ -50,7 +51,14 @@ export function Composer({ thread, isAdmin }: { thread: ThreadPage; isAdmin: boo
   const [files, setFiles] = useState<Uploaded[]>([]);
   const [uploading, setUploading] = useState<string | null>(null);
   const [formError, setFormError] = useState<string | null>(null);
-  const replyBox = useRef<HTMLTextAreaElement>(null);
+  // Reply goes to the customer; Note stays with the team (never sent), and @name mentions a colleague.
+  // The mode is kept with the draft: a note's draft never comes back after a reload as a reply, one Enter from the customer.
+  const [mode, setMode] = useState<"reply" | "note">(() => (readDraft(userId, `${conversationId}:mode`) === "note" ? "note" : "reply"));
+  const note = mode === "note";
+  const field = useRef<HTMLTextAreaElement>(null);
+  const people = (useQuery(trpc.inbox.options.queryOptions()).data?.people ?? []).filter((p) => p.id !== userId);
+  const mention = useMentionSuggest({ enabled: note, people, text, setText, textarea: field });
+  useEffect(() => writeDraft(userId, `${conversationId}:mode`, text && mode === "note" ? "note" : ""), [text, mode, userId, conversationId]);
 
   useEffect(() => writeDraft(userId, conversationId, text), [text, userId, conversationId]);
 
@@ -67,15 +75,28 @@ export function Composer({ thread, isAdmin }: { thread: ThreadPage; isAdmin: boo
     }),
   );
 
-  const refusal = REFUSED[composer.state];
+  const addNote = useMutation(
+    trpc.inbox.notes.add.mutationOptions({
+      onSuccess: () => {
+        setText("");
+        void queryClient.invalidateQueries({ queryKey: trpc.inbox.thread.pathKey() });
+      },
+      onError: (e) => setFormError(errorText(t, e, "inbox.note.failed")),
+    }),
+  );
+
+  // A note can always be written: what refuses a reply (ban, window, channel) does not concern the team.
+  const refusal = note ? undefined : REFUSED[composer.state];
+  const pending = reply.isPending || addNote.isPending;
   const submit = () => {
-    if (refusal || reply.isPending) return;
-    if (!text.trim() && files.length === 0) {
-      setFormError(t("inbox.reply.empty"));
+    if (refusal || pending) return;
+    if (!text.trim() && (note || files.length === 0)) {
+      setFormError(t(note ? "inbox.note.empty" : "inbox.reply.empty"));
       return;
     }
     setFormError(null);
-    reply.mutate({ conversationId, text, fileIds: files.map((f) => f.id) });
+    if (note) addNote.mutate({ conversationId, text, mentionUserIds: mentionedIn(text, people) });
+    else reply.mutate({ conversationId, text, fileIds: files.map((f) => f.id) });
   };
 
   const upload = async (list: FileList | null) => {
@@ -129,15 +150,43 @@ export function Composer({ thread, isAdmin }: { thread: ThreadPage; isAdmin: boo
         {composer.state === "ready" && composer.humanAgent && <p className="text-xs text-slate-600">{t("inbox.composer.humanAgent")}</p>}
         {composer.state === "ready" && composer.vkAnswerOnly && <p className="text-xs text-slate-600">{t("inbox.composer.vkHint")}</p>}
       </div>
+      <div role="group" aria-label={t("inbox.composer.mode")} className="mb-2 inline-flex rounded border border-slate-300 p-0.5 text-sm">
+        {(["reply", "note"] as const).map((m) => (
+          <button
+            key={m}
+            type="button"
+            aria-pressed={mode === m}
+            onClick={() => {
+              setMode(m);
+              setFormError(null);
+              field.current?.focus();
+            }}
+            className={`rounded px-3 py-1 ${mode === m ? (m === "note" ? "bg-amber-200 font-medium text-amber-950" : "bg-slate-900 font-medium text-white") : "text-slate-700 hover:bg-slate-100"}`}
+          >
+            {t(m === "note" ? "inbox.composer.modeNote" : "inbox.composer.modeReply")}
+          </button>
+        ))}
+      </div>
+      {note && (
+        <p id="note-hint" className="mb-1 text-xs text-amber-900">
+          {t("inbox.note.hint")}
+        </p>
+      )}
+      {mention.list}
       <label htmlFor="reply" className="sr-only">
-        {t("inbox.reply.label")}
+        {t(note ? "inbox.note.label" : "inbox.reply.label")}
       </label>
       <textarea
         id="reply"
-        ref={replyBox}
+        ref={field}
         value={text}
-        onChange={(e) => setText(e.target.value)}
+        onChange={(e) => {
+          setText(e.target.value);
+          mention.onCaret();
+        }}
+        onSelect={mention.onCaret}
         onKeyDown={(e) => {
+          if (mention.onKeyDown(e)) return;
           if (e.key === "Enter" && !touch && !e.shiftKey && !e.nativeEvent.isComposing) {
             e.preventDefault();
             submit();
@@ -146,11 +195,12 @@ export function Composer({ thread, isAdmin }: { thread: ThreadPage; isAdmin: boo
         rows={3}
         enterKeyHint={touch ? "enter" : "send"}
         maxLength={4096}
-        placeholder={t("inbox.reply.placeholder")}
-        aria-describedby="composer-state reply-hint reply-error"
-        className="w-full resize-y rounded border border-slate-300 px-3 py-2 text-sm max-sm:h-16"
+        placeholder={t(note ? "inbox.note.placeholder" : "inbox.reply.placeholder")}
+        aria-describedby={`composer-state ${note ? "note-hint " : ""}reply-hint reply-error`}
+        {...mention.inputProps}
+        className={`w-full resize-y rounded border px-3 py-2 text-sm max-sm:h-16 ${note ? "border-amber-400 bg-amber-50" : "border-slate-300"}`}
       />
-      {files.length > 0 && (
+      {!note && files.length > 0 && (
         <ul className="mt-2 flex flex-wrap gap-2" aria-label={t("inbox.attach")}>
           {files.map((f) => (
             <li key={f.id} className="flex max-w-full items-center gap-1 break-all rounded bg-slate-100 px-2 py-1 text-xs">
@@ -168,11 +218,13 @@ export function Composer({ thread, isAdmin }: { thread: ThreadPage; isAdmin: boo
         </ul>
       )}
       <div className="mt-2 flex flex-wrap items-center justify-between gap-2">
-        <label className="cursor-pointer rounded border border-slate-300 px-3 py-1.5 text-sm text-slate-700 focus-within:ring-2 focus-within:ring-brand-600 hover:bg-slate-50">
-          {t("inbox.attach")}
-          <input type="file" multiple className="sr-only" onChange={(e) => void upload(e.target.files).then(() => (e.target.value = ""))} />
-        </label>
-        <SavedReplyPicker conversationId={conversationId} reply={replyBox} onText={setText} isAdmin={isAdmin} />
+        {!note && (
+          <label className="cursor-pointer rounded border border-slate-300 px-3 py-1.5 text-sm text-slate-700 focus-within:ring-2 focus-within:ring-brand-600 hover:bg-slate-50">
+            {t("inbox.attach")}
+            <input type="file" multiple className="sr-only" onChange={(e) => void upload(e.target.files).then(() => (e.target.value = ""))} />
+          </label>
+        )}
+        <SavedReplyPicker conversationId={conversationId} reply={field} onText={setText} isAdmin={isAdmin} />
         {uploading && (
           <span role="status" className="text-xs text-slate-600">
             {t("inbox.upload.uploading", { name: uploading })}
@@ -186,10 +238,16 @@ export function Composer({ thread, isAdmin }: { thread: ThreadPage; isAdmin: boo
         </span>
         <button
           type="submit"
-          disabled={reply.isPending || uploading !== null || Boolean(refusal)}
-          className="rounded bg-brand-600 px-4 py-2 text-sm font-medium text-white hover:bg-brand-700 disabled:opacity-60"
+          disabled={pending || (!note && uploading !== null) || Boolean(refusal)}
+          className={`rounded px-4 py-2 text-sm font-medium disabled:opacity-60 ${note ? "bg-amber-700 text-white hover:bg-amber-800" : "bg-brand-600 text-white hover:bg-brand-700"}`}
         >
-          {reply.isPending ? t("inbox.reply.sending") : composer.state === "bot_handling" ? t("inbox.composer.replyAnyway") : t("inbox.reply.send")}
+          {note
+            ? t(addNote.isPending ? "inbox.note.adding" : "inbox.note.add")
+            : reply.isPending
+              ? t("inbox.reply.sending")
+              : composer.state === "bot_handling"
+                ? t("inbox.composer.replyAnyway")
+                : t("inbox.reply.send")}
         </button>
       </div>
     </form>

@@ -1,5 +1,5 @@
 "use client";
-import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
+import { skipToken, useInfiniteQuery, useQuery } from "@tanstack/react-query";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useEffect, useRef, useState, type KeyboardEvent } from "react";
 import type { MessageKey } from "~/server/i18n";
@@ -8,9 +8,11 @@ import { useRealtimeState } from "../../_components/realtime";
 import { useTRPC } from "../../_lib/trpc";
 import { ContactPanelLayout } from "./contact-panel";
 import { ConversationRow } from "./conversation-row";
+import { MentionsList } from "./mentions";
 import { Thread } from "./thread";
 
-const TABS = ["new", "in_progress", "closed", "mine"] as const;
+// Mentions: the notes that @mention the reader, not a conversation status (./mentions.tsx).
+const TABS = ["new", "in_progress", "closed", "mine", "mentions"] as const;
 type Tab = (typeof TABS)[number];
 const PAGE = 30;
 const FILTER_KEYS = ["lineId", "channelId", "provider", "assigneeId", "teamId"] as const;
@@ -37,9 +39,10 @@ export function Inbox() {
 
   const counts = useQuery(trpc.inbox.counts.queryOptions(query));
   const options = useQuery(trpc.inbox.options.queryOptions());
+  const mentions = useQuery(trpc.inbox.notes.unreadMentions.queryOptions());
   const list = useInfiniteQuery(
     trpc.inbox.list.infiniteQueryOptions(
-      { ...query, tab, limit: PAGE },
+      tab === "mentions" ? skipToken : { ...query, tab, limit: PAGE },
       { getNextPageParam: (last) => (last.length === PAGE ? last[last.length - 1]!.cursor : undefined) },
     ),
   );
@@ -169,9 +172,16 @@ export function Inbox() {
               className={`flex shrink-0 items-center gap-1 whitespace-nowrap rounded px-2 py-1 text-sm ${tab === name ? "bg-slate-900 text-white" : "text-slate-700 hover:bg-slate-100"}`}
             >
               {t(`inbox.tab.${name}`)}
-              <span data-testid={`count-${name}`} className={`rounded-full px-1.5 text-xs ${tab === name ? "bg-white/20" : "bg-slate-200"}`}>
-                {counts.data?.[name] ?? "·"}
-              </span>
+              {name === "mentions" ? (
+                <span data-testid="count-mentions" className={`rounded-full px-1.5 text-xs ${mentions.data?.unread ? "bg-amber-200 font-semibold text-amber-950" : tab === name ? "bg-white/20" : "bg-slate-200"}`}>
+                  <span aria-hidden>{mentions.data?.unread ?? "·"}</span>
+                  {mentions.data && <span className="sr-only">{t("inbox.mentions.unread", { count: mentions.data.unread })}</span>}
+                </span>
+              ) : (
+                <span data-testid={`count-${name}`} className={`rounded-full px-1.5 text-xs ${tab === name ? "bg-white/20" : "bg-slate-200"}`}>
+                  {counts.data?.[name] ?? "·"}
+                </span>
+              )}
             </button>
           ))}
         </div>
@@ -180,7 +190,8 @@ export function Inbox() {
         </p>
 
         <div id="conversation-panel" role="tabpanel" aria-labelledby={`tab-${tab}`}>
-          {list.isPending && (
+          {tab === "mentions" && <MentionsList hrefFor={(id) => href({ c: id })} selected={selected} />}
+          {tab !== "mentions" && list.isPending && (
             <p className="p-4 text-sm text-slate-600" aria-busy="true">
               {t("inbox.list.loading")}
             </p>

@@ -39,7 +39,15 @@ export function Thread({ conversationId, backHref, options }: { conversationId: 
     .flatMap((p) => p.messages);
 
   // Read state: what is on screen is read (the list's unread count drops for this reader only).
-  const markRead = useMutation(trpc.inbox.markRead.mutationOptions({ onSuccess: () => void queryClient.invalidateQueries({ queryKey: trpc.inbox.list.pathKey() }) }));
+  const markRead = useMutation(
+    trpc.inbox.markRead.mutationOptions({
+      onSuccess: (r) => {
+        void queryClient.invalidateQueries({ queryKey: trpc.inbox.list.pathKey() });
+        // Opening the conversation read the notes in it that mention the reader.
+        if (r.mentionsRead > 0) void queryClient.invalidateQueries({ queryKey: trpc.inbox.notes.pathKey() });
+      },
+    }),
+  );
   const newest = messages.at(-1)?.id;
   useEffect(() => {
     if (newest) markRead.mutate({ conversationId });
@@ -190,6 +198,22 @@ function MessageItem({ message: m, provider, channelStatus }: { message: ThreadP
         <span className="rounded bg-slate-100 px-2 py-0.5">
           {noteText(t, m.note)} · {formatMessageTime(locale, m.createdAt, now)}
         </span>
+      </li>
+    );
+  }
+  if (m.authorKind === "note") {
+    // A private note: the team's only, never sent, so it has no delivery status.
+    return (
+      <li className="flex min-w-0 justify-end" data-testid="private-note">
+        <div className="min-w-0 max-w-[85%] rounded-lg border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-950">
+          <p className="mb-1 text-xs text-amber-900">
+            {m.authorUserName ?? t("inbox.author.note")} · <span className="font-medium">{t("inbox.note.visibility")}</span>
+          </p>
+          <p className="whitespace-pre-wrap break-words">{m.text}</p>
+          <p className="mt-1 text-right text-xs text-amber-900">
+            <MessageTime message={m} now={now} />
+          </p>
+        </div>
       </li>
     );
   }

@@ -18,6 +18,7 @@ import { sendAgain } from "../../services/sends/send-again";
 import { kickJobs } from "../../queue/kick-jobs";
 import { publishToCompany } from "../../realtime/publish";
 import { adminProcedure, companyProcedure, createTRPCRouter } from "../trpc";
+import { notesRouter } from "./notes";
 
 const cursor = z.string().regex(CURSOR_RE);
 const filters = {
@@ -127,4 +128,7 @@ export const inboxRouter = createTRPCRouter({
   setLineAutoRoute: adminProcedure
     .input(z.object({ lineId: z.uuid(), autoRoute: z.boolean() }))
     .mutation(({ ctx, input }) => setLineAutoRoute({ ctx: ctx.service, input })),
+
+  /** Private notes and @mentions (./notes.ts). */
+  notes: notesRouter,
 });

@@ -9,6 +9,7 @@ import { company } from "./areas/company";
 import { sandbox } from "./areas/sandbox";
 import { savedReplies } from "./areas/saved-replies";
 import { contacts } from "./areas/contacts";
+import { notes } from "./areas/notes";
 /** English: the source catalog. ru.ts and uk.ts must carry every key (the type checker enforces it). */
 export const en = {
   "app.name": "Switchboard",
@@ -190,6 +191,7 @@ export const en = {
   ...sandbox.en,
   ...savedReplies.en,
   ...contacts.en,
+  ...notes.en,
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -10,6 +10,7 @@ import { company } from "./areas/company";
 import { sandbox } from "./areas/sandbox";
 import { savedReplies } from "./areas/saved-replies";
 import { contacts } from "./areas/contacts";
+import { notes } from "./areas/notes";
 
 export const uk: Catalog = {
   "app.name": "Switchboard",
@@ -191,4 +192,5 @@ export const uk: Catalog = {
   ...sandbox.uk,
   ...savedReplies.uk,
   ...contacts.uk,
+  ...notes.uk,
 };

@@ -61,7 +61,7 @@ export async function listInbox({ ctx, input, searchProbe = SEARCH_PROBE }: { ct
       assigneeName: assignee.name,
       teamId: conversations.teamId,
       teamName: teams.name,
-      preview: sql<string | null>`(select case when m.text <> '' then m.text when jsonb_array_length(m.attachments) > 0 then '📎' else '' end from ${messages} m where m.conversation_id = ${conversations.id} and m.note is null order by m.created_at desc limit 1)`,
+      preview: sql<string | null>`(select case when m.text <> '' then m.text when jsonb_array_length(m.attachments) > 0 then '📎' else '' end from ${messages} m where m.conversation_id = ${conversations.id} and m.note is null and m.author_kind <> 'note' order by m.created_at desc limit 1)`,
       // What a banned contact wrote after their conversation closed is kept there, but is nobody's to read.
       unread: sql<number>`(select count(*)::int from (select 1 from ${messages} u where u.conversation_id = ${conversations.id} and u.direction = 'inbound' and u.created_at > coalesce(${conversationReads.lastReadAt}, '-infinity'::timestamptz) and u.created_at <= coalesce(${conversations.closedAt}, 'infinity'::timestamptz) limit ${UNREAD_CAP}) x)`,
       // The customer's first message after our last answer: how long they have been waiting.

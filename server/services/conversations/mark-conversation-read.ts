@@ -2,10 +2,14 @@ import { and, eq, sql } from "drizzle-orm";
 import type { Database } from "../../../db";
 import { conversationReads, conversations } from "../../../db/schema";
 import { notFound } from "../../errors";
+import { markMentionsRead } from "../notes/mark-mentions-read";
 import type { ServiceContext } from "../context";
 import { userIdOf } from "./inbox-filters";
 
-/** The reader has seen the conversation up to now: their unread count for it drops to zero. Never moves back. */
+/**
+ * The reader has seen the conversation up to now: their unread count for it drops to zero (never moves back), and
+ * the notes in it that mention them are read.
+ */
 export async function markConversationRead({ ctx, input }: { ctx: ServiceContext & { db: Database }; input: { conversationId: string } }) {
   const userId = userIdOf(ctx);
   const [conversation] = await ctx.db
@@ -20,5 +24,6 @@ export async function markConversationRead({ ctx, input }: { ctx: ServiceContext
       target: [conversationReads.userId, conversationReads.conversationId],
       set: { lastReadAt: sql`greatest(${conversationReads.lastReadAt}, excluded.last_read_at)` },
     });
-  return { ok: true as const };
+  const mentionsRead = await markMentionsRead(ctx.db, ctx.companyId, userId, conversation.id);
+  return { ok: true as const, mentionsRead };
 }
