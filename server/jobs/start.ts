@@ -7,6 +7,7 @@ import { setIngestWake } from "../queue/ingest-wake";
 import { startIngestWorker } from "./ingest-worker";
 import { startHistoryRecoveries } from "./history-recoveries";
 import { startProbeScheduler } from "./probes";
+import { startObjectDeletions } from "./file-object-deletions";
 import { startRawEventRetention } from "./raw-event-retention";
 import { startJobRunner } from "./runner";
 
@@ -32,6 +33,7 @@ export function startJobRunnerIfEnabled(): void {
     await startProbeScheduler(boss, db, e.CHANNEL_PROBE_INTERVAL_SECONDS);
     await startHistoryRecoveries(boss, db);
     await startRawEventRetention(boss, db, e.RAW_EVENT_RETENTION_DAYS);
+    await startObjectDeletions(boss, db);
     logger.info("boss.started", { probeIntervalSeconds: e.CHANNEL_PROBE_INTERVAL_SECONDS, rawEventRetentionDays: e.RAW_EVENT_RETENTION_DAYS });
   })().catch((error: unknown) => logger.error("boss.start_failed", { error: error instanceof Error ? error.message : "unknown" }));
 }

@@ -1,4 +1,6 @@
 // Operator uploads for reply attachments (multipart field "file"); F7 outbound limits apply. Same-origin only.
+import { Readable } from "node:stream";
+import type { ReadableStream as NodeReadableStream } from "node:stream/web";
 import { db } from "~/db";
 import { getSessionUser } from "~/server/auth/options";
 import { ATTACHMENT_LIMITS } from "~/server/channels/limits";
@@ -27,7 +29,8 @@ export async function POST(request: Request) {
   try {
     const stored = await uploadAttachment({
       ctx: { db, companyId: user.companyId, actor: { kind: "user", userId: user.id, role: user.role } },
-      input: { name: file.name, mimeType: file.type, data: Buffer.from(await file.arrayBuffer()) },
+      // Streamed on to storage (object storage in parts) rather than copied into one more buffer.
+      input: { name: file.name, mimeType: file.type, sizeBytes: file.size, stream: Readable.fromWeb(file.stream() as NodeReadableStream<Uint8Array>) },
     });
     return Response.json(stored, { status: 201 });
   } catch (error) {
