@@ -150,7 +150,7 @@ const schema = z
     // moves existing ones. Credentials: both keys, or neither (the AWS SDK's own chain: instance role, profile…).
     S3_BUCKET: optionalString,
     S3_REGION: z.string().trim().default("us-east-1"),
-    S3_ENDPOINT: optionalString.pipe(z.url().optional()),
+    S3_ENDPOINT: optionalString.pipe(z.url({ protocol: /^https?$/, error: "S3_ENDPOINT must be an http(s) URL, e.g. http://minio:9000" }).optional()),
     S3_ACCESS_KEY_ID: optionalString,
     S3_SECRET_ACCESS_KEY: optionalString,
     // Bucket in the path (http://host/bucket/key) rather than the host name: MinIO and most self-hosted servers.

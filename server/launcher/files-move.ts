@@ -3,7 +3,7 @@
  * storage S3_BUCKET names, checking each file's sha256 before and after. On PostgreSQL safe while the app runs (the
  * embedded database: with the app stopped), and resumable:
  * stop it at any point and run it again. Run one at a time.
- *   npm run files:move [-- --batch 100]
+ *   npm run files:move [-- --batch 100] [--company <company id>]
  */
 import { parseArgs } from "node:util";
 import { createDatabase } from "../../db";
@@ -12,7 +12,7 @@ import { env } from "../env.js";
 import { moveFilesToObjectStorage } from "../services/files/move-files-to-object-storage";
 import { createS3ObjectStore, s3ConfigFromEnv } from "../storage/object-store";
 
-const { values } = parseArgs({ options: { batch: { type: "string", default: "100" } } });
+const { values } = parseArgs({ options: { batch: { type: "string", default: "100" }, company: { type: "string" } } });
 const batchSize = Number(values.batch);
 if (!Number.isInteger(batchSize) || batchSize < 1) {
   console.error("--batch must be a whole number above 0");
@@ -30,6 +30,7 @@ await withDatabaseUrl(async (url) => {
   try {
     const outcome = await moveFilesToObjectStorage(db, createS3ObjectStore(config), {
       batchSize,
+      companyId: values.company,
       onBatch: ({ moved, failed }) => console.log(`moved ${moved}${failed ? `, ${failed} failed` : ""}…`),
     });
     for (const f of outcome.failed) console.error(`file ${f.id}: ${f.reason} (left in the database)`);

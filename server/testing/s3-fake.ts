@@ -16,7 +16,7 @@ export type S3Fake = {
   objects: Map<string, { data: Buffer; contentType: string }>;
   /** Requests by operation, e.g. "PutObject", "UploadPart", "GetObject". */
   calls: { op: string; key: string; range?: string }[];
-  /** While true every request is answered 503 SlowDown. */
+  /** While true every request is answered 500 InternalError. */
   down: boolean;
   reset(): void;
   close(): Promise<void>;
@@ -58,7 +58,7 @@ export async function startS3Fake(opts: { bucket?: string; accessKeyId?: string;
       const key = decodeURIComponent(rest.join("/"));
       const q = url.searchParams;
       const method = req.method ?? "GET";
-      if (fake.down) return error(res, 503, "SlowDown", method);
+      if (fake.down) return error(res, 500, "InternalError", method);
       if (!String(req.headers.authorization ?? "").includes(`Credential=${accessKeyId}/`)) return error(res, 403, "InvalidAccessKeyId", method);
       if (bucketName !== bucket) return error(res, 404, "NoSuchBucket", method);
       if (!key) return error(res, 400, "InvalidRequest", method);

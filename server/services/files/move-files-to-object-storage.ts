@@ -24,7 +24,7 @@ async function sha256Of(stream: AsyncIterable<unknown>): Promise<string> {
 export async function moveFilesToObjectStorage(
   db: DbOrTx,
   store: ObjectStore,
-  opts: { batchSize?: number; onBatch?: (progress: { moved: number; failed: number }) => void } = {},
+  opts: { batchSize?: number; companyId?: string; onBatch?: (progress: { moved: number; failed: number }) => void } = {},
 ): Promise<MoveOutcome> {
   const batchSize = opts.batchSize ?? 100;
   let moved = 0;
@@ -34,7 +34,7 @@ export async function moveFilesToObjectStorage(
     const batch = await db
       .select({ id: storedFiles.id, companyId: storedFiles.companyId, mimeType: storedFiles.mimeType, sha256: storedFiles.sha256 })
       .from(storedFiles)
-      .where(and(isNull(storedFiles.storageKey), gt(storedFiles.id, after)))
+      .where(and(isNull(storedFiles.storageKey), gt(storedFiles.id, after), opts.companyId ? eq(storedFiles.companyId, opts.companyId) : undefined))
       .orderBy(asc(storedFiles.id))
       .limit(batchSize);
     if (batch.length === 0) break;
@@ -74,6 +74,6 @@ export async function moveFilesToObjectStorage(
     }
     opts.onBatch?.({ moved, failed: failed.length });
   }
-  const remaining = await db.$count(storedFiles, isNull(storedFiles.storageKey));
+  const remaining = await db.$count(storedFiles, and(isNull(storedFiles.storageKey), opts.companyId ? eq(storedFiles.companyId, opts.companyId) : undefined));
   return { moved, failed, remaining };
 }
