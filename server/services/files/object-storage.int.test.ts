@@ -67,7 +67,7 @@ describe.each(["database", "s3"] as const)("files kept in %s", (mode) => {
       expect(row!.data).toBeNull();
       expect(row!.storageKey).toBe(storageKeyFor(user.companyId, id));
       expect(Buffer.compare(s3.objects.get(row!.storageKey!)!.data, bytes)).toBe(0);
-      expect(s3.calls.filter((c) => c.op === "UploadPart").length).toBe(2); // sent in parts, not as one body
+      expect(s3.calls.filter((c) => c.op === "UploadPart").length).toBe(2); // streamed in parts, not as one body
     } else {
       expect(row!.storageKey).toBeNull();
       expect(Buffer.compare(row!.data!, bytes)).toBe(0);
@@ -106,6 +106,12 @@ describe.each(["database", "s3"] as const)("files kept in %s", (mode) => {
     signedIn = user;
     const before = await db.$count(storedFiles, eq(storedFiles.companyId, user.companyId));
     expect((await post("big.jpg", "image/jpeg", Buffer.alloc(10 * 1024 * 1024 + 1))).status).toBe(413);
+    expect((await post("empty.txt", "text/plain", Buffer.alloc(0))).status).toBe(400);
+    const notMultipart = await upload(new Request("http://localhost:3000/api/uploads", { method: "POST", body: "x", headers: { "content-type": "text/plain" } }));
+    expect(notMultipart.status).toBe(400);
+    const noFile = new FormData();
+    noFile.append("note", "no file here");
+    expect((await upload(new Request("http://localhost:3000/api/uploads", { method: "POST", body: noFile }))).status).toBe(400);
     expect(await db.$count(storedFiles, eq(storedFiles.companyId, user.companyId))).toBe(before);
     expect(s3.objects.size).toBe(0);
 

@@ -24,11 +24,27 @@ export function cleanFileName(name: string): string {
 /** The object key of a file: its company and its id, which is never reused (so a late delete never hits another file). */
 export const storageKeyFor = (companyId: string, fileId: string) => `files/${companyId}/${fileId}`;
 
-/** A file's bytes: in memory (fetched from a provider), or a stream of a known size (an operator's upload). */
-export type FileBytes = { data: Buffer } | { stream: Readable; sizeBytes: number };
+/** A file's bytes: in memory (fetched from a provider), or a stream (an operator's upload, as it arrives). */
+export type FileBytes = { data: Buffer } | { stream: Readable; sizeBytes?: number };
 export type FileInput = { name: string; mimeType: string } & FileBytes;
 
-export const sizeOf = (file: FileBytes) => ("data" in file ? file.data.byteLength : file.sizeBytes);
+/**
+ * Passes a stream on while it stays within `maxBytes` and is not empty; otherwise it fails with the words an
+ * upload over the limit (or an empty one) is refused with, so nothing is stored.
+ */
+function withinLimit(maxBytes: number) {
+  let bytes = 0;
+  return new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      bytes += chunk.byteLength;
+      if (bytes > maxBytes) done(new DomainError("invalid", "inbox.upload.tooLarge"));
+      else done(null, chunk);
+    },
+    flush(done) {
+      done(bytes === 0 ? new DomainError("invalid", "inbox.upload.empty") : null);
+    },
+  });
+}
 
 /** Counts and hashes bytes on their way through. */
 function measuring() {
@@ -83,7 +99,7 @@ export async function storeFile(db: DbOrTx, companyId: string, file: FileInput) 
       file.stream.destroy();
     }
     measured = meter.result();
-    if (measured.sizeBytes !== file.sizeBytes) {
+    if (file.sizeBytes !== undefined && measured.sizeBytes !== file.sizeBytes) {
       await store.delete(storageKey).catch(() => undefined);
       throw new DomainError("invalid", "inbox.upload.incomplete", `upload ended after ${measured.sizeBytes} of ${file.sizeBytes} bytes`);
     }
@@ -97,14 +113,24 @@ export async function storeFile(db: DbOrTx, companyId: string, file: FileInput) 
   }
 }
 
-/** An operator's upload to attach to a reply: refused over F7's outbound limits (images 10 MB, files 50 MB). */
+/**
+ * An operator's upload to attach to a reply: refused over F7's outbound limits (images 10 MB, files 50 MB). A
+ * stream is counted as it goes and fails at the first byte over the limit, before any row is written.
+ */
 export async function uploadAttachment({ ctx, input }: { ctx: ServiceContext; input: FileInput }) {
   const kind = attachmentKindFor(input.mimeType);
-  const size = sizeOf(input);
+  const limit = ATTACHMENT_LIMITS.outbound[kind];
+  const size = "data" in input ? input.data.byteLength : input.sizeBytes;
   if (size === 0) throw new DomainError("invalid", "inbox.upload.empty");
-  if (size > ATTACHMENT_LIMITS.outbound[kind]) throw new DomainError("invalid", "inbox.upload.tooLarge");
-  const stored = await storeFile(ctx.db, ctx.companyId, input);
-  return { ...stored, kind };
+  if (size !== undefined && size > limit) throw new DomainError("invalid", "inbox.upload.tooLarge");
+  if ("data" in input) return { ...(await storeFile(ctx.db, ctx.companyId, input)), kind };
+  const limited = withinLimit(limit);
+  input.stream.on("error", (error) => limited.destroy(error));
+  try {
+    return { ...(await storeFile(ctx.db, ctx.companyId, { ...input, stream: input.stream.pipe(limited) })), kind };
+  } finally {
+    input.stream.resume(); // whatever is left of a refused upload is drained, so the request can finish
+  }
 }
 
 /** Turns uploaded file ids into message attachments, refusing files of another company. */
