@@ -97,6 +97,11 @@ describe.each(["database", "s3"] as const)("files kept in %s", (mode) => {
 
     const forSend = await readFile(db, user.companyId, id);
     expect(forSend && sha(forSend.data)).toBe(sha(bytes));
+
+    if (mode === "s3") {
+      s3.objects.delete(row!.storageKey!); // lost from the bucket: answered as missing, not as a server error
+      expect((await get(id)).status).toBe(404);
+    }
   });
 
   it("refuses an image over the limit with 413 and stores nothing; another company's file is 404", async () => {

@@ -177,7 +177,12 @@ function storeFor(file: StoredFileInfo) {
  * the object is missing from object storage.
  */
 export async function openStoredFile(db: DbOrTx, file: StoredFileInfo, range?: { start: number; end: number }): Promise<Readable | undefined> {
-  if (file.storageKey) return storeFor(file).get(file.storageKey, range);
+  if (file.storageKey) {
+    const stream = await storeFor(file).get(file.storageKey, range);
+    // The row says the bytes are there: a missing object is lost data, worth an operator's attention.
+    if (!stream) logger.warn("files.object_missing", { fileId: file.id });
+    return stream;
+  }
   const [row] = await db.select({ data: storedFiles.data }).from(storedFiles).where(eq(storedFiles.id, file.id));
   if (!row?.data) return undefined;
   return Readable.from([range ? row.data.subarray(range.start, range.end + 1) : row.data]);
