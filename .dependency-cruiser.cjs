@@ -3,7 +3,7 @@
  *
  *   entry points   app/, proxy.ts, instrumentation.ts, server/{api,auth,webhooks,jobs,launcher,sandbox,bench,testing}
  *   services       server/services, server/reauth (a service area that uses services, never the reverse)
- *   integrations   server/{channels,email,realtime,ingest,queue,metrics}
+ *   integrations   server/{channels,email,realtime,ingest,queue,metrics,storage}
  *   db             db/
  *   leaves         server/{env.js,log,crypto,ids,errors,http-body,json-safety,identity,i18n,safe-redirect,security-headers.js}
  *
@@ -11,7 +11,7 @@
  */
 const ENTRY = "^(app/|proxy\\.ts$|instrumentation\\.ts$|server/(api|auth|webhooks|jobs|launcher|sandbox|bench|testing)/)";
 const SERVICES = "^server/(services|reauth)/";
-const INTEGRATIONS = "^server/(channels|email|realtime|ingest|queue|metrics)/";
+const INTEGRATIONS = "^server/(channels|email|realtime|ingest|queue|metrics|storage)/";
 const DB = "^db/";
 const LEAVES = "^server/(env\\.js$|log\\.ts$|crypto/|ids\\.ts$|errors\\.ts$|http-body\\.ts$|json-safety\\.ts$|identity/|i18n/|safe-redirect\\.ts$|security-headers\\.js$)";
 const TESTS = "\\.test\\.tsx?$";

@@ -145,6 +145,18 @@ const schema = z
         .min(MIN_RAW_EVENT_RETENTION_DAYS, `must be at least ${MIN_RAW_EVENT_RETENTION_DAYS} days: providers redeliver a webhook for up to 36 hours, and the stored event is what stops the duplicate`)
         .max(3650, "must be at most 3650 days"),
     ),
+    // Object storage for attachments (AWS S3, MinIO, Cloudflare R2…): with S3_BUCKET set, new files go there and are
+    // streamed from there; without it their bytes stay in PostgreSQL (stored_files.data). `npm run files:move`
+    // moves existing ones. Credentials: both keys, or neither (the AWS SDK's own chain: instance role, profile…).
+    S3_BUCKET: optionalString,
+    S3_REGION: z.string().trim().default("us-east-1"),
+    S3_ENDPOINT: optionalString.pipe(z.url({ protocol: /^https?$/, error: "S3_ENDPOINT must be an http(s) URL, e.g. http://minio:9000" }).optional()),
+    S3_ACCESS_KEY_ID: optionalString,
+    S3_SECRET_ACCESS_KEY: optionalString,
+    // Bucket in the path (http://host/bucket/key) rather than the host name: MinIO and most self-hosted servers.
+    S3_FORCE_PATH_STYLE: bool(false),
+    // Deadline of each object storage call without a body to stream, and the longest a streamed transfer may stall.
+    S3_TIMEOUT_MS: int(30_000, 100),
     // GET /api/metrics (Prometheus): the bearer token a scraper sends. Unset: 404 in production, open in development.
     METRICS_TOKEN: optionalString,
     LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
@@ -191,6 +203,12 @@ const schema = z
     }
     if (env.APP_URL.startsWith("https:") && env.EMBEDDED_PUSHER_PUBLIC_URL?.startsWith("ws:")) {
       ctx.addIssue({ code: "custom", path: ["EMBEDDED_PUSHER_PUBLIC_URL"], message: "with an https APP_URL the realtime socket must be wss:// (browsers block ws:// from https pages)" });
+    }
+    if (Boolean(env.S3_ACCESS_KEY_ID) !== Boolean(env.S3_SECRET_ACCESS_KEY)) {
+      ctx.addIssue({ code: "custom", path: ["S3_ACCESS_KEY_ID"], message: "S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY must be set together" });
+    }
+    if (!env.S3_BUCKET && (env.S3_ENDPOINT || env.S3_ACCESS_KEY_ID)) {
+      ctx.addIssue({ code: "custom", path: ["S3_BUCKET"], message: "S3_BUCKET is required when S3_ENDPOINT or S3 keys are set (without it files stay in the database)" });
     }
     const pusher = [env.PUSHER_APP_ID, env.PUSHER_KEY, env.PUSHER_SECRET];
     if (pusher.some(Boolean) && !pusher.every(Boolean)) {

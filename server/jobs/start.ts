@@ -10,6 +10,7 @@ import { startIngestWorker, stopIngestWorker } from "./ingest-worker";
 import { startContactErasures } from "./contact-erasures";
 import { startHistoryRecoveries } from "./history-recoveries";
 import { startProbeScheduler } from "./probes";
+import { startObjectDeletions } from "./file-object-deletions";
 import { startRawEventRetention } from "./raw-event-retention";
 import { startJobRunner, stopJobRunner } from "./runner";
 
@@ -38,6 +39,7 @@ export function startJobRunnerIfEnabled(): void {
     await startHistoryRecoveries(boss, db);
     await startContactErasures(boss, db);
     await startRawEventRetention(boss, db, e.RAW_EVENT_RETENTION_DAYS);
+    await startObjectDeletions(boss, db);
     logger.info("boss.started", { probeIntervalSeconds: e.CHANNEL_PROBE_INTERVAL_SECONDS, rawEventRetentionDays: e.RAW_EVENT_RETENTION_DAYS });
     return boss;
   })().catch((error: unknown) => {

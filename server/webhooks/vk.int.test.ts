@@ -161,7 +161,7 @@ describe("VK Callback API webhook", () => {
       const [attachment] = message!.attachments;
       expect(attachment).toMatchObject({ kind: "image", fileId: expect.any(String), sizeBytes: 1500 });
       const [file] = await db.select().from(storedFiles).where(eq(storedFiles.id, attachment!.fileId!));
-      expect(Buffer.compare(file!.data, bytes)).toBe(0);
+      expect(Buffer.compare(file!.data!, bytes)).toBe(0);
     } finally {
       await new Promise<void>((resolve) => cdn.close(() => resolve()));
     }

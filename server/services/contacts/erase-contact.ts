@@ -20,7 +20,7 @@ import { logger } from "../../log";
 import { wakeContactErasure } from "../../queue/contact-erasure-wake";
 import { publishToCompany } from "../../realtime/publish";
 import type { ServiceContext } from "../context";
-import { deleteStoredFiles } from "../files/delete-stored-files";
+import { deleteStoredFiles, removePendingObjectDeletions } from "../files/delete-stored-files";
 
 /** Messages erased per transaction: a contact with years of history never makes one long transaction. */
 export const ERASURE_BATCH_SIZE = 500;
@@ -301,6 +301,8 @@ export async function runContactErasure(
     return ids;
   });
   logger.info("contacts.erased", log);
+  // The files' objects (object storage) go now that their rows are gone; the periodic pass retries any left.
+  await removePendingObjectDeletions(db, { limit: 500 }).catch((error: unknown) => logger.warn("contacts.erase_objects_failed", { ...log, error }));
   // Screens showing the contact refetch (and find it gone).
   await publishToCompany(companyId, [{ name: "contact.updated", data: { contactId: contact.id, conversationIds: allConversationIds } }]).catch(() => undefined);
   return { status: "done" };
