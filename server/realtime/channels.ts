@@ -1,6 +1,15 @@
 /** Pusher channel names and event names (entity.verb_past). One private channel per company. */
 export const companyChannel = (companyId: string) => `private-company-${companyId}`;
 
+/**
+ * Who has one conversation open (a presence channel per conversation; the name carries the company, so the auth
+ * endpoint can check membership without a query). Typing travels on it as the client event `client-typing`.
+ */
+export const conversationPresenceChannel = (companyId: string, conversationId: string) => `presence-conversation-${companyId}-${conversationId}`;
+
+export const companyIdFromPresenceChannel = (channel: string): string | undefined =>
+  /^presence-conversation-([0-9a-f-]{36})-[0-9a-f-]{36}$/.exec(channel)?.[1];
+
 export const companyIdFromChannel = (channel: string): string | undefined =>
   /^private-company-([0-9a-f-]{36})$/.exec(channel)?.[1];
 
@@ -16,4 +25,10 @@ export type RealtimeEvent =
   | { name: "contact.updated"; data: { contactId: string; conversationIds: string[] } }
   | { name: "channel.status_changed"; data: { channelId: string; status: string } }
   /** A history recovery after a reconnect was queued, moved on or ended (its Details page shows the progress). */
-  | { name: "channel.recovery_progress"; data: { channelId: string } };
+  | { name: "channel.recovery_progress"; data: { channelId: string } }
+  /** A conversation started (in New, or routed at once): notifications tell the people of its line's team. */
+  | { name: "conversation.created"; data: { conversationId: string; lineId: string | null; teamId: string | null; assigneeId: string | null } }
+  /** Someone was mentioned in a note: each of userIds is notified. */
+  | { name: "mention.created"; data: { conversationId: string; messageId: string; userIds: string[] } }
+  /** Online / Away changed. */
+  | { name: "user.availability_changed"; data: { userId: string; availability: "online" | "away" } };

@@ -228,9 +228,13 @@ export async function applyNormalizedEvents(tx: Tx, channel: Channel, events: No
         const text = ev.participantName ? `${ev.participantName}: ${ev.text}` : ev.text;
         const received = new Date();
         // F7: a banned contact's messages are kept, in their latest (closed) conversation, never in the inbox.
-        const { conversation } = contact.bannedAt
+        const { conversation, created } = contact.bannedAt
           ? await bannedContactConversation(tx, channel, contact.id, received)
           : await openConversation(tx, channel, contact.id, received, cache);
+        // Notifications: the people of its line and team hear of a new conversation (its first message follows).
+        if (created && !contact.bannedAt) {
+          out.push({ name: "conversation.created", data: { conversationId: conversation.id, lineId: conversation.lineId, teamId: conversation.teamId, assigneeId: conversation.assigneeId } });
+        }
         const row = {
           companyId: channel.companyId,
           conversationId: conversation.id,
