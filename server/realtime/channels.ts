@@ -14,7 +14,8 @@ export const companyIdFromChannel = (channel: string): string | undefined =>
   /^private-company-([0-9a-f-]{36})$/.exec(channel)?.[1];
 
 export type RealtimeEvent =
-  | { name: "message.created"; data: { conversationId: string; messageId: string } }
+  /** assigneeId: on a customer's message in the inbox, who its conversation is assigned to (notifications). */
+  | { name: "message.created"; data: { conversationId: string; messageId: string; assigneeId?: string | null } }
   | { name: "message.updated"; data: { conversationId: string; messageId: string } }
   | { name: "conversation.updated"; data: { conversationId: string } }
   /** Taken, assigned to a person or routed through a team. */

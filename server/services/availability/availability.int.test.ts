@@ -1,7 +1,8 @@
 import { and, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { db } from "../../../db";
-import { conversations, lines, messages } from "../../../db/schema";
+import { conversations, lines, messages, postCommitJobs } from "../../../db/schema";
+import type { RealtimeEvent } from "../../realtime/channels";
 import { callerFor, postTelegramUpdate, seedTestCompany } from "../../testing/factories";
 import { markSignedInOnline, markSignedOutAway } from "./availability";
 
@@ -118,5 +119,35 @@ describe("routing gives new conversations only to people online", () => {
     const waiting = await customerWrites(co, "no routing here", 760000021);
     expect(waiting.status).toBe("new");
     expect(await notesOf(co, waiting.id)).toEqual([]);
+  });
+});
+
+describe("notifications: what a person's attention covers", () => {
+  it("lists my teams and the lines they serve, never another company's", async () => {
+    const co = await seedTestCompany();
+    const other = await seedTestCompany();
+    const scope = await olena(co).account.attentionScope();
+    const { teams } = await olena(co).inbox.options();
+    expect(scope).toEqual({ userId: co.operators[0]!.id, teamIds: [teams[0]!.id], lineIds: expect.arrayContaining(co.lineIds) as unknown });
+    expect(scope.lineIds).toHaveLength(co.lineIds.length);
+    expect(scope.lineIds).not.toEqual(expect.arrayContaining([other.lineIds[0]]));
+    // The admin is in no team: only what is assigned to them and their mentions reach them.
+    expect(await admin(co).account.attentionScope()).toEqual({ userId: co.admin.id, teamIds: [], lineIds: [] });
+  });
+});
+
+describe("notifications: what ingest tells the browsers", () => {
+  it("a new conversation names its line, team and assignee; a customer's message names who it is assigned to", async () => {
+    const co = await seedTestCompany();
+    await autoRouted(co);
+    await olena(co).account.setAvailability({ reason: "manual", availability: "away" });
+    const routed = await customerWrites(co, "tell the assignee", 760000031);
+    // Publishing waits in the post-commit jobs (the test's Pusher port discards it): what would go out is there.
+    const jobs = await db.select({ payload: postCommitJobs.payload }).from(postCommitJobs).where(and(eq(postCommitJobs.companyId, co.companyId), eq(postCommitJobs.name, "publish-realtime")));
+    const events = jobs.flatMap((j) => (j.payload as { events?: RealtimeEvent[] }).events ?? []);
+    expect(events).toContainEqual({ name: "conversation.created", data: { conversationId: routed.id, lineId: co.lineIds[0], teamId: routed.teamId, assigneeId: co.operators[1]!.id } });
+    expect(events.filter((e) => e.name === "message.created" && e.data.conversationId === routed.id).map((e) => e.data)).toEqual([
+      expect.objectContaining({ assigneeId: co.operators[1]!.id }),
+    ]);
   });
 });

@@ -1,6 +1,6 @@
-import { and, eq, isNull } from "drizzle-orm";
+import { and, eq, inArray, isNull } from "drizzle-orm";
 import type { DbOrTx } from "../../../db";
-import { users } from "../../../db/schema";
+import { lines, teamMembers, teams, users } from "../../../db/schema";
 import { DomainError, notFound } from "../../errors";
 import { publishToCompany } from "../../realtime/publish";
 import type { ServiceContext } from "../context";
@@ -66,4 +66,22 @@ export async function markSignedInOnline(db: DbOrTx, userId: string): Promise<vo
     .where(and(eq(users.id, userId), eq(users.availability, "away"), eq(users.availabilityAuto, true), isNull(users.deactivatedAt)))
     .returning({ companyId: users.companyId });
   if (row) await publishToCompany(row.companyId, [{ name: "user.availability_changed", data: { userId, availability: "online" } }]);
+}
+
+/**
+ * What the signed-in person's notifications cover: the teams they are in and the lines those teams serve (a new
+ * conversation there notifies them), with their own id (what is assigned to them, who is mentioned).
+ */
+export async function getAttentionScope({ ctx }: { ctx: ServiceContext }): Promise<{ userId: string; teamIds: string[]; lineIds: string[] }> {
+  const userId = userIdOf(ctx);
+  const mine = await ctx.db
+    .select({ id: teams.id })
+    .from(teamMembers)
+    .innerJoin(teams, eq(teams.id, teamMembers.teamId))
+    .where(and(eq(teamMembers.userId, userId), eq(teams.companyId, ctx.companyId)));
+  const teamIds = mine.map((t) => t.id);
+  const served = teamIds.length
+    ? await ctx.db.select({ id: lines.id }).from(lines).where(and(eq(lines.companyId, ctx.companyId), inArray(lines.defaultTeamId, teamIds)))
+    : [];
+  return { userId, teamIds, lineIds: served.map((l) => l.id) };
 }

@@ -43,6 +43,8 @@ type PendingMessage = {
   stored: StoredMessage;
   companyId: string;
   touch?: { lastMessageAt: Date; lastInboundAt: Date };
+  /** A customer's message in the inbox: who its conversation is assigned to (their browser notifies them). */
+  assigneeId?: string | null;
 };
 
 const contactKey = (channelId: string, chatId: string) => `${channelId}\u0000${chatId}`;
@@ -92,7 +94,7 @@ export async function flushApplyCache(tx: Tx, ctx: ApplyContext): Promise<void> 
       if (!ids.has(p.row.id)) continue;
       ctx.stored.push(p.stored);
       if (p.touch) cache.touched.set(p.stored.conversationId, p.touch);
-      cache.emit?.(p.companyId, { name: "message.created", data: { conversationId: p.stored.conversationId, messageId: p.row.id } });
+      cache.emit?.(p.companyId, { name: "message.created", data: { conversationId: p.stored.conversationId, messageId: p.row.id, ...(p.assigneeId !== undefined ? { assigneeId: p.assigneeId } : {}) } });
     }
   }
   if (cache.touched.size) {
@@ -259,6 +261,7 @@ export async function applyNormalizedEvents(tx: Tx, channel: Channel, events: No
             stored: { channelId: channel.id, messageId: id, conversationId: conversation.id, keys: [ev.providerMessageId], direction: "inbound", chatId: ev.chatId, sentAt: null, fetchable },
             companyId: channel.companyId,
             touch: contact.bannedAt ? undefined : { lastMessageAt: received, lastInboundAt: ev.sentAt },
+            ...(contact.bannedAt ? {} : { assigneeId: conversation.assigneeId }),
           });
           break;
         }
@@ -275,7 +278,7 @@ export async function applyNormalizedEvents(tx: Tx, channel: Channel, events: No
         // Meta's reply windows count from when the customer wrote, not from when we processed it.
         if (cache) cache.touched.set(conversation.id, { lastMessageAt: received, lastInboundAt: ev.sentAt });
         else await tx.update(conversations).set({ lastMessageAt: received, lastInboundAt: ev.sentAt }).where(eq(conversations.id, conversation.id));
-        out.push({ name: "message.created", data: { conversationId: conversation.id, messageId: message.id } });
+        out.push({ name: "message.created", data: { conversationId: conversation.id, messageId: message.id, assigneeId: conversation.assigneeId } });
         if (unsupported) {
           // F7: voice messages and calls are not supported, and the customer is told so, in their language.
           const customerLocale = localeForLanguageTag(ev.languageCode);
