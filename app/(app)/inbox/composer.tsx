@@ -11,6 +11,7 @@ import { useViewerId } from "../../_components/viewer";
 import { readDraft, writeDraft } from "../../_lib/drafts";
 import { useTRPC } from "../../_lib/trpc";
 import { errorText } from "./words";
+import { PresenceLine, ReplyConflict, useConversationPresence, useReplyGuard } from "./presence";
 
 type ThreadPage = inferRouterOutputs<AppRouter>["inbox"]["thread"];
 type Uploaded = { id: string; name: string; mimeType: string; sizeBytes: number; kind: "image" | "file" };
@@ -51,6 +52,8 @@ export function Composer({ thread, isAdmin }: { thread: ThreadPage; isAdmin: boo
   const [formError, setFormError] = useState<string | null>(null);
 
   useEffect(() => writeDraft(userId, conversationId, text), [text, userId, conversationId]);
+  const presence = useConversationPresence(conversation, text);
+  const guard = useReplyGuard(thread.messages, text);
 
   const reply = useMutation(
     trpc.inbox.reply.mutationOptions({
@@ -66,12 +69,13 @@ export function Composer({ thread, isAdmin }: { thread: ThreadPage; isAdmin: boo
   );
 
   const refusal = REFUSED[composer.state];
-  const submit = () => {
+  const submit = (anyway = false) => {
     if (refusal || reply.isPending) return;
     if (!text.trim() && files.length === 0) {
       setFormError(t("inbox.reply.empty"));
       return;
     }
+    if (!anyway && guard.holdSend()) return;
     setFormError(null);
     reply.mutate({ conversationId, text, fileIds: files.map((f) => f.id) });
   };
@@ -127,6 +131,8 @@ export function Composer({ thread, isAdmin }: { thread: ThreadPage; isAdmin: boo
         {composer.state === "ready" && composer.humanAgent && <p className="text-xs text-slate-600">{t("inbox.composer.humanAgent")}</p>}
         {composer.state === "ready" && composer.vkAnswerOnly && <p className="text-xs text-slate-600">{t("inbox.composer.vkHint")}</p>}
       </div>
+      <PresenceLine presence={presence} />
+      <ReplyConflict guard={guard} onSendAnyway={() => submit(true)} />
       <label htmlFor="reply" className="sr-only">
         {t("inbox.reply.label")}
       </label>

@@ -7,6 +7,7 @@ import { inbox } from "./areas/inbox";
 import { metaWizard } from "./areas/meta-wizard";
 import { company } from "./areas/company";
 import { sandbox } from "./areas/sandbox";
+import { presence } from "./areas/presence";
 /** English: the source catalog. ru.ts and uk.ts must carry every key (the type checker enforces it). */
 export const en = {
   "app.name": "Switchboard",
@@ -186,6 +187,7 @@ export const en = {
   ...metaWizard.en,
   ...company.en,
   ...sandbox.en,
+  ...presence.en,
 } as const;
 
 export type MessageKey = keyof typeof en;

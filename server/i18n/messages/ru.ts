@@ -8,6 +8,7 @@ import { inbox } from "./areas/inbox";
 import { metaWizard } from "./areas/meta-wizard";
 import { company } from "./areas/company";
 import { sandbox } from "./areas/sandbox";
+import { presence } from "./areas/presence";
 
 export const ru: Catalog = {
   "app.name": "Switchboard",
@@ -187,4 +188,5 @@ export const ru: Catalog = {
   ...metaWizard.ru,
   ...company.ru,
   ...sandbox.ru,
+  ...presence.ru,
 };

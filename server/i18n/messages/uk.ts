@@ -8,6 +8,7 @@ import { inbox } from "./areas/inbox";
 import { metaWizard } from "./areas/meta-wizard";
 import { company } from "./areas/company";
 import { sandbox } from "./areas/sandbox";
+import { presence } from "./areas/presence";
 
 export const uk: Catalog = {
   "app.name": "Switchboard",
@@ -187,4 +188,5 @@ export const uk: Catalog = {
   ...metaWizard.uk,
   ...company.uk,
   ...sandbox.uk,
+  ...presence.uk,
 };
