@@ -1,6 +1,7 @@
 import { redirect } from "next/navigation";
 import { getSessionUser } from "~/server/auth/options";
 import { getT } from "../../_lib/i18n";
+import { NotificationSettings } from "../../_components/attention";
 import { AccountForms } from "./account-forms";
 
 export async function generateMetadata() {
@@ -20,6 +21,7 @@ export default async function AccountPage() {
         <p className="break-words text-sm text-slate-600">{t("account.page.signedInAs", { name: user.name, email: user.email })}</p>
       </div>
       <AccountForms />
+      <NotificationSettings />
     </div>
   );
 }

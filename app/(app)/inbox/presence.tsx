@@ -135,18 +135,17 @@ type ThreadMessage = Parameters<typeof colleagueRepliesSince>[0][number];
  */
 export function useReplyGuard(messages: readonly ThreadMessage[], text: string) {
   const me = useViewerId();
-  const latest = useRef(messages);
-  latest.current = messages;
-  // A draft restored with the page counts as typing from now.
-  const [baseline, setBaseline] = useState<number | null>(() => (text.trim() ? threadBaseline(messages) : null));
-  const [held, setHeld] = useState(false);
   const typing = text.trim() !== "";
-  useEffect(() => {
-    if (!typing) {
-      setBaseline(null);
-      setHeld(false);
-    } else setBaseline((b) => b ?? threadBaseline(latest.current));
-  }, [typing]);
+  // A draft restored with the page counts as typing from now.
+  const [baseline, setBaseline] = useState<number | null>(() => (typing ? threadBaseline(messages) : null));
+  const [held, setHeld] = useState(false);
+  // The box became empty (sent, cleared) or stopped being empty: adjusted while rendering, as React advises.
+  const [wasTyping, setWasTyping] = useState(typing);
+  if (wasTyping !== typing) {
+    setWasTyping(typing);
+    setBaseline(typing ? threadBaseline(messages) : null);
+    if (!typing) setHeld(false);
+  }
   const replies = baseline === null ? [] : colleagueRepliesSince(messages, baseline, me);
   const names = [...new Set(replies.map((m) => m.authorUserName ?? ""))];
   return {
@@ -159,7 +158,7 @@ export function useReplyGuard(messages: readonly ThreadMessage[], text: string) 
     },
     review() {
       setHeld(false);
-      setBaseline(threadBaseline(latest.current));
+      setBaseline(threadBaseline(messages));
     },
   };
 }
