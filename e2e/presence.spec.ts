@@ -61,6 +61,12 @@ test("B sees that A views and types in the conversation, and is warned before an
   // A leaves: B no longer sees A.
   await a.close();
   await expect(b.getByTestId("presence")).not.toContainText("Alex Admin");
+
+  // Another company's conversation is refused: the channel name carries the company.
+  const { baseURL } = e2eState();
+  const foreign = `presence-conversation-${crypto.randomUUID()}-${crypto.randomUUID()}`;
+  const form = { headers: { "content-type": "application/x-www-form-urlencoded", origin: baseURL }, data: `socket_id=1.2&channel_name=${foreign}` };
+  expect((await b.request.post(`${baseURL}/api/realtime/auth`, form)).status()).toBe(403);
 });
 
 test("with B Away, team routing gives new conversations to C only; the nav says who is Away", async ({ browser, request }) => {
