@@ -7,6 +7,7 @@ import { clientRealtimeConfig } from "~/server/realtime/config";
 import { listLostChannels } from "~/server/services/channels/list-channels";
 import { sandboxEnabled } from "~/server/services/sandbox/telegram-sandbox";
 import { AppNav } from "../_components/app-nav";
+import { AttentionNotifier } from "../_components/attention";
 import { LiveQueries } from "../_components/live-queries";
 import { RealtimeProvider } from "../_components/realtime";
 import { ViewerProvider } from "../_components/viewer";
@@ -22,6 +23,7 @@ export default async function AppLayout({ children }: { children: ReactNode }) {
     <RealtimeProvider config={clientRealtimeConfig()} channel={companyChannel(user.companyId)}>
       <ViewerProvider userId={user.id}>
         <LiveQueries />
+        <AttentionNotifier />
         <AppNav user={{ name: user.name, role: user.role }} initialLostChannels={lostChannels} sandbox={sandboxEnabled()} />
         <main id="main" className="mx-auto max-w-7xl px-4 py-4">
           {children}

@@ -5,6 +5,7 @@ import Link from "next/link";
 import { usePathname, useRouter } from "next/navigation";
 import { clearAllDrafts } from "../_lib/drafts";
 import { useTRPC } from "../_lib/trpc";
+import { AvailabilityControl } from "./availability";
 import { LanguageSwitch } from "./language-switch";
 import { LostChannels, type LostChannel } from "./lost-channels";
 import { useT } from "./providers";
@@ -46,7 +47,8 @@ export function AppNav({ user, initialLostChannels, sandbox }: { user: { name: s
             </Link>
           )}
         </nav>
-        <div className="ml-auto flex items-center gap-3">
+        <div className="ml-auto flex flex-wrap items-center gap-3">
+          <AvailabilityControl />
           <LanguageSwitch />
           <Link
             href="/account"

@@ -115,6 +115,8 @@ export function LiveQueries() {
         p.lists = true;
         e.data.conversationIds.forEach((id) => p.threads.add(id));
         break;
+      case "user.availability_changed":
+        return; // the nav's availability control listens for it
       default:
         p.lists = true;
         p.threads.add(e.data.conversationId);

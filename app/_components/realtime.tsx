@@ -10,7 +10,7 @@ export type LiveSignal = RealtimeEvent | { name: "resync" };
 type Listener = (event: LiveSignal) => void;
 /** The socket's state, or "no_network": the browser itself is offline (navigator.onLine), whatever the socket believes. */
 export type Live = "connecting" | "connected" | "offline" | "no_network";
-type RealtimeValue = { subscribe(listener: Listener): () => void; state: Live };
+type RealtimeValue = { subscribe(listener: Listener): () => void; state: Live; client: PusherClient | null };
 
 const RealtimeContext = createContext<RealtimeValue | null>(null);
 /** The browser's online / offline events, for useSyncExternalStore over navigator.onLine. */
@@ -38,6 +38,8 @@ const EVENT_NAMES: RealtimeEvent["name"][] = [
   "contact.updated",
   "channel.status_changed",
   "channel.recovery_progress",
+  "conversation.created",
+  "user.availability_changed",
 ];
 
 /**
@@ -56,6 +58,8 @@ export function RealtimeProvider({ config, channel, children }: { config: Client
   const everConnected = useRef(false);
   const [waitedLong, setWaitedLong] = useState(false);
   const clientRef = useRef<PusherClient | null>(null);
+  // The same client, as state: a conversation's presence channel subscribes on it (useRealtimeClient).
+  const [client, setClient] = useState<PusherClient | null>(null);
   const { key, cluster, wsHost, wsPort, forceTLS } = config;
   const resync = useCallback(() => listeners.current.forEach((l) => l({ name: "resync" })), []);
 
@@ -78,6 +82,7 @@ export function RealtimeProvider({ config, channel, children }: { config: Client
         userAuthentication: { endpoint: "/api/realtime/user-auth", transport: "ajax" },
       });
       clientRef.current = client;
+      setClient(client);
       client.signin();
       // 4009: the realtime server closed this socket because its session ended (or never signed in).
       client.connection.bind("error", (event: { data?: { code?: number }; error?: { data?: { code?: number } } }) => {
@@ -104,6 +109,7 @@ export function RealtimeProvider({ config, channel, children }: { config: Client
       clearTimeout(timer);
       const c = client;
       if (clientRef.current === c) clientRef.current = null;
+      setClient(null);
       if (!c) return;
       c.unbind_all();
       c.connection.unbind_all();
@@ -166,7 +172,7 @@ export function RealtimeProvider({ config, channel, children }: { config: Client
       listeners.current.delete(listener);
     };
   }, []);
-  const value = useMemo<RealtimeValue>(() => ({ subscribe, state }), [subscribe, state]);
+  const value = useMemo<RealtimeValue>(() => ({ subscribe, state, client }), [subscribe, state, client]);
 
   return <RealtimeContext.Provider value={value}>{children}</RealtimeContext.Provider>;
 }
@@ -182,4 +188,9 @@ export function useRealtime(listener: Listener) {
 
 export function useRealtimeState(): Live {
   return useContext(RealtimeContext)?.state ?? "connecting";
+}
+
+/** The tab's Pusher client once it exists (null before, and on the server): for presence channels of its own. */
+export function useRealtimeClient(): PusherClient | null {
+  return useContext(RealtimeContext)?.client ?? null;
 }

@@ -1,5 +1,5 @@
 import { boolean, index, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
-import { userRole } from "./enums";
+import { userAvailability, userRole } from "./enums";
 import { createdAt } from "./columns";
 
 export const companies = pgTable("companies", {
@@ -34,6 +34,12 @@ export const users = pgTable(
     locale: text(),
     /** Deactivated users cannot sign in, and their open sessions end at once (every request re-reads the user). */
     deactivatedAt: timestamp({ withTimezone: true }),
+    /** Online / Away: automatic assignment and team routing give new conversations only to people online. */
+    availability: userAvailability().notNull().default("online"),
+    /** When availability last changed (the nav shows "Away since …"). */
+    availabilityChangedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    /** Away because the browser saw no input for a while (or the person signed out): activity brings them back online. */
+    availabilityAuto: boolean().notNull().default(false),
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex("users_email_unique").on(t.email), index("users_company_idx").on(t.companyId)],

@@ -122,6 +122,8 @@ export type SystemNote = {
     | "taken_by_reply"
     | "reopened_by_reply"
     | "routed"
+    // Routing found nobody online in the line's team (`team`): the conversation waits in New.
+    | "nobody_online"
     // F10 handover: another app (the Page's bot, or the provider's own inbox) took the thread (`owner`, `app`);
     // it came back to us ("bot handling is off"); an operator passed it back to the bot (`name`, `app`).
     | "bot_handling"

@@ -1,6 +1,8 @@
 import { pgEnum } from "drizzle-orm/pg-core";
 
 export const userRole = pgEnum("user_role", ["admin", "operator"]);
+/** Online: routing may give them new conversations; away: it never does (set by them, by idling, by signing out). */
+export const userAvailability = pgEnum("user_availability", ["online", "away"]);
 export const provider = pgEnum("provider", ["telegram", "messenger", "instagram", "vk"]);
 /** active: working; disconnected: connection lost (see reason); stopped: by an admin or after a fatal error. */
 export const channelStatus = pgEnum("channel_status", ["active", "disconnected", "stopped"]);

@@ -8,6 +8,7 @@ import { db } from "../../db";
 import { users } from "../../db/schema";
 import { env } from "../env.js";
 import { safeRedirectTarget } from "../safe-redirect";
+import { markSignedInOnline, markSignedOutAway } from "../services/availability/availability";
 import { endSession } from "../services/sessions/end-sessions";
 import { readSessionEndReason, readSessionUser } from "../services/sessions/read-session-user";
 import { startSession } from "../services/sessions/start-session";
@@ -103,6 +104,7 @@ export function authOptions(): NextAuthOptions {
         token.companyId = user.companyId;
         token.role = user.role;
         token.sid = await startSession(db, { id: user.id, companyId: user.companyId });
+        await markSignedInOnline(db, user.id);
       }
       return token;
     },
@@ -127,6 +129,7 @@ export function authOptions(): NextAuthOptions {
   events: {
     async signOut({ token }) {
       if (token?.sid) await endSession(db, token.sid, "sign_out");
+      if (token?.uid) await markSignedOutAway(db, token.uid);
     },
   },
   };

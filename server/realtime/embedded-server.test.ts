@@ -342,17 +342,18 @@ describe("embedded Pusher server wire protocol", () => {
     expect(raw.inbox.some((m) => m.event === "pusher:connection_established")).toBe(false);
   });
 
-  it("rejects presence subscriptions and client events", async () => {
+  it("refuses a forged presence subscription and client events on public or unsubscribed channels", async () => {
     const { server } = await startServer();
     const raw = await openRaw(server);
     await raw.nextMessage((m) => m.event === "pusher:connection_established", "handshake");
-    raw.send({ event: "pusher:subscribe", data: { channel: "presence-room", auth: `${KEY}:00` } });
+    raw.send({ event: "pusher:subscribe", data: { channel: "presence-room", auth: `${KEY}:00`, channel_data: JSON.stringify({ user_id: "u1" }) } });
     const subError = await raw.nextMessage((m) => m.event === "pusher:subscription_error", "subscription_error");
     expect(subError.channel).toBe("presence-room");
-    expect(String(subError.data)).toMatch(/not supported/i);
-    raw.send({ event: "client-typing", channel: "private-x", data: "{}" });
-    const error = await raw.nextMessage((m) => m.event === "pusher:error", "pusher:error");
-    expect(error.data).toMatchObject({ message: expect.stringMatching(/client events/i) as unknown });
+    expect(String(subError.data)).toMatch(/invalid signature/i);
+    raw.send({ event: "client-typing", channel: "room", data: {} });
+    await raw.nextMessage((m) => m.event === "pusher:error" && /private and presence/.test(JSON.stringify(m.data)), "public channel refused");
+    raw.send({ event: "client-typing", channel: "private-x", data: {} });
+    await raw.nextMessage((m) => m.event === "pusher:error" && /not subscribed/.test(JSON.stringify(m.data)), "unsubscribed channel refused");
     expect(raw.inbox.some((m) => m.event === "pusher_internal:subscription_succeeded")).toBe(false);
   });
 
@@ -467,5 +468,94 @@ describe("embedded Pusher server: user authentication and terminated connections
     cleanups.push(() => ws.terminate());
     const code = await withTimeout(new Promise<number>((resolve) => ws.on("close", (c) => resolve(c))), "the unsigned socket to close");
     expect(code).toBe(4009);
+  });
+});
+
+describe("embedded Pusher server: presence channels and client events", () => {
+  type Member = { id: string; info: unknown };
+  type PresenceChannel = Channel & { members: { count: number; me: Member | null; each(cb: (m: Member) => void): void } };
+
+  /** A pusher-js client whose presence subscriptions are signed by the SDK as `userId`. */
+  async function member(server: EmbeddedPusher, pusher: Pusher, userId: string, name: string) {
+    const { client } = await connectClient(server, (socketId, channelName) =>
+      pusher.authorizeChannel(socketId, channelName, { user_id: userId, user_info: { name } }),
+    );
+    return client;
+  }
+  const ids = (channel: PresenceChannel) => {
+    const found: string[] = [];
+    channel.members.each((m) => found.push(m.id));
+    return found.sort();
+  };
+
+  it("lists the members on subscribe, tells the others of a user's first socket and last one, and counts a user once", async () => {
+    const { server, pusher } = await startServer();
+    const room = "presence-conversation-room";
+    const anna = await member(server, pusher, "anna", "Anna");
+    const annaChannel = (await subscribeOk(anna, room)) as PresenceChannel;
+    expect(ids(annaChannel)).toEqual(["anna"]);
+    expect(annaChannel.members.me).toEqual({ id: "anna", info: { name: "Anna" } });
+
+    const added = record(annaChannel, "pusher:member_added");
+    const removed = record(annaChannel, "pusher:member_removed");
+    const nextAdded = added.next();
+    const bohdan = await member(server, pusher, "bohdan", "Bohdan");
+    const bohdanChannel = (await subscribeOk(bohdan, room)) as PresenceChannel;
+    expect(ids(bohdanChannel)).toEqual(["anna", "bohdan"]);
+    expect(await nextAdded).toEqual({ id: "bohdan", info: { name: "Bohdan" } });
+
+    // Bohdan's second tab: no second member_added, and closing one tab does not remove him.
+    const bohdanTab2 = await member(server, pusher, "bohdan", "Bohdan");
+    expect(ids((await subscribeOk(bohdanTab2, room)) as PresenceChannel)).toEqual(["anna", "bohdan"]);
+    expect(await pusher.get({ path: `/channels/${room}`, params: { info: "user_count,subscription_count" } }).then((r) => r.json())).toEqual({
+      occupied: true,
+      user_count: 2,
+      subscription_count: 3,
+    });
+    bohdanTab2.disconnect();
+    const users = await pusher.get({ path: `/channels/${room}/users` }).then((r) => r.json() as Promise<{ users: { id: string }[] }>);
+    expect(users.users.map((u) => u.id).sort()).toEqual(["anna", "bohdan"]);
+
+    const nextRemoved = removed.next();
+    bohdan.unsubscribe(room);
+    expect(await nextRemoved).toEqual({ id: "bohdan", info: { name: "Bohdan" } });
+    expect(added.received).toHaveLength(1);
+    expect(ids(annaChannel)).toEqual(["anna"]);
+  });
+
+  it("relays a client event to the channel's other sockets with the sender's user_id, never back to the sender", async () => {
+    const { server, pusher } = await startServer();
+    const room = "presence-conversation-typing";
+    const anna = await member(server, pusher, "anna", "Anna");
+    const bohdan = await member(server, pusher, "bohdan", "Bohdan");
+    const annaChannel = await subscribeOk(anna, room);
+    const bohdanChannel = await subscribeOk(bohdan, room);
+    const atAnna = record(annaChannel, "client-typing");
+    const metadata: unknown[] = [];
+    bohdanChannel.bind("client-typing", (_data: unknown, meta: unknown) => metadata.push(meta));
+    const atBohdan = record(bohdanChannel, "client-typing");
+    const heard = atBohdan.next();
+    expect(annaChannel.trigger("client-typing", { mode: "reply" })).toBe(true);
+    expect(await heard).toEqual({ mode: "reply" });
+    expect(metadata).toEqual([{ user_id: "anna" }]);
+    // A sentinel from Bohdan proves Anna got nothing of her own.
+    const sentinel = atAnna.next();
+    bohdanChannel.trigger("client-typing", { mode: "note" });
+    expect(await sentinel).toEqual({ mode: "note" });
+    expect(atAnna.received).toEqual([{ mode: "note" }]);
+  });
+
+  it("refuses client events beyond 10 a second with 4301 and keeps the socket", async () => {
+    const { server, pusher } = await startServer();
+    const room = "presence-conversation-flood";
+    const { client } = await connectClient(server, (socketId, channelName) => pusher.authorizeChannel(socketId, channelName, { user_id: "flood" }));
+    const listener = await member(server, pusher, "listener", "L");
+    const channel = await subscribeOk(client, room);
+    const heard = record(await subscribeOk(listener, room), "client-x");
+    const limited = new Promise<number>((resolve) => client.connection.bind("error", (e: PusherJsError) => resolve(errorCode(e))));
+    for (let i = 0; i < 12; i++) channel.trigger("client-x", { i });
+    expect(await withTimeout(limited, "the rate limit")).toBe(4301);
+    expect(client.connection.state).toBe("connected");
+    expect(heard.received.length).toBeLessThanOrEqual(10);
   });
 });

@@ -6,21 +6,29 @@
  * (WebSocket) to work against it without a Pusher account:
  *
  *   - WebSocket: `/app/{key}` — connection_established, ping/pong,
- *     subscribe/unsubscribe to public and `private-` channels (HMAC-checked),
+ *     subscribe/unsubscribe to public, `private-` and `presence-` channels
+ *     (HMAC-checked; presence: `socket_id:channel:channel_data` with
+ *     `{user_id, user_info}`, the member list in subscription_succeeded,
+ *     pusher_internal:member_added / member_removed as a user's first socket
+ *     joins and last socket leaves), client events (`client-*` on a private or
+ *     presence channel the socket is subscribed to, relayed to the channel's
+ *     other sockets, with `user_id` on presence channels; 10 a second per
+ *     socket, as hosted Pusher allows, then pusher:error 4301),
  *     user authentication (`pusher:signin`, HMAC of `socket_id::user::user_data`)
  *     with the user's `#server-to-user-{id}` channel. With `requireSignin`, a
  *     connection that has not signed in within `signinTimeoutMs` is closed with
  *     4009, as hosted Pusher does with "authorized connections".
- *     Presence channels and client events are rejected as unsupported.
  *   - HTTP: `POST /apps/{appId}/events`, `POST /apps/{appId}/batch_events`,
  *     `GET /apps/{appId}/channels`, `GET /apps/{appId}/channels/{name}`,
+ *     `GET /apps/{appId}/channels/{name}/users` (presence),
  *     `POST /apps/{appId}/users/{userId}/terminate_connections`,
  *     all signed per the Pusher HTTP API (auth_key, auth_timestamp,
  *     auth_version, body_md5, auth_signature).
  *
  * Limits mirror the hosted service so code that works here does not break in
  * production: 10 KB of data per event, 100 channels per event, 10 events per
- * batch, 200-character channel and event names.
+ * batch, 200-character channel and event names, 100 members per presence
+ * channel, 1 KB of channel_data.
  */
 import { createHash, createHmac, randomInt, timingSafeEqual } from "node:crypto";
 import {
@@ -61,6 +69,12 @@ const MAX_BATCH_EVENTS = 10;
 const MAX_NAME_LENGTH = 200;
 const CHANNEL_NAME_PATTERN = /^[A-Za-z0-9_\-=@,.;]+$/;
 const SOCKET_ID_PATTERN = /^\d+\.\d+$/;
+const MAX_PRESENCE_MEMBERS = 100;
+const MAX_CHANNEL_DATA_BYTES = 1024;
+const MAX_PRESENCE_USER_ID_LENGTH = 128;
+const CLIENT_EVENTS_PER_SECOND = 10;
+/** Pusher's code for a client event over the rate limit (the socket stays open). */
+const CLIENT_EVENT_RATE_LIMITED = 4301;
 
 type JsonObject = { [key: string]: unknown };
 
@@ -71,7 +85,14 @@ interface Connection {
   /** Set by a valid pusher:signin: terminate_connections closes every connection of this id. */
   userId?: string;
   signinTimer?: NodeJS.Timeout;
+  /** Presence channels this socket joined, and as whom (the user_id of its channel_data). */
+  presence: Map<string, string>;
+  /** Client events accepted in the current one-second window. */
+  clientEvents: { windowStart: number; count: number };
 }
+
+/** A presence channel's members: one entry per user, however many of their sockets are subscribed. */
+type PresenceMembers = Map<string, { info: unknown; sockets: number }>;
 
 const SERVER_TO_USER_PREFIX = "#server-to-user-";
 /** Pusher's close code for a connection that is not (or no longer) authorized: pusher-js does not reconnect. */
@@ -131,6 +152,7 @@ export async function startEmbeddedPusher(opts: EmbeddedPusherOptions): Promise<
 
   const connections = new Set<Connection>();
   const channelMembers = new Map<string, Set<Connection>>();
+  const presenceMembers = new Map<string, PresenceMembers>();
 
   // ---------------------------------------------------------------- channels
 
@@ -145,11 +167,30 @@ export async function startEmbeddedPusher(opts: EmbeddedPusherOptions): Promise<
   }
 
   function removeFromChannel(conn: Connection, channel: string): void {
+    if (!conn.channels.has(channel)) return;
     conn.channels.delete(channel);
     const members = channelMembers.get(channel);
     if (!members) return;
     members.delete(conn);
     if (members.size === 0) channelMembers.delete(channel);
+    leavePresence(conn, channel);
+  }
+
+  /** The socket left a presence channel: when it was its user's last socket there, the others hear member_removed. */
+  function leavePresence(conn: Connection, channel: string): void {
+    const userId = conn.presence.get(channel);
+    if (userId === undefined) return;
+    conn.presence.delete(channel);
+    const users = presenceMembers.get(channel);
+    const member = users?.get(userId);
+    if (!users || !member) return;
+    member.sockets -= 1;
+    if (member.sockets > 0) return;
+    users.delete(userId);
+    if (users.size === 0) presenceMembers.delete(channel);
+    for (const other of channelMembers.get(channel) ?? []) {
+      send(other, { event: "pusher_internal:member_removed", channel, data: JSON.stringify({ user_id: userId }) });
+    }
   }
 
   function dropConnection(conn: Connection): void {
@@ -183,7 +224,7 @@ export async function startEmbeddedPusher(opts: EmbeddedPusherOptions): Promise<
     send(conn, { event: "pusher:signin_success", data: { user_data: userData } });
   }
 
-  function send(conn: Connection, message: { event: string; channel?: string; data: unknown }): void {
+  function send(conn: Connection, message: { event: string; channel?: string; data: unknown; user_id?: string }): void {
     if (conn.ws.readyState !== WebSocket.OPEN) return;
     conn.ws.send(JSON.stringify(message), (err) => {
       // A socket closing mid-send (a tab closed) is routine; the client reconnects and refetches.
@@ -234,13 +275,13 @@ export async function startEmbeddedPusher(opts: EmbeddedPusherOptions): Promise<
       return;
     }
     const channel = data.channel;
+    if (conn.channels.has(channel)) {
+      // Already subscribed: pusher-js never does this, but a second join must not count the user twice.
+      send(conn, { event: "pusher_internal:subscription_succeeded", channel, data: subscriptionData(channel) });
+      return;
+    }
     if (channel.startsWith("presence-")) {
-      subscriptionError(
-        conn,
-        channel,
-        400,
-        `Presence channels are not supported by the embedded Pusher server (${channel})`,
-      );
+      subscribePresence(conn, channel, data);
       return;
     }
     if (channel.startsWith("private-")) {
@@ -260,6 +301,102 @@ export async function startEmbeddedPusher(opts: EmbeddedPusherOptions): Promise<
     send(conn, { event: "pusher_internal:subscription_succeeded", channel, data: "{}" });
   }
 
+  function subscriptionData(channel: string): string {
+    const users = presenceMembers.get(channel);
+    if (!channel.startsWith("presence-") || !users) return "{}";
+    const hash: JsonObject = {};
+    for (const [id, member] of users) hash[id] = member.info;
+    return JSON.stringify({ presence: { ids: [...users.keys()], hash, count: users.size } });
+  }
+
+  /**
+   * Presence: the auth signs `socket_id:channel:channel_data`, and channel_data names the member
+   * (`{user_id, user_info}`). The subscriber gets the member list; the others hear member_added when this is
+   * the user's first socket in the channel.
+   */
+  function subscribePresence(conn: Connection, channel: string, data: JsonObject): void {
+    const auth = typeof data.auth === "string" ? data.auth : "";
+    const channelData = typeof data.channel_data === "string" ? data.channel_data : "";
+    const expected = `${key}:${hmacHex(secret, `${conn.socketId}:${channel}:${channelData}`)}`;
+    if (!safeEqual(expected, auth)) {
+      subscriptionError(conn, channel, 401, `Invalid signature for ${channel}: expected ${key}:HMAC-SHA256 hex digest of "${conn.socketId}:${channel}:<channel_data>"`);
+      return;
+    }
+    if (Buffer.byteLength(channelData, "utf8") > MAX_CHANNEL_DATA_BYTES) {
+      subscriptionError(conn, channel, 400, `channel_data exceeds ${MAX_CHANNEL_DATA_BYTES} bytes`);
+      return;
+    }
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(channelData);
+    } catch {
+      parsed = undefined;
+    }
+    const rawId = isObject(parsed) ? parsed.user_id : undefined;
+    const userId = typeof rawId === "number" && Number.isFinite(rawId) ? String(rawId) : rawId;
+    if (typeof userId !== "string" || userId === "" || userId.length > MAX_PRESENCE_USER_ID_LENGTH) {
+      subscriptionError(conn, channel, 400, "channel_data must be JSON with a user_id (a non-empty string of up to 128 characters)");
+      return;
+    }
+    let users = presenceMembers.get(channel);
+    const existing = users?.get(userId);
+    if (!existing && (users?.size ?? 0) >= MAX_PRESENCE_MEMBERS) {
+      subscriptionError(conn, channel, 403, `Presence channel ${channel} already has ${MAX_PRESENCE_MEMBERS} members`);
+      return;
+    }
+    const info = isObject(parsed) ? (parsed.user_info ?? null) : null;
+    const others = [...(channelMembers.get(channel) ?? [])];
+    if (!users) {
+      users = new Map();
+      presenceMembers.set(channel, users);
+    }
+    if (existing) existing.sockets += 1;
+    else users.set(userId, { info, sockets: 1 });
+    conn.presence.set(channel, userId);
+    addToChannel(conn, channel);
+    send(conn, { event: "pusher_internal:subscription_succeeded", channel, data: subscriptionData(channel) });
+    if (existing) return;
+    const added = JSON.stringify({ user_id: userId, user_info: info });
+    for (const other of others) send(other, { event: "pusher_internal:member_added", channel, data: added });
+  }
+
+  /**
+   * A client event (`client-*`): only on a private or presence channel this socket is subscribed to, relayed to
+   * the channel's other sockets (never back to the sender); on a presence channel it carries the sender's user_id,
+   * which the sender cannot forge.
+   */
+  function handleClientEvent(conn: Connection, event: string, channel: unknown, data: unknown): void {
+    if (typeof channel !== "string" || !(channel.startsWith("private-") || channel.startsWith("presence-"))) {
+      protocolError(conn, "Client events are only allowed on private and presence channels");
+      return;
+    }
+    if (!conn.channels.has(channel)) {
+      protocolError(conn, `Client event rejected: not subscribed to ${channel}`);
+      return;
+    }
+    if (event.length > MAX_NAME_LENGTH) {
+      protocolError(conn, `Client event name longer than ${MAX_NAME_LENGTH}`);
+      return;
+    }
+    const text = typeof data === "string" ? data : JSON.stringify(data ?? null);
+    if (Buffer.byteLength(text, "utf8") > MAX_EVENT_DATA_BYTES) {
+      protocolError(conn, `Client event data exceeds ${MAX_EVENT_DATA_BYTES} bytes`);
+      return;
+    }
+    const now = Date.now();
+    if (now - conn.clientEvents.windowStart >= 1000) conn.clientEvents = { windowStart: now, count: 0 };
+    if (conn.clientEvents.count >= CLIENT_EVENTS_PER_SECOND) {
+      protocolError(conn, `Client event rejected - only ${CLIENT_EVENTS_PER_SECOND} accepted per second`, CLIENT_EVENT_RATE_LIMITED);
+      return;
+    }
+    conn.clientEvents.count += 1;
+    const userId = conn.presence.get(channel);
+    for (const other of channelMembers.get(channel) ?? []) {
+      if (other === conn) continue;
+      send(other, { event, channel, data: text, ...(userId !== undefined ? { user_id: userId } : {}) });
+    }
+  }
+
   function handleMessage(conn: Connection, raw: RawData, isBinary: boolean): void {
     if (isBinary) {
       protocolError(conn, "Binary frames are not supported");
@@ -274,6 +411,11 @@ export async function startEmbeddedPusher(opts: EmbeddedPusherOptions): Promise<
     }
     if (!isObject(message) || typeof message.event !== "string") {
       protocolError(conn, "Message must be an object with an event name");
+      return;
+    }
+    if (message.event.startsWith("client-")) {
+      // Relayed as the sender wrote it (pusher-js sends the data as JSON, not as a string).
+      handleClientEvent(conn, message.event, message.channel, message.data);
       return;
     }
     let data = message.data;
@@ -300,16 +442,12 @@ export async function startEmbeddedPusher(opts: EmbeddedPusherOptions): Promise<
         handleSignin(conn, data);
         return;
       default:
-        if (message.event.startsWith("client-")) {
-          protocolError(conn, "Client events are not supported by the embedded Pusher server");
-        } else {
-          protocolError(conn, `Unsupported event: ${message.event}`);
-        }
+        protocolError(conn, `Unsupported event: ${message.event}`);
     }
   }
 
   function handleConnection(ws: WebSocket): void {
-    const conn: Connection = { socketId: newSocketId(), ws, channels: new Set() };
+    const conn: Connection = { socketId: newSocketId(), ws, channels: new Set(), presence: new Map(), clientEvents: { windowStart: 0, count: 0 } };
     connections.add(conn);
     if (opts.requireSignin) {
       conn.signinTimer = setTimeout(() => closeUnauthorized(conn, "Connection not signed in within the timeout"), opts.signinTimeoutMs ?? 30_000);
@@ -444,9 +582,6 @@ export async function startEmbeddedPusher(opts: EmbeddedPusherOptions): Promise<
     const valid: string[] = [];
     for (const channel of channels) {
       if (!isValidChannelName(channel)) throw new HttpError(400, `${where}: invalid channel name ${JSON.stringify(channel)}`);
-      if (channel.startsWith("presence-")) {
-        throw new HttpError(400, `${where}: presence channels are not supported by the embedded Pusher server`);
-      }
       valid.push(channel);
     }
     let socketId: string | undefined;
@@ -459,12 +594,12 @@ export async function startEmbeddedPusher(opts: EmbeddedPusherOptions): Promise<
     return { name, channels: valid, data, socketId };
   }
 
-  function channelsInfo(prefix: string | null): JsonObject {
+  function channelsInfo(prefix: string | null, info: string[]): JsonObject {
     const channels: JsonObject = {};
     for (const [name, members] of channelMembers) {
       if (members.size === 0) continue;
       if (prefix !== null && !name.startsWith(prefix)) continue;
-      channels[name] = {};
+      channels[name] = info.includes("user_count") && name.startsWith("presence-") ? { user_count: presenceMembers.get(name)?.size ?? 0 } : {};
     }
     return { channels };
   }
@@ -477,13 +612,14 @@ export async function startEmbeddedPusher(opts: EmbeddedPusherOptions): Promise<
     if (decodeURIComponent(match[1] ?? "") !== appId) throw new HttpError(404, "Unknown app id");
     const sub = match[2] ?? "";
 
-    let kind: "events" | "batch" | "channels" | "channel" | "terminate";
+    let kind: "events" | "batch" | "channels" | "channel" | "users" | "terminate";
     const terminate = /^\/users\/([^/]+)\/terminate_connections$/.exec(sub);
     if (sub === "/events") kind = "events";
     else if (sub === "/batch_events") kind = "batch";
     else if (terminate) kind = "terminate";
     else if (sub === "/channels") kind = "channels";
     else if (/^\/channels\/[^/]+$/.test(sub)) kind = "channel";
+    else if (/^\/channels\/[^/]+\/users$/.test(sub)) kind = "users";
     else throw new HttpError(404, "Not found");
     const expectedMethod = kind === "events" || kind === "batch" || kind === "terminate" ? "POST" : "GET";
     if (method !== expectedMethod) throw new HttpError(405, `Use ${expectedMethod} for ${url.pathname}`);
@@ -514,14 +650,20 @@ export async function startEmbeddedPusher(opts: EmbeddedPusherOptions): Promise<
       for (const event of events) publish(event);
       return { status: 200, body: {} };
     }
+    const info = (url.searchParams.get("info") ?? "").split(",");
     if (kind === "channels") {
-      return { status: 200, body: channelsInfo(url.searchParams.get("filter_by_prefix")) };
+      return { status: 200, body: channelsInfo(url.searchParams.get("filter_by_prefix"), info) };
+    }
+    if (kind === "users") {
+      const channel = decodeURIComponent(sub.slice("/channels/".length, -"/users".length));
+      if (!channel.startsWith("presence-")) throw new HttpError(400, "Users can only be listed for presence channels");
+      return { status: 200, body: { users: [...(presenceMembers.get(channel)?.keys() ?? [])].map((id) => ({ id })) } };
     }
     const channel = decodeURIComponent(sub.slice("/channels/".length));
     const count = channelMembers.get(channel)?.size ?? 0;
-    const info = (url.searchParams.get("info") ?? "").split(",");
     const result: JsonObject = { occupied: count > 0 };
     if (info.includes("subscription_count")) result.subscription_count = count;
+    if (info.includes("user_count") && channel.startsWith("presence-")) result.user_count = presenceMembers.get(channel)?.size ?? 0;
     return { status: 200, body: result };
   }
 

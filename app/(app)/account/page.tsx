@@ -2,6 +2,7 @@ import Link from "next/link";
 import { redirect } from "next/navigation";
 import { getSessionUser } from "~/server/auth/options";
 import { getT } from "../../_lib/i18n";
+import { NotificationSettings } from "../../_components/attention";
 import { AccountForms } from "./account-forms";
 
 export async function generateMetadata() {
@@ -24,6 +25,7 @@ export default async function AccountPage() {
       <Link href="/account/saved-replies" className="self-start text-sm text-brand-700 underline">
         {t("savedReplies.mine.heading")}
       </Link>
+      <NotificationSettings />
     </div>
   );
 }

@@ -13,6 +13,7 @@ import { useTRPC } from "../../_lib/trpc";
 import { SavedReplyPicker } from "./saved-reply-picker";
 import { mentionedIn, useMentionSuggest } from "./mention-suggest";
 import { errorText } from "./words";
+import { PresenceLine, ReplyConflict, useConversationPresence, useReplyGuard } from "./presence";
 
 type ThreadPage = inferRouterOutputs<AppRouter>["inbox"]["thread"];
 type Uploaded = { id: string; name: string; mimeType: string; sizeBytes: number; kind: "image" | "file" };
@@ -61,6 +62,8 @@ export function Composer({ thread, isAdmin }: { thread: ThreadPage; isAdmin: boo
   useEffect(() => writeDraft(userId, `${conversationId}:mode`, text && mode === "note" ? "note" : ""), [text, mode, userId, conversationId]);
 
   useEffect(() => writeDraft(userId, conversationId, text), [text, userId, conversationId]);
+  const presence = useConversationPresence(conversation, text, mode);
+  const guard = useReplyGuard(thread.messages, text);
 
   const reply = useMutation(
     trpc.inbox.reply.mutationOptions({
@@ -88,12 +91,13 @@ export function Composer({ thread, isAdmin }: { thread: ThreadPage; isAdmin: boo
   // A note can always be written: what refuses a reply (ban, window, channel) does not concern the team.
   const refusal = note ? undefined : REFUSED[composer.state];
   const pending = reply.isPending || addNote.isPending;
-  const submit = () => {
+  const submit = (anyway = false) => {
     if (refusal || pending) return;
     if (!text.trim() && (note || files.length === 0)) {
       setFormError(t(note ? "inbox.note.empty" : "inbox.reply.empty"));
       return;
     }
+    if (!anyway && !note && guard.holdSend()) return;
     setFormError(null);
     if (note) addNote.mutate({ conversationId, text, mentionUserIds: mentionedIn(text, people) });
     else reply.mutate({ conversationId, text, fileIds: files.map((f) => f.id) });
@@ -173,6 +177,8 @@ export function Composer({ thread, isAdmin }: { thread: ThreadPage; isAdmin: boo
         </p>
       )}
       {mention.list}
+      <PresenceLine presence={presence} />
+      <ReplyConflict guard={guard} onSendAnyway={() => submit(true)} />
       <label htmlFor="reply" className="sr-only">
         {t(note ? "inbox.note.label" : "inbox.reply.label")}
       </label>

@@ -10,6 +10,7 @@ import { sandbox } from "./areas/sandbox";
 import { savedReplies } from "./areas/saved-replies";
 import { contacts } from "./areas/contacts";
 import { notes } from "./areas/notes";
+import { presence } from "./areas/presence";
 /** English: the source catalog. ru.ts and uk.ts must carry every key (the type checker enforces it). */
 export const en = {
   "app.name": "Switchboard",
@@ -192,6 +193,7 @@ export const en = {
   ...savedReplies.en,
   ...contacts.en,
   ...notes.en,
+  ...presence.en,
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -11,6 +11,7 @@ import { sandbox } from "./areas/sandbox";
 import { savedReplies } from "./areas/saved-replies";
 import { contacts } from "./areas/contacts";
 import { notes } from "./areas/notes";
+import { presence } from "./areas/presence";
 
 export const ru: Catalog = {
   "app.name": "Switchboard",
@@ -193,4 +194,5 @@ export const ru: Catalog = {
   ...savedReplies.ru,
   ...contacts.ru,
   ...notes.ru,
+  ...presence.ru,
 };

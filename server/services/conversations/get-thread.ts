@@ -93,6 +93,8 @@ export async function getThread({ ctx, input }: { ctx: ServiceContext; input: Th
           authorKind: messages.authorKind,
           authorName: messages.authorName,
           authorUserName: users.name,
+          /** Who of the team wrote it: the composer warns when a colleague replied while you were typing. */
+          authorUserId: messages.authorUserId,
           text: messages.text,
           attachments: messages.attachments,
           note: messages.note,

@@ -6,8 +6,8 @@ import { insertSystemNote } from "./system-note";
 type Conversation = typeof conversations.$inferSelect;
 
 /**
- * Picks who in a team gets the next conversation: an active member (signed up, not deactivated) with the
- * fewest open conversations; among equals, the one assigned longest ago (round robin). The team row is locked
+ * Picks who in a team gets the next conversation: an active member (signed up, not deactivated) who is Online,
+ * with the fewest open conversations; among equals, the one assigned longest ago (round robin). The team row is locked
  * so two conversations routed at once never both go to the same "least busy" person.
  */
 export async function pickTeamMember(tx: Tx, companyId: string, teamId: string) {
@@ -24,7 +24,7 @@ export async function pickTeamMember(tx: Tx, companyId: string, teamId: string) 
     .from(teamMembers)
     .innerJoin(users, eq(users.id, teamMembers.userId))
     .leftJoin(open, eq(open.assigneeId, users.id))
-    .where(and(eq(teamMembers.teamId, team.id), eq(users.companyId, companyId), isNull(users.deactivatedAt), isNotNull(users.passwordHash)))
+    .where(and(eq(teamMembers.teamId, team.id), eq(users.companyId, companyId), isNull(users.deactivatedAt), isNotNull(users.passwordHash), eq(users.availability, "online")))
     .orderBy(sql`coalesce(${open.open}, 0)`, sql`${open.last} asc nulls first`, asc(users.id))
     .limit(1);
   return member ? { team, member } : undefined;
@@ -45,13 +45,18 @@ export async function routeNewConversation(tx: Tx, conversation: Conversation): 
  * Routes an unassigned open conversation to a member of its line's default team (In progress), with a system
  * note: the routing rule itself, whoever triggers it (a new conversation on an auto-routed line, a bot handing
  * the thread over, F10). Undefined when there is no default team, nobody in it can answer, or someone was first.
+ * When nobody in the team is online, the conversation stays in New and its thread says so.
  */
 export async function routeToLineTeam(tx: Tx, conversation: Conversation): Promise<{ conversation: Conversation; noteId: string; assigneeId: string } | undefined> {
   if (!conversation.lineId || conversation.status === "closed" || conversation.assigneeId) return undefined;
   const [line] = await tx.select({ defaultTeamId: lines.defaultTeamId }).from(lines).where(eq(lines.id, conversation.lineId));
   if (!line?.defaultTeamId) return undefined;
   const picked = await pickTeamMember(tx, conversation.companyId, line.defaultTeamId);
-  if (!picked) return undefined;
+  if (!picked) {
+    const [team] = await tx.select({ name: teams.name }).from(teams).where(and(eq(teams.id, line.defaultTeamId), eq(teams.companyId, conversation.companyId)));
+    if (team) await insertSystemNote(tx, conversation, { code: "nobody_online", params: { team: team.name } });
+    return undefined;
+  }
   const [routed] = await tx
     .update(conversations)
     .set({ status: "in_progress", assigneeId: picked.member.id, teamId: picked.team.id, assignedAt: new Date() })

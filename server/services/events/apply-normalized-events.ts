@@ -43,6 +43,8 @@ type PendingMessage = {
   stored: StoredMessage;
   companyId: string;
   touch?: { lastMessageAt: Date; lastInboundAt: Date };
+  /** A customer's message in the inbox: who its conversation is assigned to (their browser notifies them). */
+  assigneeId?: string | null;
 };
 
 const contactKey = (channelId: string, chatId: string) => `${channelId}\u0000${chatId}`;
@@ -92,7 +94,7 @@ export async function flushApplyCache(tx: Tx, ctx: ApplyContext): Promise<void> 
       if (!ids.has(p.row.id)) continue;
       ctx.stored.push(p.stored);
       if (p.touch) cache.touched.set(p.stored.conversationId, p.touch);
-      cache.emit?.(p.companyId, { name: "message.created", data: { conversationId: p.stored.conversationId, messageId: p.row.id } });
+      cache.emit?.(p.companyId, { name: "message.created", data: { conversationId: p.stored.conversationId, messageId: p.row.id, ...(p.assigneeId !== undefined ? { assigneeId: p.assigneeId } : {}) } });
     }
   }
   if (cache.touched.size) {
@@ -231,9 +233,13 @@ export async function applyNormalizedEvents(tx: Tx, channel: Channel, events: No
         const text = ev.participantName ? `${ev.participantName}: ${ev.text}` : ev.text;
         const received = new Date();
         // F7: a banned contact's messages are kept, in their latest (closed) conversation, never in the inbox.
-        const { conversation } = contact.bannedAt
+        const { conversation, created } = contact.bannedAt
           ? await bannedContactConversation(tx, channel, contact.id, received)
           : await openConversation(tx, channel, contact.id, received, cache);
+        // Notifications: the people of its line and team hear of a new conversation (its first message follows).
+        if (created && !contact.bannedAt) {
+          out.push({ name: "conversation.created", data: { conversationId: conversation.id, lineId: conversation.lineId, teamId: conversation.teamId, assigneeId: conversation.assigneeId } });
+        }
         const row = {
           companyId: channel.companyId,
           conversationId: conversation.id,
@@ -258,6 +264,7 @@ export async function applyNormalizedEvents(tx: Tx, channel: Channel, events: No
             stored: { channelId: channel.id, messageId: id, conversationId: conversation.id, keys: [ev.providerMessageId], direction: "inbound", chatId: ev.chatId, sentAt: null, fetchable },
             companyId: channel.companyId,
             touch: contact.bannedAt ? undefined : { lastMessageAt: received, lastInboundAt: ev.sentAt },
+            ...(contact.bannedAt ? {} : { assigneeId: conversation.assigneeId }),
           });
           break;
         }
@@ -274,7 +281,7 @@ export async function applyNormalizedEvents(tx: Tx, channel: Channel, events: No
         // Meta's reply windows count from when the customer wrote, not from when we processed it.
         if (cache) cache.touched.set(conversation.id, { lastMessageAt: received, lastInboundAt: ev.sentAt });
         else await tx.update(conversations).set({ lastMessageAt: received, lastInboundAt: ev.sentAt }).where(eq(conversations.id, conversation.id));
-        out.push({ name: "message.created", data: { conversationId: conversation.id, messageId: message.id } });
+        out.push({ name: "message.created", data: { conversationId: conversation.id, messageId: message.id, assigneeId: conversation.assigneeId } });
         if (unsupported) {
           // F7: voice messages and calls are not supported, and the customer is told so, in their language.
           const customerLocale = localeForLanguageTag(ev.languageCode);

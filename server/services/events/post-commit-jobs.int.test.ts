@@ -16,7 +16,10 @@ describe("post-commit work is a durable job", () => {
     const jobs = () => db.select().from(postCommitJobs).where(eq(postCommitJobs.companyId, hc.co.companyId));
     const [job] = await jobs();
     expect(job).toMatchObject({ name: "publish-realtime", attempts: 1, lastError: "PusherRequestError", failedAt: null });
-    expect(job!.payload.events).toEqual([{ name: "message.created", data: { conversationId: expect.any(String), messageId: expect.any(String) } }]);
+    expect(job!.payload.events).toEqual([
+      { name: "conversation.created", data: { conversationId: expect.any(String), lineId: hc.co.lineIds[0], teamId: expect.any(String), assigneeId: null } },
+      { name: "message.created", data: { conversationId: expect.any(String), messageId: expect.any(String), assigneeId: null } },
+    ]);
     expect(job!.nextAttemptAt.getTime()).toBeGreaterThan(Date.now());
 
     await db.update(postCommitJobs).set({ nextAttemptAt: sql`now()` }).where(eq(postCommitJobs.id, job!.id));
