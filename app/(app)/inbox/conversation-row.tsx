@@ -1,10 +1,10 @@
 "use client";
-import Link from "next/link";
-import { useEffect, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import type { inferRouterOutputs } from "@trpc/server";
 import type { AppRouter } from "~/server/api/root";
 import { formatMessageTime, type MessageKey } from "~/server/i18n";
 import { useLocale, useT } from "../../_components/providers";
+import { InboxLink } from "./nav";
 import { waitingText } from "./words";
 
 export type InboxRow = inferRouterOutputs<AppRouter>["inbox"]["list"][number];
@@ -19,16 +19,33 @@ export function useNow(everyMs = 30_000) {
   return now;
 }
 
+/** How long a pointer rests on a row before its thread is fetched ahead. */
+const HOVER_INTENT_MS = 60;
+
 const badge = "rounded px-1.5 py-0.5 text-xs font-medium";
 
 /** One conversation in the list: who, where, the last message, unread, waiting, assignee, and badges in words. */
-export function ConversationRow({ row: c, href, selected }: { row: InboxRow; href: string; selected: boolean }) {
+export function ConversationRow({ row: c, href, selected, onIntent }: { row: InboxRow; href: string; selected: boolean; onIntent?: (id: string, urgent?: boolean) => void }) {
   const t = useT();
   const locale = useLocale();
   const now = useNow();
+  // A pointer resting on the row (not one passing over the list), focus, or a press: its thread is fetched ahead.
+  const hover = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const endHover = () => {
+    if (hover.current) clearTimeout(hover.current);
+    hover.current = null;
+  };
+  useEffect(() => endHover, []);
   return (
-    <Link
+    <InboxLink
       href={href}
+      onPointerEnter={() => {
+        endHover();
+        hover.current = setTimeout(() => onIntent?.(c.id), HOVER_INTENT_MS);
+      }}
+      onPointerLeave={endHover}
+      onPointerDown={() => onIntent?.(c.id, true)}
+      onFocus={() => onIntent?.(c.id)}
       aria-current={selected ? "true" : undefined}
       data-testid="conversation-row"
       className={`block min-w-0 border-b border-slate-100 px-3 py-2 hover:bg-slate-50 focus-visible:bg-slate-50 ${selected ? "bg-blue-50" : ""}`}
@@ -63,7 +80,7 @@ export function ConversationRow({ row: c, href, selected }: { row: InboxRow; hre
           {c.blockedUs && <span className={`${badge} bg-amber-100 text-amber-900`}>{t("inbox.badge.blocked")}</span>}
         </span>
       )}
-    </Link>
+    </InboxLink>
   );
 }
 

@@ -1,12 +1,14 @@
 "use client";
-import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
-import { usePathname, useRouter, useSearchParams } from "next/navigation";
-import { useEffect, useRef, useState, type KeyboardEvent } from "react";
+import { keepPreviousData, useInfiniteQuery, useQuery, useQueryClient } from "@tanstack/react-query";
+import { usePathname, useSearchParams } from "next/navigation";
+import { useCallback, useEffect, useRef, useState, type KeyboardEvent } from "react";
 import type { MessageKey } from "~/server/i18n";
 import { useT } from "../../_components/providers";
 import { useRealtimeState } from "../../_components/realtime";
 import { useTRPC } from "../../_lib/trpc";
 import { ConversationRow } from "./conversation-row";
+import { goTo } from "./nav";
+import { PREFETCH_FRESH_MS, threadQuery } from "./queries";
 import { Thread } from "./thread";
 
 const TABS = ["new", "in_progress", "closed", "mine"] as const;
@@ -15,13 +17,17 @@ const PAGE = 30;
 const FILTER_KEYS = ["lineId", "channelId", "provider", "assigneeId", "teamId"] as const;
 type FilterKey = (typeof FILTER_KEYS)[number];
 const PROVIDERS = ["telegram", "messenger", "instagram", "vk"] as const;
+/** Rows whose threads are fetched ahead once the list is shown, and thread requests allowed in flight ahead of a click. */
+const PREFETCH_TOP = 3;
+/** The pause after the last key before searching: long enough to fold a burst of keys into one request. */
+const SEARCH_WAIT_MS = 120;
+const MAX_PREFETCHING = 4;
 
 /** The operator's inbox: tabs with live counts, filters and search (all in the URL), the list and the thread. */
 export function Inbox() {
   const t = useT();
   const trpc = useTRPC();
   const params = useSearchParams();
-  const router = useRouter();
   const pathname = usePathname();
   const live = useRealtimeState();
   const selected = params.get("c");
@@ -34,7 +40,8 @@ export function Inbox() {
   }
   const query = { ...filters, provider: filters.provider as (typeof PROVIDERS)[number] | undefined, q: q || undefined };
 
-  const counts = useQuery(trpc.inbox.counts.queryOptions(query));
+  // The counts of the previous search stay on the tabs until the new ones arrive (no flicker while typing).
+  const counts = useQuery({ ...trpc.inbox.counts.queryOptions(query), placeholderData: keepPreviousData });
   const options = useQuery(trpc.inbox.options.queryOptions());
   const list = useInfiniteQuery(
     trpc.inbox.list.infiniteQueryOptions(
@@ -43,6 +50,28 @@ export function Inbox() {
     ),
   );
   const rows = list.data?.pages.flat() ?? [];
+
+  // What the operator is about to open is fetched ahead, through the same cache the thread reads: the row under the
+  // pointer or focus, and the top few rows once the browser is idle. At most a few at a time.
+  const queryClient = useQueryClient();
+  const prefetchThread = useCallback(
+    (id: string, urgent = false) => {
+      if (!urgent && queryClient.isFetching({ queryKey: trpc.inbox.thread.pathKey() }) >= MAX_PREFETCHING) return;
+      void queryClient.prefetchInfiniteQuery({ ...threadQuery(trpc, id), staleTime: PREFETCH_FRESH_MS });
+    },
+    [queryClient, trpc],
+  );
+  const topRows = rows
+    .slice(0, PREFETCH_TOP)
+    .map((r) => r.id)
+    .join(" ");
+  useEffect(() => {
+    if (!topRows) return;
+    const idle = window.requestIdleCallback ?? ((f: () => void) => window.setTimeout(f, 200));
+    const cancel = window.cancelIdleCallback ?? window.clearTimeout;
+    const id = idle(() => topRows.split(" ").forEach((r) => prefetchThread(r)));
+    return () => cancel(id);
+  }, [topRows, prefetchThread]);
 
   const href = (next: Record<string, string | null>) => {
     const p = new URLSearchParams(params.toString());
@@ -53,12 +82,12 @@ export function Inbox() {
     return `${pathname}?${p.toString()}`;
   };
 
-  // Search as you type, written to the URL a moment after the last key.
+  // Search as you type, written to the URL (and fetched) a moment after the last key.
   const [search, setSearch] = useState(q);
   useEffect(() => setSearch(q), [q]);
   useEffect(() => {
     if (search === q) return;
-    const id = setTimeout(() => router.replace(href({ q: search.trim() || null })), 300);
+    const id = setTimeout(() => goTo(href({ q: search.trim() || null }), "replace"), SEARCH_WAIT_MS);
     return () => clearTimeout(id);
     // eslint-disable-next-line react-hooks/exhaustive-deps -- only the typed text restarts the wait
   }, [search]);
@@ -71,7 +100,7 @@ export function Inbox() {
     if (to < 0) return;
     e.preventDefault();
     tabRefs.current[to]?.focus();
-    router.replace(href({ tab: TABS[to]!, c: null }));
+    goTo(href({ tab: TABS[to]!, c: null }), "replace");
   };
 
   const o = options.data;
@@ -80,7 +109,7 @@ export function Inbox() {
       {t(label)}
       <select
         value={filters[key] ?? ""}
-        onChange={(e) => router.replace(href({ [key]: e.target.value || null }))}
+        onChange={(e) => goTo(href({ [key]: e.target.value || null }))}
         className="w-full min-w-0 rounded border border-slate-300 bg-white px-2 py-1 text-sm"
       >
         <option value="">{t("inbox.filters.any")}</option>
@@ -140,7 +169,7 @@ export function Inbox() {
               <div className="flex items-end">
                 <button
                   type="button"
-                  onClick={() => router.replace(href(Object.fromEntries(FILTER_KEYS.map((k) => [k, null]))))}
+                  onClick={() => goTo(href(Object.fromEntries(FILTER_KEYS.map((k) => [k, null]))))}
                   className="rounded px-2 py-1 text-sm text-brand-700 underline hover:bg-slate-50"
                 >
                   {t("inbox.filters.clear")}
@@ -164,7 +193,7 @@ export function Inbox() {
               aria-controls="conversation-panel"
               tabIndex={tab === name ? 0 : -1}
               onKeyDown={(e) => onTabKey(e, i)}
-              onClick={() => router.replace(href({ tab: name, c: null }))}
+              onClick={() => goTo(href({ tab: name, c: null }))}
               className={`flex shrink-0 items-center gap-1 whitespace-nowrap rounded px-2 py-1 text-sm ${tab === name ? "bg-slate-900 text-white" : "text-slate-700 hover:bg-slate-100"}`}
             >
               {t(`inbox.tab.${name}`)}
@@ -190,7 +219,7 @@ export function Inbox() {
           <ul aria-label={t(`inbox.tab.${tab}`)} data-testid="conversation-list">
             {rows.map((c) => (
               <li key={c.id}>
-                <ConversationRow row={c} href={href({ c: c.id })} selected={selected === c.id} />
+                <ConversationRow row={c} href={href({ c: c.id })} selected={selected === c.id} onIntent={prefetchThread} />
               </li>
             ))}
           </ul>
