@@ -4,6 +4,7 @@ import type { inferRouterOutputs } from "@trpc/server";
 import type { AppRouter } from "~/server/api/root";
 import { formatMessageTime, type MessageKey } from "~/server/i18n";
 import { useLocale, useT } from "../../_components/providers";
+import { useHydrated } from "./hydrated";
 import { InboxLink } from "./nav";
 import { waitingText } from "./words";
 
@@ -29,6 +30,8 @@ export function ConversationRow({ row: c, href, selected, onIntent }: { row: Inb
   const t = useT();
   const locale = useLocale();
   const now = useNow();
+  // Times are the browser's (its clock and time zone): written once the server-rendered list has hydrated.
+  const hydrated = useHydrated();
   // A pointer resting on the row (not one passing over the list), focus, or a press: its thread is fetched ahead.
   const hover = useRef<ReturnType<typeof setTimeout> | null>(null);
   const endHover = () => {
@@ -52,7 +55,7 @@ export function ConversationRow({ row: c, href, selected, onIntent }: { row: Inb
     >
       <span className="flex min-w-0 items-center justify-between gap-2">
         <span className={`truncate ${c.unread > 0 ? "font-semibold" : "font-medium"}`}>{c.contactName}</span>
-        <span className="shrink-0 text-xs text-slate-500">{formatMessageTime(locale, c.lastMessageAt, now)}</span>
+        <span className="shrink-0 text-xs text-slate-500">{hydrated && formatMessageTime(locale, c.lastMessageAt, now)}</span>
       </span>
       <span className="flex min-w-0 items-center gap-2">
         <span className="block min-w-0 flex-1 truncate text-sm text-slate-600">{c.preview}</span>
@@ -69,7 +72,7 @@ export function ConversationRow({ row: c, href, selected, onIntent }: { row: Inb
         </span>
         <span>· {c.lineName ?? t("inbox.row.noLine")}</span>
         <span>· {c.assigneeName ? t("inbox.row.assignee", { name: c.assigneeName }) : t("inbox.row.unassigned")}</span>
-        {c.waitingSince && c.status !== "closed" && <span className="text-amber-800">· {waitingText(t, c.waitingSince, now)}</span>}
+        {hydrated && c.waitingSince && c.status !== "closed" && <span className="text-amber-800">· {waitingText(t, c.waitingSince, now)}</span>}
       </span>
       {(c.handler === "bot" || c.channelStatus !== "active" || c.banned || c.blockedUs) && (
         <span className="mt-1 flex flex-wrap gap-1">

@@ -7,16 +7,11 @@ import { useT } from "../../_components/providers";
 import { useRealtimeState } from "../../_components/realtime";
 import { useTRPC } from "../../_lib/trpc";
 import { ConversationRow } from "./conversation-row";
+import { useHydrated } from "./hydrated";
 import { goTo } from "./nav";
-import { PREFETCH_FRESH_MS, threadQuery } from "./queries";
+import { FILTER_KEYS, inboxView, listQuery, PREFETCH_FRESH_MS, PROVIDERS, TABS, threadQuery, type FilterKey } from "./queries";
 import { Thread } from "./thread";
 
-const TABS = ["new", "in_progress", "closed", "mine"] as const;
-type Tab = (typeof TABS)[number];
-const PAGE = 30;
-const FILTER_KEYS = ["lineId", "channelId", "provider", "assigneeId", "teamId"] as const;
-type FilterKey = (typeof FILTER_KEYS)[number];
-const PROVIDERS = ["telegram", "messenger", "instagram", "vk"] as const;
 /** Rows whose threads are fetched ahead once the list is shown, and thread requests allowed in flight ahead of a click. */
 const PREFETCH_TOP = 3;
 /** The pause after the last key before searching: long enough to fold a burst of keys into one request. */
@@ -30,25 +25,15 @@ export function Inbox() {
   const params = useSearchParams();
   const pathname = usePathname();
   const live = useRealtimeState();
-  const selected = params.get("c");
-  const tab: Tab = (TABS as readonly string[]).includes(params.get("tab") ?? "") ? (params.get("tab") as Tab) : "new";
-  const q = params.get("q") ?? "";
-  const filters: Partial<Record<FilterKey, string>> = {};
-  for (const k of FILTER_KEYS) {
-    const v = params.get(k);
-    if (v) filters[k] = v;
-  }
-  const query = { ...filters, provider: filters.provider as (typeof PROVIDERS)[number] | undefined, q: q || undefined };
+  const { selected, tab, q, filters, query } = inboxView((k) => params.get(k));
+  // An opened conversation's first page comes with the page (the server prefetched it); it is drawn once hydrated,
+  // since its times are the browser's.
+  const hydrated = useHydrated();
 
   // The counts of the previous search stay on the tabs until the new ones arrive (no flicker while typing).
   const counts = useQuery({ ...trpc.inbox.counts.queryOptions(query), placeholderData: keepPreviousData });
   const options = useQuery(trpc.inbox.options.queryOptions());
-  const list = useInfiniteQuery(
-    trpc.inbox.list.infiniteQueryOptions(
-      { ...query, tab, limit: PAGE },
-      { getNextPageParam: (last) => (last.length === PAGE ? last[last.length - 1]!.cursor : undefined) },
-    ),
-  );
+  const list = useInfiniteQuery(listQuery(trpc, query, tab));
   const rows = list.data?.pages.flat() ?? [];
 
   // What the operator is about to open is fetched ahead, through the same cache the thread reads: the row under the
@@ -236,7 +221,11 @@ export function Inbox() {
         </div>
       </section>
       <section aria-label={t("inbox.title")} className={`${selected ? "" : "hidden md:block"} min-w-0 rounded-lg border border-slate-200 bg-white`}>
-        {selected ? (
+        {selected && !hydrated ? (
+          <p className="p-6 text-sm text-slate-600" aria-busy="true">
+            …
+          </p>
+        ) : selected ? (
           <Thread key={selected} conversationId={selected} backHref={href({ c: null })} options={o} />
         ) : (
           <p className="p-6 text-sm text-slate-600">{t("inbox.selectConversation")}</p>
