@@ -72,7 +72,15 @@ export function Inbox() {
   useEffect(() => setSearch(q), [q]);
   useEffect(() => {
     if (search === q) return;
-    const id = setTimeout(() => goTo(href({ q: search.trim() || null }), "replace"), SEARCH_WAIT_MS);
+    // Written onto the address as it is then (a row opened meanwhile stays open).
+    const id = setTimeout(() => {
+      const p = new URLSearchParams(window.location.search);
+      const next = search.trim();
+      if ((p.get("q") ?? "") === next) return;
+      if (next) p.set("q", next);
+      else p.delete("q");
+      goTo(`${pathname}?${p.toString()}`, "replace");
+    }, SEARCH_WAIT_MS);
     return () => clearTimeout(id);
     // eslint-disable-next-line react-hooks/exhaustive-deps -- only the typed text restarts the wait
   }, [search]);
