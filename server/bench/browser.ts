@@ -38,8 +38,12 @@ const stat = (samples: number[]): Stat => {
   return { median: percentile(sorted, 50), p95: percentile(sorted, 95), n: sorted.length };
 };
 
-/** Observers installed before any page script: largest contentful paint and long tasks, kept on window. */
+/**
+ * Observers installed before any page script: largest contentful paint and long tasks, kept on window. And the
+ * helper tsx gives named functions, which the functions this file runs in the page refer to.
+ */
 const PERF_INIT = `(() => {
+  window.__name = (f) => f;
   const perf = { lcp: 0, longTasks: [] };
   window.__benchPerf = perf;
   try {
@@ -101,7 +105,16 @@ async function arm(page: Page, done: string, { lastKey = false, after }: { lastK
         };
         addEventListener("pointerdown", start, true);
         addEventListener("keydown", start, true);
+        const diag = { t0: -1, checks: 0, holds: false, error: "" };
+        (window as unknown as { __benchDiag: unknown }).__benchDiag = diag;
         const check = () => {
+          diag.checks++;
+          diag.t0 = t0 ?? -1;
+          try {
+            diag.holds = holds();
+          } catch (e) {
+            diag.error = String(e);
+          }
           if (t0 === undefined) return;
           if (!seen) seen = before!();
           if (!seen || !holds()) return;
@@ -119,12 +132,30 @@ async function arm(page: Page, done: string, { lastKey = false, after }: { lastK
   );
 }
 
-const timed = (page: Page) => page.evaluate(() => (window as unknown as { __benchTimed: Promise<number> }).__benchTimed);
+/** The armed interaction's time; a result that never shows within 30 s stops the run, saying which. */
+async function timed(page: Page, what: string): Promise<number> {
+  const took = await page.evaluate(() =>
+    Promise.race([(window as unknown as { __benchTimed: Promise<number> }).__benchTimed, new Promise<number>((resolve) => setTimeout(() => resolve(-1), 30_000))]),
+  );
+  if (took < 0) {
+    await page.screenshot({ path: ".data/bench/browser-stuck.png" });
+    console.log(await page.evaluate(() => JSON.stringify((window as unknown as { __benchDiag: unknown }).__benchDiag)), page.url());
+    throw new Error(`bench:browser: "${what}" never showed its result (screenshot in .data/bench/browser-stuck.png)`);
+  }
+  return took;
+}
 
-/** Moves the inbox to a view as a link would, without timing it. */
-async function showView(page: Page, search: string) {
-  await page.evaluate((s) => window.history.pushState(null, "", `/inbox${s}`), search);
-  await page.waitForFunction(() => !document.querySelector("#conversation-panel [aria-busy]") && document.querySelectorAll("[data-testid=conversation-row]").length > 0);
+/** Moves the inbox to a tab's list (nothing open) as a link would, without timing it; waits until it is shown. */
+async function showView(page: Page, tab: string) {
+  await page.evaluate((t) => window.history.pushState(null, "", `/inbox?tab=${t}`), tab);
+  await page.waitForFunction(
+    (t) =>
+      document.getElementById(`tab-${t}`)?.getAttribute("aria-selected") === "true" &&
+      !document.querySelector("[data-testid=thread]") &&
+      !document.querySelector("#conversation-panel [aria-busy]") &&
+      document.querySelectorAll("[data-testid=conversation-row]").length > 0,
+    tab,
+  );
 }
 
 const LIST_READY = `return !document.querySelector("#conversation-panel [aria-busy]") && document.querySelectorAll("[data-testid=conversation-row]").length > 0`;
@@ -134,34 +165,34 @@ async function interactions(page: Page, metrics: Record<string, number[]>) {
   const rows = page.getByTestId("conversation-row");
   for (let pass = 0; pass < PASSES; pass++) {
     // Open a conversation from the New tab's list (a different row each pass).
-    await showView(page, "?tab=new");
+    await showView(page, "new");
     const row = rows.nth(pass % 10);
     const name = (await row.locator("span").first().locator("span").first().textContent())!.trim();
     await arm(page, `return [...document.querySelectorAll("main h2")].some((h) => h.textContent.includes(${JSON.stringify(name)})) && document.querySelectorAll("[data-testid=thread] > li").length > 1`);
     await row.click();
-    add("open a conversation", await timed(page));
+    add("open a conversation", await timed(page, "open a conversation"));
 
     // Each tab, one after another.
     for (const tab of TABS) {
       await arm(page, `return document.getElementById("tab-${tab.id}")?.getAttribute("aria-selected") === "true" && !document.querySelector("#conversation-panel [aria-busy]") && !!document.querySelector("[data-testid=conversation-list]")`);
       await page.getByRole("tab", { name: new RegExp(`^${tab.label}`) }).click();
-      add(`tab → ${tab.label}`, await timed(page));
+      add(`tab → ${tab.label}`, await timed(page, `tab → ${tab.label}`));
     }
 
     // The longest conversation (the most recent one, in progress) and its older page.
-    await showView(page, "?tab=in_progress");
+    await showView(page, "in_progress");
     const longest = rows.first();
     const longName = (await longest.locator("span").first().locator("span").first().textContent())!.trim();
     await arm(page, `return [...document.querySelectorAll("main h2")].some((h) => h.textContent.includes(${JSON.stringify(longName)})) && document.querySelectorAll("[data-testid=thread] > li").length > 1`);
     await longest.click();
-    add("open the longest conversation", await timed(page));
+    add("open the longest conversation", await timed(page, "open the longest conversation"));
     const count = await page.locator("[data-testid=thread] > li").count();
     await arm(page, `return document.querySelectorAll("[data-testid=thread] > li").length > ${count}`);
     await page.getByRole("button", { name: "Load older messages" }).click();
-    add("its older page", await timed(page));
+    add("its older page", await timed(page, "its older page"));
 
     // A search word typed into the box, from its last key to its results.
-    await showView(page, "?tab=new");
+    await showView(page, "new");
     const word = SEARCH_WORDS[pass % SEARCH_WORDS.length]!;
     const box = page.getByLabel("Search conversations");
     await box.click();
@@ -170,8 +201,9 @@ async function interactions(page: Page, metrics: Record<string, number[]>) {
       after: `return !!document.querySelector("#conversation-panel [aria-busy]")`,
     });
     await box.pressSequentially(word, { delay: 40 });
-    add("search word → results", await timed(page));
+    add("search word → results", await timed(page, "search word → results"));
     await box.fill("");
+    await page.waitForFunction(() => !new URLSearchParams(location.search).has("q"));
   }
 }
 
@@ -222,6 +254,7 @@ async function runSize(shape: Shape): Promise<SizeResult> {
     await warm!.close();
 
     const context = await browser.newContext({ ...contextOptions, storageState });
+    await context.addInitScript(PERF_INIT);
     const work = await context.newPage();
     await work.goto("/inbox");
     await work.getByTestId("conversation-row").first().waitFor();
@@ -249,6 +282,7 @@ async function main() {
   const size = vars.BENCH_BROWSER_SIZE as Shape["label"] | undefined;
   if (size) {
     const result = await runSize(SHAPES[size]);
+    if (!process.send) console.log(JSON.stringify(result, null, 2));
     await new Promise<void>((resolve) => (process.send ? process.send(result, () => resolve()) : resolve()));
     return;
   }
