@@ -7,8 +7,9 @@
  *     LCP, TBT (long tasks past 50 ms until the page is quiet) and the JavaScript transferred (compressed) and
  *     decoded;
  *   - each interaction, from the input event (pointerdown or the last keydown) to the DOM showing its result:
- *     opening a conversation from the list, each tab, opening the 100,000-message conversation, its older page
- *     (the button), and typing a search word until its results are listed.
+ *     opening a conversation from the list, each tab, opening the 100,000-message conversation, its older page (the
+ *     button, from the keyboard) and the next one (scrolling to the top), and typing a search word until its
+ *     results are listed.
  * Prints median / p95 per size, the ratio 1M/10k and the core count; writes .data/bench/browser.json.
  * Asserts nothing (figures, never timed tests), never part of CI. Loopback only. Chromium: /usr/bin/chromium when
  * installed, else Playwright's own.
@@ -103,6 +104,7 @@ async function arm(page: Page, done: string, { lastKey = false, after }: { lastK
         const start = (e: Event) => {
           if (t0 === undefined || lastKey) t0 = e.timeStamp;
         };
+        (window as unknown as { __benchStart: () => void }).__benchStart = () => (t0 = performance.now());
         addEventListener("pointerdown", start, true);
         addEventListener("keydown", start, true);
         const diag = { t0: -1, checks: 0, holds: false, error: "" };
@@ -186,10 +188,21 @@ async function interactions(page: Page, metrics: Record<string, number[]>) {
     await arm(page, `return [...document.querySelectorAll("main h2")].some((h) => h.textContent.includes(${JSON.stringify(longName)})) && document.querySelectorAll("[data-testid=thread] > li").length > 1`);
     await longest.click();
     add("open the longest conversation", await timed(page, "open the longest conversation"));
-    const count = await page.locator("[data-testid=thread] > li").count();
+    // Its older page from the keyboard (the button focused without scrolling, then Enter), and the next one by
+    // scrolling to the top of the thread (the clock starts with the scroll).
+    let count = await page.locator("[data-testid=thread] > li").count();
     await arm(page, `return document.querySelectorAll("[data-testid=thread] > li").length > ${count}`);
-    await page.getByRole("button", { name: "Load older messages" }).click();
-    add("its older page", await timed(page, "its older page"));
+    await page.getByRole("button", { name: "Load older messages" }).evaluate((b: HTMLElement) => b.focus({ preventScroll: true }));
+    await page.keyboard.press("Enter");
+    add("its older page (button)", await timed(page, "its older page (button)"));
+    await page.getByRole("button", { name: "Load older messages" }).waitFor();
+    count = await page.locator("[data-testid=thread] > li").count();
+    await arm(page, `return document.querySelectorAll("[data-testid=thread] > li").length > ${count}`);
+    await page.getByTestId("thread").evaluate((el) => {
+      (window as unknown as { __benchStart: () => void }).__benchStart();
+      el.scrollTo({ top: 0 });
+    });
+    add("its older page (scroll up)", await timed(page, "its older page (scroll up)"));
 
     // A search word typed into the box, from its last key to its results.
     await showView(page, "new");
