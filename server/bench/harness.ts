@@ -39,11 +39,27 @@ export async function throwawayDatabase(label: string) {
   url.pathname = `/${name}`;
   return {
     url: url.toString(),
+    existed: false,
     drop: async () => {
       await admin.unsafe(`drop database if exists ${name} with (force)`).catch(() => undefined);
       await admin.end();
     },
   };
+}
+
+/** A database kept between runs (BENCH_KEEP_DB=1): created when missing (or `fresh`), never dropped; `existed` when reused. */
+export async function keptDatabase(label: string, fresh = false) {
+  const adminUrl = vars.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
+  assertLoopback(adminUrl);
+  const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
+  const name = `switchboard_bench_kept_${label}`;
+  if (fresh) await admin.unsafe(`drop database if exists ${name} with (force)`);
+  const [found] = await admin`select 1 as x from pg_database where datname = ${name}`;
+  if (!found) await admin.unsafe(`create database ${name}`);
+  await admin.end();
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return { url: url.toString(), existed: Boolean(found), drop: async () => undefined };
 }
 
 /** The app's configuration for a run: production secrets of its own, nothing reaching a provider. */

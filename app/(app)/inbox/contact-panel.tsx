@@ -1,7 +1,6 @@
 "use client";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { inferRouterOutputs } from "@trpc/server";
-import Link from "next/link";
 import { usePathname, useSearchParams } from "next/navigation";
 import { createContext, useContext, useEffect, useId, useRef, useState, useSyncExternalStore, type FormEvent, type ReactNode } from "react";
 import type { AppRouter } from "~/server/api/root";
@@ -11,6 +10,7 @@ import { useRealtime } from "../../_components/realtime";
 import { useTRPC } from "../../_lib/trpc";
 import { ProviderIcon, useNow } from "./conversation-row";
 import { errorText } from "./words";
+import { InboxLink } from "./nav";
 
 type Panel = inferRouterOutputs<AppRouter>["contacts"]["panel"];
 type Channel = Panel["channel"];
@@ -203,7 +203,7 @@ export function ContactPanel({ conversationId, isAdmin }: { conversationId: stri
           <ul className="mt-1 space-y-1" data-testid="contact-conversations">
             {data.conversations.map((c) => (
               <li key={c.id}>
-                <Link href={href(c.id)} className="block rounded border border-slate-200 px-2 py-1.5 hover:bg-slate-50">
+                <InboxLink href={href(c.id)} className="block rounded border border-slate-200 px-2 py-1.5 hover:bg-slate-50">
                   <span className="flex items-center gap-1 font-medium text-brand-700 underline">
                     <ProviderIcon provider={c.channel.provider} /> {channelWords(t, c.channel)}
                   </span>
@@ -212,7 +212,7 @@ export function ContactPanel({ conversationId, isAdmin }: { conversationId: stri
                     {t(`conversation.status.${c.status}` as MessageKey)}
                     {c.lineName && ` · ${c.lineName}`} · {t("contacts.panel.lastMessage", { date: formatMessageTime(locale, c.lastMessageAt, now) })}
                   </span>
-                </Link>
+                </InboxLink>
               </li>
             ))}
           </ul>

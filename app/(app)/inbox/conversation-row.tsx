@@ -1,10 +1,11 @@
 "use client";
-import Link from "next/link";
-import { useEffect, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import type { inferRouterOutputs } from "@trpc/server";
 import type { AppRouter } from "~/server/api/root";
 import { formatMessageTime, type MessageKey } from "~/server/i18n";
 import { useLocale, useT } from "../../_components/providers";
+import { useHydrated } from "./hydrated";
+import { InboxLink } from "./nav";
 import { waitingText } from "./words";
 
 export type InboxRow = inferRouterOutputs<AppRouter>["inbox"]["list"][number];
@@ -19,23 +20,42 @@ export function useNow(everyMs = 30_000) {
   return now;
 }
 
+/** How long a pointer rests on a row before its thread is fetched ahead. */
+const HOVER_INTENT_MS = 60;
+
 const badge = "rounded px-1.5 py-0.5 text-xs font-medium";
 
 /** One conversation in the list: who, where, the last message, unread, waiting, assignee, and badges in words. */
-export function ConversationRow({ row: c, href, selected }: { row: InboxRow; href: string; selected: boolean }) {
+export function ConversationRow({ row: c, href, selected, onIntent }: { row: InboxRow; href: string; selected: boolean; onIntent?: (id: string, urgent?: boolean) => void }) {
   const t = useT();
   const locale = useLocale();
   const now = useNow();
+  // Times are the browser's (its clock and time zone): written once the server-rendered list has hydrated.
+  const hydrated = useHydrated();
+  // A pointer resting on the row (not one passing over the list), focus, or a press: its thread is fetched ahead.
+  const hover = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const endHover = () => {
+    if (hover.current) clearTimeout(hover.current);
+    hover.current = null;
+  };
+  useEffect(() => endHover, []);
   return (
-    <Link
+    <InboxLink
       href={href}
+      onPointerEnter={() => {
+        endHover();
+        hover.current = setTimeout(() => onIntent?.(c.id), HOVER_INTENT_MS);
+      }}
+      onPointerLeave={endHover}
+      onPointerDown={() => onIntent?.(c.id, true)}
+      onFocus={() => onIntent?.(c.id)}
       aria-current={selected ? "true" : undefined}
       data-testid="conversation-row"
       className={`block min-w-0 border-b border-slate-100 px-3 py-2 hover:bg-slate-50 focus-visible:bg-slate-50 ${selected ? "bg-blue-50" : ""}`}
     >
       <span className="flex min-w-0 items-center justify-between gap-2">
         <span className={`truncate ${c.unread > 0 ? "font-semibold" : "font-medium"}`}>{c.contactName}</span>
-        <span className="shrink-0 text-xs text-slate-500">{formatMessageTime(locale, c.lastMessageAt, now)}</span>
+        <span className="shrink-0 text-xs text-slate-500">{hydrated && formatMessageTime(locale, c.lastMessageAt, now)}</span>
       </span>
       <span className="flex min-w-0 items-center gap-2">
         <span className="block min-w-0 flex-1 truncate text-sm text-slate-600">{c.preview}</span>
@@ -52,7 +72,7 @@ export function ConversationRow({ row: c, href, selected }: { row: InboxRow; hre
         </span>
         <span>· {c.lineName ?? t("inbox.row.noLine")}</span>
         <span>· {c.assigneeName ? t("inbox.row.assignee", { name: c.assigneeName }) : t("inbox.row.unassigned")}</span>
-        {c.waitingSince && c.status !== "closed" && <span className="text-amber-800">· {waitingText(t, c.waitingSince, now)}</span>}
+        {hydrated && c.waitingSince && c.status !== "closed" && <span className="text-amber-800">· {waitingText(t, c.waitingSince, now)}</span>}
       </span>
       {(c.handler === "bot" || c.channelStatus !== "active" || c.banned || c.blockedUs) && (
         <span className="mt-1 flex flex-wrap gap-1">
@@ -63,7 +83,7 @@ export function ConversationRow({ row: c, href, selected }: { row: InboxRow; hre
           {c.blockedUs && <span className={`${badge} bg-amber-100 text-amber-900`}>{t("inbox.badge.blocked")}</span>}
         </span>
       )}
-    </Link>
+    </InboxLink>
   );
 }
 

@@ -1,7 +1,7 @@
 "use client";
-import { skipToken, useInfiniteQuery, useQuery } from "@tanstack/react-query";
-import { usePathname, useRouter, useSearchParams } from "next/navigation";
-import { useEffect, useRef, useState, type KeyboardEvent } from "react";
+import { keepPreviousData, useInfiniteQuery, useQuery, useQueryClient } from "@tanstack/react-query";
+import { usePathname, useSearchParams } from "next/navigation";
+import { useCallback, useEffect, useRef, useState, type KeyboardEvent } from "react";
 import type { MessageKey } from "~/server/i18n";
 import { useT } from "../../_components/providers";
 import { useRealtimeState } from "../../_components/realtime";
@@ -9,44 +9,57 @@ import { useTRPC } from "../../_lib/trpc";
 import { ContactPanelLayout } from "./contact-panel";
 import { ConversationRow } from "./conversation-row";
 import { MentionsList } from "./mentions";
+import { useHydrated } from "./hydrated";
+import { goTo } from "./nav";
+import { FILTER_KEYS, inboxView, listQuery, PREFETCH_FRESH_MS, PROVIDERS, TABS, threadQuery, type FilterKey } from "./queries";
 import { Thread } from "./thread";
 
-// Mentions: the notes that @mention the reader, not a conversation status (./mentions.tsx).
-const TABS = ["new", "in_progress", "closed", "mine", "mentions"] as const;
-type Tab = (typeof TABS)[number];
-const PAGE = 30;
-const FILTER_KEYS = ["lineId", "channelId", "provider", "assigneeId", "teamId"] as const;
-type FilterKey = (typeof FILTER_KEYS)[number];
-const PROVIDERS = ["telegram", "messenger", "instagram", "vk"] as const;
+/** Rows whose threads are fetched ahead once the list is shown, and thread requests allowed in flight ahead of a click. */
+const PREFETCH_TOP = 3;
+/** The pause after the last key before searching: long enough to fold a burst of keys into one request. */
+const SEARCH_WAIT_MS = 120;
+const MAX_PREFETCHING = 4;
 
 /** The operator's inbox: tabs with live counts, filters and search (all in the URL), the list and the thread. */
 export function Inbox() {
   const t = useT();
   const trpc = useTRPC();
   const params = useSearchParams();
-  const router = useRouter();
   const pathname = usePathname();
   const live = useRealtimeState();
-  const selected = params.get("c");
-  const tab: Tab = (TABS as readonly string[]).includes(params.get("tab") ?? "") ? (params.get("tab") as Tab) : "new";
-  const q = params.get("q") ?? "";
-  const filters: Partial<Record<FilterKey, string>> = {};
-  for (const k of FILTER_KEYS) {
-    const v = params.get(k);
-    if (v) filters[k] = v;
-  }
-  const query = { ...filters, provider: filters.provider as (typeof PROVIDERS)[number] | undefined, q: q || undefined };
+  const { selected, tab, q, filters, query } = inboxView((k) => params.get(k));
+  // An opened conversation's first page comes with the page (the server prefetched it); it is drawn once hydrated,
+  // since its times are the browser's.
+  const hydrated = useHydrated();
 
-  const counts = useQuery(trpc.inbox.counts.queryOptions(query));
+  // The counts of the previous search stay on the tabs until the new ones arrive (no flicker while typing).
+  const counts = useQuery({ ...trpc.inbox.counts.queryOptions(query), placeholderData: keepPreviousData });
   const options = useQuery(trpc.inbox.options.queryOptions());
   const mentions = useQuery(trpc.inbox.notes.unreadMentions.queryOptions());
-  const list = useInfiniteQuery(
-    trpc.inbox.list.infiniteQueryOptions(
-      tab === "mentions" ? skipToken : { ...query, tab, limit: PAGE },
-      { getNextPageParam: (last) => (last.length === PAGE ? last[last.length - 1]!.cursor : undefined) },
-    ),
-  );
+  const list = useInfiniteQuery(listQuery(trpc, query, tab));
   const rows = list.data?.pages.flat() ?? [];
+
+  // What the operator is about to open is fetched ahead, through the same cache the thread reads: the row under the
+  // pointer or focus, and the top few rows once the browser is idle. At most a few at a time.
+  const queryClient = useQueryClient();
+  const prefetchThread = useCallback(
+    (id: string, urgent = false) => {
+      if (!urgent && queryClient.isFetching({ queryKey: trpc.inbox.thread.pathKey() }) >= MAX_PREFETCHING) return;
+      void queryClient.prefetchInfiniteQuery({ ...threadQuery(trpc, id), staleTime: PREFETCH_FRESH_MS });
+    },
+    [queryClient, trpc],
+  );
+  const topRows = rows
+    .slice(0, PREFETCH_TOP)
+    .map((r) => r.id)
+    .join(" ");
+  useEffect(() => {
+    if (!topRows) return;
+    const idle = window.requestIdleCallback ?? ((f: () => void) => window.setTimeout(f, 200));
+    const cancel = window.cancelIdleCallback ?? window.clearTimeout;
+    const id = idle(() => topRows.split(" ").forEach((r) => prefetchThread(r)));
+    return () => cancel(id);
+  }, [topRows, prefetchThread]);
 
   const href = (next: Record<string, string | null>) => {
     const p = new URLSearchParams(params.toString());
@@ -57,12 +70,20 @@ export function Inbox() {
     return `${pathname}?${p.toString()}`;
   };
 
-  // Search as you type, written to the URL a moment after the last key.
+  // Search as you type, written to the URL (and fetched) a moment after the last key.
   const [search, setSearch] = useState(q);
   useEffect(() => setSearch(q), [q]);
   useEffect(() => {
     if (search === q) return;
-    const id = setTimeout(() => router.replace(href({ q: search.trim() || null })), 300);
+    // Written onto the address as it is then (a row opened meanwhile stays open).
+    const id = setTimeout(() => {
+      const p = new URLSearchParams(window.location.search);
+      const next = search.trim();
+      if ((p.get("q") ?? "") === next) return;
+      if (next) p.set("q", next);
+      else p.delete("q");
+      goTo(`${pathname}?${p.toString()}`, "replace");
+    }, SEARCH_WAIT_MS);
     return () => clearTimeout(id);
     // eslint-disable-next-line react-hooks/exhaustive-deps -- only the typed text restarts the wait
   }, [search]);
@@ -75,7 +96,7 @@ export function Inbox() {
     if (to < 0) return;
     e.preventDefault();
     tabRefs.current[to]?.focus();
-    router.replace(href({ tab: TABS[to]!, c: null }));
+    goTo(href({ tab: TABS[to]!, c: null }), "replace");
   };
 
   const o = options.data;
@@ -84,7 +105,7 @@ export function Inbox() {
       {t(label)}
       <select
         value={filters[key] ?? ""}
-        onChange={(e) => router.replace(href({ [key]: e.target.value || null }))}
+        onChange={(e) => goTo(href({ [key]: e.target.value || null }))}
         className="w-full min-w-0 rounded border border-slate-300 bg-white px-2 py-1 text-sm"
       >
         <option value="">{t("inbox.filters.any")}</option>
@@ -144,7 +165,7 @@ export function Inbox() {
               <div className="flex items-end">
                 <button
                   type="button"
-                  onClick={() => router.replace(href(Object.fromEntries(FILTER_KEYS.map((k) => [k, null]))))}
+                  onClick={() => goTo(href(Object.fromEntries(FILTER_KEYS.map((k) => [k, null]))))}
                   className="rounded px-2 py-1 text-sm text-brand-700 underline hover:bg-slate-50"
                 >
                   {t("inbox.filters.clear")}
@@ -168,7 +189,7 @@ export function Inbox() {
               aria-controls="conversation-panel"
               tabIndex={tab === name ? 0 : -1}
               onKeyDown={(e) => onTabKey(e, i)}
-              onClick={() => router.replace(href({ tab: name, c: null }))}
+              onClick={() => goTo(href({ tab: name, c: null }))}
               className={`flex shrink-0 items-center gap-1 whitespace-nowrap rounded px-2 py-1 text-sm ${tab === name ? "bg-slate-900 text-white" : "text-slate-700 hover:bg-slate-100"}`}
             >
               {t(`inbox.tab.${name}`)}
@@ -202,7 +223,7 @@ export function Inbox() {
           <ul aria-label={t(`inbox.tab.${tab}`)} data-testid="conversation-list">
             {rows.map((c) => (
               <li key={c.id}>
-                <ConversationRow row={c} href={href({ c: c.id })} selected={selected === c.id} />
+                <ConversationRow row={c} href={href({ c: c.id })} selected={selected === c.id} onIntent={prefetchThread} />
               </li>
             ))}
           </ul>
@@ -219,7 +240,11 @@ export function Inbox() {
         </div>
       </section>
       <section aria-label={t("inbox.title")} className={`${selected ? "" : "hidden md:block"} min-w-0 rounded-lg border border-slate-200 bg-white`}>
-        {selected ? (
+        {selected && !hydrated ? (
+          <p className="p-6 text-sm text-slate-600" aria-busy="true">
+            …
+          </p>
+        ) : selected ? (
           <ContactPanelLayout key={selected} conversationId={selected} isAdmin={o?.me?.role === "admin"}>
             <Thread key={selected} conversationId={selected} backHref={href({ c: null })} options={o} />
           </ContactPanelLayout>

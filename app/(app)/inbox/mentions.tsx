@@ -1,10 +1,10 @@
 "use client";
 import { useInfiniteQuery } from "@tanstack/react-query";
-import Link from "next/link";
 import { formatMessageTime, type MessageKey } from "~/server/i18n";
 import { useLocale, useT } from "../../_components/providers";
 import { useTRPC } from "../../_lib/trpc";
 import { ProviderIcon, useNow } from "./conversation-row";
+import { InboxLink } from "./nav";
 
 const PAGE = 30;
 
@@ -34,7 +34,7 @@ export function MentionsList({ hrefFor, selected }: { hrefFor: (conversationId: 
       <ul aria-label={t("inbox.tab.mentions")} data-testid="mention-list">
         {rows.map((m) => (
           <li key={m.id}>
-            <Link
+            <InboxLink
               href={hrefFor(m.conversationId)}
               aria-current={selected === m.conversationId ? "true" : undefined}
               data-testid="mention-row"
@@ -51,7 +51,7 @@ export function MentionsList({ hrefFor, selected }: { hrefFor: (conversationId: 
                 </span>
                 {m.unread && <span className="rounded bg-amber-100 px-1.5 py-0.5 font-medium text-amber-900">{t("inbox.mentions.new")}</span>}
               </span>
-            </Link>
+            </InboxLink>
           </li>
         ))}
       </ul>

@@ -1,7 +1,6 @@
 "use client";
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { inferRouterOutputs } from "@trpc/server";
-import Link from "next/link";
 import { usePathname, useSearchParams } from "next/navigation";
 import { Fragment, useEffect, useLayoutEffect, useRef, useState } from "react";
 import type { Attachment } from "~/db/schema";
@@ -12,12 +11,13 @@ import { useTRPC } from "../../_lib/trpc";
 import { Composer } from "./composer";
 import { ContactPanelButton } from "./contact-panel";
 import { ProviderIcon, useNow } from "./conversation-row";
+import { InboxLink } from "./nav";
+import { threadQuery } from "./queries";
 import { errorText, noteText, outcomeText, type Outcome } from "./words";
 
 type Outputs = inferRouterOutputs<AppRouter>["inbox"];
 type Options = Outputs["options"];
 type ThreadPage = Outputs["thread"];
-const PAGE = 50;
 
 /** One conversation: header with actions, the contact's whole history page by page, and the composer. */
 export function Thread({ conversationId, backHref, options }: { conversationId: string; backHref: string; options: Options | undefined }) {
@@ -25,9 +25,7 @@ export function Thread({ conversationId, backHref, options }: { conversationId: 
   const locale = useLocale();
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const thread = useInfiniteQuery(
-    trpc.inbox.thread.infiniteQueryOptions({ conversationId, limit: PAGE }, { getNextPageParam: (page) => page.olderCursor ?? undefined }),
-  );
+  const thread = useInfiniteQuery(threadQuery(trpc, conversationId));
   const pages = thread.data?.pages ?? [];
   const head = pages[0];
   // An erasure asked for from this thread: its progress replaces the thread, whose content is going away.
@@ -74,6 +72,25 @@ export function Thread({ conversationId, backHref, options }: { conversationId: 
     // eslint-disable-next-line react-hooks/exhaustive-deps -- runs when the first or last message changes, not on every render
   }, [newest, messages[0]?.id, messages.length]);
 
+  // Scrolling up to the top loads the older page by itself (the effect above keeps the reading position); the button
+  // stays for keyboards. A thread that fits on screen loads nothing until asked.
+  const sentinel = useRef<HTMLLIElement>(null);
+  const { hasNextPage, isFetchingNextPage, fetchNextPage } = thread;
+  const shown = Boolean(head);
+  useEffect(() => {
+    const root = scroller.current;
+    const target = sentinel.current;
+    if (!shown || !root || !target || !hasNextPage || isFetchingNextPage) return;
+    const observer = new IntersectionObserver(
+      (entries) => {
+        if (entries.some((e) => e.isIntersecting) && root.scrollHeight > root.clientHeight) void fetchNextPage({ cancelRefetch: false });
+      },
+      { root, rootMargin: "300px 0px 0px 0px" },
+    );
+    observer.observe(target);
+    return () => observer.disconnect();
+  }, [shown, hasNextPage, isFetchingNextPage, fetchNextPage]);
+
   if (erasure?.conversationId === conversationId) return <ErasureProgress erasureId={erasure.id} name={erasure.name} backHref={backHref} />;
   if (thread.isError) return <p className="p-6 text-sm text-red-700">{t("errors.notFound")}</p>;
   if (!head) return <p className="p-6 text-sm text-slate-600" aria-busy="true">…</p>;
@@ -86,9 +103,9 @@ export function Thread({ conversationId, backHref, options }: { conversationId: 
   return (
     <div className="flex h-[calc(100dvh-9rem)] min-h-96 min-w-0 flex-col">
       <header className="space-y-2 border-b border-slate-200 px-4 py-2">
-        <Link href={backHref} className="text-sm text-brand-600 underline md:hidden">
+        <InboxLink href={backHref} className="text-sm text-brand-600 underline md:hidden">
           {t("inbox.back")}
-        </Link>
+        </InboxLink>
         <div className="min-w-0">
           <h2 className="truncate font-semibold">
             {contact.displayName}
@@ -124,8 +141,8 @@ export function Thread({ conversationId, backHref, options }: { conversationId: 
           {contact.bannedAt && <p>{t("inbox.composer.banned")}</p>}
         </div>
       )}
-      <ol ref={scroller} className="min-w-0 flex-1 space-y-3 overflow-y-auto overflow-x-hidden p-4" aria-label={contact.displayName} data-testid="thread">
-        <li className="text-center">
+      <ol ref={scroller} className="min-w-0 flex-1 space-y-3 overflow-y-auto overflow-x-hidden p-4 [overflow-anchor:none]" aria-label={contact.displayName} data-testid="thread">
+        <li ref={sentinel} className="text-center">
           {thread.hasNextPage ? (
             <button
               type="button"
@@ -170,9 +187,9 @@ export function Thread({ conversationId, backHref, options }: { conversationId: 
         // The customer wrote again after this one closed: their new conversation is where to answer.
         <div role="status" data-testid="continued-elsewhere" className="border-t border-slate-200 bg-blue-50 p-3 text-sm text-blue-950">
           <p>{t("inbox.thread.continuedElsewhere")}</p>
-          <Link href={openHref} className="mt-1 inline-block rounded bg-brand-600 px-3 py-1.5 font-medium text-white hover:bg-brand-700">
+          <InboxLink href={openHref} className="mt-1 inline-block rounded bg-brand-600 px-3 py-1.5 font-medium text-white hover:bg-brand-700">
             {t("inbox.outcome.goToOpen")}
-          </Link>
+          </InboxLink>
         </div>
       ) : (
         <>
@@ -283,9 +300,9 @@ function OpenConversationLink({ id }: { id: string }) {
   const t = useT();
   const href = useConversationHref(id);
   return href ? (
-    <Link href={href} className="font-medium underline">
+    <InboxLink href={href} className="font-medium underline">
       {t("inbox.outcome.goToOpen")}
-    </Link>
+    </InboxLink>
   ) : null;
 }
 
