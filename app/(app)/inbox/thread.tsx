@@ -576,9 +576,9 @@ function ErasureProgress({ erasureId, name, backHref }: { erasureId: string; nam
       <p role="status" aria-busy={status !== "done" && status !== "failed"} className={status === "failed" ? "text-red-700" : "text-slate-800"}>
         {text}
       </p>
-      <Link href={backHref} className="text-brand-600 underline">
+      <InboxLink href={backHref} className="text-brand-600 underline">
         {t("inbox.erase.back")}
-      </Link>
+      </InboxLink>
     </div>
   );
 }
