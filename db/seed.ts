@@ -1,7 +1,7 @@
 import { createHash, randomBytes, randomInt } from "node:crypto";
 import { and, eq } from "drizzle-orm";
 import type { Database } from "./index";
-import { channelHistory, channels, companies, contacts, conversations, lines, messages, teamMembers, teams, users, channelIncidents } from "./schema";
+import { channelHistory, channels, companies, contacts, conversations, lines, messages, savedReplies, teamMembers, teams, users, channelIncidents } from "./schema";
 import { hashPassword } from "../server/identity/password";
 import { seal } from "../server/crypto/secret-box";
 import { env } from "../server/env.js";
@@ -301,6 +301,42 @@ export async function seedCompany(
         "humans",
         { bannedAt: ago(DAY + 30) },
       );
+      // The answers a shop gives every day, as saved replies in the three languages (typed as /hours, /order, /refund).
+      await tx.insert(savedReplies).values([
+        {
+          companyId,
+          code: "hours",
+          title: "Opening hours",
+          defaultLocale: "en" as const,
+          bodies: {
+            en: "Hi {{contact.first_name}}! We answer every day from 9:00 to 21:00. — {{operator.name}}, {{company.name}}",
+            ru: "Здравствуйте, {{contact.first_name}}! Мы отвечаем каждый день с 9:00 до 21:00. — {{operator.name}}, {{company.name}}",
+            uk: "Вітаємо, {{contact.first_name}}! Ми відповідаємо щодня з 9:00 до 21:00. — {{operator.name}}, {{company.name}}",
+          },
+        },
+        {
+          companyId,
+          code: "order",
+          title: "Ask for the order number",
+          defaultLocale: "en" as const,
+          bodies: {
+            en: "Could you send me your order number, {{contact.first_name}}? It is in the confirmation email.",
+            ru: "Пришлите, пожалуйста, номер заказа, {{contact.first_name}}. Он есть в письме с подтверждением.",
+            uk: "Надішліть, будь ласка, номер замовлення, {{contact.first_name}}. Він є в листі з підтвердженням.",
+          },
+        },
+        {
+          companyId,
+          code: "refund",
+          title: "Refund policy",
+          defaultLocale: "en" as const,
+          bodies: {
+            en: "You can return any item within 30 days; the refund reaches your card within 5 working days.",
+            ru: "Любой товар можно вернуть в течение 30 дней; деньги вернутся на карту за 5 рабочих дней.",
+            uk: "Будь-який товар можна повернути протягом 30 днів; гроші повернуться на картку за 5 робочих днів.",
+          },
+        },
+      ]);
     }
 
     return {

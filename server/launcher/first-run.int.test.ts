@@ -3,10 +3,11 @@ import { createDatabase, type Database } from "../../db";
 import { startEmbeddedDatabase } from "../../db/embedded";
 import { migrateDatabase } from "../../db/migrate";
 import { eq } from "drizzle-orm";
-import { channelIncidents, channels, companies, contacts, conversations, emailDeliveries, users } from "../../db/schema";
+import { channelIncidents, channels, companies, contacts, conversations, emailDeliveries, savedReplies, users } from "../../db/schema";
 import { DomainError } from "../errors";
 import { verifyPassword } from "../identity/password";
 import { createCompany } from "../services/companies/create-company";
+import { cleanInput } from "../services/saved-replies/saved-reply-rules";
 import { inspectSetPasswordToken } from "../services/users/inspect-set-password-token";
 import { setPasswordWithToken } from "../services/users/set-password-with-token";
 import { prepareFirstRun } from "./first-run";
@@ -76,6 +77,13 @@ describe("the dev demo", () => {
       // The VK community id is a number, as VK's (and the sandbox fake's) is.
       const [vk] = await db.select().from(channels).where(eq(channels.provider, "vk"));
       expect(vk!.externalId).toMatch(/^\d+$/);
+      // Saved replies to try in the composer, each one the product itself would accept, in all three languages.
+      const replies = await db.select().from(savedReplies);
+      expect(replies.map((r) => r.code).sort()).toEqual(["hours", "order", "refund"]);
+      for (const r of replies) {
+        expect(() => cleanInput({ code: r.code, title: r.title, defaultLocale: r.defaultLocale, bodies: r.bodies })).not.toThrow();
+        expect(Object.keys(r.bodies).sort()).toEqual(["en", "ru", "uk"]);
+      }
     } finally {
       await client.end({ timeout: 5 });
       await embedded.stop();
