@@ -1,4 +1,5 @@
 import { IntlMessageFormat } from "intl-messageformat";
+import { dateTimeFormat } from "./date-time-format";
 import { en, type Catalog, type MessageKey } from "./messages/en";
 import { ru } from "./messages/ru";
 import { uk } from "./messages/uk";
@@ -57,9 +58,9 @@ export function translator(messages: Catalog, locale: Locale = defaultLocale): T
  */
 export function formatDateTime(locale: Locale, value: Date | string | number, style: "medium" | "short" = "medium", timeZone?: string): string {
   const date = new Date(value);
-  if (!timeZone) return new Intl.DateTimeFormat(locale, { dateStyle: style, timeStyle: "short" }).format(date);
+  if (!timeZone) return dateTimeFormat(locale, { dateStyle: style, timeStyle: "short" }).format(date);
   const zone = isTimeZone(timeZone) ? timeZone : DEFAULT_TIME_ZONE;
-  const time = new Intl.DateTimeFormat(locale, { dateStyle: style, timeStyle: "short", timeZone: zone }).format(date);
+  const time = dateTimeFormat(locale, { dateStyle: style, timeStyle: "short", timeZone: zone }).format(date);
   return `${time} (${timeZoneLabel(zone, date)})`;
 }
 

@@ -1,4 +1,4 @@
-import { skipToken } from "@tanstack/react-query";
+import { skipToken, type InfiniteData, type QueryClient } from "@tanstack/react-query";
 import type { TRPCOptionsProxy } from "@trpc/tanstack-react-query";
 import type { AppRouter } from "~/server/api/root";
 
@@ -46,6 +46,24 @@ export function listQuery(trpc: InboxTRPC, query: InboxQuery, tab: Tab) {
 /** A thread's pages, newest first: the same query whether it is prefetched, server-rendered or opened. */
 export function threadQuery(trpc: InboxTRPC, conversationId: string) {
   return trpc.inbox.thread.infiniteQueryOptions({ conversationId, limit: THREAD_PAGE }, { getNextPageParam: (page) => page.olderCursor ?? undefined });
+}
+
+/** The newest page of an infinite query's data (the first one), without the pages read after it; as is when one. */
+export function newestPage<T, P>(data: InfiniteData<T, P>): InfiniteData<T, P> {
+  return data.pages.length <= 1 ? data : { pages: data.pages.slice(0, 1), pageParams: data.pageParams.slice(0, 1) };
+}
+
+/**
+ * A thread closed: its cache keeps only the newest page, so opening it again renders (and refetches) one page rather
+ * than every older page read before — a long conversation read far back grew by a page each time. Its freshness is
+ * kept (when it was fetched, whether a live event invalidated it); a fetch under way is left to finish.
+ */
+export function keepNewestThreadPage(queryClient: QueryClient, trpc: InboxTRPC, conversationId: string) {
+  const { queryKey } = threadQuery(trpc, conversationId);
+  const state = queryClient.getQueryState(queryKey);
+  if (!state?.data || state.data.pages.length <= 1 || state.fetchStatus === "fetching") return;
+  queryClient.setQueryData(queryKey, (data) => data && newestPage(data), { updatedAt: state.dataUpdatedAt });
+  if (state.isInvalidated) void queryClient.invalidateQueries({ queryKey, exact: true, refetchType: "none" });
 }
 
 /** How long a prefetched thread counts as fresh: live events mark it stale sooner when it changes. */

@@ -2,7 +2,7 @@
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { inferRouterOutputs } from "@trpc/server";
 import { usePathname, useSearchParams } from "next/navigation";
-import { Fragment, useEffect, useLayoutEffect, useRef, useState } from "react";
+import { Fragment, memo, useEffect, useLayoutEffect, useRef, useState } from "react";
 import type { Attachment } from "~/db/schema";
 import type { AppRouter } from "~/server/api/root";
 import { formatDateTime, formatMessageTime, reasonKey, type MessageKey } from "~/server/i18n";
@@ -12,7 +12,8 @@ import { Composer } from "./composer";
 import { ContactPanelButton } from "./contact-panel";
 import { ProviderIcon, useNow } from "./conversation-row";
 import { InboxLink } from "./nav";
-import { threadQuery } from "./queries";
+import { keepNewestThreadPage, threadQuery } from "./queries";
+import { sameShallow } from "./same";
 import { errorText, noteText, outcomeText, type Outcome } from "./words";
 
 type Outputs = inferRouterOutputs<AppRouter>["inbox"];
@@ -35,6 +36,11 @@ export function Thread({ conversationId, backHref, options }: { conversationId: 
     .slice()
     .reverse()
     .flatMap((p) => p.messages);
+  // One clock for every message's time (each row had its own timer), read again each minute.
+  const now = useNow(60_000);
+  // Closed, the thread keeps only its newest page in the cache: opened again, it shows (and refetches) that page
+  // rather than every page read before, and the older ones load again as the reader scrolls up.
+  useEffect(() => () => keepNewestThreadPage(queryClient, trpc, conversationId), [queryClient, trpc, conversationId]);
 
   // Read state: what is on screen is read (the list's unread count drops for this reader only).
   const markRead = useMutation(
@@ -175,7 +181,7 @@ export function Thread({ conversationId, backHref, options }: { conversationId: 
                   <span aria-hidden className="h-px flex-1 bg-slate-200" />
                 </li>
               )}
-              <MessageItem message={m} provider={channel.provider} channelStatus={channel.status} />
+              <MessageItem message={m} provider={channel.provider} channelStatus={channel.status} now={now} />
             </Fragment>
           );
         })}
@@ -205,10 +211,15 @@ export function Thread({ conversationId, backHref, options }: { conversationId: 
   );
 }
 
-function MessageItem({ message: m, provider, channelStatus }: { message: ThreadPage["messages"][number]; provider: ThreadPage["channel"]["provider"]; channelStatus: string }) {
+type MessageItemProps = { message: ThreadPage["messages"][number]; provider: ThreadPage["channel"]["provider"]; channelStatus: string; now: number };
+
+/**
+ * One message. Memoized on its message's values, the channel's provider and status and the shared clock, so a new
+ * page, a live message or a refetch renders only the rows it adds or changes.
+ */
+const MessageItem = memo(function MessageItem({ message: m, provider, channelStatus, now }: MessageItemProps) {
   const t = useT();
   const locale = useLocale();
-  const now = useNow(60_000);
   if (m.note) {
     return (
       <li className="text-center text-xs text-slate-600" data-testid="system-note">
@@ -275,6 +286,11 @@ function MessageItem({ message: m, provider, channelStatus }: { message: ThreadP
       </div>
     </li>
   );
+}, sameMessageRow);
+
+/** A row renders again only when its message's values (./same.ts), the channel or the clock changed. */
+function sameMessageRow(a: MessageItemProps, b: MessageItemProps): boolean {
+  return a.provider === b.provider && a.channelStatus === b.channelStatus && a.now === b.now && sameShallow(a.message, b.message);
 }
 
 /**
