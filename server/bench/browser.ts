@@ -14,11 +14,10 @@
  * Asserts nothing (figures, never timed tests), never part of CI. Loopback only. Chromium: /usr/bin/chromium when
  * installed, else Playwright's own.
  */
-import { fork } from "node:child_process";
 import { existsSync } from "node:fs";
 import os from "node:os";
 import { chromium, type Browser, type BrowserContext, type Page } from "@playwright/test";
-import { configureApp, ensureBuild, freePort, percentile, startApp, vars, writeResult } from "./harness";
+import { configureApp, ensureBuild, freePort, percentile, runSizeInChild, startApp, vars, writeResult } from "./harness";
 import { benchDatabase, SHAPES, type Shape } from "./inbox-data";
 
 const PASSES = Math.min(Math.max(Number(vars.BENCH_PASSES ?? 10), 1), 50);
@@ -282,14 +281,7 @@ async function runSize(shape: Shape): Promise<SizeResult> {
   }
 }
 
-function runChild(label: Shape["label"]): Promise<SizeResult> {
-  return new Promise((resolve, reject) => {
-    const child = fork(import.meta.filename, [], { execArgv: ["--import", "tsx"], env: { ...vars, BENCH_BROWSER_SIZE: label }, stdio: ["ignore", "inherit", "inherit", "ipc"] });
-    let result: SizeResult | undefined;
-    child.on("message", (m: SizeResult) => (result = m));
-    child.on("exit", (code) => (result ? resolve(result) : reject(new Error(`bench:browser ${label} exited with ${code}`))));
-  });
-}
+const runChild = (label: Shape["label"]) => runSizeInChild<SizeResult>(import.meta.filename, "BENCH_BROWSER_SIZE", label, "bench:browser");
 
 async function main() {
   const size = vars.BENCH_BROWSER_SIZE as Shape["label"] | undefined;

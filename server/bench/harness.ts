@@ -4,7 +4,7 @@
  * build (built once), `next start` through the launcher's stack, a browser-like sign-in through next-auth's
  * credentials flow, tRPC GETs with superjson, percentiles and the result file. Loopback only.
  */
-import { spawnSync } from "node:child_process";
+import { fork, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import path from "node:path";
@@ -163,4 +163,17 @@ export function writeResult(name: string, result: unknown) {
   const out = path.join(vars.DATA_DIR ?? ".data", "bench");
   mkdirSync(out, { recursive: true });
   writeFileSync(path.join(out, `${name}.json`), `${JSON.stringify(result, null, 2)}\n`);
+}
+
+/**
+ * Runs one size of a benchmark in a child process of its own (its own memory and connection pools), passing the
+ * size in `sizeVar`, and resolves with what the child sends back.
+ */
+export function runSizeInChild<T>(file: string, sizeVar: string, label: string, bench: string): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const child = fork(file, [], { execArgv: ["--import", "tsx"], env: { ...vars, [sizeVar]: label }, stdio: ["ignore", "inherit", "inherit", "ipc"] });
+    let result: T | undefined;
+    child.on("message", (m: T) => (result = m));
+    child.on("exit", (code) => (result ? resolve(result) : reject(new Error(`${bench} ${label} exited with ${code}`))));
+  });
 }

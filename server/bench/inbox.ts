@@ -15,10 +15,9 @@
  * BENCH_ROUNDS (default 60) sets the measured requests per query. BENCH_KEEP_DB=1 keeps both databases (named
  * switchboard_bench_kept_*) and reuses them on the next run, bench:browser's too (server/bench/inbox-data.ts).
  */
-import { fork } from "node:child_process";
 import os from "node:os";
 import { performance } from "node:perf_hooks";
-import { configureApp, ensureBuild, freePort, percentile, signIn, startApp, trpcQuery, vars, writeResult } from "./harness";
+import { configureApp, ensureBuild, freePort, percentile, runSizeInChild, signIn, startApp, trpcQuery, vars, writeResult } from "./harness";
 import { benchDatabase, SHAPES, type Shape } from "./inbox-data";
 
 const ROUNDS = Math.min(Number(vars.BENCH_ROUNDS ?? 60), 500);
@@ -81,14 +80,7 @@ async function runSize(shape: Shape): Promise<SizeResult> {
   }
 }
 
-function runChild(label: Shape["label"]): Promise<SizeResult> {
-  return new Promise((resolve, reject) => {
-    const child = fork(import.meta.filename, [], { execArgv: ["--import", "tsx"], env: { ...vars, BENCH_INBOX_SIZE: label }, stdio: ["ignore", "inherit", "inherit", "ipc"] });
-    let result: SizeResult | undefined;
-    child.on("message", (m: SizeResult) => (result = m));
-    child.on("exit", (code) => (result ? resolve(result) : reject(new Error(`bench:inbox ${label} exited with ${code}`))));
-  });
-}
+const runChild = (label: Shape["label"]) => runSizeInChild<SizeResult>(import.meta.filename, "BENCH_INBOX_SIZE", label, "bench:inbox");
 
 async function main() {
   const size = vars.BENCH_INBOX_SIZE as Shape["label"] | undefined;
