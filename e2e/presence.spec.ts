@@ -94,6 +94,7 @@ test("with B Away, team routing gives new conversations to C only; the nav says 
   await expect(c.getByTestId("thread").getByText("Routed to Oleg Operator (team Support)")).toBeVisible();
 
   // The Assign menu says who is away, and follows B coming back without a reload.
+  await a.goto(`${e2eState().baseURL}/inbox`);
   await open(a, "Routing: first while Olena is away", "In progress");
   await a.getByRole("button", { name: "Assign…" }).click();
   const assignTo = a.getByLabel("Assign to a person or a team");
