@@ -47,9 +47,10 @@ export async function seedCompany(
     const [admin, op1, op2] = await tx
       .insert(users)
       .values([
-        { companyId, email: email("admin"), name: "Alex Admin", passwordHash, role: "admin" },
-        { companyId, email: email("operator"), name: "Olena Operator", passwordHash, role: "operator" },
-        { companyId, email: email("operator2"), name: "Oleg Operator", passwordHash, role: "operator" },
+        // Seen now, as if signed in: routing takes them until the availability sweep finds their tabs quiet.
+        { companyId, email: email("admin"), name: "Alex Admin", passwordHash, role: "admin", lastSeenAt: new Date() },
+        { companyId, email: email("operator"), name: "Olena Operator", passwordHash, role: "operator", lastSeenAt: new Date() },
+        { companyId, email: email("operator2"), name: "Oleg Operator", passwordHash, role: "operator", lastSeenAt: new Date() },
       ])
       .returning();
     const [team] = await tx.insert(teams).values({ companyId, name: "Support" }).returning();

@@ -81,9 +81,10 @@ test("with B Away, team routing gives new conversations to C only; the nav says 
   await sales.getByRole("checkbox", { name: /Route new conversations/ }).click();
   await expect(a.getByText("New conversations on Sales now go to its default team automatically.")).toBeVisible();
 
+  // C is at her desk: her open tab reports in, so routing counts her (a closed browser would not be counted).
+  const c = await signedIn(browser, people.c());
   await customerWrites(request, "Roman", "Routing: first while Olena is away");
   await customerWrites(request, "Rita", "Routing: second while Olena is away");
-  const c = await signedIn(browser, people.c());
   await c.getByRole("tab", { name: /^Mine/ }).click();
   await expect(c.getByTestId("conversation-list").getByText("Routing: first while Olena is away")).toBeVisible();
   await expect(c.getByTestId("conversation-list").getByText("Routing: second while Olena is away")).toBeVisible();
@@ -91,4 +92,14 @@ test("with B Away, team routing gives new conversations to C only; the nav says 
   await expect(b.getByTestId("conversation-list")).not.toContainText("Routing:");
   await open(c, "Routing: first while Olena is away", "Mine");
   await expect(c.getByTestId("thread").getByText("Routed to Oleg Operator (team Support)")).toBeVisible();
+
+  // The Assign menu says who is away, and follows B coming back without a reload.
+  await a.goto(`${e2eState().baseURL}/inbox`);
+  await open(a, "Routing: first while Olena is away", "In progress");
+  await a.getByRole("button", { name: "Assign…" }).click();
+  const assignTo = a.getByLabel("Assign to a person or a team");
+  await expect(assignTo.locator("option", { hasText: "Olena Operator (away)" })).toHaveCount(1);
+  await expect(assignTo.locator("option", { hasText: /^Oleg Operator$/ })).toHaveCount(1);
+  await b.getByTestId("availability").selectOption("online");
+  await expect(assignTo.locator("option", { hasText: /^Olena Operator$/ })).toHaveCount(1);
 });

@@ -1,7 +1,7 @@
 "use client";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useRef } from "react";
-import { IDLE_AWAY_MS, isIdle } from "~/server/realtime/presence";
+import { HEARTBEAT_MS, IDLE_AWAY_MS, isIdle } from "~/server/realtime/presence";
 import { useTRPC } from "../_lib/trpc";
 import { useT } from "./providers";
 import { useRealtime } from "./realtime";
@@ -24,7 +24,7 @@ function storedActivity(): number {
 /**
  * Online / Away in the nav. Only people online get new conversations from routing. After IDLE_AWAY_MS without
  * input in any tab the person goes Away by themselves, and comes back Online at the next input — unless they chose
- * Away, which only they undo. Signing out makes them Away on the server.
+ * Away, which only they undo. Signing out makes them Away on the server, and so does closing every tab: each open tab reports in every minute.
  */
 export function AvailabilityControl() {
   const t = useT();
@@ -49,6 +49,30 @@ export function AvailabilityControl() {
     latest.current = { availability, auto, pending: set.isPending };
   });
   const mutate = set.mutate;
+  const heartbeat = useMutation(
+    trpc.account.heartbeat.mutationOptions({
+      onSuccess: (data) => queryClient.setQueryData(trpc.account.availability.queryKey(), { availability: data.availability, changedAt: data.changedAt, auto: data.auto }),
+    }),
+  );
+  const beat = heartbeat.mutate;
+
+  // While a tab is open it tells the server every minute that its person is there; a browser closed without
+  // signing out goes quiet, and the server stops routing to them (then makes them Away).
+  useEffect(() => {
+    const report = () => beat();
+    const onVisible = () => {
+      if (document.visibilityState === "visible") report();
+    };
+    report();
+    const timer = setInterval(report, HEARTBEAT_MS);
+    document.addEventListener("visibilitychange", onVisible);
+    window.addEventListener("online", report);
+    return () => {
+      clearInterval(timer);
+      document.removeEventListener("visibilitychange", onVisible);
+      window.removeEventListener("online", report);
+    };
+  }, [beat]);
 
   useEffect(() => {
     let lastLocal = Date.now();

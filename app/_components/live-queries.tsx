@@ -116,7 +116,9 @@ export function LiveQueries() {
         e.data.conversationIds.forEach((id) => p.threads.add(id));
         break;
       case "user.availability_changed":
-        return; // the nav's availability control listens for it
+        // The nav's availability control listens for its own; the Assign menu says who is Away.
+        void queryClient.invalidateQueries({ queryKey: trpc.inbox.options.queryKey() });
+        return;
       default:
         p.lists = true;
         p.threads.add(e.data.conversationId);

@@ -40,6 +40,11 @@ export const users = pgTable(
     availabilityChangedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     /** Away because the browser saw no input for a while (or the person signed out): activity brings them back online. */
     availabilityAuto: boolean().notNull().default(false),
+    /**
+     * When one of the person's open tabs last reported in (every minute, and on sign-in): routing counts someone
+     * Online only if seen within SEEN_WITHIN_MS, and a sweep makes the unseen Away. Null: never seen.
+     */
+    lastSeenAt: timestamp({ withTimezone: true }),
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex("users_email_unique").on(t.email), index("users_company_idx").on(t.companyId)],

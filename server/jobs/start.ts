@@ -11,6 +11,7 @@ import { startContactErasures } from "./contact-erasures";
 import { startHistoryRecoveries } from "./history-recoveries";
 import { startProbeScheduler } from "./probes";
 import { startObjectDeletions } from "./file-object-deletions";
+import { startAvailabilitySweep } from "./availability-sweep";
 import { startRawEventRetention } from "./raw-event-retention";
 import { startJobRunner, stopJobRunner } from "./runner";
 
@@ -22,7 +23,7 @@ const BOSS_STOP_MS = 15_000;
  * Background work in the app process: the ingest worker (webhook events in provider order) unless it runs in a
  * process of its own (INGEST_WORKER=process: the webhook routes then ring it through NOTIFY), the queue runner
  * (sends, emails) and pg-boss for scheduled, durable jobs (channel health probes, history recoveries after a reconnect, contact erasures,
- * the retention pass over raw webhook events). Started once per process,
+ * the retention pass over raw webhook events, the sweep that makes people whose browsers went quiet Away). Started once per process,
  * also across dev reloads.
  */
 export function startJobRunnerIfEnabled(): void {
@@ -40,6 +41,7 @@ export function startJobRunnerIfEnabled(): void {
     await startContactErasures(boss, db);
     await startRawEventRetention(boss, db, e.RAW_EVENT_RETENTION_DAYS);
     await startObjectDeletions(boss, db);
+    await startAvailabilitySweep(boss, db);
     logger.info("boss.started", { probeIntervalSeconds: e.CHANNEL_PROBE_INTERVAL_SECONDS, rawEventRetentionDays: e.RAW_EVENT_RETENTION_DAYS });
     return boss;
   })().catch((error: unknown) => {

@@ -49,6 +49,10 @@ export function colleagueRepliesSince(messages: readonly ThreadMessage[], baseli
 
 /** No keyboard, pointer or touch input for this long in any tab: the person goes Away (and Online again on input). */
 export const IDLE_AWAY_MS = 10 * 60_000;
+/** How often an open tab tells the server its person is still there (hidden tabs' timers may run once a minute). */
+export const HEARTBEAT_MS = 60_000;
+/** Someone Online whose tabs have not reported in for this long closed them or lost the network: routing skips them. */
+export const SEEN_WITHIN_MS = 3 * 60_000;
 
 export function isIdle(lastActivityAt: number, now: number, idleMs = IDLE_AWAY_MS): boolean {
   return now - lastActivityAt >= idleMs;

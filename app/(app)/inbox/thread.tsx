@@ -491,7 +491,7 @@ function Actions({ thread, options, onErasing }: { thread: ThreadPage; options: 
               <optgroup label={t("inbox.action.assignPeople")}>
                 {(options?.people ?? []).map((p) => (
                   <option key={p.id} value={`user:${p.id}`}>
-                    {p.name}
+                    {p.present ? p.name : t("inbox.action.assignAway", { name: p.name })}
                   </option>
                 ))}
               </optgroup>

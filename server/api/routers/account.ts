@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { getAttentionScope, getMyAvailability, setMyAvailability } from "../../services/availability/availability";
+import { getAttentionScope, getMyAvailability, reportSeen, setMyAvailability } from "../../services/availability/availability";
 import { changePassword } from "../../services/users/change-password";
 import { MAX_PASSWORD_LENGTH } from "../../services/users/set-password-with-token";
 import { signOutEverywhere } from "../../services/users/sign-out-everywhere";
@@ -27,6 +27,9 @@ export const accountRouter = createTRPCRouter({
       ]),
     )
     .mutation(({ ctx, input }) => setMyAvailability({ ctx: ctx.service, input })),
+
+  /** An open tab says its person is still there (every minute): routing skips people whose tabs went quiet. */
+  heartbeat: companyProcedure.mutation(({ ctx }) => reportSeen({ ctx: ctx.service })),
 
   /** My teams and the lines they serve: which new conversations notify me. */
   attentionScope: companyProcedure.query(({ ctx }) => getAttentionScope({ ctx: ctx.service })),

@@ -1,10 +1,11 @@
 import { and, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { db } from "../../../db";
-import { conversations, lines, messages, postCommitJobs } from "../../../db/schema";
+import { conversations, lines, messages, postCommitJobs, users } from "../../../db/schema";
 import type { RealtimeEvent } from "../../realtime/channels";
 import { callerFor, postTelegramUpdate, seedTestCompany } from "../../testing/factories";
-import { markSignedInOnline, markSignedOutAway } from "./availability";
+import { SEEN_WITHIN_MS } from "../../realtime/presence";
+import { markSignedInOnline, markSignedOutAway, sweepUnseen } from "./availability";
 
 type Company = Awaited<ReturnType<typeof seedTestCompany>>;
 // The seeded Support team: Olena (operators[0]) and Oleg (operators[1]); both lines route to it.
@@ -119,6 +120,75 @@ describe("routing gives new conversations only to people online", () => {
     const waiting = await customerWrites(co, "no routing here", 760000021);
     expect(waiting.status).toBe("new");
     expect(await notesOf(co, waiting.id)).toEqual([]);
+  });
+});
+
+/** As if the person's last open tab reported in `ms` ago (closed the laptop then). */
+async function lastSeenAgo(userId: string, ms: number | null) {
+  await db
+    .update(users)
+    .set({ lastSeenAt: ms === null ? null : new Date(Date.now() - ms) })
+    .where(eq(users.id, userId));
+}
+const lastSeenOf = async (userId: string) => (await db.select({ at: users.lastSeenAt }).from(users).where(eq(users.id, userId)))[0]!.at;
+
+describe("a browser closed without signing out", () => {
+  it("stops routing to its person once their tabs go quiet, and the heartbeat of an open tab keeps them in", async () => {
+    const co = await seedTestCompany();
+    await autoRouted(co);
+    // Olena has an open conversation and Oleg none, so least busy would pick Oleg.
+    await customerWrites(co, "Olena's first", 760000101);
+    await lastSeenAgo(co.operators[1]!.id, SEEN_WITHIN_MS + 60_000);
+    const whileGone = await customerWrites(co, "while Oleg's laptop is shut", 760000102);
+    expect(whileGone.assigneeId).toBe(co.operators[0]!.id);
+    // The options say so: the Assign menu marks him away though his row still says Online.
+    const people = (await admin(co).inbox.options()).people;
+    expect(people.find((p) => p.id === co.operators[1]!.id)).toMatchObject({ present: false });
+    expect(people.find((p) => p.id === co.operators[0]!.id)).toMatchObject({ present: true });
+    expect(await oleg(co).account.availability()).toMatchObject({ availability: "online" });
+
+    // His tab wakes and reports in: he is present again and the next conversation is his.
+    const before = Date.now();
+    expect(await oleg(co).account.heartbeat()).toMatchObject({ availability: "online" });
+    expect((await lastSeenOf(co.operators[1]!.id))!.getTime()).toBeGreaterThanOrEqual(before - 1_000);
+    expect((await customerWrites(co, "Oleg is back at his desk", 760000103)).assigneeId).toBe(co.operators[1]!.id);
+  });
+
+  it("with every tab of the team quiet, the conversation waits in New with the nobody-online note", async () => {
+    const co = await seedTestCompany();
+    await autoRouted(co);
+    await lastSeenAgo(co.operators[0]!.id, SEEN_WITHIN_MS + 1_000);
+    await lastSeenAgo(co.operators[1]!.id, null);
+    const waiting = await customerWrites(co, "all laptops shut", 760000111);
+    expect(waiting).toMatchObject({ status: "new", assigneeId: null });
+    expect(await notesOf(co, waiting.id)).toEqual([{ code: "nobody_online", params: { team: "Support" } }]);
+  });
+
+  it("the sweep makes quiet people Away automatically, leaves the present and a chosen Away, and sign-in brings them back", async () => {
+    const co = await seedTestCompany();
+    const other = await seedTestCompany();
+    await lastSeenAgo(co.operators[0]!.id, SEEN_WITHIN_MS + 1_000);
+    await lastSeenAgo(co.operators[1]!.id, SEEN_WITHIN_MS - 30_000);
+    await admin(co).account.setAvailability({ reason: "manual", availability: "away" });
+    await lastSeenAgo(co.admin.id, SEEN_WITHIN_MS * 10);
+    const chosen = await admin(co).account.availability();
+
+    await lastSeenAgo(other.operators[0]!.id, SEEN_WITHIN_MS + 1_000);
+    // Scoped to this company so that other test files' people are left alone.
+    expect(await sweepUnseen(db, { companyId: co.companyId })).toBe(1);
+    expect(await olena(co).account.availability()).toMatchObject({ availability: "away", auto: true });
+    expect(await oleg(co).account.availability()).toMatchObject({ availability: "online" });
+    expect(await admin(co).account.availability()).toEqual(chosen);
+    expect(await callerFor({ id: other.operators[0]!.id, companyId: other.companyId, role: "operator" }).account.availability()).toMatchObject({ availability: "online" });
+    expect(await sweepUnseen(db, { companyId: co.companyId })).toBe(0);
+
+    // Input in a tab that slept ("active") or signing in again brings her back, seen now.
+    expect(await olena(co).account.setAvailability({ reason: "active", availability: "online" })).toMatchObject({ availability: "online", changed: true });
+    await lastSeenAgo(co.operators[0]!.id, SEEN_WITHIN_MS + 1_000);
+    expect(await sweepUnseen(db, { companyId: co.companyId })).toBe(1);
+    await markSignedInOnline(db, co.operators[0]!.id);
+    expect(await olena(co).account.availability()).toMatchObject({ availability: "online", auto: false });
+    expect(Date.now() - (await lastSeenOf(co.operators[0]!.id))!.getTime()).toBeLessThan(SEEN_WITHIN_MS);
   });
 });
 

@@ -1,8 +1,12 @@
-import { and, asc, eq, isNotNull, isNull } from "drizzle-orm";
+import { and, asc, eq, isNotNull, isNull, sql } from "drizzle-orm";
 import { channels, lines, teams, users } from "../../../db/schema";
+import { isPresent } from "../availability/availability";
 import type { ServiceContext } from "../context";
 
-/** What the inbox filters and the Assign menu offer: the company's lines, channels, teams and active people; and who asks. */
+/**
+ * What the inbox filters and the Assign menu offer: the company's lines, channels, teams and active people (and
+ * whether each is present: Online with a browser open, so routing would pick them); and who asks.
+ */
 export async function listInboxOptions({ ctx }: { ctx: ServiceContext }) {
   const [lineRows, channelRows, teamRows, people] = await Promise.all([
     ctx.db.select({ id: lines.id, name: lines.name, autoRoute: lines.autoRoute }).from(lines).where(eq(lines.companyId, ctx.companyId)).orderBy(asc(lines.name)),
@@ -13,7 +17,7 @@ export async function listInboxOptions({ ctx }: { ctx: ServiceContext }) {
       .orderBy(asc(channels.provider), asc(channels.name)),
     ctx.db.select({ id: teams.id, name: teams.name }).from(teams).where(eq(teams.companyId, ctx.companyId)).orderBy(asc(teams.name)),
     ctx.db
-      .select({ id: users.id, name: users.name, role: users.role })
+      .select({ id: users.id, name: users.name, role: users.role, present: sql<boolean>`coalesce(${isPresent()}, false)` })
       .from(users)
       .where(and(eq(users.companyId, ctx.companyId), isNull(users.deactivatedAt), isNotNull(users.passwordHash)))
       .orderBy(asc(users.name)),

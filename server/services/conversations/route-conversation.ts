@@ -1,12 +1,14 @@
 import { and, asc, eq, inArray, isNotNull, isNull, ne, sql } from "drizzle-orm";
 import type { Tx } from "../../../db";
 import { conversations, lines, teamMembers, teams, users } from "../../../db/schema";
+import { isPresent } from "../availability/availability";
 import { insertSystemNote } from "./system-note";
 
 type Conversation = typeof conversations.$inferSelect;
 
 /**
- * Picks who in a team gets the next conversation: an active member (signed up, not deactivated) who is Online,
+ * Picks who in a team gets the next conversation: an active member (signed up, not deactivated) who is Online
+ * and whose browser reported in lately (isPresent),
  * with the fewest open conversations; among equals, the one assigned longest ago (round robin). The team row is locked
  * so two conversations routed at once never both go to the same "least busy" person.
  */
@@ -24,7 +26,7 @@ export async function pickTeamMember(tx: Tx, companyId: string, teamId: string) 
     .from(teamMembers)
     .innerJoin(users, eq(users.id, teamMembers.userId))
     .leftJoin(open, eq(open.assigneeId, users.id))
-    .where(and(eq(teamMembers.teamId, team.id), eq(users.companyId, companyId), isNull(users.deactivatedAt), isNotNull(users.passwordHash), eq(users.availability, "online")))
+    .where(and(eq(teamMembers.teamId, team.id), eq(users.companyId, companyId), isNull(users.deactivatedAt), isNotNull(users.passwordHash), isPresent()))
     .orderBy(sql`coalesce(${open.open}, 0)`, sql`${open.last} asc nulls first`, asc(users.id))
     .limit(1);
   return member ? { team, member } : undefined;
