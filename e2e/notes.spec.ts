@@ -45,7 +45,10 @@ test("a note with @Oleg reaches Oleg's Mentions live, reads when opened, and is 
   await expect(row).toContainText("Olena Operator mentioned you");
   await expect(row).toContainText("Unread");
   await row.click();
-  await expect(olegPage.getByTestId("thread").getByTestId("private-note").filter({ hasText: note })).toBeVisible();
+  const inThread = olegPage.getByTestId("thread").getByTestId("private-note").filter({ hasText: note });
+  await expect(inThread).toBeVisible();
+  // The thread marks who was mentioned, and tells Oleg it is him.
+  await expect(inThread.getByTestId("note-mention")).toHaveText("@Oleg Operator (that is you)");
   await expect(row).not.toContainText("Unread");
   await expect(olegPage.getByTestId("count-mentions")).toContainText("0");
 

@@ -5,7 +5,8 @@ import { companyRef, users } from "./companies";
 import { createdAt, updatedAt } from "./columns";
 
 /**
- * Who did what, for actions that must be provable later (a contact's erasure): the actor, the action, the id of
+ * Who did what, for actions that must be provable later (a contact's erasure; merging contacts into one person
+ * and splitting them, which decide whose conversations are shown together): the actor, the action, the id of
  * the thing acted on and when — never a name, a text or anything else of the content. Kept as long as the
  * company.
  */
@@ -16,16 +17,19 @@ export const auditEvents = pgTable(
     companyId: companyRef(),
     /** Null when the person has been deleted since (the entry stays). */
     actorUserId: uuid().references(() => users.id, { onDelete: "set null" }),
-    /** A fixed word: contact.erasure_requested, contact.erased. */
+    /** A fixed word: contact.erasure_requested, contact.erased, contact.merged, contact.split. */
     action: text().$type<AuditAction>().notNull(),
-    /** The id of what was acted on (for an erasure: the contact_erasures row, never the contact). */
+    /**
+     * The id of what was acted on (for an erasure: the contact_erasures row, never the contact; for a merge: the
+     * contact that joined the other's person; for a split: the contact split out).
+     */
     subjectId: uuid().notNull(),
     createdAt: timestamp({ withTimezone: true }).notNull().default(sql`clock_timestamp()`),
   },
   (t) => [index("audit_events_company_idx").on(t.companyId, t.createdAt)],
 );
 
-export type AuditAction = "contact.erasure_requested" | "contact.erased";
+export type AuditAction = "contact.erasure_requested" | "contact.erased" | "contact.merged" | "contact.split";
 
 export type ContactErasureStatus = "queued" | "running" | "done" | "failed";
 

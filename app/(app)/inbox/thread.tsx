@@ -7,10 +7,12 @@ import type { Attachment } from "~/db/schema";
 import type { AppRouter } from "~/server/api/root";
 import { formatDateTime, formatMessageTime, reasonKey, type MessageKey } from "~/server/i18n";
 import { useLocale, useT } from "../../_components/providers";
+import { useViewerId } from "../../_components/viewer";
 import { useTRPC } from "../../_lib/trpc";
 import { Composer } from "./composer";
 import { ContactPanelButton } from "./contact-panel";
 import { ProviderIcon, useNow } from "./conversation-row";
+import { noteParts } from "./mention-text";
 import { InboxLink } from "./nav";
 import { keepNewestThreadPage, threadQuery } from "./queries";
 import { sameShallow } from "./same";
@@ -211,6 +213,29 @@ export function Thread({ conversationId, backHref, options }: { conversationId: 
   );
 }
 
+/** A note's text with the people it mentions marked (the reader's own name most of all). */
+function NoteText({ text }: { text: string }) {
+  const t = useT();
+  const trpc = useTRPC();
+  const me = useViewerId();
+  // Names only: a colleague going away does not re-render the thread's notes.
+  const people = useQuery({ ...trpc.inbox.options.queryOptions(), select: (o) => o.people.map((p) => ({ id: p.id, name: p.name })) }).data ?? [];
+  return (
+    <p className="whitespace-pre-wrap break-words">
+      {noteParts(text, people).map((part, i) =>
+        "mention" in part ? (
+          <strong key={i} data-testid="note-mention" className={`rounded px-0.5 font-semibold ${part.userId === me ? "bg-amber-300 text-amber-950" : "bg-amber-100 text-amber-950"}`}>
+            {part.mention}
+            {part.userId === me && <span className="sr-only"> ({t("inbox.note.mentionsYou")})</span>}
+          </strong>
+        ) : (
+          <Fragment key={i}>{part.text}</Fragment>
+        ),
+      )}
+    </p>
+  );
+}
+
 type MessageItemProps = { message: ThreadPage["messages"][number]; provider: ThreadPage["channel"]["provider"]; channelStatus: string; now: number };
 
 /**
@@ -237,7 +262,7 @@ const MessageItem = memo(function MessageItem({ message: m, provider, channelSta
           <p className="mb-1 text-xs text-amber-900">
             {m.authorUserName ?? t("inbox.author.note")} · <span className="font-medium">{t("inbox.note.visibility")}</span>
           </p>
-          <p className="whitespace-pre-wrap break-words">{m.text}</p>
+          <NoteText text={m.text ?? ""} />
           <p className="mt-1 text-right text-xs text-amber-900">
             <MessageTime message={m} now={now} />
           </p>

@@ -2,7 +2,7 @@ import { TRPCError } from "@trpc/server";
 import { and, eq, inArray } from "drizzle-orm";
 import { afterAll, describe, expect, inject, it } from "vitest";
 import { createDatabase, db } from "../../../db";
-import { channels, contacts, conversations, messages } from "../../../db/schema";
+import { auditEvents, channels, contacts, conversations, messages } from "../../../db/schema";
 import { callerFor, seedTestCompany } from "../../testing/factories";
 import { addContactNote } from "./add-contact-note";
 import { mergeContacts } from "./merge-contacts";
@@ -156,6 +156,17 @@ describe("contact panel", () => {
     expect(afterTg.conversations).toEqual([]);
     expect((await operator(co).contacts.panel({ conversationId: vk.conversationId })).notes.map((n) => n.text)).toEqual(["Called back", "VIP since 2024"]);
     expect(await code(admin(co).contacts.split({ contactId: vk.contactId }))).toBe("CONFLICT");
+
+    // Who merged and split which contact, and when — nothing of the content; the refused split left no entry.
+    const audit = await db
+      .select({ actor: auditEvents.actorUserId, action: auditEvents.action, subject: auditEvents.subjectId, at: auditEvents.createdAt })
+      .from(auditEvents)
+      .where(eq(auditEvents.companyId, co.companyId))
+      .orderBy(auditEvents.createdAt);
+    expect(audit.map(({ actor, action, subject }) => [actor, action, subject])).toEqual([
+      [co.admin.id, "contact.merged", vk.contactId],
+      [co.admin.id, "contact.split", vk.contactId],
+    ]);
   });
 
   // PostgreSQL only: a second session (PGlite serves one) holds a row so the two merges truly overlap.

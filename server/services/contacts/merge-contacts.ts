@@ -1,6 +1,6 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
 import type { DbOrTx } from "../../../db";
-import { contacts } from "../../../db/schema";
+import { auditEvents, contacts } from "../../../db/schema";
 import { DomainError, forbidden, notFound } from "../../errors";
 import type { RealtimeEvent } from "../../realtime/channels";
 import type { ServiceContext } from "../context";
@@ -18,10 +18,13 @@ function requireAdmin(ctx: ServiceContext) {
   if (ctx.actor.kind !== "user" || ctx.actor.role !== "admin") throw forbidden();
 }
 
+const actorOf = (ctx: ServiceContext) => (ctx.actor.kind === "user" ? ctx.actor.userId : null);
+
 /**
  * Admins: the two contacts are the same person (on two channels, or twice on one). Every contact of the other's
  * person joins this contact's person, so the contact panel lists all their conversations together. Conversations
- * keep their own contact and channel: replies still go out where the customer wrote.
+ * keep their own contact and channel: replies still go out where the customer wrote. Audited (who, when, which
+ * contact), as is a split.
  */
 export async function mergeContacts({
   ctx,
@@ -46,6 +49,7 @@ export async function mergeContacts({
       .set({ personId: keep.personId, updatedAt: new Date() })
       .where(and(eq(contacts.companyId, ctx.companyId), eq(contacts.personId, other.personId)))
       .returning({ id: contacts.id });
+    await tx.insert(auditEvents).values({ companyId: ctx.companyId, actorUserId: actorOf(ctx), action: "contact.merged", subjectId: other.id });
     return {
       personId: keep.personId,
       moved: moved.length,
@@ -74,6 +78,7 @@ export async function splitContact({ ctx, input }: { ctx: ServiceContext; input:
       .set({ personId: sql`gen_random_uuid()`, updatedAt: new Date() })
       .where(and(eq(contacts.id, contact.id), eq(contacts.companyId, ctx.companyId)))
       .returning({ personId: contacts.personId });
+    await tx.insert(auditEvents).values({ companyId: ctx.companyId, actorUserId: actorOf(ctx), action: "contact.split", subjectId: contact.id });
     return {
       personId: updated!.personId,
       realtime: [{ name: "contact.updated", data: { contactId: contact.id, conversationIds: [], personIds: [contact.personId, updated!.personId] } }],
