@@ -12,10 +12,18 @@
  *
  * During the app's load `/api/metrics` is scraped every 2 s (METRICS_TOKEN), as Prometheus would: the webhook rate
  * from `switchboard_webhook_requests_total` and the ingest backlog and its oldest event's age are printed per scrape.
+ *
+ * BENCH_RETENTION=N first stores N raw events of the app's channel processed 40 days ago (past the 30-day
+ * retention), then loads the app three times: as above, then while the daily retention pass (deleteExpiredRawEvents,
+ * production batch size and pause) deletes them, started with the load, then again without it. Prints the three
+ * sets of figures with the rows the pass deleted and how long it took. The app's own pass is set to 3650 days for
+ * the run, so the pass measured is the only one deleting.
  */
 import { fork } from "node:child_process";
 import os from "node:os";
 import path from "node:path";
+import { performance } from "node:perf_hooks";
+import type { Sql } from "postgres";
 import { configureApp, ensureBuild, freePort, startApp, throwawayDatabase, vars, writeResult } from "./harness";
 import { runLoad, type LoadResult } from "./load";
 
@@ -26,6 +34,10 @@ const MAX_REQUESTS = 200_000;
 const DRAIN_TIMEOUT_MS = 120_000;
 const SCRAPE_EVERY_MS = 2_000;
 const METRICS_TOKEN = "bench-metrics-token-of-some-length";
+const RETENTION_EVENTS = Math.min(Number(vars.BENCH_RETENTION ?? 0), 2_000_000);
+/** Update ids of the run with the retention pass, and of the run after it, start here (past any earlier run's). */
+const RETENTION_RUN_IDS = 10_000_000;
+const AFTER_RUN_IDS = 20_000_000;
 
 type Scrape = { atSeconds: number; webhooksPerSecond: number; backlog: number | null; oldestSeconds: number | null };
 
@@ -85,6 +97,27 @@ const updateBody = (updateId: number) => {
   return JSON.stringify({ update_id: updateId, message: { message_id: updateId, date: Math.floor(Date.now() / 1000), chat: { id: chat, type: "private", first_name: "C" }, from: { id: chat, is_bot: false, first_name: "C" }, text: `hello ${updateId}` } });
 };
 
+type AppRun = { acks: LoadResult; made: number; messagesPerSecond: number; drainedSeconds: number; retried: number; scrapes: Scrape[] };
+type RetentionRun = { stored: number; storedInSeconds: number; deleted: number; batches: number; finished: boolean; seconds: number; left: number };
+
+/** Stores `count` raw events processed 40 days ago, past the 30-day retention: what a day's pass finds to delete. */
+async function storeExpiredEvents(client: Sql, companyId: string, channelId: string, count: number) {
+  await client`
+    insert into inbound_events (provider, company_id, channel_id, dedupe_key, event_type, payload, status, attempts, received_at, processed_at, next_attempt_at, order_key, sequence)
+    select 'telegram', ${companyId}, ${channelId}, 'bench-retention:' || i, 'message',
+      jsonb_build_object('update_id', i, 'message', jsonb_build_object('message_id', i, 'text', 'hello ' || i, 'chat', jsonb_build_object('id', 600000000 + i % 1000, 'type', 'private', 'first_name', 'C'))),
+      'processed', 1, now() - interval '40 days', now() - interval '40 days', now() - interval '40 days', ${channelId}::text || ':' || (600000000 + i % 1000), i
+    from generate_series(1, ${count}::int) i
+    on conflict do nothing`;
+  // As a month-old table would be: vacuumed and analyzed; and the insert's WAL checkpointed now, not during a run.
+  await client`vacuum analyze inbound_events`;
+  await client`checkpoint`;
+}
+
+/** The expired events of the channel still stored (what a pass has left). */
+const expiredLeft = async (client: Sql, channelId: string) =>
+  (await client<{ n: number }[]>`select count(*)::int as n from inbound_events where channel_id = ${channelId} and dedupe_key like 'bench-retention:%'`)[0]!.n;
+
 async function main() {
   const database = await throwawayDatabase("ingest");
   const databaseUrl = database.url;
@@ -92,22 +125,23 @@ async function main() {
   const port = await freePort();
   await configureApp(databaseUrl, port);
   vars.METRICS_TOKEN = METRICS_TOKEN;
+  // With BENCH_RETENTION the pass measured is the bench's own (started with the load); the app's hourly one must not
+  // take the stored events from it, so it keeps ten years for this run and finds nothing to delete.
+  if (RETENTION_EVENTS > 0) vars.RAW_EVENT_RETENTION_DAYS = "3650";
 
   const { migrateDatabase } = await import("../../db/migrate");
   const { createDatabase } = await import("../../db");
   const { seedCompany } = await import("../../db/seed");
+  const { deleteExpiredRawEvents } = await import("../services/events/raw-event-retention");
   await migrateDatabase(databaseUrl);
-  const { db, client } = createDatabase(databaseUrl, 2);
+  const { db, client } = createDatabase(databaseUrl, 3);
   const app = await seedCompany(db, { slug: "bench-app", name: "Bench app" });
   const base = await seedCompany(db, { slug: "bench-baseline", name: "Bench baseline" });
 
   let baseline: LoadResult | undefined;
-  let acks: LoadResult | undefined;
-  let messagesPerSecond = 0;
-  let drainedSeconds = 0;
-  let made = 0;
-  let retried = 0;
-  let scrapes: Scrape[] = [];
+  let plain: AppRun | undefined;
+  let retaining: (AppRun & { retention: RetentionRun }) | undefined;
+  let after: AppRun | undefined;
   const stop: (() => Promise<void>)[] = [];
   try {
     // 1. The baseline, alone on the machine.
@@ -131,74 +165,124 @@ async function main() {
     const appUrl = started.url;
     const hook = `/api/webhooks/telegram/${app.telegram.channelId}`;
     const headers = { "content-type": "application/json", "x-telegram-bot-api-secret-token": app.telegram.webhookSecret };
+    const channelId = app.telegram.channelId;
+    const countMessages = async () => (await client<{ n: number }[]>`select count(*)::int as n from messages where channel_id = ${channelId} and direction = 'inbound'`)[0]!.n;
+    const countRetried = async () => (await client<{ n: number }[]>`select count(*)::int as n from inbound_events where channel_id = ${channelId} and attempts > 1`)[0]!.n;
+    const waiting = async () => (await client<{ n: number }[]>`select count(*)::int as n from inbound_events where channel_id = ${channelId} and status = 'received'`)[0]!.n;
     // Warm the route (compiled chunks, pool, caches) before measuring.
     await runLoad({ url: appUrl, connections: 4, durationMs: 2000, maxRequests: 300, next: (i) => ({ path: hook, headers, body: updateBody(800_000_000 + i) }) });
-    const countMessages = async () => (await client<{ n: number }[]>`select count(*)::int as n from messages where channel_id = ${app.telegram.channelId} and direction = 'inbound'`)[0]!.n;
-    const before = await countMessages();
-    for (let i = 0; i < 200; i++) {
-      const [w] = await client<{ n: number }[]>`select count(*)::int as n from inbound_events where channel_id = ${app.telegram.channelId} and status = 'received'`;
-      if (w!.n === 0) break;
-      await new Promise((r) => setTimeout(r, 100));
+    for (let i = 0; i < 200 && (await waiting()) > 0; i++) await new Promise((r) => setTimeout(r, 100));
+
+    let storedInSeconds = 0;
+    if (RETENTION_EVENTS > 0) {
+      // Stored before every run, so the only difference between them is the pass.
+      const t0 = performance.now();
+      await storeExpiredEvents(client, app.companyId, channelId, RETENTION_EVENTS);
+      storedInSeconds = (performance.now() - t0) / 1000;
+      console.log(`retention ${RETENTION_EVENTS} expired raw events stored in ${storedInSeconds.toFixed(1)} s`);
     }
-    const warmed = await countMessages();
-    const scraper = scrapeMetrics(appUrl, (line) => console.log(line));
-    acks = await runLoad({ url: appUrl, connections: CONNECTIONS, durationMs: SECONDS * 1000, maxRequests: MAX_REQUESTS, next: (i) => ({ path: hook, headers, body: updateBody(i + 1) }) });
-    const deadline = Date.now() + DRAIN_TIMEOUT_MS;
-    for (;;) {
-      const [w] = await client<{ n: number }[]>`select count(*)::int as n from inbound_events where channel_id = ${app.telegram.channelId} and status = 'received'`;
-      if (w!.n === 0 || Date.now() > deadline) break;
-      await new Promise((r) => setTimeout(r, 50));
+
+    /** One measured load on the app (update ids from `firstId`), counted until its backlog drains. */
+    const measure = async (label: string, firstId: number, during?: () => void): Promise<AppRun> => {
+      const before = await countMessages();
+      const retriedBefore = await countRetried();
+      const scraper = scrapeMetrics(appUrl, (line) => console.log(`${label.padEnd(9)} ${line}`));
+      during?.();
+      const acks = await runLoad({ url: appUrl, connections: CONNECTIONS, durationMs: SECONDS * 1000, maxRequests: MAX_REQUESTS, next: (i) => ({ path: hook, headers, body: updateBody(firstId + i) }) });
+      const deadline = Date.now() + DRAIN_TIMEOUT_MS;
+      while ((await waiting()) > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      await scraper.stop();
+      const drainedSeconds = (Date.now() - acks.startedAt) / 1000;
+      const made = (await countMessages()) - before;
+      return { acks, made, messagesPerSecond: made / drainedSeconds, drainedSeconds, retried: (await countRetried()) - retriedBefore, scrapes: scraper.scrapes };
+    };
+
+    plain = await measure("app", 1);
+    if (RETENTION_EVENTS > 0) {
+      let pass: Promise<Omit<RetentionRun, "left">> | undefined;
+      const run = await measure("retention", RETENTION_RUN_IDS, () => {
+        // The daily pass as production runs it (batch size, pause, time budget), started with the load.
+        const t0 = performance.now();
+        pass = deleteExpiredRawEvents(db, { retentionDays: 30 }).then((outcome) => {
+          const seconds = (performance.now() - t0) / 1000;
+          console.log(`retention pass done: ${outcome.deleted} deleted in ${outcome.batches} batches, ${seconds.toFixed(1)} s after the load started`);
+          return { stored: RETENTION_EVENTS, storedInSeconds, ...outcome, seconds };
+        });
+      });
+      const outcome = await pass!;
+      retaining = { ...run, retention: { ...outcome, left: await expiredLeft(client, channelId) } };
+      // The same load again without the pass: a later run finds every chat's contact and conversation made and a
+      // warmer app, so the pass is judged against the runs on either side of it, not the first alone.
+      after = await measure("after", AFTER_RUN_IDS);
     }
-    await scraper.stop();
-    scrapes = scraper.scrapes;
-    drainedSeconds = (Date.now() - acks.startedAt) / 1000;
-    made = (await countMessages()) - Math.max(before, warmed);
-    messagesPerSecond = made / drainedSeconds;
-    const [r] = await client<{ n: number }[]>`select count(*)::int as n from inbound_events where channel_id = ${app.telegram.channelId} and attempts > 1`;
-    retried = r!.n;
   } finally {
     for (const s of stop.reverse()) await s().catch(() => undefined);
     await client.end({ timeout: 5 });
     await database.drop();
   }
 
+  const baseRate = baseline!.ok / baseline!.seconds;
+  const figures = (r: AppRun) => ({
+    acksPerSecond: r.acks.ok / r.acks.seconds,
+    ackP50Ms: r.acks.p50,
+    ackP99Ms: r.acks.p99,
+    errors: r.acks.errors,
+    messages: r.made,
+    messagesPerSecond: r.messagesPerSecond,
+    drainedAfterSeconds: r.drainedSeconds,
+    eventsRetried: r.retried,
+    // Every acknowledged update became exactly one message (ids are unique, so a duplicate would show here).
+    everyAckOneMessage: r.made === r.acks.ok,
+  });
+  // What a Prometheus scrape saw during the load (every 2 s): the webhook rate and the ingest backlog.
+  const peaks = (scrapes: Scrape[]) => ({
+    scrapes: scrapes.length,
+    peakWebhooksPerSecond: Math.max(0, ...scrapes.map((m) => m.webhooksPerSecond)),
+    peakBacklog: Math.max(0, ...scrapes.map((m) => m.backlog ?? 0)),
+    peakOldestSeconds: Math.max(0, ...scrapes.map((m) => m.oldestSeconds ?? 0)),
+  });
+  const ratio = (r: AppRun) => ({ messages: r.messagesPerSecond / baseRate, ackP99: r.acks.p99 / baseline!.p99 });
   const result = {
     cores: os.cpus().length,
     connections: CONNECTIONS,
     chats: CHATS,
     seconds: SECONDS,
-    baseline: { reqPerSecond: baseline!.ok / baseline!.seconds, p50Ms: baseline!.p50, p99Ms: baseline!.p99, errors: baseline!.errors },
-    app: {
-      acksPerSecond: acks!.ok / acks!.seconds,
-      ackP50Ms: acks!.p50,
-      ackP99Ms: acks!.p99,
-      errors: acks!.errors,
-      messages: made,
-      messagesPerSecond,
-      drainedAfterSeconds: drainedSeconds,
-      eventsRetried: retried,
-      // Every acknowledged update became exactly one message (ids are unique, so a duplicate would show here).
-      everyAckOneMessage: made === acks!.ok,
-    },
-    // What a Prometheus scrape saw during the load (every 2 s): the webhook rate and the ingest backlog.
-    metrics: {
-      scrapes: scrapes.length,
-      peakWebhooksPerSecond: Math.max(0, ...scrapes.map((m) => m.webhooksPerSecond)),
-      peakBacklog: Math.max(0, ...scrapes.map((m) => m.backlog ?? 0)),
-      peakOldestSeconds: Math.max(0, ...scrapes.map((m) => m.oldestSeconds ?? 0)),
-    },
-    ratio: { messages: messagesPerSecond / (baseline!.ok / baseline!.seconds), ackP99: acks!.p99 / baseline!.p99 },
+    baseline: { reqPerSecond: baseRate, p50Ms: baseline!.p50, p99Ms: baseline!.p99, errors: baseline!.errors },
+    app: figures(plain!),
+    metrics: peaks(plain!.scrapes),
+    ratio: ratio(plain!),
+    // BENCH_RETENTION: the same load while the retention pass deleted the stored expired events.
+    withRetention: retaining && { pass: retaining.retention, app: figures(retaining), metrics: peaks(retaining.scrapes), ratio: ratio(retaining) },
+    // BENCH_RETENTION: the same load once more after the pass, without it.
+    after: after && { app: figures(after), metrics: peaks(after.scrapes), ratio: ratio(after) },
     measuredAt: new Date().toISOString(),
   };
   const f = (n: number, d = 0) => n.toFixed(d);
+  const lines = (label: string, r: AppRun) => {
+    const a = figures(r);
+    const m = peaks(r.scrapes);
+    const q = ratio(r);
+    const l = label.padEnd(10);
+    return [
+      `${l} ${f(a.acksPerSecond)} acks/s  p50 ${f(a.ackP50Ms, 1)} ms  p99 ${f(a.ackP99Ms, 1)} ms  errors ${a.errors}`,
+      `${l} ${f(a.messagesPerSecond)} messages/s (${r.made} messages for ${r.acks.ok} acknowledgements${a.everyAckOneMessage ? ", each exactly one" : " — NOT one each"}, load start → backlog drained in ${f(r.drainedSeconds, 1)} s), events retried ${r.retried}`,
+      `${l} metrics ${m.scrapes} scrapes: peak ${f(m.peakWebhooksPerSecond)} webhooks/s, backlog peak ${m.peakBacklog}, oldest event peak ${f(m.peakOldestSeconds, 1)} s`,
+      `${l} ratio messages/s ÷ baseline req/s = ${f(q.messages, 2)} (target ≥ 0.8) · ack p99 ÷ baseline p99 = ${f(q.ackP99, 2)} (target ≤ 2)`,
+    ];
+  };
+  const pass = retaining?.retention;
   console.log(
     [
       `cores ${result.cores} · ${CONNECTIONS} connections · ${CHATS} chats · ${SECONDS} s of load each`,
       `baseline  ${f(result.baseline.reqPerSecond)} req/s   p50 ${f(result.baseline.p50Ms, 1)} ms  p99 ${f(result.baseline.p99Ms, 1)} ms  errors ${result.baseline.errors}`,
-      `app       ${f(result.app.acksPerSecond)} acks/s  p50 ${f(result.app.ackP50Ms, 1)} ms  p99 ${f(result.app.ackP99Ms, 1)} ms  errors ${result.app.errors}`,
-      `app       ${f(result.app.messagesPerSecond)} messages/s (${made} messages for ${acks!.ok} acknowledgements${result.app.everyAckOneMessage ? ", each exactly one" : " — NOT one each"}, load start → backlog drained in ${f(drainedSeconds, 1)} s), events retried ${retried}`,
-      `metrics   ${result.metrics.scrapes} scrapes: peak ${f(result.metrics.peakWebhooksPerSecond)} webhooks/s, backlog peak ${result.metrics.peakBacklog}, oldest event peak ${f(result.metrics.peakOldestSeconds, 1)} s`,
-      `ratio     messages/s ÷ baseline req/s = ${f(result.ratio.messages, 2)} (target ≥ 0.8) · ack p99 ÷ baseline p99 = ${f(result.ratio.ackP99, 2)} (target ≤ 2)`,
+      ...lines("app", plain!),
+      ...(retaining && pass
+        ? [
+            `retention pass: ${pass.deleted} of ${pass.stored} expired raw events deleted in ${pass.batches} batches, ${f(pass.seconds, 1)} s from the load's start (load ${f(retaining.acks.seconds, 1)} s, drained at ${f(retaining.drainedSeconds, 1)} s)${pass.finished ? "" : ", stopped by its time budget"}; ${pass.left} left`,
+            ...lines("+retention", retaining),
+            ...(after ? lines("after", after) : []),
+          ]
+        : []),
     ].join("\n"),
   );
   writeResult("ingest", result);
