@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
-import { desc, eq } from "drizzle-orm";
+import { desc, eq, isNotNull } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { db } from "../../../db";
 import { messages, storedFiles } from "../../../db/schema";
@@ -71,6 +71,8 @@ afterEach(() => {
   telegramFake.reset();
 });
 afterAll(async () => {
+  // This file's bucket goes with it: rows pointing into it would leave the rest of the run "not ready".
+  await db.delete(storedFiles).where(isNotNull(storedFiles.storageKey));
   await s3.close();
   cdn.closeAllConnections();
   await new Promise<void>((resolve) => cdn.close(() => resolve()));
