@@ -6,7 +6,7 @@ import { storedFiles } from "../../../db/schema";
 import { GET as download } from "../../../app/api/files/[id]/route";
 import { GET as ready } from "../../../app/api/health/ready/route";
 import { readiness } from "../../metrics/readiness";
-import { createS3ObjectStore, useObjectStore, type ObjectStore } from "../../storage/object-store";
+import { createS3ObjectStore, useObjectStore as switchObjectStore, type ObjectStore } from "../../storage/object-store";
 import { filesNeedMissingObjectStorage, warnIfFilesNeedMissingObjectStorage } from "../../storage/unreachable-files";
 import { seedTestCompany } from "../../testing/factories";
 import { startS3Fake, type S3Fake } from "../../testing/s3-fake";
@@ -25,7 +25,7 @@ beforeAll(async () => {
   s3 = await startS3Fake();
   s3Store = createS3ObjectStore({ bucket: s3.bucket, region: "us-east-1", endpoint: s3.url, accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey, forcePathStyle: true, timeoutMs: 5_000 });
 });
-afterEach(() => useObjectStore(undefined));
+afterEach(() => switchObjectStore(undefined));
 afterAll(async () => {
   // This file's bucket goes with it: rows pointing into it would leave the rest of the run "not ready".
   await db.delete(storedFiles).where(isNotNull(storedFiles.storageKey));
@@ -39,10 +39,10 @@ async function filesInBothPlaces() {
   const co = await seedTestCompany();
   signedIn = { id: co.operators[0]!.id, companyId: co.companyId, role: "operator" };
   const inDatabase = await storeFile(db, co.companyId, { name: "kept.txt", mimeType: "text/plain", data: Buffer.from("kept in the database") });
-  useObjectStore(s3Store);
+  switchObjectStore(s3Store);
   const bytes = randomBytes(2048);
   const inBucket = await storeFile(db, co.companyId, { name: "moved.pdf", mimeType: "application/pdf", data: bytes });
-  useObjectStore(undefined); // the S3_* settings are removed
+  switchObjectStore(undefined); // the S3_* settings are removed
   return { co, inDatabase, inBucket, bytes };
 }
 
@@ -59,7 +59,7 @@ describe("files in object storage while object storage is not configured", () =>
     expect(await kept.text()).toBe("kept in the database");
     await expect(readFile(db, co.companyId, inBucket.id)).rejects.toMatchObject({ name: "ObjectStorageNotConfiguredError" });
 
-    useObjectStore(s3Store);
+    switchObjectStore(s3Store);
     const served = await get(inBucket.id);
     expect(served.status).toBe(200);
     expect(Buffer.compare(Buffer.from(await served.arrayBuffer()), bytes)).toBe(0);
@@ -77,7 +77,7 @@ describe("files in object storage while object storage is not configured", () =>
     expect(res.status).toBe(503);
     expect(await res.json()).toMatchObject({ ok: false, files: { storage: "not_configured" } });
 
-    useObjectStore(s3Store);
+    switchObjectStore(s3Store);
     expect(await readiness()).toEqual({ ok: true, database: { reachable: true }, migrations: { pending: 0 } });
     expect((await ready()).status).toBe(200);
   });
@@ -90,9 +90,9 @@ describe("files in object storage while object storage is not configured", () =>
     expect(lines[0]).toMatch(/^switchboard: WARNING/);
     for (const name of ["S3_BUCKET", "S3_REGION", "S3_ENDPOINT", "S3_FORCE_PATH_STYLE", "S3_ACCESS_KEY_ID", "S3_SECRET_ACCESS_KEY"]) expect(lines[0]).toContain(name);
 
-    useObjectStore(s3Store);
+    switchObjectStore(s3Store);
     expect(await warnIfFilesNeedMissingObjectStorage(db, (line) => lines.push(line))).toBe(false);
-    useObjectStore(undefined);
+    switchObjectStore(undefined);
     // Only files in the database (every file in object storage gone): nothing to say.
     await db
       .transaction(async (tx) => {
