@@ -10,8 +10,9 @@ const fetchable = (a: Attachment) => Boolean(a.providerRef) && !a.fileId && !a.n
 
 /**
  * Copies customers' images and files from the provider into stored_files (F7: images up to 5 MB, files up to
- * 20 MB), streamed: a file over its limit is cut off at the first byte over it, whatever its declared size. Runs after the message is committed: the message is never held back by a slow download, and one
- * that cannot be fetched says so ("too large", "could not be fetched") instead of failing anything.
+ * 20 MB), streamed: a file over its limit is cut off at the first byte over it, whatever size was declared. Runs
+ * after the message is committed: the message is never held back by a slow download, and one that cannot be
+ * fetched says so ("too large", "could not be fetched") instead of failing anything.
  */
 export async function fetchInboundAttachments(messageIds: string[]): Promise<RealtimeEvent[]> {
   if (messageIds.length === 0) return [];
