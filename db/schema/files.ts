@@ -24,6 +24,8 @@ export const storedFiles = pgTable(
   },
   (t) => [
     index("stored_files_company_idx").on(t.companyId),
+    // Whether any file's bytes are in object storage, asked by readiness on every probe when none is configured.
+    index("stored_files_in_object_storage_idx").on(t.id).where(sql`${t.storageKey} is not null`),
     check("stored_files_bytes_in_one_place", sql`(${t.data} is null) <> (${t.storageKey} is null)`),
   ],
 );

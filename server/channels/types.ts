@@ -1,3 +1,4 @@
+import type { Readable } from "node:stream";
 import type { Attachment, ChannelSettings, ProviderError } from "../../db/schema";
 import type { Locale } from "../i18n";
 
@@ -82,7 +83,15 @@ export type SendContext<Credentials> = {
   loadFile(fileId: string): Promise<{ name: string; mimeType: string; data: Buffer } | undefined>;
 };
 
-export type FetchedFile = { ok: true; data: Buffer; mimeType?: string; name?: string } | { ok: false; note: "too_large" | "fetch_failed" };
+/**
+ * An inbound file's bytes as they arrive from the provider, read once, never gathered whole: the stream fails at the
+ * first byte over F7's inbound limit and the download is cut off there. `failure` says why it ended early, when the
+ * provider's side was the cause ("too_large", or "fetch_failed" when its connection failed); a failure of whoever
+ * reads it (the file storage) leaves it unset.
+ */
+export type ProviderFileBody = Readable & { readonly failure: "too_large" | "fetch_failed" | undefined };
+
+export type FetchedFile = { ok: true; body: ProviderFileBody; mimeType?: string; name?: string } | { ok: false; note: "too_large" | "fetch_failed" };
 
 /**
  * One adapter per provider: everything provider-specific stays in its folder under server/channels.
@@ -108,7 +117,10 @@ export interface ChannelAdapter<Credentials> {
    * (Telegram getMe + getWebhookInfo, VK groups.getById + groups.getCallbackServers).
    */
   probeHealth?(credentials: Credentials, target: { externalId: string; webhookUrl: string; now: Date }): Promise<HealthReport>;
-  /** Fetches an inbound attachment's bytes within F7's inbound limits (providers without it keep the reference). */
+  /**
+   * Opens an inbound attachment's download within F7's inbound limits (providers without it keep the reference).
+   * The caller reads the body (and destroys it when it stops early).
+   */
   fetchAttachment?(credentials: Credentials, attachment: Attachment): Promise<FetchedFile>;
 }
 

@@ -6,6 +6,7 @@ import { migrateDatabase } from "../../db/migrate";
 import { env, processEnvironment } from "../env.js";
 import { serverRealtimeConfig } from "../realtime/config";
 import { startEmbeddedPusher, type EmbeddedPusher } from "../realtime/embedded-server";
+import { warnIfFilesNeedMissingObjectStorage } from "../storage/unreachable-files";
 import { claimEmbeddedRealtime, EMBEDDED_REALTIME_WARNING, type RealtimeClaim } from "./realtime-guard";
 
 /** How long the launcher gives the web server to stop on its own before killing it (its own bounds total ~30 s). */
@@ -18,7 +19,7 @@ export type StackOptions = {
   appEnv?: Record<string, string>;
   /** Where the embedded database lives when DATABASE_URL is unset; ":memory:" for a throwaway one. */
   dataDir?: string;
-  /** Runs after migrations with a one-connection handle, before the app starts. */
+  /** Runs after migrations (and the start-up checks) with a one-connection handle, before the app starts. */
   prepare?: (db: Database) => Promise<void>;
   log?: (line: string) => void;
 };
@@ -47,10 +48,12 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
   }
 
   await migrateDatabase(databaseUrl);
-  if (opts.prepare) {
+  {
     const { db, client } = createDatabase(databaseUrl, 1);
     try {
-      await opts.prepare(db);
+      // Files moved to object storage whose S3_* settings were removed since: they answer 503 until set back.
+      await warnIfFilesNeedMissingObjectStorage(db, log);
+      if (opts.prepare) await opts.prepare(db);
     } finally {
       // PGlite takes one connection: release it before the app connects.
       await client.end({ timeout: 5 });

@@ -13,7 +13,14 @@ export type FakeReply = {
   json(status: number, body: unknown, headers?: Record<string, string>): void;
   /** Raw bytes, e.g. a file download. */
   bytes(status: number, bytes: Buffer, contentType: string): void;
+  /**
+   * Raw bytes without a Content-Length, written in 64 KiB chunks as fast as the client reads them; `done` learns how
+   * many were written and whether the client went away before the last one.
+   */
+  chunked(status: number, bytes: Buffer, contentType: string, done: (outcome: { sentBytes: number; aborted: boolean }) => void): void;
 };
+
+const CHUNK_BYTES = 64 * 1024;
 
 export type FakeControl = {
   /** What GET /__fake/calls answers with: the fake's own list, which `reset` empties in place. */
@@ -54,6 +61,24 @@ export async function startFakeServer(opts: FakeServerOptions): Promise<FakeServ
       bytes(status, bytes, type) {
         res.writeHead(status, { "content-type": type, "content-length": bytes.byteLength });
         res.end(bytes);
+      },
+      chunked(status, bytes, type, done) {
+        res.writeHead(status, { "content-type": type });
+        let sentBytes = 0;
+        res.once("close", () => done({ sentBytes, aborted: !res.writableFinished }));
+        const pump = () => {
+          while (sentBytes < bytes.byteLength) {
+            if (res.destroyed) return;
+            const chunk = bytes.subarray(sentBytes, sentBytes + CHUNK_BYTES);
+            sentBytes += chunk.byteLength;
+            if (!res.write(chunk)) {
+              res.once("drain", pump);
+              return;
+            }
+          }
+          res.end();
+        };
+        pump();
       },
     };
     try {

@@ -21,6 +21,22 @@ export interface ObjectStore {
   delete(key: string): Promise<void>;
 }
 
+/** The settings object storage is configured with, as an operator is told to set them. */
+export const OBJECT_STORAGE_SETTINGS =
+  "S3_BUCKET, S3_REGION, and S3_ENDPOINT (with S3_FORCE_PATH_STYLE=true where needed) for MinIO, R2 and other S3-compatible servers; S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY, or neither for the AWS SDK's own chain";
+
+/**
+ * A file's bytes are in object storage, and this process has none configured (no S3_BUCKET): the bytes exist, they
+ * cannot be reached until the settings are back. Not a missing file, and not a fault of the request.
+ */
+export class ObjectStorageNotConfiguredError extends Error {
+  readonly reason = "file storage is not configured";
+  constructor() {
+    super("file storage is not configured: the file is in object storage and S3_BUCKET is not set");
+    this.name = "ObjectStorageNotConfiguredError";
+  }
+}
+
 export type S3Config = {
   bucket: string;
   region: string;

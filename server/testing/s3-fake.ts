@@ -14,8 +14,8 @@ export type S3Fake = {
   accessKeyId: string;
   secretAccessKey: string;
   objects: Map<string, { data: Buffer; contentType: string }>;
-  /** Requests by operation, e.g. "PutObject", "UploadPart", "GetObject". */
-  calls: { op: string; key: string; range?: string }[];
+  /** Requests by operation, e.g. "PutObject", "UploadPart", "GetObject"; `bytes`: the body a write carried. */
+  calls: { op: string; key: string; range?: string; bytes?: number }[];
   /** While true every request is answered 500 InternalError. */
   down: boolean;
   reset(): void;
@@ -74,7 +74,7 @@ export async function startS3Fake(opts: { bucket?: string; accessKeyId?: string;
         if (!upload) return error(res, 404, "NoSuchUpload");
         const data = await readBody(req);
         upload.parts.set(Number(q.get("partNumber")), data);
-        calls.push({ op: "UploadPart", key });
+        calls.push({ op: "UploadPart", key, bytes: data.byteLength });
         res.writeHead(200, { etag: etagOf(data) });
         return res.end();
       }
@@ -97,7 +97,7 @@ export async function startS3Fake(opts: { bucket?: string; accessKeyId?: string;
       if (method === "PUT") {
         const data = await readBody(req);
         objects.set(key, { data, contentType: String(req.headers["content-type"] ?? "application/octet-stream") });
-        calls.push({ op: "PutObject", key });
+        calls.push({ op: "PutObject", key, bytes: data.byteLength });
         res.writeHead(200, { etag: etagOf(data) });
         return res.end();
       }

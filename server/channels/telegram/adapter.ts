@@ -50,7 +50,7 @@ async function fetchAttachment(credentials: TelegramCredentials, attachment: Att
     const file = await callBotApi<{ file_path?: string; file_size?: number }>(credentials.botToken, "getFile", { file_id: attachment.providerRef });
     if ((file.file_size ?? 0) > limit) return { ok: false, note: "too_large" };
     if (!file.file_path) return { ok: false, note: "fetch_failed" };
-    return { ok: true, data: await downloadBotFile(credentials.botToken, file.file_path, limit), name: attachment.name ?? file.file_path.split("/").pop(), mimeType: attachment.mimeType };
+    return { ok: true, body: await downloadBotFile(credentials.botToken, file.file_path, limit), name: attachment.name ?? file.file_path.split("/").pop(), mimeType: attachment.mimeType };
   } catch (error) {
     if (error instanceof TelegramApiError && error.providerError.description === "file larger than the limit") return { ok: false, note: "too_large" };
     return { ok: false, note: "fetch_failed" };

@@ -1,6 +1,8 @@
 import { env } from "../../env.js";
 import type { ProviderError } from "../../../db/schema";
+import { limitedDownload } from "../download";
 import { NoAnswerError, requestWithDeadline } from "../http-request";
+import type { ProviderFileBody } from "../types";
 
 /** A Bot API refusal (`ok: false`) or a transport failure, without the token-bearing URL. */
 export class TelegramApiError extends Error {
@@ -49,16 +51,22 @@ export async function callBotApi<T>(token: string, method: string, params: Recor
   });
 }
 
-/** Downloads a file by its file_path (from getFile); the URL carries the token, so errors never include it. */
-export async function downloadBotFile(token: string, filePath: string, maxBytes: number): Promise<Buffer> {
+/**
+ * Opens a file's download by its file_path (from getFile): its bytes stop at `maxBytes`, and a download that
+ * declares more is refused unread ("file larger than the limit"). The URL carries the token, so errors never include it.
+ */
+export async function downloadBotFile(token: string, filePath: string, maxBytes: number): Promise<ProviderFileBody> {
   let response: Response;
   try {
     response = await fetch(`${env().TELEGRAM_API_BASE_URL}/file/bot${token}/${filePath}`, { signal: AbortSignal.timeout(120_000) });
   } catch (error) {
     throw new TelegramApiError({ description: `network error (${error instanceof Error ? error.name : "Error"})` });
   }
-  if (!response.ok) throw new TelegramApiError({ httpStatus: response.status, code: response.status, description: `file download HTTP ${response.status}` });
-  const data = Buffer.from(await response.arrayBuffer());
-  if (data.byteLength > maxBytes) throw new TelegramApiError({ description: "file larger than the limit" });
-  return data;
+  if (!response.ok) {
+    await response.body?.cancel().catch(() => undefined);
+    throw new TelegramApiError({ httpStatus: response.status, code: response.status, description: `file download HTTP ${response.status}` });
+  }
+  const download = await limitedDownload(response, maxBytes);
+  if (!download.ok) throw new TelegramApiError({ description: "file larger than the limit" });
+  return download.body;
 }

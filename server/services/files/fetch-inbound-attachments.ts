@@ -10,8 +10,9 @@ const fetchable = (a: Attachment) => Boolean(a.providerRef) && !a.fileId && !a.n
 
 /**
  * Copies customers' images and files from the provider into stored_files (F7: images up to 5 MB, files up to
- * 20 MB). Runs after the message is committed: the message is never held back by a slow download, and one
- * that cannot be fetched says so ("too large", "could not be fetched") instead of failing anything.
+ * 20 MB), streamed: a file over its limit is cut off at the first byte over it, whatever size was declared. Runs
+ * after the message is committed: the message is never held back by a slow download, and one that cannot be
+ * fetched says so ("too large", "could not be fetched") instead of failing anything.
  */
 export async function fetchInboundAttachments(messageIds: string[]): Promise<RealtimeEvent[]> {
   if (messageIds.length === 0) return [];
@@ -37,11 +38,25 @@ export async function fetchInboundAttachments(messageIds: string[]): Promise<Rea
         updated.push({ ...attachment, note: fetched.note });
         continue;
       }
-      const stored = await storeFile(db, message.companyId, {
-        name: fetched.name ?? attachment.name ?? (attachment.kind === "image" ? "photo.jpg" : "file"),
-        mimeType: fetched.mimeType ?? attachment.mimeType ?? "application/octet-stream",
-        data: fetched.data,
-      });
+      let stored: Awaited<ReturnType<typeof storeFile>>;
+      try {
+        // Streamed from the provider's response into the file storage as it arrives (never whole in memory).
+        stored = await storeFile(db, message.companyId, {
+          name: fetched.name ?? attachment.name ?? (attachment.kind === "image" ? "photo.jpg" : "file"),
+          mimeType: fetched.mimeType ?? attachment.mimeType ?? "application/octet-stream",
+          stream: fetched.body,
+        });
+      } catch (error) {
+        // Cut off over the limit, or the provider's connection failed: said on the attachment, nothing stored. A
+        // failure of the file storage itself fails the job, which is retried.
+        const note = fetched.body.failure;
+        if (!note) throw error;
+        logger.warn("attachment.fetch_failed", { messageId: message.id, channelId: channel.id, note });
+        updated.push({ ...attachment, note });
+        continue;
+      } finally {
+        fetched.body.destroy();
+      }
       updated.push({ ...attachment, fileId: stored.id, sizeBytes: stored.sizeBytes });
     }
     await db.update(messages).set({ attachments: updated }).where(eq(messages.id, message.id));

@@ -6,7 +6,7 @@ import { storedFiles, type Attachment } from "../../../db/schema";
 import { ATTACHMENT_LIMITS } from "../../channels/limits";
 import { DomainError } from "../../errors";
 import { logger } from "../../log";
-import { objectStore } from "../../storage/object-store";
+import { ObjectStorageNotConfiguredError, objectStore } from "../../storage/object-store";
 import type { ServiceContext } from "../context";
 
 /** Images messengers show inline; anything else travels as a document. */
@@ -24,7 +24,7 @@ export function cleanFileName(name: string): string {
 /** The object key of a file: its company and its id, which is never reused (so a late delete never hits another file). */
 export const storageKeyFor = (companyId: string, fileId: string) => `files/${companyId}/${fileId}`;
 
-/** A file's bytes: in memory (fetched from a provider), or a stream (an operator's upload, as it arrives). */
+/** A file's bytes: in memory, or a stream (an operator's upload or a customer's file from the provider, as it arrives). */
 export type FileBytes = { data: Buffer } | { stream: Readable; sizeBytes?: number };
 export type FileInput = { name: string; mimeType: string } & FileBytes;
 
@@ -69,7 +69,8 @@ async function readAll(stream: Readable): Promise<Buffer> {
 /**
  * Stores a file's bytes and its stored_files row. With object storage configured the bytes are streamed there
  * first (the row is written only once the object exists, so a row never points at nothing); otherwise they go
- * into the row. An object whose row could not be written is removed again.
+ * into the row, gathered whole for its `bytea` (a stream that fails, e.g. at its limit, fails before that). An
+ * object whose row could not be written is removed again.
  */
 export async function storeFile(db: DbOrTx, companyId: string, file: FileInput) {
   const store = objectStore();
@@ -168,13 +169,17 @@ export async function findStoredFile(db: DbOrTx, companyId: string, fileId: stri
 function storeFor(file: StoredFileInfo) {
   const store = objectStore();
   // A configuration error, not a missing file: the bytes exist, this instance cannot reach them.
-  if (!store) throw new Error(`file ${file.id} is in object storage, but S3_BUCKET is not configured`);
+  if (!store) {
+    logger.warn("files.object_storage_not_configured", { fileId: file.id });
+    throw new ObjectStorageNotConfiguredError();
+  }
   return store;
 }
 
 /**
  * A stored file's bytes (or the range start..end, both included) as a stream, wherever they live. undefined when
- * the object is missing from object storage.
+ * the object is missing from object storage; ObjectStorageNotConfiguredError when the file is in object storage and
+ * this instance has none configured.
  */
 export async function openStoredFile(db: DbOrTx, file: StoredFileInfo, range?: { start: number; end: number }): Promise<Readable | undefined> {
   if (file.storageKey) {

@@ -6,6 +6,7 @@ import { getSessionUser } from "~/server/auth/options";
 import { parseByteRange } from "~/server/services/files/byte-range";
 import { findStoredFile, openStoredFile } from "~/server/services/files/store-file";
 import { isUuid } from "~/server/ids";
+import { ObjectStorageNotConfiguredError } from "~/server/storage/object-store";
 
 const INLINE = /^image\/(jpeg|png|gif|webp)$/i;
 
@@ -38,7 +39,15 @@ export async function GET(request: Request, { params }: { params: Promise<{ id: 
     return new Response(null, { status: 416, headers: { ...headers, "content-range": `bytes */${file.sizeBytes}` } });
   }
 
-  const body = await openStoredFile(db, file, range ?? undefined);
+  let body: Awaited<ReturnType<typeof openStoredFile>>;
+  try {
+    body = await openStoredFile(db, file, range ?? undefined);
+  } catch (error) {
+    // The file is in object storage and this instance has none configured: the bytes exist, they cannot be
+    // reached until the S3_* settings are back (README: Production topology → Files).
+    if (error instanceof ObjectStorageNotConfiguredError) return new Response(error.reason, { status: 503, headers: { "cache-control": "no-store", "retry-after": "60" } });
+    throw error;
+  }
   if (!body) return new Response("not found", { status: 404 });
   const stream = Readable.toWeb(body) as ReadableStream<Uint8Array>;
   if (!range) return new Response(stream, { headers: { ...headers, "content-length": String(file.sizeBytes) } });

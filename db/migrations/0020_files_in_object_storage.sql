@@ -1,0 +1,1 @@
+CREATE INDEX "stored_files_in_object_storage_idx" ON "stored_files" USING btree ("id") WHERE "stored_files"."storage_key" is not null;
