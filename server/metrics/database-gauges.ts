@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import { db } from "../../db";
 import { withDeadline } from "../../db/deadline";
 import { logger } from "../log";
+import { filesNeedMissingObjectStorage } from "../storage/unreachable-files";
 import { metrics } from "./registry";
 
 /** A scrape answers within this even when the database does not; the gauges are then absent and database_up is 0. */
@@ -38,10 +39,10 @@ export async function refreshDatabaseGauges(): Promise<boolean> {
              case when status <> 'active' then '' when last_probe_at is null then 'never' when probe_failures > 0 then 'failing' else 'ok' end as probe,
              count(*)::int as n
         from channels group by 1, 2`);
-    return { counts: counts!, channelRows };
+    return { counts: counts!, channelRows, filesUnreachable: await filesNeedMissingObjectStorage(db) };
   };
   try {
-    const { counts, channelRows } = await withDeadline(read(), METRICS_DATABASE_DEADLINE_MS, "metrics");
+    const { counts, channelRows, filesUnreachable } = await withDeadline(read(), METRICS_DATABASE_DEADLINE_MS, "metrics");
     m.ingestBacklog.set(counts.backlog);
     m.ingestOldestSeconds.set(Math.max(0, Number(counts.oldest_seconds)));
     m.deadLetters.set(counts.dead_letters);
@@ -57,12 +58,13 @@ export async function refreshDatabaseGauges(): Promise<boolean> {
     }
     for (const [status, n] of Object.entries(byStatus)) m.channels.set({ status }, n);
     for (const [result, n] of Object.entries(byProbe)) m.probes.set({ result }, n);
+    m.filesUnreachable.set(filesUnreachable ? 1 : 0);
     m.databaseUp.set(1);
     return true;
   } catch (error) {
     logger.warn("metrics.database_unavailable", { error });
     // Stale numbers would look healthy: drop them, so the alert rules see absence and database_up 0.
-    for (const g of [m.ingestBacklog, m.ingestOldestSeconds, m.deadLetters, m.sendQueue, m.sendFailures, m.emailQueue, m.emailFailures, m.channels, m.probes]) g.reset();
+    for (const g of [m.ingestBacklog, m.ingestOldestSeconds, m.deadLetters, m.sendQueue, m.sendFailures, m.emailQueue, m.emailFailures, m.channels, m.probes, m.filesUnreachable]) g.reset();
     m.databaseUp.set(0);
     return false;
   }

@@ -10,11 +10,13 @@ export type Readiness =
   | { ok: true; database: { reachable: true }; migrations: { pending: 0 } }
   | { ok: false; database: { reachable: false; reason: "unreachable" | "failing" } }
   | { ok: false; database: { reachable: true }; migrations: { pending: number } }
-  | { ok: false; database: { reachable: true }; migrations: { pending: 0 }; files: { storage: "not_configured"; reason: string } };
+  | { ok: true; database: { reachable: true }; migrations: { pending: 0 }; files: { storage: "not_configured"; reason: string } };
 
 /**
- * Ready: the database answers within a second, has every committed migration applied, and every stored file can be
- * served — not when files are in object storage and this instance has none configured (S3_* settings removed).
+ * Ready: the database answers within a second and has every committed migration applied. Files in object storage
+ * while this instance has none configured (S3_* settings removed) are reported with the reason but leave it ready:
+ * the inbox, webhooks and every other file still work, and taking every instance out of the load balancer over
+ * the files it cannot serve would stop all of that too (the switchboard_files_unreachable gauge is for alerting).
  */
 export async function readiness(): Promise<Readiness> {
   let pending: number;
@@ -35,7 +37,7 @@ export async function readiness(): Promise<Readiness> {
   if (pending > 0) return { ok: false, database: { reachable: true }, migrations: { pending } };
   if (filesUnreachable) {
     const reason = "file storage is not configured: files are in object storage and S3_BUCKET is not set";
-    return { ok: false, database: { reachable: true }, migrations: { pending: 0 }, files: { storage: "not_configured", reason } };
+    return { ok: true, database: { reachable: true }, migrations: { pending: 0 }, files: { storage: "not_configured", reason } };
   }
   return { ok: true, database: { reachable: true }, migrations: { pending: 0 } };
 }

@@ -35,6 +35,7 @@ function createMetrics() {
     emailQueue: gauge("switchboard_email_queue_depth", "Alert and account emails waiting to be sent"),
     emailFailures: gauge("switchboard_email_failures", "Emails that could not be sent (rows in failed)"),
     channels: gauge("switchboard_channels", "Connected channels by status", ["status"]),
+    filesUnreachable: gauge("switchboard_files_unreachable", "1 when files are in object storage but this instance has none configured (S3_* settings missing): they answer 503"),
     probes: gauge("switchboard_channel_probes", "Active channels by their latest health probe: ok, failing (connection lost), never (not probed yet)", ["result"]),
   };
 }

@@ -5,7 +5,9 @@ import { db } from "../../../db";
 import { storedFiles } from "../../../db/schema";
 import { GET as download } from "../../../app/api/files/[id]/route";
 import { GET as ready } from "../../../app/api/health/ready/route";
+import { refreshDatabaseGauges } from "../../metrics/database-gauges";
 import { readiness } from "../../metrics/readiness";
+import { metrics } from "../../metrics/registry";
 import { createS3ObjectStore, useObjectStore as switchObjectStore, type ObjectStore } from "../../storage/object-store";
 import { filesNeedMissingObjectStorage, warnIfFilesNeedMissingObjectStorage } from "../../storage/unreachable-files";
 import { seedTestCompany } from "../../testing/factories";
@@ -65,21 +67,25 @@ describe("files in object storage while object storage is not configured", () =>
     expect(Buffer.compare(Buffer.from(await served.arrayBuffer()), bytes)).toBe(0);
   });
 
-  it("readiness: not ready with the reason while files need it; ready once it is configured", async () => {
+  it("readiness and metrics: reported with the reason while files need it (still ready: the rest works), gone once it is configured", async () => {
     await filesInBothPlaces();
     expect(await readiness()).toEqual({
-      ok: false,
+      ok: true,
       database: { reachable: true },
       migrations: { pending: 0 },
       files: { storage: "not_configured", reason: "file storage is not configured: files are in object storage and S3_BUCKET is not set" },
     });
     const res = await ready();
-    expect(res.status).toBe(503);
-    expect(await res.json()).toMatchObject({ ok: false, files: { storage: "not_configured" } });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ ok: true, files: { storage: "not_configured" } });
+    expect(await refreshDatabaseGauges()).toBe(true);
+    expect((await metrics().filesUnreachable.get()).values[0]?.value).toBe(1);
 
     switchObjectStore(s3Store);
     expect(await readiness()).toEqual({ ok: true, database: { reachable: true }, migrations: { pending: 0 } });
     expect((await ready()).status).toBe(200);
+    await refreshDatabaseGauges();
+    expect((await metrics().filesUnreachable.get()).values[0]?.value).toBe(0);
   });
 
   it("start-up: one loud warning naming the settings to set; none when configured, or when no file is in object storage", async () => {

@@ -1,4 +1,5 @@
 // Readiness: may this instance take traffic? Not while the database is unreachable or has migrations pending.
+// Files it cannot serve (object storage not configured) are reported in the body, still with 200.
 import { readiness } from "~/server/metrics/readiness";
 
 export const dynamic = "force-dynamic";
