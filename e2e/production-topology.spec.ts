@@ -10,7 +10,7 @@
  */
 import { randomBytes } from "node:crypto";
 import postgres from "postgres";
-import type { Request, WebSocket } from "@playwright/test";
+import type { Response, WebSocket } from "@playwright/test";
 import { createDatabase } from "../db";
 import { migrateDatabase } from "../db/migrate";
 import { DEMO_PASSWORD, seedCompany, type SeededCompany } from "../db/seed";
@@ -111,9 +111,8 @@ async function signedInOn(browser: Browser, origin: string, email: string): Prom
   contexts.push(context);
   const page = await context.newPage();
   const seen: Browsing = { page, realtimeAuth: [], sockets: [] };
-  page.on("requestfinished", (request: Request) => {
-    if (!/\/api\/realtime\/(user-)?auth$/.test(request.url())) return;
-    void request.response().then((res) => seen.realtimeAuth.push({ url: request.url(), status: res?.status() ?? 0, body: request.postData() ?? "" }));
+  page.on("response", (res: Response) => {
+    if (/\/api\/realtime\/(user-)?auth$/.test(res.url())) seen.realtimeAuth.push({ url: res.url(), status: res.status(), body: res.request().postData() ?? "" });
   });
   page.on("websocket", (ws: WebSocket) => seen.sockets.push(ws.url()));
   await page.goto(`${origin}/sign-in`);
@@ -126,7 +125,12 @@ async function signedInOn(browser: Browser, origin: string, email: string): Prom
 }
 
 /** The socket signed in and subscribed through `origin`'s own routes only, and connected to the shared server. */
-function expectRealtimeThrough(seen: Browsing, origin: string) {
+async function expectRealtimeThrough(seen: Browsing, origin: string) {
+  // "Live" waits for the subscription; the sign-in of the socket runs beside it.
+  await expect(() => expectRealtimeSeen(seen, origin)).toPass({ timeout: 10_000 });
+}
+
+function expectRealtimeSeen(seen: Browsing, origin: string) {
   const routes = seen.realtimeAuth.map((r) => `${r.status} ${r.url}`);
   expect(routes).toContain(`200 ${origin}/api/realtime/user-auth`);
   expect(routes).toContain(`200 ${origin}/api/realtime/auth`);
@@ -154,7 +158,7 @@ async function customerWrites(origin: string, text: string) {
 
 test("two instances, one worker, one shared realtime server: each browser hears what reached the other instance, and a reply sent on one goes out", async ({ browser }) => {
   const onA = await signedInOn(browser, a, company.operators[0]!.email);
-  expectRealtimeThrough(onA, a);
+  await expectRealtimeThrough(onA, a);
 
   // A customer writes; Telegram delivers to instance B. The browser on A shows it without a reload (the mark set
   // on this document now is still there at the end).
@@ -168,7 +172,7 @@ test("two instances, one worker, one shared realtime server: each browser hears 
   // The other way round: a browser on B hears a message delivered to instance A (and turned into a message by the
   // worker process), and so does the thread open on A.
   const onB = await signedInOn(browser, b, company.operators[1]!.email);
-  expectRealtimeThrough(onB, b);
+  await expectRealtimeThrough(onB, b);
   const second = `And again, via A ${randomBytes(3).toString("hex")}`;
   await customerWrites(a, second);
   await expect(onB.page.getByTestId("conversation-list").getByText(second)).toBeVisible();
