@@ -86,7 +86,7 @@ test("a note with @Oleg reaches Oleg as one desktop notification and a count in 
 
   // Oleg reads his account page; the inbox tab is not looked at.
   await lookAway(inbox, account);
-  await expect(inbox).toHaveTitle(/^Inbox/);
+  await expect(inbox).toHaveTitle("Inbox · Switchboard");
 
   const writer = await (await browser.newContext({ baseURL: e2eState().baseURL })).newPage();
   await signIn(writer, olena(), company().password);
@@ -105,7 +105,7 @@ test("a note with @Oleg reaches Oleg as one desktop notification and a count in 
   expect(conversationId).toBeTruthy();
 
   // One notification, in Oleg's language, from the tab he is not looking at; the title counts it.
-  await expect(inbox).toHaveTitle(/^\(1\) Inbox/);
+  await expect(inbox).toHaveTitle("(1) Inbox · Switchboard");
   await expect.poll(() => shown(inbox)).toEqual([{ title: "You were mentioned", body: "Open it in Switchboard.", tag: `switchboard-${conversationId}`, lang: "en" }]);
   // The page he is looking at neither counts nor notifies.
   expect(await shown(account)).toEqual([]);
@@ -120,7 +120,7 @@ test("a note with @Oleg reaches Oleg as one desktop notification and a count in 
   await expect(inbox.getByTestId("thread").getByTestId("private-note").filter({ hasText: note })).toBeVisible();
   // Looked at again: the count goes.
   await inbox.bringToFront();
-  await expect(inbox).toHaveTitle(/^Inbox/);
+  await expect(inbox).toHaveTitle("Inbox · Switchboard");
 
   // The note never reached Telegram.
   const sent = (await telegramCalls(request)).filter((c) => c.token === company().telegram.botToken).map((c) => String(c.params.text ?? ""));
@@ -149,7 +149,7 @@ test("a customer's new conversation on Olena's line notifies her once, in Russia
     await lookAway(tab, account);
   }
   await customerWrites(request, "Stepan", "Notify: my parcel never came");
-  for (const tab of tabs) await expect(tab).toHaveTitle(/^\(1\) Входящие/);
+  for (const tab of tabs) await expect(tab).toHaveTitle("(1) Входящие · Switchboard");
   const all = async () => [...(await shown(tabs[0]!)), ...(await shown(tabs[1]!))];
   await expect.poll(all).toEqual([expect.objectContaining({ title: "Новый диалог", body: "Откройте его в Switchboard.", lang: "ru" })]);
   expect(await shown(account)).toEqual([]);
@@ -158,7 +158,7 @@ test("a customer's new conversation on Olena's line notifies her once, in Russia
   await account.getByRole("button", { name: "Выключить" }).click();
   await expect(state).toHaveText("Выключены в этом браузере.");
   await customerWrites(request, "Galina", "Notify: wrong size delivered");
-  for (const tab of tabs) await expect(tab).toHaveTitle(/^\(2\) Входящие/);
+  for (const tab of tabs) await expect(tab).toHaveTitle("(2) Входящие · Switchboard");
   expect(await all()).toHaveLength(1);
   expect(await asked(account)).toBe(0);
   await context.close();
@@ -175,7 +175,7 @@ test("without notifications turned on nothing is shown, and the title still coun
   await lookAway(inbox, other);
 
   await customerWrites(request, "Marta", "Notify: nobody answers the phone");
-  await expect(inbox).toHaveTitle(/^\(1\) Inbox/);
+  await expect(inbox).toHaveTitle("(1) Inbox · Switchboard");
   expect(await shown(inbox)).toEqual([]);
   expect(await asked(inbox)).toBe(0);
   expect(await asked(other)).toBe(0);
