@@ -10,7 +10,7 @@ const olena = () => company().operatorEmail;
 const oleg = () => company().operatorEmail.replace(/^operator@/, "operator2@");
 
 type Shown = { title: string; body: string; tag: string; lang: string };
-type Recorder = { shown: Notification[]; asked: number };
+type Recorder = { shown: Notification[]; asked: number; chimes: number };
 
 /**
  * A browser context whose pages record every desktop notification they construct and every permission request.
@@ -22,7 +22,7 @@ async function notifyingContext(browser: Browser, grant: boolean): Promise<Brows
   if (grant) await context.grantPermissions(["notifications"], { origin: e2eState().baseURL });
   await context.addInitScript(() => {
     const Real = window.Notification;
-    const recorder: Recorder = { shown: [], asked: 0 };
+    const recorder: Recorder = { shown: [], asked: 0, chimes: 0 };
     class Recorded extends Real {
       constructor(title: string, options?: NotificationOptions) {
         super(title, options);
@@ -34,6 +34,15 @@ async function notifyingContext(browser: Browser, grant: boolean): Promise<Brows
       }
     }
     Object.defineProperty(window, "Notification", { value: Recorded, configurable: true, writable: true });
+    // The chime is made with WebAudio: each one opens an AudioContext.
+    const RealAudio = window.AudioContext;
+    class Chime extends RealAudio {
+      constructor(options?: AudioContextOptions) {
+        super(options);
+        recorder.chimes += 1;
+      }
+    }
+    Object.defineProperty(window, "AudioContext", { value: Chime, configurable: true, writable: true });
     (window as unknown as { __notifications: Recorder }).__notifications = recorder;
   });
   return context;
@@ -44,6 +53,7 @@ const shown = (page: Page) =>
     (window as unknown as { __notifications: Recorder }).__notifications.shown.map((n): Shown => ({ title: n.title, body: n.body, tag: n.tag, lang: n.lang })),
   );
 const asked = (page: Page) => page.evaluate(() => (window as unknown as { __notifications: Recorder }).__notifications.asked);
+const chimes = (page: Page) => page.evaluate(() => (window as unknown as { __notifications: Recorder }).__notifications.chimes);
 
 /**
  * The person looks elsewhere: the page stops pretending to have focus (Playwright emulates focus on every page by
@@ -140,8 +150,9 @@ test("a customer's new conversation on Olena's line notifies her once, in Russia
   await expect(state).toHaveText("Выключены в этом браузере.");
   await account.getByRole("button", { name: "Включить уведомления" }).click();
   await expect(state).toHaveText("Включены в этом браузере.");
+  await account.getByLabel("Со звуком").check();
 
-  // Two inbox tabs, neither looked at: both count, one notifies.
+  // Two inbox tabs, neither looked at: both count, one notifies and chimes.
   const tabs = [await context.newPage(), await context.newPage()];
   for (const tab of tabs) {
     await tab.goto("/inbox");
@@ -153,6 +164,7 @@ test("a customer's new conversation on Olena's line notifies her once, in Russia
   const all = async () => [...(await shown(tabs[0]!)), ...(await shown(tabs[1]!))];
   await expect.poll(all).toEqual([expect.objectContaining({ title: "Новый диалог", body: "Откройте его в Switchboard.", lang: "ru" })]);
   expect(await shown(account)).toEqual([]);
+  expect((await chimes(tabs[0]!)) + (await chimes(tabs[1]!))).toBe(1);
 
   // Turned off on the account page: the next conversation only counts.
   await account.getByRole("button", { name: "Выключить" }).click();
@@ -160,6 +172,7 @@ test("a customer's new conversation on Olena's line notifies her once, in Russia
   await customerWrites(request, "Galina", "Notify: wrong size delivered");
   for (const tab of tabs) await expect(tab).toHaveTitle("(2) Входящие · Switchboard");
   expect(await all()).toHaveLength(1);
+  expect((await chimes(tabs[0]!)) + (await chimes(tabs[1]!))).toBe(1);
   expect(await asked(account)).toBe(0);
   await context.close();
 });
