@@ -10,7 +10,7 @@ import { useRealtime } from "./realtime";
 
 /** This browser's choice (the Notifications API permission is per browser too): off until the person turns it on. */
 const PREFS_KEY = "switchboard.notifications";
-/** Which tab already notified of an event: with several tabs open, one notification and one sound. */
+/** Which tab notifies of an event (a Web Lock's name, or a localStorage key): with several tabs open, one notification and one sound. */
 const CLAIM_PREFIX = "switchboard.notified.";
 const CLAIM_TTL_MS = 60_000;
 type Prefs = { enabled: boolean; sound: boolean };
@@ -83,6 +83,7 @@ export function playChime() {
   }
 }
 
+/** Without Web Locks: a claim written to localStorage (two tabs reading it at the same instant may both notify). */
 function claim(key: string): boolean {
   try {
     const now = Date.now();
@@ -97,6 +98,32 @@ function claim(key: string): boolean {
     // no storage: every tab notifies (the notification's tag still folds them into one)
   }
   return true;
+}
+
+/**
+ * Runs `notify` in one tab of this browser for an event every open tab hears at the same moment. A localStorage
+ * claim alone is not enough (the tabs read it before either one's write is seen: two notifications, two chimes);
+ * the Web Locks API is atomic across tabs: the first tab takes the event's lock and keeps it for CLAIM_TTL_MS, the
+ * others find it taken.
+ */
+function inOneTab(key: string, notify: () => void) {
+  const locks = typeof navigator !== "undefined" ? navigator.locks : undefined;
+  if (!locks) {
+    if (claim(key)) notify();
+    return;
+  }
+  let granted = false;
+  locks
+    .request(CLAIM_PREFIX + key, { ifAvailable: true }, async (lock) => {
+      granted = true;
+      if (!lock) return;
+      notify();
+      await new Promise((resolve) => setTimeout(resolve, CLAIM_TTL_MS));
+    })
+    .catch(() => {
+      // locks refused (an opaque origin): the localStorage claim instead
+      if (!granted && claim(key)) notify();
+    });
 }
 
 const KIND_TITLE: Record<Attention["kind"], MessageKey> = {
@@ -127,14 +154,18 @@ export function AttentionNotifier() {
     if (!attention || !away()) return;
     setUnread((n) => n + 1);
     const key = `${attention.kind}:${attention.conversationId}:${"messageId" in e.data ? String(e.data.messageId) : ""}`;
-    if (!prefs.enabled || !supported() || Notification.permission !== "granted" || !claim(key)) return;
-    const note = new Notification(t(KIND_TITLE[attention.kind]), { body: t("notifications.body"), tag: `switchboard-${attention.conversationId}`, lang: document.documentElement.lang });
-    note.onclick = () => {
-      window.focus();
-      router.push(`/inbox?c=${attention.conversationId}`);
-      note.close();
-    };
-    if (prefs.sound) playChime();
+    if (!prefs.enabled || !supported() || Notification.permission !== "granted") return;
+    const title = t(KIND_TITLE[attention.kind]);
+    const body = t("notifications.body");
+    inOneTab(key, () => {
+      const note = new Notification(title, { body, tag: `switchboard-${attention.conversationId}`, lang: document.documentElement.lang });
+      note.onclick = () => {
+        window.focus();
+        router.push(`/inbox?c=${attention.conversationId}`);
+        note.close();
+      };
+      if (prefs.sound) playChime();
+    });
   });
 
   // Looked at again: the count goes.

@@ -16,7 +16,7 @@ import { startVkFake } from "../../server/sandbox/vk-fake";
 import { freePort } from "./free-port";
 import { E2E_STATE_VAR, type E2EState } from "./state";
 
-const COMPANIES = ["inbox", "access", "locale", "people", "channels", "workflow", "health", "meta-wizard", "security", "outage", "settings", "sandbox", "live", "composer", "recovery", "saved-replies", "contacts", "notes", "presence", "instant"] as const;
+const COMPANIES = ["inbox", "access", "locale", "people", "channels", "workflow", "health", "meta-wizard", "security", "outage", "settings", "sandbox", "live", "composer", "recovery", "saved-replies", "contacts", "notes", "presence", "instant", "notify", "idle"] as const;
 /** Where the Meta fake (Facebook Login dialog + Graph API) listens, for specs that read what it was sent. */
 export const E2E_META_FAKE_VAR = "SWITCHBOARD_E2E_META_FAKE_URL";
 

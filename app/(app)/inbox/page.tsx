@@ -6,8 +6,15 @@ import { appRouter } from "~/server/api/root";
 import { createContextFor } from "~/server/api/trpc";
 import { getSessionUser } from "~/server/auth/options";
 import { clientAddress } from "~/server/identity/client-address";
+import { getT } from "../../_lib/i18n";
 import { Inbox } from "./inbox";
 import { inboxView, listQuery, threadQuery } from "./queries";
+
+/** "Inbox · Switchboard": what the tab's unread count is put in front of — "(3) Inbox · Switchboard". */
+export async function generateMetadata() {
+  const t = await getT();
+  return { title: `${t("nav.inbox")} · ${t("app.name")}` };
+}
 
 /**
  * The inbox arrives with its data: the tabs' counts, the list's first page and, when the address names one, the
