@@ -91,8 +91,12 @@ test.describe("the sandbox", () => {
     await expect(page.getByTestId("conversation-list").getByText("Доставляете в Казань?")).toBeVisible();
   });
 
-  test("a Messenger customer asks for a person: the Page's bot passes the thread and it reaches the team", async ({ page, request }) => {
+  test("a Messenger customer asks for a person: the Page's bot passes the thread and it reaches the team", async ({ page, request, browser }) => {
     const pageId = "104000000000001-e2e-sandbox"; // the seeded Page of this company
+    // Olena of the Support team is at her desk (her open tab reports in): routing hands the thread to her.
+    const olena = await (await browser.newContext()).newPage();
+    await signIn(olena, company().operatorEmail, company().password);
+    await expect(olena.getByText("Live", { exact: true })).toBeVisible();
     const webhookUrl = `${e2eState().baseURL}/api/webhooks/meta`;
     const wrote = await post<{ outcome: string }>(request, metaFake("messenger/write"), { pageId, psid: "psid-1001", name: "Maria Lopez", text: "agent", webhookUrl });
     expect(wrote.outcome).toBe("delivered");
@@ -106,5 +110,7 @@ test.describe("the sandbox", () => {
     await expect(thread.getByText("agent", { exact: true })).toBeVisible();
     await expect(thread.getByTestId("system-note").filter({ hasText: "Bot handling is off: the thread was handed to Switchboard" })).toBeVisible();
     await expect(page.getByTestId("bot-off")).toBeVisible();
+    await expect(thread.getByText(/^Routed to .+ \(team Support\)/)).toBeVisible();
+    await olena.context().close();
   });
 });

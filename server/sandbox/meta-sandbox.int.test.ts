@@ -1,8 +1,9 @@
-import { eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
 import { db } from "../../db";
 import { channels } from "../../db/schema";
 import { REQUIRED_PERMISSIONS } from "../channels/meta/permissions";
+import { probeChannel } from "../services/channels/probe-channel";
 import { seedTestCompany } from "../testing/factories";
 import { metaGraphFake } from "../testing/setup";
 import { prepareMetaFake, SANDBOX_BOT_APP } from "./prepare-meta";
@@ -30,6 +31,20 @@ describe("the Meta sandbox", () => {
     expect(world.reachable("sandbox-profile-alex").pages.map((p) => p.id)).toContain(fb.externalId);
     expect(world.reachable("sandbox-profile-sam").pages.map((p) => p.id)).toEqual(["sandbox-sam-bakery"]);
     expect([...(world.subscriptions.get(fb.externalId)?.keys() ?? [])]).toContain(SANDBOX_BOT_APP.id);
+  });
+
+  it("a Page the database says was lost to a password change answers 190/460, so a probe finds the same cause", async () => {
+    const co = await seedTestCompany("Sandbox lost");
+    const providerError = { code: 190, subcode: 460, description: "The session has been invalidated because the user changed their password" };
+    const [fb] = await db
+      .update(channels)
+      .set({ status: "disconnected", statusReason: "password_changed", providerError })
+      .where(and(eq(channels.companyId, co.companyId), eq(channels.provider, "messenger")))
+      .returning();
+    await prepareMetaFake(db, world, { companyIds: [co.companyId] });
+    expect(await probeChannel(fb!.id, { db })).toMatchObject({ outcome: "lost" });
+    const [after] = await db.select({ status: channels.status, reason: channels.statusReason }).from(channels).where(eq(channels.id, fb!.id));
+    expect(after).toEqual({ status: "disconnected", reason: "password_changed" });
   });
 
   it("the Facebook Login dialog: profile, Edit, Instagram and Page checkboxes, permission toggles, then back with code and state", async () => {

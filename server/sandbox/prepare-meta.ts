@@ -40,6 +40,12 @@ export async function prepareMetaFake(db: Database, world: MetaWorld, opts: { co
         const { pageToken } = open<MetaCredentials>(page.credentials);
         if (!world.pageTokens.has(pageToken)) world.registerPageToken(pageToken, page.externalId);
         world.subscribe(page.externalId, world.appId, "Switchboard", [...SUBSCRIBED_FIELDS]);
+      } else if (page.status === "disconnected" && typeof page.providerError?.subcode === "number") {
+        // Lost to a Graph auth error (190 with a subcode: 460 password changed, 458 app removed…): "Facebook" keeps
+        // answering it, so a health probe finds the same cause the database holds rather than an unknown token.
+        const { pageToken } = open<MetaCredentials>(page.credentials);
+        if (!world.pageTokens.has(pageToken)) world.registerPageToken(pageToken, page.externalId);
+        world.revoke(pageToken, page.providerError.subcode);
       }
       world.subscribe(page.externalId, SANDBOX_BOT_APP.id, SANDBOX_BOT_APP.name, ["messages", "messaging_postbacks", "standby", "messaging_handovers"]);
       // The bot owns the thread it handles, unless a handover the sandbox remembers since said otherwise.
