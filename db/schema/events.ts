@@ -50,13 +50,17 @@ export const inboundEvents = pgTable(
     // The processing queue: heads of each stream, in provider order.
     index("inbound_events_queue_idx").on(t.orderKey, t.sequence, t.arrival).where(sql`${t.status} = 'received'`),
     index("inbound_events_dead_letter_idx").on(t.companyId, t.receivedAt).where(sql`${t.status} = 'failed'`),
+    // Events tied to no chat (the account's stream, or stored with no stream): the few rows a contact's erasure
+    // searches for the contact's id. Queries must repeat this predicate exactly (UNCHATTED_EVENTS).
+    index("inbound_events_unchatted_idx").on(t.channelId).where(sql`${t.orderKey} is null or right(${t.orderKey}, 2) = ':*'`),
   ],
 );
 
 /**
  * An effect (edit, receipt) whose target message has not been stored yet: kept here, keyed by channel and the
  * provider's message key (or "watermark:<chat id>" for read / delivery watermarks), and applied when the
- * message arrives, so an event processed before the message it refers to is never lost.
+ * message arrives, so an event processed before the message it refers to is never lost. `chatId` names the chat
+ * the event came from (a Meta key, the message's `mid`, names none): a contact's erasure finds its effects by it.
  */
 export const pendingEffects = pgTable(
   "pending_effects",
@@ -67,12 +71,14 @@ export const pendingEffects = pgTable(
       .notNull()
       .references(() => channels.id, { onDelete: "cascade" }),
     target: text().notNull(),
+    /** The chat (contacts.external_id) the effect came from; null only on rows kept before it was recorded. */
+    chatId: text(),
     effect: jsonb().$type<PendingEffect>().notNull(),
     /** Provider order of the event that carried it: several pending edits apply in order. */
     sequence: bigint({ mode: "number" }),
     createdAt: createdAt(),
   },
-  (t) => [index("pending_effects_target_idx").on(t.channelId, t.target)],
+  (t) => [index("pending_effects_target_idx").on(t.channelId, t.target), index("pending_effects_chat_idx").on(t.channelId, t.chatId)],
 );
 
 export type PendingEffect =

@@ -51,7 +51,7 @@ describe("admin procedures, enumerated from the router", () => {
   it("finds the procedures and the admin guard", () => {
     expect(adminGuard).toBeTypeOf("function");
     expect(procedures.length).toBeGreaterThan(10);
-    for (const path of ["people.invite", "people.deactivate", "teams.addMember", "lines.list", "lines.delete", "mailbox.get", "channels.list", "savedReplies.company.create", "savedReplies.company.delete", "contacts.merge", "contacts.split", "contacts.mergeCandidates"]) expect(admin).toContain(path);
+    for (const path of ["people.invite", "people.deactivate", "teams.addMember", "lines.list", "lines.delete", "mailbox.get", "channels.list", "savedReplies.company.create", "savedReplies.company.delete", "contacts.merge", "contacts.split", "contacts.mergeCandidates", "inbox.eraseContact", "inbox.erasePerson", "inbox.erasure", "inbox.auditEvents"]) expect(admin).toContain(path);
   });
 
   it("every procedure outside the member list is an admin procedure", () => {

@@ -137,6 +137,8 @@ export function ContactPanel({ conversationId, isAdmin }: { conversationId: stri
     if (e.name === "contact.updated") {
       const mine = e.data.personIds?.includes(data.contact.personId) || data.personContacts.some((c) => c.id === e.data.contactId) || e.data.conversationIds.includes(conversationId);
       if (mine) refresh();
+      // A merge or split changes how many contacts the person has: the thread's "Erase N contacts" follows.
+      if (mine && isAdmin && e.data.personIds) void queryClient.invalidateQueries({ queryKey: trpc.inbox.thread.pathKey() });
       return;
     }
     const changed = "conversationId" in e.data ? e.data.conversationId : null;

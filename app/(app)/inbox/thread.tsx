@@ -398,7 +398,7 @@ function Actions({ thread, options, onErasing }: { thread: ThreadPage; options: 
   const [assignOpen, setAssignOpen] = useState(false);
   const [target, setTarget] = useState("");
   const [confirmBan, setConfirmBan] = useState(false);
-  const [confirmErase, setConfirmErase] = useState(false);
+  const [confirmErase, setConfirmErase] = useState<"contact" | "person" | null>(null);
   const { conversation, contact } = thread;
   const me = options?.me;
   const owner = thread.assignee && thread.assignee.id !== me?.id ? thread.assignee : null;
@@ -427,7 +427,9 @@ function Actions({ thread, options, onErasing }: { thread: ThreadPage; options: 
     }),
   );
   const erase = useMutation(trpc.inbox.eraseContact.mutationOptions({ onSuccess: (r) => onErasing(r.id), onError: failed }));
-  const busy = take.isPending || takeOver.isPending || assign.isPending || close.isPending || reopen.isPending || ban.isPending || passToBot.isPending || erase.isPending;
+  const erasePerson = useMutation(trpc.inbox.erasePerson.mutationOptions({ onSuccess: (r) => onErasing(r.id), onError: failed }));
+  const busy =
+    take.isPending || takeOver.isPending || assign.isPending || close.isPending || reopen.isPending || ban.isPending || passToBot.isPending || erase.isPending || erasePerson.isPending;
   const open = conversation.status !== "closed";
   // F10: once a bot was seen on this customer's thread (or it handed the thread over), it can be passed back.
   const handover = thread.handover;
@@ -487,12 +489,24 @@ function Actions({ thread, options, onErasing }: { thread: ThreadPage; options: 
           <button
             type="button"
             disabled={busy}
-            aria-expanded={confirmErase}
-            onClick={() => setConfirmErase(true)}
+            aria-expanded={confirmErase === "contact"}
+            onClick={() => setConfirmErase("contact")}
             className={`${button} border-red-700 text-red-800 hover:bg-red-50`}
             data-testid="erase-contact"
           >
             {t("inbox.erase.action")}
+          </button>
+        )}
+        {me?.role === "admin" && contact.personContacts > 1 && (
+          <button
+            type="button"
+            disabled={busy}
+            aria-expanded={confirmErase === "person"}
+            onClick={() => setConfirmErase("person")}
+            className={`${button} border-red-700 text-red-800 hover:bg-red-50`}
+            data-testid="erase-person"
+          >
+            {t("inbox.erasePerson.action", { count: contact.personContacts })}
           </button>
         )}
       </div>
@@ -568,12 +582,21 @@ function Actions({ thread, options, onErasing }: { thread: ThreadPage; options: 
       )}
       {confirmErase && (
         <div role="alertdialog" aria-labelledby="erase-question" className="rounded border border-red-300 bg-red-50 p-2 text-sm text-red-900">
-          <p id="erase-question">{t("inbox.erase.confirm", { name: contact.displayName })}</p>
+          <p id="erase-question">
+            {confirmErase === "person"
+              ? t("inbox.erasePerson.confirm", { name: contact.displayName, count: contact.personContacts })
+              : t("inbox.erase.confirm", { name: contact.displayName })}
+          </p>
           <div className="mt-2 flex flex-wrap gap-2">
-            <button type="button" disabled={busy} onClick={() => erase.mutate({ conversationId: conversation.id })} className={`${button} border-red-700 bg-red-700 text-white`}>
-              {t("inbox.erase.confirmYes")}
+            <button
+              type="button"
+              disabled={busy}
+              onClick={() => (confirmErase === "person" ? erasePerson : erase).mutate({ conversationId: conversation.id })}
+              className={`${button} border-red-700 bg-red-700 text-white`}
+            >
+              {confirmErase === "person" ? t("inbox.erasePerson.confirmYes", { count: contact.personContacts }) : t("inbox.erase.confirmYes")}
             </button>
-            <button type="button" autoFocus onClick={() => setConfirmErase(false)} className={`${button} border-slate-300 bg-white text-slate-800`}>
+            <button type="button" autoFocus onClick={() => setConfirmErase(null)} className={`${button} border-slate-300 bg-white text-slate-800`}>
               {t("inbox.action.cancel")}
             </button>
           </div>
@@ -605,13 +628,20 @@ function ErasureProgress({ erasureId, name, backHref }: { erasureId: string; nam
     if (status === "done") void queryClient.invalidateQueries({ queryKey: trpc.inbox.pathKey() });
   }, [status, queryClient, trpc]);
   const e = erasure.data;
+  // A person's erasure (several contacts) says how many; one contact's, as before.
   const text = !e
     ? t("inbox.erase.queued", { name })
-    : e.status === "done"
-      ? t("inbox.erase.done", { name, messages: e.messages, files: e.files, events: e.rawEvents })
-      : e.status === "failed"
-        ? t("inbox.erase.failed", { name })
-        : t(e.status === "queued" ? "inbox.erase.queued" : "inbox.erase.running", { name, messages: e.messages });
+    : e.contacts > 1
+      ? e.status === "done"
+        ? t("inbox.erasePerson.done", { name, count: e.contacts, messages: e.messages, files: e.files, events: e.rawEvents })
+        : e.status === "failed"
+          ? t("inbox.erasePerson.failed", { name, failed: e.failed })
+          : t(e.status === "queued" ? "inbox.erasePerson.queued" : "inbox.erasePerson.running", { name, count: e.contacts, messages: e.messages })
+      : e.status === "done"
+        ? t("inbox.erase.done", { name, messages: e.messages, files: e.files, events: e.rawEvents })
+        : e.status === "failed"
+          ? t("inbox.erase.failed", { name })
+          : t(e.status === "queued" ? "inbox.erase.queued" : "inbox.erase.running", { name, messages: e.messages });
   return (
     <div className="space-y-3 p-6 text-sm" data-testid="erasure">
       <p role="status" aria-busy={status !== "done" && status !== "failed"} className={status === "failed" ? "text-red-700" : "text-slate-800"}>

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { getContactErasure, listAuditEvents, requestContactErasure } from "../../services/contacts/erase-contact";
+import { getContactErasure, listAuditEvents, requestContactErasure, requestPersonErasure } from "../../services/contacts/erase-contact";
 import { setConversationContactBanned } from "../../services/contacts/set-conversation-contact-banned";
 import { assignConversation } from "../../services/conversations/assign-conversation";
 import { closeConversation } from "../../services/conversations/close-conversation";
@@ -118,7 +118,13 @@ export const inboxRouter = createTRPCRouter({
   /** Admins: erase the conversation's contact and everything of theirs (a GDPR erasure request), as a durable job. */
   eraseContact: adminProcedure.input(byId).mutation(({ ctx, input }) => requestContactErasure({ ctx: ctx.service, input })),
 
-  /** Admins: how an erasure is getting on. */
+  /**
+   * Admins: erase every contact of the person of the conversation's contact (contacts merged across channels), as
+   * one request: one durable erasure per contact.
+   */
+  erasePerson: adminProcedure.input(byId).mutation(({ ctx, input }) => requestPersonErasure({ ctx: ctx.service, input })),
+
+  /** Admins: how an erasure (one contact's, or a person's by its request id) is getting on. */
   erasure: adminProcedure.input(z.object({ erasureId: z.uuid() })).query(({ ctx, input }) => getContactErasure({ ctx: ctx.service, input })),
 
   /** Admins: the audit log (who erased a contact, and when; nothing of the content). */

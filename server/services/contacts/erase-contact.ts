@@ -1,4 +1,5 @@
-import { and, desc, eq, inArray, sql } from "drizzle-orm";
+import { randomUUID } from "node:crypto";
+import { and, desc, eq, inArray, or, sql } from "drizzle-orm";
 import type { Database, DbOrTx } from "../../../db";
 import {
   auditEvents,
@@ -21,14 +22,22 @@ import { wakeContactErasure } from "../../queue/contact-erasure-wake";
 import { publishToCompany } from "../../realtime/publish";
 import type { ServiceContext } from "../context";
 import { deleteStoredFiles, removePendingObjectDeletions } from "../files/delete-stored-files";
+import { lockCompanyPersons } from "./merge-contacts";
 
 /** Messages erased per transaction: a contact with years of history never makes one long transaction. */
 export const ERASURE_BATCH_SIZE = 500;
 /** Attempts before an erasure that keeps failing (the database, a crash each time) is given up as failed. */
 export const ERASURE_MAX_ATTEMPTS = 5;
 
+/** Raw events tied to no chat searched for the contact's id per statement (outside the final transaction). */
+export const UNCHATTED_EVENTS_BATCH = 1_000;
+
+/** One contact's erasure, or a person's (every contact of the person, `contacts` of them, counts summed). */
 export type ContactErasure = {
   id: string;
+  contacts: number;
+  /** Of those, how many failed. */
+  failed: number;
   status: ContactErasureStatus;
   messages: number;
   files: number;
@@ -46,8 +55,12 @@ function requireAdmin(ctx: ServiceContext): string {
 
 const audit = (db: DbOrTx, row: { companyId: string; actorUserId: string | null; action: AuditAction; subjectId: string }) => db.insert(auditEvents).values(row);
 
-const view = (r: typeof contactErasures.$inferSelect): ContactErasure => ({
+type ErasureRow = typeof contactErasures.$inferSelect;
+
+const view = (r: ErasureRow): ContactErasure => ({
   id: r.id,
+  contacts: 1,
+  failed: r.status === "failed" ? 1 : 0,
   status: r.status,
   messages: r.messages,
   files: r.files,
@@ -55,6 +68,25 @@ const view = (r: typeof contactErasures.$inferSelect): ContactErasure => ({
   createdAt: r.createdAt,
   finishedAt: r.finishedAt,
 });
+
+/** A person's erasure as one: under way while any contact's is, failed when one failed, done when all are. */
+function personView(id: string, rows: ErasureRow[]): ContactErasure {
+  const unfinished = rows.some((r) => r.status === "queued" || r.status === "running");
+  const started = rows.some((r) => r.status !== "queued");
+  const status: ContactErasureStatus = unfinished ? (started ? "running" : "queued") : rows.some((r) => r.status === "failed") ? "failed" : "done";
+  const sum = (k: "messages" | "files" | "rawEvents") => rows.reduce((n, r) => n + r[k], 0);
+  return {
+    id,
+    contacts: rows.length,
+    failed: rows.filter((r) => r.status === "failed").length,
+    status,
+    messages: sum("messages"),
+    files: sum("files"),
+    rawEvents: sum("rawEvents"),
+    createdAt: new Date(Math.min(...rows.map((r) => r.createdAt.getTime()))),
+    finishedAt: unfinished ? null : new Date(Math.max(...rows.map((r) => (r.finishedAt ?? r.updatedAt).getTime()))),
+  };
+}
 
 /**
  * An admin asks to erase the contact of a conversation (a GDPR erasure request): everything of the contact —
@@ -92,15 +124,78 @@ export async function requestContactErasure({
   return view(row);
 }
 
-/** An erasure's progress (admins: the one who asked watches it finish). */
+/**
+ * An admin asks to erase a person (GDPR): every contact merged into the person of the conversation's contact, on
+ * every channel. One contact_erasures row per contact, sharing a request id: each is carried out on its own by the
+ * same durable job as one contact's erasure (its batches, its chat's lock, its retries), and the request is
+ * watched as one. The audit log records the request once (its id), and each contact's row when it is done. Merges
+ * and splits wait while the request is written (the company's person lock), so it covers the person's contacts
+ * as they are. Contacts already being erased join the request; asking again while it is under way returns it.
+ */
+export async function requestPersonErasure({
+  ctx,
+  input,
+}: {
+  ctx: ServiceContext & { db: Database };
+  input: { conversationId: string };
+}): Promise<ContactErasure> {
+  const actorUserId = requireAdmin(ctx);
+  const [conversation] = await ctx.db
+    .select({ contactId: conversations.contactId })
+    .from(conversations)
+    .where(and(eq(conversations.id, input.conversationId), eq(conversations.companyId, ctx.companyId)));
+  if (!conversation) throw notFound("conversation");
+  const { requestId, rows } = await ctx.db.transaction(async (tx) => {
+    await lockCompanyPersons(tx, ctx.companyId);
+    const [contact] = await tx
+      .select({ personId: contacts.personId })
+      .from(contacts)
+      .where(and(eq(contacts.id, conversation.contactId), eq(contacts.companyId, ctx.companyId)));
+    if (!contact) throw notFound("conversation");
+    const members = (
+      await tx
+        .select({ id: contacts.id })
+        .from(contacts)
+        .where(and(eq(contacts.companyId, ctx.companyId), eq(contacts.personId, contact.personId)))
+        .orderBy(contacts.createdAt, contacts.id)
+        .for("update")
+    ).map((c) => c.id);
+    const running = await tx
+      .select()
+      .from(contactErasures)
+      .where(and(eq(contactErasures.companyId, ctx.companyId), inArray(contactErasures.contactId, members), inArray(contactErasures.status, ["queued", "running"])));
+    const previous = running[0]?.requestId;
+    if (previous && running.length === members.length && running.every((r) => r.requestId === previous)) {
+      return { requestId: previous, rows: await tx.select().from(contactErasures).where(and(eq(contactErasures.requestId, previous), eq(contactErasures.companyId, ctx.companyId))) };
+    }
+    const joined = running.filter((r) => r.requestId === null).map((r) => r.id);
+    const covered = new Set(running.map((r) => r.contactId));
+    const missing = members.filter((m) => !covered.has(m));
+    if (previous && joined.length === 0 && missing.length === 0) {
+      // Every contact is being erased already, by requests made before a merge: the first one stands for it.
+      return { requestId: previous, rows: await tx.select().from(contactErasures).where(and(eq(contactErasures.requestId, previous), eq(contactErasures.companyId, ctx.companyId))) };
+    }
+    const id = randomUUID();
+    if (joined.length) await tx.update(contactErasures).set({ requestId: id, updatedAt: new Date() }).where(and(inArray(contactErasures.id, joined), eq(contactErasures.companyId, ctx.companyId)));
+    if (missing.length) await tx.insert(contactErasures).values(missing.map((contactId) => ({ companyId: ctx.companyId, contactId, requestId: id, requestedBy: actorUserId })));
+    await audit(tx, { companyId: ctx.companyId, actorUserId, action: "person.erasure_requested", subjectId: id });
+    return { requestId: id, rows: await tx.select().from(contactErasures).where(and(eq(contactErasures.requestId, id), eq(contactErasures.companyId, ctx.companyId))) };
+  });
+  for (const r of rows) if (r.status === "queued" || r.status === "running") await wakeContactErasure(r.id);
+  return personView(requestId, rows);
+}
+
+/** An erasure's progress, one contact's or a person's (admins: the one who asked watches it finish). */
 export async function getContactErasure({ ctx, input }: { ctx: ServiceContext; input: { erasureId: string } }): Promise<ContactErasure> {
   requireAdmin(ctx);
-  const [row] = await ctx.db
+  const rows = await ctx.db
     .select()
     .from(contactErasures)
-    .where(and(eq(contactErasures.id, input.erasureId), eq(contactErasures.companyId, ctx.companyId)));
-  if (!row) throw notFound("erasure");
-  return view(row);
+    .where(and(or(eq(contactErasures.id, input.erasureId), eq(contactErasures.requestId, input.erasureId)), eq(contactErasures.companyId, ctx.companyId)));
+  const own = rows.find((r) => r.id === input.erasureId);
+  if (own) return view(own);
+  if (rows.length === 0) throw notFound("erasure");
+  return personView(input.erasureId, rows);
 }
 
 /** The company's audit log, newest first (admins): who did what and when, with no content. */
@@ -139,6 +234,20 @@ function deleteJobsOfMessages(tx: DbOrTx, companyId: string, messageIds: string[
                    where m in (select jsonb_array_elements_text(${jsonParam(messageIds)})))`,
     ),
   );
+}
+
+/**
+ * A raw event tied to no chat (read through inbound_events_unchatted_idx: the predicate repeats the index's) that
+ * names this chat id: as a value anywhere in its payload (a string, or the number a Telegram or VK id is sent
+ * as), or as a whole token in a body kept as raw bytes. A value, not a substring: another id or a timestamp that
+ * merely contains the digits does not match.
+ */
+function unchattedNaming(externalId: string) {
+  const vars = { id: externalId, n: /^-?[0-9]{1,16}$/.test(externalId) && Number.isSafeInteger(Number(externalId)) ? Number(externalId) : externalId };
+  const token = `(^|[^0-9A-Za-z_-])${externalId.replace(/[^0-9A-Za-z_]/g, (c) => `\\${c}`)}($|[^0-9A-Za-z_])`;
+  return sql`(${inboundEvents.orderKey} is null or right(${inboundEvents.orderKey}, 2) = ':*')
+    and (jsonb_path_exists(${inboundEvents.payload}, 'strict $.** ? (@ == $id || @ == $n)', ${jsonParam(vars)})
+         or (${inboundEvents.rawBody} is not null and encode(${inboundEvents.rawBody}, 'escape') ~ ${token}))`;
 }
 
 export type ContactErasureOutcome = { status: ContactErasureStatus | "missing" };
@@ -220,6 +329,8 @@ export async function runContactErasure(
   }
 
   // 2. The raw events of the chat, outside the lock (a chat may have many): the final step takes what came since.
+  // Then the channel's events tied to no chat (its account stream, events stored with no stream: dead letters of
+  // an unsupported shape, bodies kept as raw bytes) that name the contact's id, in batches.
   const deleteRawEvents = async (tx: DbOrTx) =>
     (
       await tx
@@ -227,7 +338,17 @@ export async function runContactErasure(
         .where(and(eq(inboundEvents.companyId, companyId), eq(inboundEvents.channelId, contact.channelId), eq(inboundEvents.orderKey, chatKey)))
         .returning({ id: inboundEvents.id })
     ).length;
-  const rawEvents = await deleteRawEvents(db);
+  const deleteUnchattedEvents = async (tx: DbOrTx, limit: number | null) => {
+    const naming = and(eq(inboundEvents.channelId, contact.channelId), eq(inboundEvents.companyId, companyId), unchattedNaming(contact.externalId));
+    const where = limit === null ? naming : inArray(inboundEvents.id, tx.select({ id: inboundEvents.id }).from(inboundEvents).where(naming).limit(limit));
+    return (await tx.delete(inboundEvents).where(where).returning({ id: inboundEvents.id })).length;
+  };
+  let rawEvents = await deleteRawEvents(db);
+  for (;;) {
+    const n = await deleteUnchattedEvents(db, UNCHATTED_EVENTS_BATCH);
+    rawEvents += n;
+    if (n < UNCHATTED_EVENTS_BATCH) break;
+  }
   await db
     .update(contactErasures)
     .set({ rawEvents: sql`${contactErasures.rawEvents} + ${rawEvents}`, updatedAt: new Date() })
@@ -245,15 +366,17 @@ export async function runContactErasure(
       : [];
     const files = await deleteStoredFiles(tx, companyId, fileIdsOf(late));
     const keys = providerKeys(late);
-    const raw = await deleteRawEvents(tx);
-    // Effects waiting for the chat: its read / delivery watermarks, and (Telegram "chat:message_id", VK "peer:cmid")
-    // edits and receipts for its messages, whether or not those ever arrived.
+    const raw = (await deleteRawEvents(tx)) + (await deleteUnchattedEvents(tx, null));
+    // Effects waiting for the chat: every one its events left (chat_id: a Messenger / Instagram edit or receipt
+    // keyed by a mid names no chat), and for rows kept before chat_id was recorded its read / delivery watermarks
+    // and (Telegram "chat:message_id", VK "peer:cmid") edits and receipts for its messages.
     await tx.delete(pendingEffects).where(
       and(
         eq(pendingEffects.channelId, contact.channelId),
         eq(pendingEffects.companyId, companyId),
         sql`(${pendingEffects.target} = ${`watermark:${contact.externalId}`}
              or left(${pendingEffects.target}, ${contact.externalId.length + 1}::int) = ${`${contact.externalId}:`}
+             or ${pendingEffects.chatId} = ${contact.externalId}
              or ${pendingEffects.effect}->>'chatId' = ${contact.externalId}
              ${keys.length ? sql`or ${pendingEffects.target} in (select jsonb_array_elements_text(${jsonParam(keys)}))` : sql``})`,
       ),

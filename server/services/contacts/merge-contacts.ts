@@ -10,7 +10,7 @@ import type { ServiceContext } from "../context";
  * at once could each miss the rows the other moved (an UPDATE does not see rows that matched only after its
  * snapshot). An admin's merge is rare, so one transaction-scoped lock per company costs nothing.
  */
-async function lockCompanyPersons(tx: DbOrTx, companyId: string) {
+export async function lockCompanyPersons(tx: DbOrTx, companyId: string) {
   await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`contacts.person:${companyId}`}, 0))`);
 }
 

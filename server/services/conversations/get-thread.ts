@@ -28,6 +28,8 @@ export async function getThread({ ctx, input }: { ctx: ServiceContext; input: Th
         chatKind: contacts.chatKind,
         bannedAt: contacts.bannedAt,
         blockedUsAt: contacts.blockedUsAt,
+        // How many contacts its person has (merged across channels; 1 when none): an admin may erase them all.
+        personContacts: sql<number>`(select count(*)::int from contacts person where person.company_id = ${contacts.companyId} and person.person_id = ${contacts.personId})`,
       },
       channel: { id: channels.id, name: channels.name, provider: channels.provider, status: channels.status, statusReason: channels.statusReason, settings: channels.settings },
       line: { id: lines.id, name: lines.name },

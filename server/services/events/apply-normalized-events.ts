@@ -304,7 +304,7 @@ export async function applyNormalizedEvents(tx: Tx, channel: Channel, events: No
           .limit(1);
         if (!target) {
           // The edit came before its message (Telegram's parallel connections, Meta and VK retries): kept for it.
-          await keepPendingEffect(tx, channel, ev.providerMessageId, { kind: "edit", text, editedAt: ev.editedAt.toISOString() }, ctx.tiebreak);
+          await keepPendingEffect(tx, channel, ev.chatId, ev.providerMessageId, { kind: "edit", text, editedAt: ev.editedAt.toISOString() }, ctx.tiebreak);
           break;
         }
         // Edits apply in the order they were made, whatever order they are processed in.
@@ -393,7 +393,7 @@ export async function applyNormalizedEvents(tx: Tx, channel: Channel, events: No
         for (const m of updated) out.push({ name: "message.updated", data: { conversationId: m.conversationId, messageId: m.id } });
         // A watermark also covers replies whose echo or send result is recorded later; ids not stored yet wait.
         if (ev.watermark) {
-          await keepPendingEffect(tx, channel, `watermark:${ev.chatId}`, { kind: "watermark", chatId: ev.chatId, status: ev.status, watermark: ev.watermark.toISOString() }, ctx.tiebreak);
+          await keepPendingEffect(tx, channel, ev.chatId, `watermark:${ev.chatId}`, { kind: "watermark", chatId: ev.chatId, status: ev.status, watermark: ev.watermark.toISOString() }, ctx.tiebreak);
         }
         if (ids.length) {
           const known = await tx
@@ -401,7 +401,7 @@ export async function applyNormalizedEvents(tx: Tx, channel: Channel, events: No
             .from(messages)
             .where(and(eq(messages.channelId, channel.id), byIds!));
           const seen = new Set(known.flatMap((k) => [k.id, ...k.parts]));
-          for (const id of ids) if (!seen.has(id)) await keepPendingEffect(tx, channel, id, { kind: "receipt", status: ev.status }, ctx.tiebreak);
+          for (const id of ids) if (!seen.has(id)) await keepPendingEffect(tx, channel, ev.chatId, id, { kind: "receipt", status: ev.status }, ctx.tiebreak);
         }
         break;
       }

@@ -20,9 +20,12 @@ export type StoredMessage = {
   fetchable?: boolean;
 };
 
-/** Keeps an edit or receipt for a message not stored yet (target: its provider key, or "watermark:<chat>"). */
-export async function keepPendingEffect(tx: Tx, channel: Channel, target: string, effect: PendingEffect, sequence: number): Promise<void> {
-  await tx.insert(pendingEffects).values({ companyId: channel.companyId, channelId: channel.id, target, effect, sequence: Number.isSafeInteger(sequence) ? sequence : null });
+/**
+ * Keeps an edit or receipt for a message not stored yet (target: its provider key, or "watermark:<chat>"), with the
+ * chat the event came from (a contact's erasure deletes the chat's effects by it, whatever the key names).
+ */
+export async function keepPendingEffect(tx: Tx, channel: Channel, chatId: string, target: string, effect: PendingEffect, sequence: number): Promise<void> {
+  await tx.insert(pendingEffects).values({ companyId: channel.companyId, channelId: channel.id, chatId, target, effect, sequence: Number.isSafeInteger(sequence) ? sequence : null });
 }
 
 const ORDER = { pending: 0, sent: 1, delivered: 2, read: 3, failed: -1 } as const;

@@ -33,4 +33,19 @@ describe("inbox area: plural forms and words in each language", () => {
     );
     expect(uk("inbox.erase.running", { name: "Аня", messages: 11 })).toBe("Дані контакту Аня стираються… Уже стерто: 11 повідомлень.");
   });
+
+  it("counts a person's contacts in the erasure's confirmation and outcome", () => {
+    const ru = translator(catalog("ru"), "ru");
+    const uk = translator(catalog("uk"), "uk");
+    const en = translator(catalog("en"), "en");
+    expect([2, 3].map((count) => en("inbox.erasePerson.action", { count }))).toEqual(["Erase 2 contacts of this person…", "Erase 3 contacts of this person…"]);
+    expect([2, 5, 21].map((count) => ru("inbox.erasePerson.action", { count }))).toEqual(["Стереть 2 контакта этого человека…", "Стереть 5 контактов этого человека…", "Стереть 21 контакт этого человека…"]);
+    expect([2, 5].map((count) => uk("inbox.erasePerson.confirmYes", { count }))).toEqual(["Так, стерти 2 контакти назавжди", "Так, стерти 5 контактів назавжди"]);
+    expect(en("inbox.erasePerson.done", { name: "Ann", count: 3, messages: 1, files: 0, events: 2 })).toBe(
+      "Ann's data has been erased from 3 contacts: 1 message, 0 files and 2 stored webhook events. Nothing of the person is kept.",
+    );
+    expect(ru("inbox.erasePerson.done", { name: "Аня", count: 2, messages: 5, files: 1, events: 3 })).toBe(
+      "Данные человека Аня стёрты из 2 контактов: 5 сообщений, 1 файл и 3 сохранённых события вебхуков. От этого человека ничего не осталось.",
+    );
+  });
 });
