@@ -286,13 +286,15 @@ describe("contact erasure (GDPR)", () => {
     expect(await db.select({ id: contacts.id }).from(contacts).where(eq(contacts.id, stranger.contactId))).toHaveLength(1);
     expect((await admin(co).inbox.list({ q: `Okapi${tag}` })).map((c) => c.id)).toEqual([stranger.conversationId]);
 
-    // The audit log: the person's request once, each contact's erasure when done; ids only.
+    // The audit log: the merge, the person's request once, each contact's erasure when done; ids only.
     const audit = await admin(co).inbox.auditEvents();
     expect(audit.map((a) => [a.action, a.actorUserId, a.subjectId])).toEqual([
       ["contact.erased", co.admin.id, rows[1]!.id],
       ["contact.erased", co.admin.id, rows[0]!.id],
       ["person.erasure_requested", co.admin.id, requested.id],
       ["contact.erasure_requested", co.admin.id, single.id],
+      // The merge stays audited, naming the erasure of the contact that joined instead of the contact.
+      ["contact.merged", co.admin.id, single.id],
     ]);
   });
 });

@@ -408,6 +408,11 @@ export async function runContactErasure(
           sql`${channelHistory.detail}->>'contact' = ${contact.displayName}`,
         ),
       );
+    // Merges and splits of the contact stay audited (who and when), now naming this erasure instead of the contact.
+    await tx
+      .update(auditEvents)
+      .set({ subjectId: row.id })
+      .where(and(eq(auditEvents.companyId, companyId), eq(auditEvents.subjectId, contact.id), inArray(auditEvents.action, ["contact.merged", "contact.split"])));
     await tx.delete(contacts).where(and(eq(contacts.id, contact.id), eq(contacts.companyId, companyId)));
     await tx
       .update(contactErasures)
