@@ -78,6 +78,8 @@ test("deactivating an operator ends their session at once; an admin cannot deact
   const operatorContext = await browser.newContext();
   const operator = await operatorContext.newPage();
   await signIn(operator, company.operatorEmail, company.password);
+  // The operator's inbox is open and live: its socket is signed in as this session.
+  await expect(operator.getByText("Live", { exact: true })).toBeVisible();
 
   await signIn(page, company.adminEmail, company.password);
   await page.goto(`${baseURL}/settings/people`);
@@ -92,6 +94,8 @@ test("deactivating an operator ends their session at once; an admin cannot deact
   await row.getByRole("alertdialog").getByRole("button", { name: "Deactivate" }).click();
   await expect(row).toContainText("Deactivated");
 
+  // The open inbox leaves by itself, saying why; coming back with the old cookie is refused too.
+  await expect(operator).toHaveURL(/\/sign-in\?ended=1/);
   await operator.goto(`${baseURL}/inbox`);
   await expect(operator).toHaveURL(/\/sign-in/);
   await operatorContext.close();

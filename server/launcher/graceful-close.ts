@@ -32,12 +32,16 @@ export function gracefulServer() {
           server.closeAllConnections();
           resolve("cut");
         }, graceMs);
-        server.close(() => {
-          clearInterval(idle);
-          clearTimeout(cut);
-          resolve("drained");
+        // Connections the kernel completed before the signal but this process has not accepted yet (its loop was
+        // busy) are reset when the listener closes: accept them first, in this loop turn's poll phase, then close.
+        setImmediate(() => {
+          server.close(() => {
+            clearInterval(idle);
+            clearTimeout(cut);
+            resolve("drained");
+          });
+          server.closeIdleConnections();
         });
-        server.closeIdleConnections();
       });
     },
   };

@@ -3,7 +3,8 @@
  * webhook intake, the app process's background work — queue runner, pg-boss, ingest worker — and `npm start`'s
  * SIGTERM path) share a throwaway database on the suite's PostgreSQL. Signed webhooks and replies keep coming, each
  * to either instance as a load balancer would send them (a refused connection goes to the other); Telegram takes
- * 0.8 s to answer each send, so sends are always in flight. One instance gets SIGTERM mid-load and is started again.
+ * 0.8 s to answer each send, so sends are always in flight. One instance leaves the rotation and gets SIGTERM
+ * mid-load, as an orchestrator does it, and is started again.
  * Every acknowledged webhook must become exactly one message, every acknowledged reply reach Telegram exactly once
  * and be recorded as sent, every queued email be sent, and no request be cut.
  */
@@ -136,13 +137,16 @@ describe.runIf(onPostgres)("rolling restart under load", () => {
       const restart = (async () => {
         while (acked.length < UPDATES / 3) await sleep(20);
         const victim = instances[0]!;
+        // As an orchestrator does: the instance leaves the balancer's rotation as it gets SIGTERM; requests already
+        // on their way to it must still be answered.
+        ports.splice(ports.indexOf(victim.port), 1);
         victim.proc.kill("SIGTERM");
         const code = await victim.exited;
         expect(code).toBe(0);
         expect(victim.output()).toContain("stopped drained");
         const again = await startInstance(databaseUrl);
         instances.push(again);
-        ports[0] = again.port;
+        ports.push(again.port);
         restarted = true;
       })();
       const webhookLoad = Promise.all(
