@@ -1,7 +1,7 @@
 import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { and, eq, isNull } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { db } from "../../../db";
 import { channelHistory, channelIncidents, channels, companies, emailDeliveries, messages, outboundSends } from "../../../db/schema";
 import type { TelegramCredentials } from "../../channels/telegram/credentials";
@@ -328,8 +328,11 @@ describe("the sandbox's Telegram fake breaks a bot as Telegram does", () => {
       await point(newToken, open<TelegramCredentials>((await channelRow(channelId)).credentials).webhookSecret);
       for (let i = 0; i < 50 && (telegramFake.pending.get(botId)?.length ?? 0) > 0; i++) await new Promise((r) => setTimeout(r, 50));
       expect(telegramFake.pending.get(botId)).toEqual([]);
-      const texts = (await db.select({ text: messages.text }).from(messages).where(eq(messages.channelId, channelId)).orderBy(messages.createdAt)).map((m) => m.text);
-      expect(texts.slice(-3)).toEqual(["before", "while down 1", "while down 2"]);
+      // Telegram has its 200s; the app stores what it acknowledged right after answering (outcome.after).
+      await vi.waitFor(async () => {
+        const texts = (await db.select({ text: messages.text }).from(messages).where(eq(messages.channelId, channelId)).orderBy(messages.createdAt)).map((m) => m.text);
+        expect(texts.slice(-3)).toEqual(["before", "while down 1", "while down 2"]);
+      }, { timeout: 10_000, interval: 100 });
     } finally {
       await new Promise<void>((resolve) => app.close(() => resolve()));
     }

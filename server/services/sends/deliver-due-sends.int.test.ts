@@ -19,6 +19,8 @@ async function queuedReply(text: string) {
   return { co, operator, conversationId: conversation!.id, messageId: reply.id };
 }
 
+/** Answers scripted for this company's bot only: sends other files left queued in the shared database do not take them. */
+const botOf = (co: { telegram: { botToken: string } }) => co.telegram.botToken.split(":")[0]!;
 const sendsTo = (text: string) => telegramFake.calls.filter((c) => c.method === "sendMessage" && c.params.text === text);
 const messageRow = async (id: string) => (await db.select().from(messages).where(eq(messages.id, id)))[0]!;
 const sendRow = async (messageId: string) => (await db.select().from(outboundSends).where(eq(outboundSends.messageId, messageId)))[0]!;
@@ -38,8 +40,8 @@ describe("sending replies to Telegram", () => {
   });
 
   it("response_sendMessage_ok.json: the reply is sent, keyed by the answer's <chat.id>:<message_id>", async () => {
-    const { messageId } = await queuedReply("Your order #4512 ships tomorrow.");
-    telegramFake.enqueue("sendMessage", 200, fixture("response_sendMessage_ok.json"));
+    const { co, messageId } = await queuedReply("Your order #4512 ships tomorrow.");
+    telegramFake.enqueue("sendMessage", 200, fixture("response_sendMessage_ok.json"), botOf(co));
     await deliverDueSends();
     expect(sendsTo("Your order #4512 ships tomorrow.")).toHaveLength(1);
     // The fixture's chat is the seeded contact (123456789); its message_id 106 is not one the fake would number.
@@ -48,8 +50,8 @@ describe("sending replies to Telegram", () => {
   });
 
   it("retries a 429 after retry_after and lands once", async () => {
-    const { messageId } = await queuedReply("Retry me");
-    telegramFake.enqueue("sendMessage", 429, fixture("error_429_too_many_requests.json"));
+    const { co, messageId } = await queuedReply("Retry me");
+    telegramFake.enqueue("sendMessage", 429, fixture("error_429_too_many_requests.json"), botOf(co));
     const before = Date.now();
     await deliverDueSends();
     const waiting = await sendRow(messageId);
@@ -70,7 +72,7 @@ describe("sending replies to Telegram", () => {
 
   it("marks the channel's connection lost on 401 and keeps the reply waiting", async () => {
     const { co, messageId } = await queuedReply("After the token died");
-    telegramFake.enqueue("sendMessage", 401, fixture("error_401_unauthorized.json"));
+    telegramFake.enqueue("sendMessage", 401, fixture("error_401_unauthorized.json"), botOf(co));
     await deliverDueSends();
     const [channel] = await db.select().from(channels).where(eq(channels.id, co.telegram.channelId));
     expect(channel).toMatchObject({ status: "disconnected", statusReason: "token_revoked" });
@@ -87,7 +89,7 @@ describe("sending replies to Telegram", () => {
 
   it("fails only that message when the user blocked the bot, leaving the channel active", async () => {
     const { co, messageId } = await queuedReply("Are you there?");
-    telegramFake.enqueue("sendMessage", 403, fixture("error_403_blocked_by_user.json"));
+    telegramFake.enqueue("sendMessage", 403, fixture("error_403_blocked_by_user.json"), botOf(co));
     await deliverDueSends();
     const row = await messageRow(messageId);
     expect(row).toMatchObject({ deliveryStatus: "failed", failureClass: "message_rejected", failureReason: "blocked_by_user" });
