@@ -19,7 +19,7 @@ export default defineConfig({
     trace: "retain-on-failure",
     screenshot: "only-on-failure",
     launchOptions: systemChromium
-      ? { executablePath: systemChromium, args: ["--no-sandbox", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-gpu"] }
+      ? { executablePath: systemChromium, args: ["--no-sandbox", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-gpu", "--in-process-gpu", "--disable-features=site-per-process,IsolateOrigins,PaintHolding,Translate,MediaRouter,OptimizationHints", "--disable-extensions", "--mute-audio"] }
       : {},
   },
   projects: [{ name: "chromium", use: { ...devices["Desktop Chrome"] } }],

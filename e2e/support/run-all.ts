@@ -1,10 +1,10 @@
 /**
  * `npm test`: every check, in order, each printing its own output, then one summary line.
- *   lint → layers → typecheck → unit → integration on embedded PGlite → integration on PostgreSQL (when
- *   TEST_DATABASE_URL is set) → production build → Playwright in Chromium.
+ *   lint → layers → typecheck → unit → production build → integration on PostgreSQL (when TEST_DATABASE_URL is
+ *   set), beside the integration tests on the embedded PGlite; then Playwright in Chromium.
  */
-import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+import { spawn, spawnSync } from "node:child_process";
+import { createWriteStream, existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 import { processEnvironment } from "../../server/env.js";
 
@@ -27,6 +27,40 @@ function run(name: string, cmd: string, args: string[], env: Record<string, stri
   return ok;
 }
 
+type Step = { name: string; cmd: string; args: string[]; env?: Record<string, string | undefined> };
+
+/**
+ * One step beside others: its output goes to a log of its own, printed whole when the step ends, so the output
+ * reads as if the steps had run one after another.
+ */
+function runBeside(step: Step): Promise<boolean> {
+  const started = Date.now();
+  const log = path.join(reports, `${step.name.replace(/\W+/g, "-")}.log`);
+  return new Promise<boolean>((resolve) => {
+    const out = createWriteStream(log);
+    const child = spawn(step.cmd, step.args, { stdio: ["ignore", "pipe", "pipe"], env: { ...vars, ...step.env } });
+    child.stdout.pipe(out, { end: false });
+    child.stderr.pipe(out, { end: false });
+    child.on("close", (code) => {
+      out.end(() => {
+        const ok = code === 0;
+        console.log(`\n━━ ${step.name} ━━`);
+        process.stdout.write(readFileSync(log, "utf8"));
+        console.log(`━━ ${step.name}: ${ok ? "ok" : "FAILED"} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+        if (!ok) failedSteps.push(step.name);
+        resolve(ok);
+      });
+    });
+  });
+}
+
+/** Steps one after another, beside other lanes. */
+async function lane(steps: Step[]): Promise<boolean> {
+  let ok = true;
+  for (const step of steps) ok = (await runBeside(step)) && ok;
+  return ok;
+}
+
 const bin = (name: string) => path.join("node_modules", ".bin", name);
 
 function addVitest(file: string) {
@@ -45,24 +79,35 @@ function addPlaywright(file: string) {
   total.skipped += r.stats.skipped;
 }
 
-const vitest = (project: string, report: string, env: Record<string, string> = {}) => {
-  const out = path.join(reports, report);
-  run(`${project} tests${env.TEST_DB ? ` (${env.TEST_DB})` : ""}`, bin("vitest"), ["run", "--project", project, "--reporter=default", "--reporter=json", `--outputFile.json=${out}`], env);
-  addVitest(out);
-};
+const vitestStep = (project: string, report: string, env: Record<string, string> = {}): Step => ({
+  name: `${project} tests${env.TEST_DB ? ` (${env.TEST_DB})` : ""}`,
+  cmd: bin("vitest"),
+  args: ["run", "--project", project, "--reporter=default", "--reporter=json", `--outputFile.json=${path.join(reports, report)}`],
+  env,
+});
+const build: Step = { name: "build", cmd: process.execPath, args: [path.join("node_modules", "next", "dist", "bin", "next"), "build"], env: { NEXT_TELEMETRY_DISABLED: "1" } };
 
-run("lint", bin("eslint"), [".", "--max-warnings", "0"]);
-// The server's layers import only downward, with no circular imports (.dependency-cruiser.cjs).
-run("layers", bin("depcruise"), ["app", "server", "db", "proxy.ts", "instrumentation.ts", "--config", ".dependency-cruiser.cjs", "--output-type", "err-long"]);
-run("typecheck", bin("tsc"), ["--noEmit"]);
-vitest("unit", "unit.json");
-vitest("integration", "integration-pglite.json", { TEST_DB: "pglite" });
-if (vars.TEST_DATABASE_URL) {
-  vitest("integration", "integration-postgres.json", { TEST_DB: "postgres" });
-} else {
-  console.log("\nnote: TEST_DATABASE_URL is not set, so the integration tests ran on the embedded PGlite only.");
-}
-if (run("build", process.execPath, [path.join("node_modules", "next", "dist", "bin", "next"), "build"], { NEXT_TELEMETRY_DISABLED: "1" })) {
+// Two lanes side by side, so both cores work: the checks, the build and the integration tests on PostgreSQL (when
+// TEST_DATABASE_URL is set) in one; the integration tests on the embedded PGlite, which run their files one
+// after another on one connection, in the other. Then the browser tests, alone.
+const started = Date.now();
+console.log("\n━━ two lanes side by side: lint → layers → typecheck → unit → build" + (vars.TEST_DATABASE_URL ? " → integration (postgres)" : "") + " ∥ integration (pglite) ━━");
+await Promise.all([
+  lane([
+    { name: "lint", cmd: bin("eslint"), args: [".", "--max-warnings", "0"] },
+    // The server's layers import only downward, with no circular imports (.dependency-cruiser.cjs).
+    { name: "layers", cmd: bin("depcruise"), args: ["app", "server", "db", "proxy.ts", "instrumentation.ts", "--config", ".dependency-cruiser.cjs", "--output-type", "err-long"] },
+    { name: "typecheck", cmd: bin("tsc"), args: ["--noEmit"] },
+    vitestStep("unit", "unit.json"),
+    build,
+    ...(vars.TEST_DATABASE_URL ? [vitestStep("integration", "integration-postgres.json", { TEST_DB: "postgres" })] : []),
+  ]),
+  lane([vitestStep("integration", "integration-pglite.json", { TEST_DB: "pglite" })]),
+]);
+console.log(`\n━━ both lanes done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+for (const report of ["unit.json", "integration-pglite.json", "integration-postgres.json"]) addVitest(path.join(reports, report));
+if (!vars.TEST_DATABASE_URL) console.log("\nnote: TEST_DATABASE_URL is not set, so the integration tests ran on the embedded PGlite only.");
+if (!failedSteps.includes("build")) {
   run("browser tests", bin("playwright"), ["test"]);
   addPlaywright(path.join(reports, "e2e.json"));
 }

@@ -2,7 +2,6 @@ import { and, eq } from "drizzle-orm";
 import type { DbOrTx } from "../../db";
 import { companies, emailDeliveries } from "../../db/schema";
 import { DEFAULT_TIME_ZONE, isLocale, isTimeZone, type Locale } from "../i18n";
-import { renderEmail } from "./render-email";
 import type { EmailTemplate } from "./templates";
 
 export type QueueEmailInput = {
@@ -36,6 +35,8 @@ export async function queueEmail(input: QueueEmailInput): Promise<QueuedEmail> {
   const [company] = await db.select({ locale: companies.locale, timeZone: companies.timeZone }).from(companies).where(eq(companies.id, companyId));
   const locale: Locale = input.locale ?? (isLocale(company?.locale) ? company.locale : "en");
   // Every time in every email is in the company's time zone, named beside it: never the server's clock.
+  // The templates and their renderer load with the first email, not with every module that may queue one.
+  const { renderEmail } = await import("./render-email");
   const rendered = await renderEmail(input.template, locale, isTimeZone(company?.timeZone) ? company.timeZone : DEFAULT_TIME_ZONE);
   const [row] = await db
     .insert(emailDeliveries)

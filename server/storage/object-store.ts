@@ -1,6 +1,5 @@
 import { Readable } from "node:stream";
-import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client, S3ServiceException } from "@aws-sdk/client-s3";
-import { Upload } from "@aws-sdk/lib-storage";
+import type { S3Client } from "@aws-sdk/client-s3";
 import { env } from "../env.js";
 
 /** A byte range, both ends included (as HTTP's Range header counts). */
@@ -50,11 +49,66 @@ export type S3Config = {
 /** Multipart part size: what one upload holds in memory at a time, times the parts in flight. */
 const PART_SIZE = 5 * 1024 * 1024;
 
-const isMissing = (error: unknown) =>
+/**
+ * The AWS SDK, loaded when object storage is first used: an instance that keeps files in the database (and every
+ * process that never touches a file) does not pay for loading it.
+ */
+const sdk = async () => {
+  const [s3, storage] = await Promise.all([import("@aws-sdk/client-s3"), import("@aws-sdk/lib-storage")]);
+  return { ...s3, Upload: storage.Upload };
+};
+type Sdk = Awaited<ReturnType<typeof sdk>>;
+
+const isMissing = ({ S3ServiceException }: Sdk, error: unknown) =>
   error instanceof S3ServiceException && (error.name === "NoSuchKey" || error.name === "NotFound" || error.$metadata.httpStatusCode === 404);
 
 export function createS3ObjectStore(config: S3Config): ObjectStore {
-  const client = new S3Client({
+  let connected: Promise<{ client: S3Client; sdk: Sdk }> | undefined;
+  const connect = () => (connected ??= sdk().then((loaded) => ({ sdk: loaded, client: newClient(loaded, config) })));
+  const deadline = () => AbortSignal.timeout(config.timeoutMs);
+  const Bucket = config.bucket;
+
+  return {
+    async put(key, body, { contentType }) {
+      const { client, sdk: { PutObjectCommand, Upload } } = await connect();
+      if (Buffer.isBuffer(body)) {
+        await client.send(new PutObjectCommand({ Bucket, Key: key, Body: body, ContentType: contentType, ContentLength: body.byteLength }), { abortSignal: deadline() });
+        return;
+      }
+      // Parts of PART_SIZE, two in flight: a file of any size costs ~10 MB of memory; a small one is one PutObject.
+      await new Upload({ client, params: { Bucket, Key: key, Body: body, ContentType: contentType }, partSize: PART_SIZE, queueSize: 2, leavePartsOnError: false }).done();
+    },
+    async get(key, range) {
+      const { client, sdk: loaded } = await connect();
+      try {
+        const out = await client.send(new loaded.GetObjectCommand({ Bucket, Key: key, Range: range ? `bytes=${range.start}-${range.end}` : undefined }));
+        const body = out.Body;
+        if (!body) return Readable.from([]);
+        return body instanceof Readable ? body : Readable.fromWeb((body as { transformToWebStream(): ReadableStream }).transformToWebStream() as import("node:stream/web").ReadableStream);
+      } catch (error) {
+        if (isMissing(loaded, error)) return undefined;
+        throw error;
+      }
+    },
+    async head(key) {
+      const { client, sdk: loaded } = await connect();
+      try {
+        const out = await client.send(new loaded.HeadObjectCommand({ Bucket, Key: key }), { abortSignal: deadline() });
+        return { sizeBytes: out.ContentLength ?? 0 };
+      } catch (error) {
+        if (isMissing(loaded, error)) return undefined;
+        throw error;
+      }
+    },
+    async delete(key) {
+      const { client, sdk: { DeleteObjectCommand } } = await connect();
+      await client.send(new DeleteObjectCommand({ Bucket, Key: key }), { abortSignal: deadline() });
+    },
+  };
+}
+
+function newClient({ S3Client }: Sdk, config: S3Config): S3Client {
+  return new S3Client({
     region: config.region,
     endpoint: config.endpoint,
     forcePathStyle: config.forcePathStyle,
@@ -67,42 +121,6 @@ export function createS3ObjectStore(config: S3Config): ObjectStore {
     requestHandler: { connectionTimeout: Math.min(config.timeoutMs, 5_000), requestTimeout: config.timeoutMs },
     maxAttempts: 3,
   });
-  const deadline = () => AbortSignal.timeout(config.timeoutMs);
-  const Bucket = config.bucket;
-
-  return {
-    async put(key, body, { contentType }) {
-      if (Buffer.isBuffer(body)) {
-        await client.send(new PutObjectCommand({ Bucket, Key: key, Body: body, ContentType: contentType, ContentLength: body.byteLength }), { abortSignal: deadline() });
-        return;
-      }
-      // Parts of PART_SIZE, two in flight: a file of any size costs ~10 MB of memory; a small one is one PutObject.
-      await new Upload({ client, params: { Bucket, Key: key, Body: body, ContentType: contentType }, partSize: PART_SIZE, queueSize: 2, leavePartsOnError: false }).done();
-    },
-    async get(key, range) {
-      try {
-        const out = await client.send(new GetObjectCommand({ Bucket, Key: key, Range: range ? `bytes=${range.start}-${range.end}` : undefined }));
-        const body = out.Body;
-        if (!body) return Readable.from([]);
-        return body instanceof Readable ? body : Readable.fromWeb((body as { transformToWebStream(): ReadableStream }).transformToWebStream() as import("node:stream/web").ReadableStream);
-      } catch (error) {
-        if (isMissing(error)) return undefined;
-        throw error;
-      }
-    },
-    async head(key) {
-      try {
-        const out = await client.send(new HeadObjectCommand({ Bucket, Key: key }), { abortSignal: deadline() });
-        return { sizeBytes: out.ContentLength ?? 0 };
-      } catch (error) {
-        if (isMissing(error)) return undefined;
-        throw error;
-      }
-    },
-    async delete(key) {
-      await client.send(new DeleteObjectCommand({ Bucket, Key: key }), { abortSignal: deadline() });
-    },
-  };
 }
 
 export function s3ConfigFromEnv(): S3Config | undefined {
