@@ -1,5 +1,5 @@
 import { expect, test, type Page } from "./support/test";
-import { signIn } from "./support/helpers";
+import { signIn, signInThroughForm } from "./support/helpers";
 import { e2eState } from "./support/state";
 
 const settingsSections = (page: Page) => page.getByRole("navigation", { name: "Settings sections" });
@@ -59,7 +59,7 @@ test("an admin invites an operator, finds the invitation in the Mailbox, and the
   await expect(guest.getByRole("status").filter({ hasText: "Your password is set" })).toBeVisible();
   await guest.getByRole("link", { name: "Go to sign in" }).click();
   await expect(guest).toHaveURL(/\/sign-in/);
-  await signIn(guest, email, "nina-strong-password");
+  await signInThroughForm(guest, email, "nina-strong-password");
   // An operator: the inbox, no Settings.
   await expect(guest.getByRole("navigation", { name: "Main navigation" }).getByRole("link", { name: /Settings/ })).toHaveCount(0);
 

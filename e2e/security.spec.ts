@@ -1,5 +1,5 @@
 import { expect, test, type Page } from "./support/test";
-import { signIn } from "./support/helpers";
+import { signIn, signInThroughForm } from "./support/helpers";
 import { e2eState } from "./support/state";
 
 const trpcQuery = (path: string, input: unknown) => `${e2eState().baseURL}/api/trpc/${path}?input=${encodeURIComponent(JSON.stringify({ json: input }))}`;
@@ -148,7 +148,7 @@ test("wrong passwords are throttled in words; the owner gets back in through For
   await expect(desk.getByRole("status").filter({ hasText: "Your session has ended. Sign in again." })).toBeVisible();
 
   // The owner is in again with the new password, right away.
-  await signIn(page, email, "a fresh long password");
+  await signInThroughForm(page, email, "a fresh long password");
   await elsewhere.close();
   await adminContext.close();
 });

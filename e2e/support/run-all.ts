@@ -1,7 +1,7 @@
 /**
  * `npm test`: every check, in order, each printing its own output, then one summary line.
- *   lint → layers → typecheck → unit → production build → integration on PostgreSQL (when TEST_DATABASE_URL is
- *   set), beside the integration tests on the embedded PGlite; then Playwright in Chromium.
+ *   lint → layers → typecheck → unit → production build, beside the integration tests on the embedded PGlite and
+ *   (when TEST_DATABASE_URL is set) beside those on PostgreSQL; then Playwright in Chromium.
  */
 import { spawn, spawnSync } from "node:child_process";
 import { createWriteStream, existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
@@ -87,24 +87,27 @@ const vitestStep = (project: string, report: string, env: Record<string, string>
 });
 const build: Step = { name: "build", cmd: process.execPath, args: [path.join("node_modules", "next", "dist", "bin", "next"), "build"], env: { NEXT_TELEMETRY_DISABLED: "1" } };
 
-// Two lanes side by side, so both cores work: the checks, the build and the integration tests on PostgreSQL (when
-// TEST_DATABASE_URL is set) in one; the integration tests on the embedded PGlite, which run their files one
-// after another on one connection, in the other. Then the browser tests, alone.
+// Lanes side by side, so both cores stay busy: the checks and the build in one; the integration tests on the
+// embedded PGlite in another and, when TEST_DATABASE_URL is set, on PostgreSQL in a third (each runs its files
+// one after another on a database of its own, much of it waiting on timers and sockets). Then the browser tests,
+// alone.
 const started = Date.now();
-console.log("\n━━ two lanes side by side: lint → layers → typecheck → unit → build" + (vars.TEST_DATABASE_URL ? " → integration (postgres)" : "") + " ∥ integration (pglite) ━━");
-await Promise.all([
-  lane([
+const integration = (kind: "pglite" | "postgres") => vitestStep("integration", `integration-${kind}.json`, { TEST_DB: kind });
+const lanes: Step[][] = [
+  [
     { name: "lint", cmd: bin("eslint"), args: [".", "--max-warnings", "0"] },
     // The server's layers import only downward, with no circular imports (.dependency-cruiser.cjs).
     { name: "layers", cmd: bin("depcruise"), args: ["app", "server", "db", "proxy.ts", "instrumentation.ts", "--config", ".dependency-cruiser.cjs", "--output-type", "err-long"] },
     { name: "typecheck", cmd: bin("tsc"), args: ["--noEmit"] },
     vitestStep("unit", "unit.json"),
     build,
-    ...(vars.TEST_DATABASE_URL ? [vitestStep("integration", "integration-postgres.json", { TEST_DB: "postgres" })] : []),
-  ]),
-  lane([vitestStep("integration", "integration-pglite.json", { TEST_DB: "pglite" })]),
-]);
-console.log(`\n━━ both lanes done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  ],
+  [integration("pglite")],
+  ...(vars.TEST_DATABASE_URL ? [[integration("postgres")]] : []),
+];
+console.log(`\n━━ side by side: ${lanes.map((l) => l.map((s) => s.name).join(" → ")).join(" ∥ ")} ━━`);
+await Promise.all(lanes.map(lane));
+console.log(`\n━━ all lanes done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 for (const report of ["unit.json", "integration-pglite.json", "integration-postgres.json"]) addVitest(path.join(reports, report));
 if (!vars.TEST_DATABASE_URL) console.log("\nnote: TEST_DATABASE_URL is not set, so the integration tests ran on the embedded PGlite only.");
 if (!failedSteps.includes("build")) {
