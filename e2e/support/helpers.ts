@@ -3,8 +3,8 @@ import { e2eState } from "./state";
 
 /**
  * Signs in as the sign-in form does (next-auth's CSRF token, then the credentials callback, on the page's own
- * cookies), without loading the form: the specs that are about the form (security, people, composer) use
- * `signInThroughForm`. Ends on the inbox.
+ * cookies), without loading the form: the tests about the form itself use `signInThroughForm` or the form
+ * directly. Ends on the inbox.
  */
 export async function signIn(page: Page, email: string, password: string) {
   const base = e2eState().baseURL;
