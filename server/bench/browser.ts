@@ -17,7 +17,7 @@
 import { existsSync } from "node:fs";
 import os from "node:os";
 import { chromium, type Browser, type BrowserContext, type Page } from "@playwright/test";
-import { configureApp, ensureBuild, freePort, percentile, runSizeInChild, startApp, vars, writeResult } from "./harness";
+import { ensureBuild, freePort, percentile, runSizeInChild, startApp, vars, writeResult } from "./harness";
 import { benchDatabase, SHAPES, type Shape } from "./inbox-data";
 
 const PASSES = Math.min(Math.max(Number(vars.BENCH_PASSES ?? 10), 1), 50);
@@ -220,12 +220,11 @@ async function interactions(page: Page, metrics: Record<string, number[]>) {
 }
 
 async function runSize(shape: Shape): Promise<SizeResult> {
-  const { database, data } = await benchDatabase(shape, "bench:browser");
+  const port = await freePort();
+  const { database, data } = await benchDatabase(shape, "bench:browser", port);
   let browser: Browser | undefined;
   const stops: (() => Promise<void>)[] = [];
   try {
-    const port = await freePort();
-    await configureApp(database.url, port);
     const app = await startApp(port);
     stops.push(app.stop);
     const executablePath = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].find((p) => existsSync(p));

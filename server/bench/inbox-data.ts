@@ -9,7 +9,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
-import { keptDatabase, throwawayDatabase, vars } from "./harness";
+import { configureApp, keptDatabase, throwawayDatabase, vars } from "./harness";
 
 export type Shape = { label: "10k" | "1m"; conversations: number; perConversation: number; longest: number };
 export const SHAPES: Record<Shape["label"], Shape> = {
@@ -114,12 +114,17 @@ export async function buildData(databaseUrl: string, shape: Shape) {
 
 export type BenchData = Awaited<ReturnType<typeof buildData>>;
 
-/** The database of one size, built (or, with BENCH_KEEP_DB=1, reused when it was kept before). */
-export async function benchDatabase(shape: Shape, who: string) {
+/**
+ * The database of one size, built (or, with BENCH_KEEP_DB=1, reused when it was kept before), with the app's
+ * configuration for it set first (`configureApp`: its database, port and keys): the configuration is read once per
+ * process, and seeding the data reads it too.
+ */
+export async function benchDatabase(shape: Shape, who: string, port: number) {
   const keep = vars.BENCH_KEEP_DB === "1";
   const saved = path.join(vars.DATA_DIR ?? ".data", "bench", `kept-${shape.label}.json`);
   // A kept database without its record was left half-built: it is built again from nothing.
   const database = keep ? await keptDatabase(shape.label, !existsSync(saved)) : await throwawayDatabase(shape.label);
+  await configureApp(database.url, port);
   if (keep && database.existed) {
     const { migrateDatabase } = await import("../../db/migrate");
     await migrateDatabase(database.url);

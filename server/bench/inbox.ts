@@ -20,7 +20,7 @@
  */
 import os from "node:os";
 import { performance } from "node:perf_hooks";
-import { configureApp, ensureBuild, freePort, percentile, runSizeInChild, signIn, startApp, trpcQuery, vars, writeResult } from "./harness";
+import { ensureBuild, freePort, percentile, runSizeInChild, signIn, startApp, trpcQuery, vars, writeResult } from "./harness";
 import { benchDatabase, SHAPES, type Shape } from "./inbox-data";
 
 const ROUNDS = Math.min(Number(vars.BENCH_ROUNDS ?? 60), 500);
@@ -50,11 +50,10 @@ async function storeExpiredEvents(url: string, companyId: string, channelId: str
 }
 
 async function runSize(shape: Shape): Promise<SizeResult> {
-  const { database, data } = await benchDatabase(shape, "bench:inbox");
+  const port = await freePort();
+  const { database, data } = await benchDatabase(shape, "bench:inbox", port);
   const stops: (() => Promise<void>)[] = [];
   try {
-    const port = await freePort();
-    await configureApp(database.url, port);
     const app = await startApp(port);
     stops.push(app.stop);
     const cookie = await signIn(app.url, data.co.operators[0]!.email, "switchboard");
